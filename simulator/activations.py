@@ -1,0 +1,195 @@
+"""Activation functions φ, their exact derivatives φ', and the maximum of φ'.
+
+The vanishing-gradient story starts here: backpropagation multiplies one φ'(z) per
+layer, so the largest value φ' can take bounds how much a layer can pass back.
+For the sigmoid that bound is 1/4, so every layer shrinks the gradient at least
+fourfold unless its weights are large.
+
+Every function is written in a form that is accurate in both tails, and gives a
+finite φ' for any finite input without a RuntimeWarning:
+
+* σ(z) = 1/(1 + e^-z) and σ'(z) = σ(z)/(1 + e^z) keep full relative precision in
+  both tails, even where σ(z) rounds to 1 (1 - σ would lose every digit there).
+* tanh'(z) = sech²(z) = 4e / (1 + e)² with e = exp(-2|z|), not 1 - tanh², which
+  loses every digit once tanh(z) rounds to ±1.
+* GELU's cubic is evaluated on z clipped to ±10, where tanh has already reached ±1.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+LEAKY_SLOPE = 0.01
+_GELU_K = np.sqrt(2.0 / np.pi)
+_GELU_C = 0.044715
+
+
+def _sigmoid(z):
+    # 1/(1 + e^-z) keeps full relative precision in both tails; where e^-z overflows
+    # (z < -709, σ < 1e-308) the result is 0. Raw: call with overflow warnings off.
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def sigmoid(z):
+    """σ(z) = 1 / (1 + e^-z), accurate in both tails, never warns."""
+    with np.errstate(over="ignore"):
+        return _sigmoid(z)
+
+
+def _sigmoid_with_derivative(z):
+    # σ'(z) = σ(z)·σ(-z) = σ(z)/(1 + e^z), full relative precision in both tails too.
+    # Seven operations: this is the innermost loop of the lab.
+    s = _sigmoid(z)
+    return s, s / (1.0 + np.exp(z))
+
+
+def _tanh_with_derivative(z):
+    e = np.exp(-2.0 * np.abs(z))
+    d = 1.0 + e
+    return np.tanh(z), 4.0 * e / (d * d)
+
+
+def _relu(z):
+    return np.maximum(z, 0.0)
+
+
+def _relu_with_derivative(z):
+    return np.maximum(z, 0.0), (z > 0).astype(np.float64)
+
+
+def _leaky_relu(z):
+    return np.where(z > 0, z, LEAKY_SLOPE * z)
+
+
+def _leaky_relu_with_derivative(z):
+    positive = z > 0
+    return np.where(positive, z, LEAKY_SLOPE * z), np.where(positive, 1.0, LEAKY_SLOPE)
+
+
+def _elu(z):
+    return np.where(z > 0, z, np.expm1(np.minimum(z, 0.0)))
+
+
+def _elu_with_derivative(z):
+    negative_part = np.minimum(z, 0.0)
+    positive = z > 0
+    return (np.where(positive, z, np.expm1(negative_part)),
+            np.where(positive, 1.0, np.exp(negative_part)))
+
+
+def softplus(z):
+    """log(1 + e^z), without overflow."""
+    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+
+
+def _softplus_with_derivative(z):
+    return softplus(z), _sigmoid(z)
+
+
+def _swish(z):
+    return z * _sigmoid(z)
+
+
+def _swish_with_derivative(z):
+    s, ds = _sigmoid_with_derivative(z)
+    return z * s, s + z * ds
+
+
+def _gelu_parts(z):
+    zc = np.clip(z, -10.0, 10.0)      # tanh(u) is exactly ±1 beyond |z| = 10
+    t = np.tanh(_GELU_K * (zc + _GELU_C * zc ** 3))
+    return zc, t
+
+
+def _gelu(z):
+    _, t = _gelu_parts(z)
+    return 0.5 * z * (1.0 + t)
+
+
+def _gelu_with_derivative(z):
+    zc, t = _gelu_parts(z)
+    du = _GELU_K * (1.0 + 3.0 * _GELU_C * zc * zc)
+    return 0.5 * z * (1.0 + t), 0.5 * (1.0 + t) + 0.5 * zc * (1.0 - t) * (1.0 + t) * du
+
+
+def _linear(z):
+    return np.array(z, dtype=np.float64, copy=True)
+
+
+def _linear_with_derivative(z):
+    return _linear(z), np.ones_like(z, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """One activation: φ, φ and φ' together, and the bounds of φ'.
+
+    ``phi`` and ``phi_and_dphi`` are the raw functions for hot loops that already run
+    under ``np.errstate(over="ignore")`` (the Network's forward pass does); the methods
+    ``value``, ``value_and_derivative`` and ``derivative`` are safe to call anywhere.
+
+    ``derivative_max`` and ``derivative_min`` bound φ' over the real line (the
+    supremum and infimum). ``argmax`` is where the maximum is reached (None when it is
+    only approached, as for softplus as z → ∞, or reached on a half-line, as for ReLU).
+    """
+
+    name: str
+    phi: Callable[[np.ndarray], np.ndarray]
+    phi_and_dphi: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+    derivative_max: float
+    derivative_min: float
+    argmax: float | None
+    description: str
+    can_die: bool = False   # units whose φ' is 0 for every input in the batch stop learning
+
+    def value(self, z):
+        """φ(z)."""
+        with np.errstate(over="ignore"):
+            return self.phi(z)
+
+    def value_and_derivative(self, z):
+        """(φ(z), φ'(z))."""
+        with np.errstate(over="ignore"):
+            return self.phi_and_dphi(z)
+
+    def derivative(self, z):
+        """φ'(z)."""
+        return self.value_and_derivative(z)[1]
+
+
+ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (
+    Activation("sigmoid", _sigmoid, _sigmoid_with_derivative, 0.25, 0.0, 0.0,
+               "σ(z) = 1/(1+e^-z). σ' ≤ 1/4, so every layer shrinks the gradient."),
+    Activation("tanh", np.tanh, _tanh_with_derivative, 1.0, 0.0, 0.0,
+               "tanh(z). tanh' ≤ 1 and equals 1 only at z = 0."),
+    Activation("relu", _relu, _relu_with_derivative, 1.0, 0.0, None,
+               "max(0, z). φ' is 1 for active units: no shrinking, but units can die.",
+               can_die=True),
+    Activation("leaky_relu", _leaky_relu, _leaky_relu_with_derivative, 1.0, LEAKY_SLOPE, None,
+               f"z for z > 0, {LEAKY_SLOPE}·z otherwise: a ReLU whose units cannot die."),
+    Activation("elu", _elu, _elu_with_derivative, 1.0, 0.0, None,
+               "z for z > 0, e^z - 1 otherwise: smooth for negative inputs."),
+    Activation("softplus", softplus, _softplus_with_derivative, 1.0, 0.0, None,
+               "log(1 + e^z), a smooth ReLU whose derivative is σ(z) < 1."),
+    # Maxima of swish' and GELU' solve φ''(z) = 0; since φ'(z) + φ'(-z) = 1 for both,
+    # their minima are 1 - max. Tests check all bounds on a dense grid.
+    Activation("swish", _swish, _swish_with_derivative, 1.0998393201288668, -0.0998393201288668,
+               2.3993573044824377,
+               "z·σ(z) (SiLU). φ' peaks slightly above 1."),
+    Activation("gelu", _gelu, _gelu_with_derivative, 1.1289930686587717, -0.1289930686587717,
+               1.4185040010969656,
+               "GELU, tanh form: ½z(1 + tanh(√(2/π)(z + 0.044715 z³)))."),
+    Activation("linear", _linear, _linear_with_derivative, 1.0, 1.0, None,
+               "φ(z) = z. No nonlinearity: depth adds nothing, gradients only see the weights."),
+)}
+
+
+def get_activation(name: str) -> Activation:
+    """The activation called ``name``; a ValueError lists the allowed names otherwise."""
+    try:
+        return ACTIVATIONS[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"activation: unknown name {name!r}; allowed: {', '.join(ACTIVATIONS)}") from None

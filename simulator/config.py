@@ -1,0 +1,166 @@
+"""SimConfig: everything that defines a run, validated in one place.
+
+A SimConfig is frozen: a change is a new config (``config.replace(depth=20)``), and
+every construction validates every field, so a bad value never reaches the engine.
+Each error names the field, what it got and what is allowed. Configs round-trip
+through JSON (``to_json`` / ``from_json``); presets are JSON files in
+``resources/presets/`` holding a name, a one-line description and a config.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+
+from .activations import ACTIVATIONS
+from .data import DATASETS
+from .initializers import INITIALIZERS
+from .losses import LOSSES
+from .optim import OPTIMIZERS
+
+PRESET_DIR = Path(__file__).resolve().parent.parent / "resources" / "presets"
+
+# Fields whose change keeps the trained weights: the rest define a new network.
+TRAINING_FIELDS = frozenset({"learning_rate", "optimizer", "momentum", "batch_size", "clip",
+                             "clip_threshold", "l2"})
+
+_CHOICES = {"activation": tuple(ACTIVATIONS), "init": INITIALIZERS, "loss": tuple(LOSSES),
+            "optimizer": OPTIMIZERS, "dataset": DATASETS}
+# (low, high, low inclusive, high inclusive)
+_RANGES = {
+    "depth": (1, 100, True, True), "width": (1, 512, True, True),
+    "sigma_w": (0.0, 10.0, False, True), "sigma_b": (0.0, 10.0, True, True),
+    "gain": (0.0, 10.0, False, True), "learning_rate": (0.0, 100.0, False, True),
+    "momentum": (0.0, 1.0, True, False), "batch_size": (1, 4096, True, True),
+    "clip_threshold": (0.0, 1e6, False, True), "l2": (0.0, 1.0, True, True),
+    "noise": (0.0, 1.0, True, True), "n_samples": (8, 5000, True, True),
+    "seed": (0, 2 ** 32 - 1, True, True),
+}
+
+
+@dataclass(frozen=True)
+class SimConfig:
+    """One run: network, initialisation, training, remedies, data and seed."""
+
+    depth: int = 6                      # hidden layers
+    width: int = 16                     # units per hidden layer
+    activation: str = "sigmoid"
+    init: str = "xavier"
+    sigma_w: float = 1.0                # scaled_normal: Var(W) = σw²/fan_in
+    sigma_b: float = 0.0                # scaled_normal: Var(b) = σb²
+    gain: float = 1.0                   # xavier, he, lecun, orthogonal
+    loss: str = "cross_entropy"
+    optimizer: str = "sgd"
+    learning_rate: float = 0.5
+    momentum: float = 0.9
+    batch_size: int = 32
+    clip: bool = False
+    clip_threshold: float = 1.0
+    l2: float = 0.0
+    batch_norm: bool = False
+    residual: bool = False
+    dataset: str = "circles"
+    noise: float = 0.05
+    n_samples: int = 400
+    seed: int = 0
+
+    def __post_init__(self):
+        for f in fields(self):
+            _check_field(f.name, f.type, getattr(self, f.name))
+            if f.type == "float":           # JSON may give 1 for 1.0
+                object.__setattr__(self, f.name, float(getattr(self, f.name)))
+
+    @property
+    def layer_sizes(self):
+        """[inputs, width × depth, outputs]: 2 inputs, 2 outputs for softmax, else 1."""
+        outputs = 2 if LOSSES[self.loss].one_hot else 1
+        return [2] + [self.width] * self.depth + [outputs]
+
+    def replace(self, **changes):
+        """A new, validated config with ``changes`` applied."""
+        unknown = set(changes) - {f.name for f in fields(self)}
+        if unknown:
+            raise ValueError(_unknown_message(sorted(unknown)[0]))
+        return replace(self, **changes)
+
+    def changed_fields(self, other):
+        """Names of the fields whose values differ between self and ``other``."""
+        return {f.name for f in fields(self) if getattr(self, f.name) != getattr(other, f.name)}
+
+    def to_dict(self):
+        return asdict(self)
+
+    def to_json(self):
+        return json.dumps(self.to_dict(), indent=2)
+
+    @classmethod
+    def from_dict(cls, data):
+        """A config from a mapping; missing fields take their defaults."""
+        if not isinstance(data, dict):
+            raise ValueError(f"config: a JSON object is required, got {type(data).__name__}")
+        unknown = [k for k in data if k not in {f.name for f in fields(cls)}]
+        if unknown:
+            raise ValueError(_unknown_message(unknown[0]))
+        return cls(**data)
+
+    @classmethod
+    def from_json(cls, text):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"config: malformed JSON at line {error.lineno} column "
+                             f"{error.colno}: {error.msg}") from None
+        return cls.from_dict(data)
+
+
+def _unknown_message(name):
+    allowed = ", ".join(f.name for f in fields(SimConfig))
+    return f"config: unknown field {name!r}; allowed: {allowed}"
+
+
+def _check_field(name, kind, value):
+    if name in _CHOICES:
+        if value not in _CHOICES[name]:
+            raise ValueError(f"{name}: unknown value {value!r}; allowed: {', '.join(_CHOICES[name])}")
+        return
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ValueError(f"{name}: must be true or false, got {value!r}")
+        return
+    is_int = isinstance(value, int) and not isinstance(value, bool)
+    is_number = is_int or isinstance(value, float)
+    low, high, low_in, high_in = _RANGES[name]
+    bounds = f"{'[' if low_in else '('}{low}, {high}{']' if high_in else ')'}"
+    if (kind == "int" and not is_int) or not is_number:
+        what = "an integer" if kind == "int" else "a number"
+        raise ValueError(f"{name}: must be {what} in {bounds}, got {value!r}")
+    inside = (low <= value if low_in else low < value) and (value <= high if high_in else value < high)
+    if not inside:
+        raise ValueError(f"{name}: must be in {bounds}, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named config with the one line that says what it shows."""
+
+    name: str
+    description: str
+    config: SimConfig
+
+
+def load_preset_file(path):
+    """Read one preset file; a ValueError names the file and what is wrong in it."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or set(data) != {"name", "description", "config"}:
+            raise ValueError("a preset is a JSON object with keys name, description, config")
+        return Preset(str(data["name"]), str(data["description"]), SimConfig.from_dict(data["config"]))
+    except (OSError, ValueError) as error:
+        raise ValueError(f"preset {path.name}: {error}") from None
+
+
+def load_presets(directory=PRESET_DIR):
+    """All presets in ``directory``, by name, in file-name order."""
+    presets = [load_preset_file(p) for p in sorted(Path(directory).glob("*.json"))]
+    return {p.name: p for p in presets}

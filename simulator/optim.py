@@ -1,0 +1,107 @@
+"""Optimisers on the flat parameter vector θ, with gradient-norm clipping and L2.
+
+One step, for gradient ∇ = ∂C/∂θ on a batch:
+
+1. L2 (weight decay): ∇ ← ∇ + λ·W on the weights only (biases and γ are not decayed).
+2. Clipping (Pascanu, Mikolov & Bengio 2013): if ‖∇‖ > τ, ∇ ← τ·∇/‖∇‖. The direction
+   is kept, only the length is capped: this is what tames an exploding-gradient cliff.
+3. The update Δθ:
+   * ``sgd``:      Δθ = -η ∇
+   * ``momentum``: v ← μ v - η ∇,  Δθ = v                       (Nielsen, ch. 3)
+   * ``adam``:     m ← β1 m + (1-β1) ∇,  s ← β2 s + (1-β2) ∇²,
+                   Δθ = -η m̂ / (√ŝ + ε) with bias-corrected m̂, ŝ  (Kingma & Ba 2015)
+
+The optimiser works on any flat vector, so the same code moves the full network
+and the two-parameter ball on the cost surface.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+OPTIMIZERS = ("sgd", "momentum", "adam")
+
+
+@dataclass
+class StepReport:
+    """What one optimiser step did: the gradient norm before and after clipping, Δθ."""
+
+    grad_norm: float
+    clipped_norm: float
+    update: np.ndarray
+
+
+def euclidean_norm(v):
+    """‖v‖ without overflow or underflow: when Σv² leaves the float range, v is first
+    scaled by max |v_i|, so a ∇ of 1e200 (or 1e-200) still has its true norm."""
+    with np.errstate(all="ignore"):
+        square = float(np.dot(v, v))
+    if 1e-300 < square < np.inf:
+        return float(np.sqrt(square))
+    largest = float(np.max(np.abs(v))) if v.size else 0.0
+    if largest == 0.0 or not np.isfinite(largest):
+        return largest
+    scaled = v / largest
+    return largest * float(np.sqrt(np.dot(scaled, scaled)))
+
+
+class Optimizer:
+    """Gradient descent of one kind on a flat vector of ``size`` parameters."""
+
+    def __init__(self, kind, size, learning_rate, momentum=0.9, clip_threshold=None,
+                 l2=0.0, weight_mask=None, beta1=0.9, beta2=0.999, epsilon=1e-8):
+        if kind not in OPTIMIZERS:
+            raise ValueError(f"optimizer: unknown name {kind!r}; allowed: {', '.join(OPTIMIZERS)}")
+        self.kind = kind
+        self.learning_rate = float(learning_rate)
+        self.momentum = float(momentum)
+        self.clip_threshold = clip_threshold
+        self.l2 = float(l2)
+        self.weight_mask = weight_mask
+        self.beta1, self.beta2, self.epsilon = beta1, beta2, epsilon
+        self.velocity = np.zeros(size)       # momentum's v, Adam's m
+        self.second = np.zeros(size)          # Adam's s
+        self.t = 0
+
+    def step(self, theta, grad):
+        """Update ``theta`` in place from ``grad`` (left untouched) and report the step.
+
+        Overflow is not an error here: a non-finite θ is how divergence shows, and the
+        caller (the Simulation) reports it.
+        """
+        with np.errstate(all="ignore"):
+            return self._step(theta, grad)
+
+    def _step(self, theta, grad):
+        if self.l2 > 0.0:
+            grad = grad + self.l2 * theta * self.weight_mask if self.weight_mask is not None \
+                else grad + self.l2 * theta
+        norm = euclidean_norm(grad)
+        if self.clip_threshold is not None and norm > self.clip_threshold:
+            grad = grad * (self.clip_threshold / norm)
+            clipped = float(self.clip_threshold)
+        else:
+            clipped = norm
+        eta = self.learning_rate
+        if self.kind == "sgd":
+            update = -eta * grad
+        elif self.kind == "momentum":
+            self.velocity *= self.momentum
+            self.velocity -= eta * grad
+            update = self.velocity.copy()
+        else:
+            self.t += 1
+            b1, b2 = self.beta1, self.beta2
+            m, s = self.velocity, self.second
+            m *= b1
+            m += (1.0 - b1) * grad
+            s *= b2
+            s += (1.0 - b2) * grad * grad
+            denominator = np.sqrt(s)
+            denominator *= 1.0 / np.sqrt(1.0 - b2 ** self.t)          # √ŝ
+            denominator += self.epsilon
+            update = m * (-eta / (1.0 - b1 ** self.t))                 # -η m̂
+            update /= denominator
+        theta += update
+        return StepReport(norm, clipped, update)

@@ -1,0 +1,245 @@
+"""Simulation: one training run, stepped on demand, reported as immutable Snapshots.
+
+    sim = Simulation(SimConfig(depth=10))
+    snapshot = sim.step(50)          # 50 minibatch steps, then one Snapshot
+
+``apply(config)`` takes a new config: changes to the training fields (learning rate,
+optimiser, momentum, batch size, clipping, L2) keep the trained weights; any other
+change builds a new network. A run is deterministic for a given config.
+
+Divergence: if the cost, the gradient or the weights stop being finite, the run
+freezes at its last finite weights and every Snapshot carries a message saying what
+happened, at which step, and what to try. Nothing raises, nothing warns.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .config import TRAINING_FIELDS, SimConfig
+from .data import make_dataset
+from .network import Network
+from .optim import Optimizer
+from .stats import DerivativeStats, LayerStats, StatsRecorder
+
+HISTORY_LENGTH = 2048
+
+
+class DecimatingHistory:
+    """Rows recorded at increasing steps, at most ``capacity`` of them kept.
+
+    When full, every other row is dropped and from then on only every second call is
+    recorded: a long run keeps its whole span at a uniformly coarser resolution.
+    A step already recorded is not recorded again.
+    """
+
+    def __init__(self, capacity=HISTORY_LENGTH):
+        self.capacity = capacity
+        self.stride = 1
+        self.calls = 0
+        self.steps, self.rows = [], []
+
+    def record(self, step, row):
+        if self.steps and step <= self.steps[-1]:
+            return
+        self.calls += 1
+        if (self.calls - 1) % self.stride:
+            return
+        self.steps.append(step)
+        self.rows.append(row)
+        if len(self.steps) > self.capacity:
+            self.steps, self.rows = self.steps[::2], self.rows[::2]
+            self.stride *= 2
+
+    def arrays(self, widths):
+        """Steps, and each column of the rows, as fresh arrays.
+
+        Rows are tuples; ``widths[i]`` is None for a column of numbers and the length
+        for a column of arrays.
+        """
+        columns = list(zip(*self.rows)) or [()] * len(widths)
+        return np.array(self.steps, dtype=np.int64), [
+            np.array(column, dtype=np.float64).reshape((len(column),) + ((w,) if w else ()))
+            for column, w in zip(columns, widths)]
+
+
+@dataclass(frozen=True)
+class History:
+    """Curves over the run so far (fresh arrays).
+
+    ``steps``/``batch_loss``/``speed``: every recorded step, with ``speed[t, l]`` =
+    ‖∂C/∂b^l‖ (Nielsen's speed of learning of layer l). ``eval_steps``/``train_loss``/
+    ``test_loss``: the cost on the whole training and test sets, once per Snapshot.
+    """
+
+    steps: np.ndarray
+    batch_loss: np.ndarray
+    speed: np.ndarray
+    eval_steps: np.ndarray
+    train_loss: np.ndarray
+    test_loss: np.ndarray
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One frame of the run. Its arrays are fresh copies: nobody mutates them later."""
+
+    step: int
+    config: SimConfig
+    loss: float                  # cost of the last minibatch
+    train_loss: float            # cost on the whole training set (evaluation mode)
+    test_loss: float
+    train_accuracy: float
+    test_accuracy: float
+    stats: LayerStats            # the gradient, layer by layer, in the last step
+    derivatives: DerivativeStats  # φ'(z) inside the hidden layers in the last step
+    history: History
+    diverged: str | None         # what happened and what to try, or None
+
+
+class Simulation:
+    """A training run of the network a SimConfig describes."""
+
+    def __init__(self, config=None):
+        self.config = None
+        self.apply(config if config is not None else SimConfig())
+
+    # ------------------------------------------------------------------ setup
+    def apply(self, config):
+        """Take a new config: keep training if only training fields changed, else rebuild."""
+        if not isinstance(config, SimConfig):
+            raise ValueError(f"config: a SimConfig is required, got {type(config).__name__}")
+        old, self.config = self.config, config
+        if old is None or not old.changed_fields(config) <= TRAINING_FIELDS:
+            self._build()
+        elif old != config:
+            if old.optimizer != config.optimizer or self.diverged is not None:
+                self.optimizer = self._make_optimizer()    # fresh state after a divergence
+            else:
+                self._tune_optimizer()
+            self.diverged = None           # weights were kept at their last finite values
+
+    def reset(self):
+        """Start the run again from fresh weights drawn with the config's seed."""
+        self._build()
+
+    def _build(self):
+        c = self.config
+        init_seed, data_seed, batch_seed = np.random.SeedSequence(c.seed).generate_state(3)
+        self.net = Network(c.layer_sizes, c.activation, c.init, c.loss, seed=int(init_seed),
+                           sigma_w=c.sigma_w, sigma_b=c.sigma_b, gain=c.gain,
+                           batch_norm=c.batch_norm, residual=c.residual)
+        self.data = make_dataset(c.dataset, c.n_samples, c.noise, seed=int(data_seed))
+        self.Y_train = self._targets(self.data.y_train)
+        self.Y_test = self._targets(self.data.y_test)
+        self._batch_rng = np.random.default_rng(int(batch_seed))
+        self._shuffled, self._cursor = None, 0
+        self.optimizer = self._make_optimizer()
+        self.recorder = StatsRecorder(self.net)
+        self.step_count = 0
+        self.diverged = None
+        self.history = DecimatingHistory()
+        self.eval_history = DecimatingHistory()
+        self._theta_before = self.net.theta.copy()
+        X, Y = self._next_batch()
+        grads = self.net.gradients(X, Y)                # statistics at initialisation
+        self.last_loss, self.stats = grads.loss, self.recorder.record(grads)
+        self._last_dphis = grads.trace.dphis
+
+    def _targets(self, y):
+        if self.net.loss_function.one_hot:
+            return np.eye(2)[y.astype(np.intp)]
+        return y[:, None].astype(np.float64)
+
+    def _make_optimizer(self):
+        c = self.config
+        return Optimizer(c.optimizer, self.net.theta.size, c.learning_rate, c.momentum,
+                         c.clip_threshold if c.clip else None, c.l2, self.net.weight_mask)
+
+    def _tune_optimizer(self):
+        c, opt = self.config, self.optimizer
+        opt.learning_rate, opt.momentum, opt.l2 = c.learning_rate, c.momentum, c.l2
+        opt.clip_threshold = c.clip_threshold if c.clip else None
+
+    def _next_batch(self):
+        """The next minibatch: consecutive slices of a fresh shuffle of the training set
+        every epoch (a batch that would run past the end starts the next epoch)."""
+        n = len(self.Y_train)
+        size = min(self.config.batch_size, n)
+        if self._cursor + size > n or self._shuffled is None:
+            order = self._batch_rng.permutation(n)
+            self._shuffled = self.data.X_train[order], self.Y_train[order]
+            self._cursor = 0
+        X, Y = self._shuffled
+        start, self._cursor = self._cursor, self._cursor + size
+        return X[start:self._cursor], Y[start:self._cursor]
+
+    # ------------------------------------------------------------------ training
+    def step(self, n=1):
+        """Run up to ``n`` training steps (none once diverged) and return a Snapshot."""
+        for _ in range(int(n)):
+            if self.diverged is not None or not self._train_step():
+                break
+        return self.snapshot()
+
+    def _train_step(self):
+        net = self.net
+        X, Y = self._next_batch()
+        trace = net.forward(X)
+        grads = net.backward(trace, Y)
+        next_step = self.step_count + 1
+        np.copyto(self._theta_before, net.theta)
+        report = self.optimizer.step(net.theta, grads.flat)
+        if not (np.isfinite(grads.loss) and np.isfinite(report.grad_norm)):
+            what = f"the cost or its gradient stopped being finite (cost {grads.loss:.3g})"
+        elif not np.isfinite(net.theta).all():
+            what = f"the weights overflowed after a step with ‖∇C‖ = {report.grad_norm:.3g}"
+        else:
+            what = None
+        if what is not None:
+            np.copyto(net.theta, self._theta_before)      # freeze at the last finite weights
+            self._diverge(next_step, what)
+            return False
+        net.update_running_statistics(trace)
+        self.step_count = next_step
+        self.last_loss = grads.loss
+        self.stats = self.recorder.record(grads, report.update)
+        self._last_dphis = trace.dphis
+        self.history.record(next_step, (grads.loss, self.stats.grad_b_norm))
+        return True
+
+    def _diverge(self, step, what):
+        c = self.config
+        if c.clip:
+            advice = (f"lower the learning rate (now {c.learning_rate:g}) or the clipping "
+                      f"threshold (now {c.clip_threshold:g})")
+        else:
+            advice = (f"lower the learning rate (now {c.learning_rate:g}), turn on gradient "
+                      "clipping, or start from smaller weights")
+        self.diverged = (f"Diverged at step {step}: {what}. The gradient exploded: {advice}, "
+                         "then press Reset.")
+
+    # ------------------------------------------------------------------ reporting
+    def evaluate(self, X, Y):
+        """(cost, accuracy) on a data set, with batch norm in evaluation mode."""
+        net = self.net
+        z = net.forward(X, batch_statistics=False, derivatives=False).output_z
+        with np.errstate(all="ignore"):
+            cost = net.loss_function.cost(z, Y)
+        predicted = np.argmax(z, axis=1) if net.loss_function.one_hot else (z[:, 0] > 0)
+        truth = np.argmax(Y, axis=1) if net.loss_function.one_hot else (Y[:, 0] > 0.5)
+        return cost, float(np.mean(predicted == truth))
+
+    def snapshot(self):
+        """The current frame (also records the train and test cost for the loss curve)."""
+        train_loss, train_acc = self.evaluate(self.data.X_train, self.Y_train)
+        test_loss, test_acc = self.evaluate(self.data.X_test, self.Y_test)
+        if self.diverged is None:
+            self.eval_history.record(self.step_count, (train_loss, test_loss))
+        steps, (batch_loss, speed) = self.history.arrays((None, self.net.n_layers))
+        eval_steps, (train_curve, test_curve) = self.eval_history.arrays((None, None))
+        history = History(steps, batch_loss, speed, eval_steps, train_curve, test_curve)
+        return Snapshot(self.step_count, self.config, self.last_loss, train_loss, test_loss,
+                        train_acc, test_acc, self.stats,
+                        self.recorder.derivatives(self._last_dphis), history, self.diverged)

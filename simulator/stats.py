@@ -1,0 +1,123 @@
+"""Per-layer statistics: what the bars, curves and histograms show.
+
+Arrays are indexed by layer, 0 = the first layer (W¹, b¹) … L-1 = the output layer.
+Arrays about φ'(z) cover the hidden layers only (length L-1): the output layer's
+nonlinearity belongs to the cost.
+
+LayerStats (gradient norms, relative updates, chain-rule factors) cost about 20 µs
+and are recorded every step: the learning-speed curves need every step. The
+distribution of φ'(z) (DerivativeStats: means, saturation, dead units, histograms)
+costs about 45 µs, a sixth of a whole training step at depth 10, and is only ever
+looked at once per frame, so it is computed for the step a Snapshot shows.
+
+The chain-rule factors generalise Nielsen's one-neuron-per-layer picture,
+∂C/∂b¹ = σ'(z¹)·w²·σ'(z²)·w³ ⋯ ∂C/∂a^L, to layers of any width. The factor of
+layer l is the root-mean-square gain of BP2 from layer l back to layer l-1,
+
+    f^l = ‖δ^{l-1}‖ / ‖δ^l‖       (norms over all samples and units of the batch),
+
+which is exactly |w^l·φ'(z^{l-1})| when every layer has one neuron. The running
+product from the output back, P^l = f^{l+1}⋯f^L = ‖δ^l‖/‖δ^L‖, telescopes, so the
+product of the bars is the line, and P¹ is how much smaller layer 1's error is than
+the output's. Mean-field theory predicts f^l ≈ √χ (see theory.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+HISTOGRAM_BINS = 20
+SATURATION_LEVEL = 0.01      # a unit is saturated where |φ'(z)| < 1 % of max φ'
+
+
+@dataclass(frozen=True)
+class LayerStats:
+    """What the gradient did in one step, per layer (fresh arrays, never mutated)."""
+
+    grad_w_norm: np.ndarray       # ‖∂C/∂W^l‖                              (L,)
+    grad_b_norm: np.ndarray       # ‖∂C/∂b^l‖, the speed of learning        (L,)
+    relative_update: np.ndarray   # ‖ΔW^l‖ / ‖W^l‖, W after the step; NaN without a step (L,)
+    delta_rms: np.ndarray         # ‖δ^l‖ over the batch, per sample       (L,)
+    chain_factors: np.ndarray     # f^l = ‖δ^{l-1}‖/‖δ^l‖; f¹ is NaN (no layer before 1)  (L,)
+    chain_product: np.ndarray     # P^l = ‖δ^l‖/‖δ^L‖; P^L = 1               (L,)
+
+
+@dataclass(frozen=True)
+class DerivativeStats:
+    """The values φ'(z) inside the hidden layers for one batch (fresh arrays)."""
+
+    mean_dphi: np.ndarray         # mean φ'(z^l) over batch and units      (L-1,)
+    saturated_fraction: np.ndarray  # share of (sample, unit) with |φ'| < 1 % of max  (L-1,)
+    dead_fraction: np.ndarray     # share of units with φ' = 0 for the whole batch  (L-1,)
+    histogram: np.ndarray         # counts of φ'(z^l) in HISTOGRAM_BINS bins  (L-1, bins)
+    bin_edges: np.ndarray         # the bins' edges, from min φ' to max φ'  (bins+1,)
+
+
+class StatsRecorder:
+    """Computes LayerStats (every step) and DerivativeStats (once per frame) for a network.
+
+    The φ' values of all hidden layers are pooled into one vector, so each statistic
+    is one or two NumPy calls for the whole network (``np.add.reduceat`` over layer
+    segments, one ``np.bincount`` for every histogram), not one call per layer.
+    """
+
+    def __init__(self, net):
+        self.net = net
+        act = net.activation
+        self.low = min(0.0, act.derivative_min)
+        self.high = act.derivative_max if act.derivative_max > self.low else self.low + 1.0
+        self.edges = np.linspace(self.low, self.high, HISTOGRAM_BINS + 1)
+        self.threshold = SATURATION_LEVEL * act.derivative_max
+        self.scale = HISTOGRAM_BINS / (self.high - self.low) * (1.0 - 1e-12)
+        self._layouts = {}
+
+    def _layout(self, n_samples):
+        """(segment starts, segment sizes, bin offsets) of the pooled φ' for a batch size.
+
+        A value v of hidden layer k goes to bin ⌊v·scale + offset⌋ with
+        offset = k·BINS - low·scale: one multiply-add places every value of every layer.
+        The scale is a hair below BINS/(high-low) so that v = max φ' stays in bin BINS-1.
+        """
+        if n_samples not in self._layouts:
+            sizes = np.array([n_samples * w for w in self.net.layer_sizes[1:-1]])
+            starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+            offsets = np.repeat(np.arange(len(sizes)) * HISTOGRAM_BINS - self.low * self.scale,
+                                sizes)
+            self._layouts[n_samples] = starts, sizes, offsets
+        return self._layouts[n_samples]
+
+    def record(self, grads, update=None):
+        """Gradient statistics of the step with gradients ``grads`` and update Δθ ``update``."""
+        with np.errstate(all="ignore"):
+            net = self.net
+            norms = net.segment_norms(grads.flat)
+            if update is None:
+                relative = np.full(net.n_layers, np.nan)
+            else:
+                relative = (net.segment_norms(update)[net.weight_segments]
+                            / net.segment_norms(net.theta)[net.weight_segments])
+            delta_rms = np.sqrt([np.vdot(d, d) for d in grads.delta_samples])
+            factors = np.full(net.n_layers, np.nan)
+            factors[1:] = delta_rms[:-1] / delta_rms[1:]
+            return LayerStats(norms[net.weight_segments], norms[net.bias_segments], relative,
+                              delta_rms, factors, delta_rms / delta_rms[-1])
+
+    def derivatives(self, dphis):
+        """Statistics of φ'(z) of every hidden layer, from a forward pass's ``dphis``."""
+        if not dphis:
+            empty = np.zeros(0)
+            return DerivativeStats(empty, empty, empty, np.zeros((0, HISTOGRAM_BINS), np.intp),
+                                   self.edges.copy())
+        starts, sizes, offsets = self._layout(dphis[0].shape[0])
+        pooled = np.concatenate([d.ravel() for d in dphis])
+        mean_dphi = np.add.reduceat(pooled, starts) / sizes
+        magnitude = pooled if self.low >= 0.0 else np.abs(pooled)
+        saturated = np.add.reduceat(magnitude < self.threshold, starts, dtype=np.intp) / sizes
+        if self.net.activation.can_die:
+            dead = np.array([np.mean(~d.any(axis=0)) for d in dphis])
+        else:
+            dead = np.zeros(len(dphis))
+        bins = (pooled * self.scale + offsets).astype(np.intp)
+        hist = np.bincount(bins, minlength=len(dphis) * HISTOGRAM_BINS).reshape(len(dphis), -1)
+        return DerivativeStats(mean_dphi, saturated, dead, hist, self.edges.copy())

@@ -1,0 +1,20 @@
+"""Independent reference computations the tests compare the engine against."""
+import numpy as np
+
+
+def central_differences(f, theta, h=1e-6):
+    """∂f/∂θ_i ≈ (f(θ + h e_i) - f(θ - h e_i)) / 2h for every i, moving θ in place."""
+    grad = np.empty_like(theta)
+    for i in range(theta.size):
+        saved = theta[i]
+        theta[i] = saved + h
+        up = f()
+        theta[i] = saved - h
+        down = f()
+        theta[i] = saved
+        grad[i] = (up - down) / (2 * h)
+    return grad
+
+
+def relative_error(a, b):
+    return np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-300)

@@ -1,0 +1,44 @@
+"""Teaching data sets: seeded, balanced, split, and named in errors."""
+import numpy as np
+import pytest
+
+from simulator.data import DATASETS, make_dataset
+
+
+@pytest.mark.parametrize("name", DATASETS)
+def test_shapes_split_balance_and_range(name):
+    d = make_dataset(name, n_samples=400, noise=0.05, seed=3, test_fraction=0.25)
+    assert d.X_train.shape == (300, 2) and d.X_test.shape == (100, 2)
+    y = np.concatenate([d.y_train, d.y_test])
+    assert set(np.unique(y)) == {0.0, 1.0}
+    assert 0.35 < y.mean() < 0.65
+    assert np.abs(np.concatenate([d.X_train, d.X_test])).max() < 1.6
+
+
+@pytest.mark.parametrize("name", DATASETS)
+def test_same_seed_same_data_other_seed_other_data(name):
+    a, b, c = (make_dataset(name, seed=s) for s in (1, 1, 2))
+    assert np.array_equal(a.X_train, b.X_train) and np.array_equal(a.y_test, b.y_test)
+    assert not np.array_equal(a.X_train, c.X_train)
+
+
+def test_circles_are_separable_by_radius_without_noise():
+    d = make_dataset("circles", noise=0.0)
+    r = np.linalg.norm(d.X_train, axis=1)
+    assert r[d.y_train == 1].max() < r[d.y_train == 0].min()
+
+
+def test_xor_labels_follow_the_quadrants_without_noise():
+    d = make_dataset("xor", noise=0.0)
+    assert np.array_equal(d.y_train, (d.X_train[:, 0] * d.X_train[:, 1] > 0) * 1.0)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(name="spirals"), "dataset: unknown name 'spirals'; allowed: circles, xor"),
+    (dict(name="xor", noise=2.0), "noise: must be between 0 and 1"),
+    (dict(name="xor", n_samples=2), "n_samples: must be an integer"),
+    (dict(name="xor", test_fraction=1.0), "test_fraction"),
+])
+def test_bad_arguments_are_named(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        make_dataset(**kwargs)

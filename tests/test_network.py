@@ -1,0 +1,149 @@
+"""Backpropagation equals central finite differences, for every activation × cost × remedy."""
+import numpy as np
+import pytest
+
+from helpers import central_differences, relative_error
+from simulator.activations import ACTIVATIONS
+from simulator.losses import LOSSES
+from simulator.network import Network
+
+REMEDIES = {"plain": {}, "batch_norm": {"batch_norm": True}, "residual": {"residual": True}}
+
+
+def _batch(loss, n_out, rng, n=6, n_in=3):
+    X = rng.normal(size=(n, n_in))
+    if LOSSES[loss].one_hot:
+        return X, np.eye(n_out)[rng.integers(0, n_out, n)]
+    return X, rng.uniform(0.0, 1.0, (n, n_out))
+
+
+@pytest.mark.parametrize("remedy", REMEDIES)
+@pytest.mark.parametrize("loss", LOSSES)
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_gradients_match_central_differences(activation, loss, remedy):
+    rng = np.random.default_rng(7)
+    net = Network([3, 4, 4, 4, 2], activation=activation, loss=loss, init="scaled_normal",
+                  sigma_w=1.3, sigma_b=0.4, seed=11, **REMEDIES[remedy])
+    if net.gammas:                                  # γ ≠ 1, so its gradient is tested
+        for g in net.gammas:
+            g[...] = rng.uniform(0.5, 1.5, g.shape)
+    X, Y = _batch(loss, 2, rng)
+    grads = net.gradients(X, Y)
+    numeric = central_differences(lambda: net.loss(X, Y), net.theta)
+    assert relative_error(grads.flat, numeric) < 1e-6
+    assert grads.loss == pytest.approx(net.loss(X, Y), rel=1e-15)
+
+
+def test_batch_norm_in_evaluation_mode_has_exact_gradients_too():
+    rng = np.random.default_rng(3)
+    net = Network([3, 5, 5, 1], activation="tanh", batch_norm=True, seed=2)
+    for mean, var in zip(net.running_means, net.running_vars):
+        mean[...] = rng.normal(size=mean.shape)
+        var[...] = rng.uniform(0.5, 2.0, var.shape)
+    X, Y = _batch("cross_entropy", 1, rng)
+    grads = net.gradients(X, Y, batch_statistics=False)
+    numeric = central_differences(lambda: net.loss(X, Y, batch_statistics=False), net.theta)
+    assert relative_error(grads.flat, numeric) < 1e-6
+
+
+def test_one_neuron_per_layer_gives_nielsens_product_of_factors():
+    """∂C/∂b¹ = σ'(z¹)·w²·σ'(z²)·w³·σ'(z³)·w⁴·σ'(z⁴)·∂C/∂a⁴ (Nielsen, ch. 5), by hand."""
+    net = Network([1, 1, 1, 1, 1], activation="sigmoid", loss="quadratic", seed=5,
+                  init="normal")
+    x, y = 0.7, 0.2
+    a, zs = x, []
+    for W, b in zip(net.weights, net.biases):
+        z = a * W[0, 0] + b[0]
+        zs.append(z)
+        a = 1.0 / (1.0 + np.exp(-z))
+    s_prime = [np.exp(-z) / (1.0 + np.exp(-z)) ** 2 for z in zs]
+    w = [W[0, 0] for W in net.weights]
+    expected = s_prime[0] * w[1] * s_prime[1] * w[2] * s_prime[2] * w[3] * s_prime[3] * (a - y)
+    grads = net.gradients(np.array([[x]]), np.array([[y]]))
+    assert grads.deltas[0][0] == pytest.approx(expected, rel=1e-13)
+    assert grads.biases[0][0] == grads.deltas[0][0]
+
+
+def test_deltas_sum_the_per_sample_errors_as_the_cost_averages_them():
+    rng = np.random.default_rng(0)
+    net = Network([2, 3, 1], seed=1)
+    X, Y = rng.normal(size=(5, 2)), rng.uniform(size=(5, 1))
+    grads = net.gradients(X, Y)
+    for delta, samples in zip(grads.deltas, grads.delta_samples):
+        assert np.allclose(delta, samples.sum(axis=0), rtol=1e-14)
+    # the output error of cross-entropy is (a - y)/N
+    a = 1.0 / (1.0 + np.exp(-grads.trace.output_z))
+    assert np.allclose(grads.delta_samples[-1], (a - Y) / 5, rtol=1e-14)
+
+
+def test_weights_are_writable_and_gradients_use_what_they_hold():
+    rng = np.random.default_rng(1)
+    net = Network([4, 3, 2], loss="softmax_cross_entropy", seed=0)
+    X, Y = rng.normal(size=(3, 4)), np.eye(2)[[0, 1, 1]]
+    net.weights[0] = np.ones((4, 3))                 # assign a whole layer
+    net.biases[1][1] = 2.0                           # or one entry
+    assert np.array_equal(net.weights[0], np.ones((4, 3)))
+    # the cost recomputed by hand from the same numbers
+    a1 = 1.0 / (1.0 + np.exp(-(X @ np.ones((4, 3)) + net.biases[0])))
+    z2 = a1 @ net.weights[1] + net.biases[1]
+    log_softmax = z2 - np.log(np.exp(z2).sum(axis=1, keepdims=True))
+    assert net.loss(X, Y) == pytest.approx(-(Y * log_softmax).sum() / 3, rel=1e-14)
+    with pytest.raises(ValueError, match=r"shape \(2, 2\) given, \(4, 3\) required"):
+        net.weights[0] = np.ones((2, 2))
+
+
+def test_input_width_is_not_fixed_to_two():
+    net = Network([7, 5, 3], activation="relu", init="he", loss="softmax_cross_entropy")
+    X = np.random.default_rng(0).normal(size=(4, 7))
+    grads = net.gradients(X, np.eye(3)[[0, 1, 2, 0]])
+    assert [w.shape for w in grads.weights] == [(7, 5), (5, 3)]
+    assert [b.shape for b in grads.biases] == [(5,), (3,)]
+
+
+def test_float64_shows_gradients_far_below_float32s_range():
+    """A 40-layer sigmoid network's first-layer gradient sits near 1e-30 and below."""
+    net = Network([2] + [8] * 40 + [1], activation="sigmoid", init="xavier", seed=0)
+    X = np.random.default_rng(0).normal(size=(16, 2))
+    grads = net.gradients(X, (X[:, :1] > 0) * 1.0)
+    first = np.linalg.norm(grads.biases[0])
+    assert 0.0 < first < 1e-25
+    assert np.float32(first) * np.float32(1e-20) == 0.0     # float32 would have lost it
+
+
+@pytest.mark.parametrize("bad, message", [
+    (dict(layer_sizes=[2]), "layer_sizes: need at least 2 positive integers"),
+    (dict(layer_sizes=[2, 0, 1]), "layer_sizes"),
+    (dict(layer_sizes=[2, 3, 1], activation="sigmod"), "activation: unknown name 'sigmod'"),
+    (dict(layer_sizes=[2, 3, 1], init="glorot"), "init: unknown name 'glorot'; allowed: normal"),
+    (dict(layer_sizes=[2, 3, 1], loss="mse"), "loss: unknown name 'mse'; allowed: cross_entropy"),
+    (dict(layer_sizes=[2, 3, 4, 1], residual=True), r"residual: needs hidden layers of equal width, got widths \[3, 4\]"),
+    (dict(layer_sizes=[2, 3, 1], loss="softmax_cross_entropy"), "at least 2 output units"),
+])
+def test_bad_arguments_raise_one_clear_value_error(bad, message):
+    with pytest.raises(ValueError, match=message):
+        Network(**bad)
+
+
+def test_bad_batch_shapes_are_named():
+    net = Network([2, 3, 1])
+    with pytest.raises(ValueError, match=r"X: shape \(N, 2\) required, got \(4, 3\)"):
+        net.gradients(np.zeros((4, 3)), np.zeros((4, 1)))
+    with pytest.raises(ValueError, match=r"Y: shape \(4, 1\) required, got \(4,\)"):
+        net.gradients(np.zeros((4, 2)), np.zeros(4))
+
+
+def test_copy_is_independent():
+    net = Network([2, 3, 1], batch_norm=True)
+    clone = net.copy()
+    clone.weights[0][0, 0] += 1.0
+    clone.running_means[0][0] = 5.0
+    assert net.weights[0][0, 0] != clone.weights[0][0, 0]
+    assert net.running_means[0][0] == 0.0
+
+
+def test_activation_of_the_output_layer_follows_the_cost():
+    net = Network([2, 3, 1], activation="relu", loss="quadratic")
+    X = np.array([[0.3, -0.2]])
+    a = net.predict(X)
+    z = net.forward(X).output_z
+    assert a[0, 0] == pytest.approx(1 / (1 + np.exp(-z[0, 0])), rel=1e-15)

@@ -1,0 +1,66 @@
+"""Optimiser steps against hand-computed updates; clipping keeps direction, caps length."""
+import numpy as np
+import pytest
+
+from simulator.optim import Optimizer, euclidean_norm
+
+
+def test_sgd_step():
+    theta, grad = np.array([1.0, -2.0]), np.array([0.5, 0.25])
+    Optimizer("sgd", 2, 0.1).step(theta, grad)
+    assert np.allclose(theta, [1.0 - 0.05, -2.0 - 0.025], rtol=1e-15)
+
+
+def test_momentum_two_steps_by_hand():
+    theta, grad = np.array([1.0]), np.array([2.0])
+    opt = Optimizer("momentum", 1, 0.1, momentum=0.9)
+    opt.step(theta, grad)                 # v = -0.2
+    opt.step(theta, grad)                 # v = 0.9·(-0.2) - 0.2 = -0.38
+    assert theta[0] == pytest.approx(1.0 - 0.2 - 0.38, rel=1e-15)
+
+
+def test_adam_first_steps_by_hand():
+    theta, opt = np.array([0.0, 0.0]), Optimizer("adam", 2, 0.01)
+    opt.step(theta, np.array([3.0, -1e-3]))
+    # m̂ = g and ŝ = g² after one step, so Δθ = -η g/(|g| + ε)
+    assert np.allclose(theta, [-0.01 * 3 / (3 + 1e-8), 0.01 * 1e-3 / (1e-3 + 1e-8)], rtol=1e-12)
+    opt.step(theta, np.array([1.0, 1.0]))
+    m = (0.9 * 0.1 * np.array([3.0, -1e-3]) + 0.1 * 1.0) / (1 - 0.9 ** 2)
+    s = (0.999 * 0.001 * np.array([9.0, 1e-6]) + 0.001 * 1.0) / (1 - 0.999 ** 2)
+    expected = np.array([-0.01 * 3 / (3 + 1e-8), 0.01 * 1e-3 / (1e-3 + 1e-8)]) - 0.01 * m / (np.sqrt(s) + 1e-8)
+    assert np.allclose(theta, expected, rtol=1e-12)
+
+
+def test_clipping_caps_the_norm_and_keeps_the_direction():
+    theta, grad = np.zeros(3), np.array([30.0, -40.0, 0.0])
+    report = Optimizer("sgd", 3, 1.0, clip_threshold=5.0).step(theta, grad)
+    assert report.grad_norm == pytest.approx(50.0)
+    assert report.clipped_norm == 5.0
+    assert np.allclose(theta, [-3.0, 4.0, 0.0], rtol=1e-15)
+    small = np.array([0.3, 0.4])
+    theta = np.zeros(2)
+    Optimizer("sgd", 2, 1.0, clip_threshold=5.0).step(theta, small)
+    assert np.array_equal(theta, -small)            # below the threshold: untouched
+
+
+def test_l2_decays_weights_only():
+    theta, mask = np.array([2.0, 2.0]), np.array([True, False])
+    Optimizer("sgd", 2, 0.5, l2=0.1, weight_mask=mask).step(theta, np.zeros(2))
+    assert np.allclose(theta, [2.0 - 0.5 * 0.1 * 2.0, 2.0])
+
+
+def test_norm_of_huge_and_tiny_gradients():
+    assert euclidean_norm(np.array([3e200, 4e200])) == pytest.approx(5e200)
+    assert euclidean_norm(np.array([3e-200, 4e-200])) == pytest.approx(5e-200)
+    assert euclidean_norm(np.array([np.inf, 1.0])) == np.inf
+
+
+def test_overflowing_step_gives_inf_without_warning():
+    theta = np.array([1e308])
+    Optimizer("sgd", 1, 10.0).step(theta, np.array([-1e308]))
+    assert theta[0] == np.inf
+
+
+def test_unknown_optimizer_is_named():
+    with pytest.raises(ValueError, match="optimizer: unknown name 'rmsprop'; allowed: sgd, momentum, adam"):
+        Optimizer("rmsprop", 1, 0.1)

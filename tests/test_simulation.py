@@ -1,0 +1,103 @@
+"""Simulation: deterministic, learns, keeps or rebuilds as it should, freezes on divergence."""
+import numpy as np
+import pytest
+
+from simulator.config import SimConfig
+from simulator.simulation import DecimatingHistory, Simulation
+
+
+def test_same_config_gives_the_same_run():
+    config = SimConfig(depth=3, width=8, optimizer="adam", learning_rate=0.01, seed=4)
+    a, b = Simulation(config).step(40), Simulation(config).step(40)
+    assert a.train_loss == b.train_loss
+    assert np.array_equal(a.history.speed, b.history.speed)
+    assert Simulation(config.replace(seed=5)).step(40).train_loss != a.train_loss
+
+
+def test_a_healthy_network_learns():
+    sim = Simulation(SimConfig(depth=2, width=16, activation="tanh", dataset="gauss",
+                               optimizer="adam", learning_rate=0.02))
+    start = sim.snapshot()
+    end = sim.step(300)
+    assert end.train_loss < 0.5 * start.train_loss
+    assert end.test_accuracy > 0.9
+    assert end.diverged is None and end.step == 300
+
+
+def test_deep_sigmoid_first_layer_learns_orders_of_magnitude_slower():
+    snap = Simulation(SimConfig(depth=10, width=16, activation="sigmoid")).step(20)
+    speed = snap.stats.grad_b_norm
+    assert speed[-1] / speed[0] > 1e3
+    assert np.all(np.diff(np.log(snap.history.speed.mean(axis=0))) > 0)   # slower every layer back
+
+
+def test_training_fields_keep_the_weights_architecture_rebuilds():
+    sim = Simulation(SimConfig(depth=2, width=4))
+    sim.step(10)
+    theta = sim.net.theta.copy()
+    sim.apply(sim.config.replace(learning_rate=0.01, optimizer="momentum", clip=True))
+    assert np.array_equal(sim.net.theta, theta) and sim.step_count == 10
+    assert sim.optimizer.kind == "momentum" and sim.optimizer.clip_threshold == 1.0
+    sim.apply(sim.config.replace(depth=3))
+    assert sim.step_count == 0 and sim.net.n_layers == 4
+
+
+def _exploding_config():
+    return SimConfig(depth=12, width=16, activation="relu", init="scaled_normal", sigma_w=4.0,
+                     learning_rate=1.0, optimizer="sgd")
+
+
+def test_divergence_freezes_the_run_with_a_message_and_no_exception():
+    sim = Simulation(_exploding_config())
+    snap = sim.step(50)                              # pytest fails on any warning
+    assert snap.diverged is not None
+    assert snap.diverged.startswith(f"Diverged at step {snap.step + 1}:")
+    assert "lower the learning rate (now 1)" in snap.diverged and "clipping" in snap.diverged
+    assert np.isfinite(sim.net.theta).all()          # frozen at the last finite weights
+    frozen = sim.net.theta.copy()
+    again = sim.step(10)
+    assert again.step == snap.step and np.array_equal(sim.net.theta, frozen)
+
+
+def test_clipping_tames_the_same_explosion():
+    snap = Simulation(_exploding_config().replace(clip=True, clip_threshold=1.0,
+                                                  learning_rate=0.01)).step(50)
+    assert snap.diverged is None and snap.step == 50
+
+
+def test_reset_and_changing_the_learning_rate_recover_from_divergence():
+    sim = Simulation(_exploding_config())
+    assert sim.step(50).diverged is not None
+    sim.apply(sim.config.replace(learning_rate=1e-9))   # the user may try again from there
+    assert sim.snapshot().diverged is None
+    sim.apply(_exploding_config())
+    sim.step(50)
+    sim.reset()
+    fresh = sim.snapshot()
+    assert fresh.diverged is None and fresh.step == 0
+
+
+def test_snapshot_arrays_are_fresh_copies():
+    sim = Simulation(SimConfig(depth=2, width=4))
+    first = sim.step(5)
+    speed = first.history.speed.copy()
+    sim.step(5)
+    assert np.array_equal(first.history.speed, speed)
+    assert first.stats is not sim.step(1).stats
+
+
+def test_decimating_history_keeps_the_span_at_lower_resolution():
+    h = DecimatingHistory(capacity=8)
+    for step in range(1, 101):
+        h.record(step, (float(step),))
+    steps, (values,) = h.arrays((None,))
+    assert len(steps) <= 9 and steps[0] == 1 and steps[-1] > 80
+    assert np.all(np.diff(steps) == np.diff(steps)[0])           # evenly spaced
+    assert np.array_equal(values, steps.astype(float))
+    h.record(100, (0.0,))                                          # a step already recorded
+    assert h.arrays((None,))[0][-1] == steps[-1]
+
+
+def test_apply_rejects_what_is_not_a_config():
+    with pytest.raises(ValueError, match="config: a SimConfig is required, got dict"):
+        Simulation().apply({"depth": 3})
