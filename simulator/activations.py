@@ -29,7 +29,12 @@ _GELU_C = 0.044715
 def _sigmoid(z):
     # 1/(1 + e^-z) keeps full relative precision in both tails; where e^-z overflows
     # (z < -709, σ < 1e-308) the result is 0. Raw: call with overflow warnings off.
-    return 1.0 / (1.0 + np.exp(-z))
+    # Computed in place in one buffer: on the cost surface's large arrays a fresh
+    # allocation per operation costs more than the arithmetic.
+    s = np.negative(z)
+    np.exp(s, out=s)
+    s += 1.0
+    return np.divide(1.0, s, out=s)
 
 
 def sigmoid(z):
@@ -80,8 +85,13 @@ def _elu_with_derivative(z):
 
 
 def softplus(z):
-    """log(1 + e^z), without overflow."""
-    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+    """log(1 + e^z) = max(z, 0) + log(1 + e^-|z|), without overflow (in one buffer)."""
+    t = np.abs(z)
+    np.negative(t, out=t)
+    np.exp(t, out=t)
+    np.log1p(t, out=t)
+    t += np.maximum(z, 0.0)
+    return t
 
 
 def _softplus_with_derivative(z):

@@ -23,6 +23,8 @@ PRESET_DIR = Path(__file__).resolve().parent.parent / "resources" / "presets"
 # Fields whose change keeps the trained weights: the rest define a new network.
 TRAINING_FIELDS = frozenset({"learning_rate", "optimizer", "momentum", "batch_size", "clip",
                              "clip_threshold", "l2"})
+# Fields that only take a new slice of the cost surface through the current weights.
+SURFACE_FIELDS = frozenset({"u_layer", "v_layer", "surface_extent"})
 
 _CHOICES = {"activation": tuple(ACTIVATIONS), "init": INITIALIZERS, "loss": tuple(LOSSES),
             "optimizer": OPTIMIZERS, "dataset": DATASETS}
@@ -35,6 +37,8 @@ _RANGES = {
     "clip_threshold": (0.0, 1e6, False, True), "l2": (0.0, 1.0, True, True),
     "noise": (0.0, 1.0, True, True), "n_samples": (8, 5000, True, True),
     "seed": (0, 2 ** 32 - 1, True, True),
+    "u_layer": (-101, 101, True, True), "v_layer": (-101, 101, True, True),
+    "surface_extent": (0.0, 100.0, False, True),
 }
 
 
@@ -63,12 +67,30 @@ class SimConfig:
     noise: float = 0.05
     n_samples: int = 400
     seed: int = 0
+    u_layer: int = 1                    # the cost surface's axes: the layers U and V move,
+    v_layer: int = -1                   # numbered 1 … depth+1; negative counts from the output
+    surface_extent: float = 1.0         # the surface spans [-extent, extent]² in U, V units
 
     def __post_init__(self):
         for f in fields(self):
             _check_field(f.name, f.type, getattr(self, f.name))
             if f.type == "float":           # JSON may give 1 for 1.0
                 object.__setattr__(self, f.name, float(getattr(self, f.name)))
+        n = self.depth + 1
+        for name in ("u_layer", "v_layer"):
+            value = getattr(self, name)
+            if value == 0 or not -n <= value <= n:
+                raise ValueError(f"{name}: must be a layer number in 1 … {n} or -{n} … -1 "
+                                 f"(counting from the output), got {value}")
+        if self.surface_layers[0] == self.surface_layers[1]:
+            raise ValueError(f"v_layer: must name another layer than u_layer "
+                             f"(both are layer {self.surface_layers[0] + 1})")
+
+    @property
+    def surface_layers(self):
+        """(U's layer, V's layer) as 0-based indices."""
+        n = self.depth + 1
+        return tuple(v - 1 if v > 0 else v + n for v in (self.u_layer, self.v_layer))
 
     @property
     def layer_sizes(self):

@@ -23,34 +23,36 @@ from .activations import ACTIVATIONS, sigmoid, softplus
 
 
 def _log_softmax(z):
-    shifted = z - z.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    shifted = z - z.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
 def _softmax(z):
     return np.exp(_log_softmax(z))
 
 
-def _cross_entropy_cost(z, y):
+def _cross_entropy_samples(z, y):
     # -y ln σ(z) - (1-y) ln(1-σ(z)) = softplus(z) - y z
-    return float((softplus(z) - y * z).sum() / z.shape[0])
+    cost = softplus(z)
+    cost -= y * z
+    return cost.sum(axis=-1)
 
 
 def _cross_entropy_delta(z, y):
     return (sigmoid(z) - y) / z.shape[0]
 
 
-def _softmax_cost(z, y):
-    return float(-(y * _log_softmax(z)).sum() / z.shape[0])
+def _softmax_samples(z, y):
+    return -(y * _log_softmax(z)).sum(axis=-1)
 
 
 def _softmax_delta(z, y):
     return (_softmax(z) - y) / z.shape[0]
 
 
-def _quadratic_cost(z, y):
+def _quadratic_samples(z, y):
     r = sigmoid(z) - y
-    return float(0.5 * (r * r).sum() / z.shape[0])
+    return 0.5 * (r * r).sum(axis=-1)
 
 
 def _quadratic_delta(z, y):
@@ -60,22 +62,30 @@ def _quadratic_delta(z, y):
 
 @dataclass(frozen=True)
 class Loss:
-    """A cost: its output nonlinearity a = output(z), C(z, y) and δ^L(z, y)."""
+    """A cost: its output nonlinearity a = output(z), per-sample costs and δ^L(z, y).
+
+    ``sample_costs(z, y)`` takes z of shape (..., N, outputs) and returns the cost of each
+    sample (..., N), so a whole grid of networks can be costed at once (landscape.py).
+    """
 
     name: str
     output: Callable[[np.ndarray], np.ndarray]
-    cost: Callable[[np.ndarray, np.ndarray], float]
+    sample_costs: Callable[[np.ndarray, np.ndarray], np.ndarray]
     delta: Callable[[np.ndarray, np.ndarray], np.ndarray]
     one_hot: bool          # targets are one-hot over two output units
     description: str
 
+    def cost(self, z, y):
+        """C: the mean over the samples of the batch."""
+        return float(self.sample_costs(z, y).mean())
+
 
 LOSSES: dict[str, Loss] = {l.name: l for l in (
-    Loss("cross_entropy", sigmoid, _cross_entropy_cost, _cross_entropy_delta, False,
+    Loss("cross_entropy", sigmoid, _cross_entropy_samples, _cross_entropy_delta, False,
          "Cross-entropy with a sigmoid output: the output σ' cancels from δ^L."),
-    Loss("softmax_cross_entropy", _softmax, _softmax_cost, _softmax_delta, True,
+    Loss("softmax_cross_entropy", _softmax, _softmax_samples, _softmax_delta, True,
          "Cross-entropy with softmax outputs over one-hot targets."),
-    Loss("quadratic", sigmoid, _quadratic_cost, _quadratic_delta, False,
+    Loss("quadratic", sigmoid, _quadratic_samples, _quadratic_delta, False,
          "½‖a - y‖² with a sigmoid output: σ'(z^L) multiplies every gradient."),
 )}
 

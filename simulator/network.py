@@ -202,80 +202,114 @@ class Network:
         return clone
 
     # ----------------------------------------------------------------- forward
-    def forward(self, X, batch_statistics=True, derivatives=True):
-        """Run the batch X (N, inputs) through the network and record a Trace.
+    def forward(self, X, batch_statistics=True):
+        """Run the batch X (N, inputs) through the network and record a Trace for backward.
 
         ``batch_statistics``: batch norm uses this batch's mean and variance (training)
-        or the running averages (evaluation). ``derivatives``: also record φ'(z).
-        Exploding weights overflow to inf silently: callers check finiteness.
+        or the running averages (evaluation). Exploding weights overflow to inf silently:
+        callers check finiteness.
         """
         with np.errstate(all="ignore"):
-            return self._forward(X, batch_statistics, derivatives)
+            return self._forward(self._inputs(X), batch_statistics)
 
-    def _forward(self, X, batch_statistics, derivatives):
+    def _inputs(self, X):
         a = np.asarray(X, dtype=np.float64)
         if a.ndim != 2 or a.shape[1] != self.layer_sizes[0]:
             raise ValueError(f"X: shape (N, {self.layer_sizes[0]}) required, got {a.shape}")
+        return a
+
+    def _forward(self, a, batch_statistics):
         trace = Trace([a], [], [], batch_statistics)
         zs, activations, dphis = trace.zs, trace.activations, trace.dphis
-        phi, phi_and_dphi = self.activation.phi, self.activation.phi_and_dphi
+        phi_and_dphi = self.activation.phi_and_dphi
         hidden = self.n_layers - 1
         for l, W, b, bn, skip in zip(range(hidden), self.weights, self.biases, self._bn, self.skip):
             if bn:
-                z = self._normalize(l, a @ W, trace, batch_statistics) * self.gammas[l] + b
+                z = self._record_normalization(a @ W, trace, batch_statistics) * self.gammas[l] + b
             else:
                 z = a @ W + b
-            if derivatives:
-                h, dh = phi_and_dphi(z)
-                dphis.append(dh)
-            else:
-                h = phi(z)
+            h, dh = phi_and_dphi(z)
+            dphis.append(dh)
             a = h + a if skip else h
             zs.append(z)
             activations.append(a)
         zs.append(a @ self.weights[hidden] + self.biases[hidden])
         return trace
 
-    def _normalize(self, l, u, trace, batch_statistics):
-        k = len(trace.normalized)
+    def _normalize(self, u, k, batch_statistics):
+        """Batch-normalise u over its samples (axis -2): (û, mean, variance, 1/√(σ²+ε))."""
         if batch_statistics:
-            mean = u.mean(axis=0)
+            mean = u.mean(axis=-2, keepdims=True)
             centred = u - mean
-            var = (centred * centred).mean(axis=0)
+            var = (centred * centred).mean(axis=-2, keepdims=True)
+        else:
+            mean, var = self.running_means[k], self.running_vars[k]
+            centred = u - mean
+        inv_std = 1.0 / np.sqrt(var + self.bn_epsilon)
+        return centred * inv_std, mean, var, inv_std
+
+    def _record_normalization(self, u, trace, batch_statistics):
+        normalized, mean, var, inv_std = self._normalize(u, len(trace.normalized), batch_statistics)
+        if batch_statistics:
             trace.batch_means.append(mean)
             trace.batch_vars.append(var)
-        else:
-            centred = u - self.running_means[k]
-            var = self.running_vars[k]
-        inv_std = 1.0 / np.sqrt(var + self.bn_epsilon)
-        normalized = centred * inv_std
         trace.normalized.append(normalized)
         trace.inv_std.append(inv_std)
         return normalized
+
+    # ------------------------------------------------ batched evaluation (no trace)
+    def pre_activation(self, l, u, batch_statistics=True):
+        """z^{l+1} from u = a^l W^{l+1}: batch norm (hidden layers) then γ and the bias.
+
+        u may have leading dimensions (..., N, n): each leading index is its own batch.
+        u is overwritten (callers pass a fresh product): large arrays stay in one buffer.
+        """
+        if self._bn[l]:
+            u = self._normalize(u, sum(self._bn[:l]), batch_statistics)[0]
+            u *= self.gammas[l]
+        u += self.biases[l]
+        return u
+
+    def propagate(self, a, start, stop=None, batch_statistics=True):
+        """Run a = a^start (..., N, n) through layers start+1 … stop and return a^stop;
+        with stop=None run to the end and return the output layer's z^L."""
+        stop = self.n_layers if stop is None else stop
+        with np.errstate(all="ignore"):
+            for l in range(start, stop):
+                z = self.pre_activation(l, a @ self.weights[l], batch_statistics)
+                if l == self.n_layers - 1:
+                    return z
+                a = self.activate(l, z, a)
+        return a
+
+    def activate(self, l, z, a_in):
+        """a^{l+1} = φ(z^{l+1}), plus a^l where a residual connection skips layer l+1."""
+        h = self.activation.phi(z)
+        return h + a_in if self.skip[l] else h
 
     def update_running_statistics(self, trace):
         """Move the batch-norm running averages towards the batch statistics of ``trace``."""
         m = self.bn_momentum
         for k, (mean, var) in enumerate(zip(trace.batch_means, trace.batch_vars)):
-            self.running_means[k] += m * (mean - self.running_means[k])
-            self.running_vars[k] += m * (var - self.running_vars[k])
+            self.running_means[k] += m * (mean.reshape(-1) - self.running_means[k])
+            self.running_vars[k] += m * (var.reshape(-1) - self.running_vars[k])
 
     # ----------------------------------------------------------------- costs
     def loss(self, X, Y, batch_statistics=True):
         """The cost C on (X, Y)."""
-        trace = self.forward(X, batch_statistics, derivatives=False)
+        z = self.propagate(self._inputs(X), 0, None, batch_statistics)
         with np.errstate(all="ignore"):
-            return self.loss_function.cost(trace.output_z, self._targets(Y, trace))
+            return self.loss_function.cost(z, self._targets(Y, z.shape))
 
     def predict(self, X, batch_statistics=False):
         """Output activations a^L for X (evaluation mode by default)."""
-        z = self.forward(X, batch_statistics, derivatives=False).output_z
+        z = self.propagate(self._inputs(X), 0, None, batch_statistics)
         with np.errstate(all="ignore"):
             return self.loss_function.output(z)
 
-    def _targets(self, Y, trace):
+    @staticmethod
+    def _targets(Y, expected):
         Y = np.asarray(Y, dtype=np.float64)
-        expected = trace.output_z.shape
         if Y.shape != expected:
             raise ValueError(f"Y: shape {expected} required, got {Y.shape}")
         return Y
@@ -291,8 +325,8 @@ class Network:
             return self._backward(trace, Y)
 
     def _backward(self, trace, Y):
-        Y = self._targets(Y, trace)
         z_out = trace.output_z
+        Y = self._targets(Y, z_out.shape)
         L = self.n_layers
         gW, gb, gg, samples = [None] * L, [None] * L, [None] * (L - 1), [None] * L
         ones = np.ones(z_out.shape[0])         # ones @ δ sums δ over the batch (BP3), fast

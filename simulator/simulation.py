@@ -4,8 +4,13 @@
     snapshot = sim.step(50)          # 50 minibatch steps, then one Snapshot
 
 ``apply(config)`` takes a new config: changes to the training fields (learning rate,
-optimiser, momentum, batch size, clipping, L2) keep the trained weights; any other
-change builds a new network. A run is deterministic for a given config.
+optimiser, momentum, batch size, clipping, L2) keep the trained weights; changes to the
+surface's axes take a new slice through the current weights; any other change builds
+a new network. A run is deterministic for a given config.
+
+The cost surface and the ball (landscape.py) live beside the run: the plane is sliced
+through the weights of the moment (at a build or a change of axes), and the ball
+rolls on it with the run's optimiser, learning rate and clipping.
 
 Divergence: if the cost, the gradient or the weights stop being finite, the run
 freezes at its last finite weights and every Snapshot carries a message saying what
@@ -17,13 +22,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import TRAINING_FIELDS, SimConfig
+from .config import SURFACE_FIELDS, TRAINING_FIELDS, SimConfig
 from .data import make_dataset
+from .landscape import BallState, Landscape, Surface
 from .network import Network
 from .optim import Optimizer
 from .stats import DerivativeStats, LayerStats, StatsRecorder
 
 HISTORY_LENGTH = 2048
+COARSE_RESOLUTION = 32        # the surface drawn at once after a change
 
 
 class DecimatingHistory:
@@ -96,6 +103,8 @@ class Snapshot:
     derivatives: DerivativeStats  # φ'(z) inside the hidden layers in the last step
     history: History
     diverged: str | None         # what happened and what to try, or None
+    surface: Surface             # immutable; a new one has a higher version
+    ball: BallState
 
 
 class Simulation:
@@ -111,14 +120,19 @@ class Simulation:
         if not isinstance(config, SimConfig):
             raise ValueError(f"config: a SimConfig is required, got {type(config).__name__}")
         old, self.config = self.config, config
-        if old is None or not old.changed_fields(config) <= TRAINING_FIELDS:
+        changed = old.changed_fields(config) if old is not None else None
+        if changed is None or not changed <= TRAINING_FIELDS | SURFACE_FIELDS:
             self._build()
-        elif old != config:
+            return
+        if changed & TRAINING_FIELDS:
             if old.optimizer != config.optimizer or self.diverged is not None:
                 self.optimizer = self._make_optimizer()    # fresh state after a divergence
             else:
                 self._tune_optimizer()
             self.diverged = None           # weights were kept at their last finite values
+            self._configure_ball()
+        if changed & SURFACE_FIELDS:
+            self._slice()
 
     def reset(self):
         """Start the run again from fresh weights drawn with the config's seed."""
@@ -142,10 +156,34 @@ class Simulation:
         self.history = DecimatingHistory()
         self.eval_history = DecimatingHistory()
         self._theta_before = self.net.theta.copy()
+        self.landscape = None
+        self._slice()
         X, Y = self._next_batch()
         grads = self.net.gradients(X, Y)                # statistics at initialisation
         self.last_loss, self.stats = grads.loss, self.recorder.record(grads)
         self._last_dphis = grads.trace.dphis
+
+    def _slice(self):
+        """Take a new cost-surface plane through the current weights (coarse grid at once)."""
+        c = self.config
+        landscape_seed = np.random.SeedSequence(c.seed).generate_state(4)[3]
+        self.landscape = Landscape(self.net, self.data.X_train, self.Y_train, *c.surface_layers,
+                                   seed=int(landscape_seed), extent=c.surface_extent)
+        self._configure_ball()
+        self.landscape.compute_surface(COARSE_RESOLUTION)
+
+    def _configure_ball(self):
+        c = self.config
+        self.landscape.configure_ball(c.optimizer, c.learning_rate, c.momentum,
+                                      c.clip_threshold if c.clip else None)
+
+    def refine_surface(self, resolution=128):
+        """Recompute the surface on a finer grid (the worker does this when the user rests)."""
+        return self.landscape.compute_surface(resolution)
+
+    def drop_ball(self, a, b):
+        """Put the ball at (a, b) on the surface."""
+        self.landscape.drop(a, b)
 
     def _targets(self, y):
         if self.net.loss_function.one_hot:
@@ -176,11 +214,14 @@ class Simulation:
         return X[start:self._cursor], Y[start:self._cursor]
 
     # ------------------------------------------------------------------ training
-    def step(self, n=1):
-        """Run up to ``n`` training steps (none once diverged) and return a Snapshot."""
+    def step(self, n=1, ball=True):
+        """Run up to ``n`` training steps (none once diverged), roll the ball ``n`` steps
+        (unless ``ball`` is False), and return a Snapshot."""
         for _ in range(int(n)):
             if self.diverged is not None or not self._train_step():
                 break
+        if ball:
+            self.landscape.roll(n)
         return self.snapshot()
 
     def _train_step(self):
@@ -224,7 +265,7 @@ class Simulation:
     def evaluate(self, X, Y):
         """(cost, accuracy) on a data set, with batch norm in evaluation mode."""
         net = self.net
-        z = net.forward(X, batch_statistics=False, derivatives=False).output_z
+        z = net.propagate(X, 0, None, batch_statistics=False)
         with np.errstate(all="ignore"):
             cost = net.loss_function.cost(z, Y)
         predicted = np.argmax(z, axis=1) if net.loss_function.one_hot else (z[:, 0] > 0)
@@ -242,4 +283,5 @@ class Simulation:
         history = History(steps, batch_loss, speed, eval_steps, train_curve, test_curve)
         return Snapshot(self.step_count, self.config, self.last_loss, train_loss, test_loss,
                         train_acc, test_acc, self.stats,
-                        self.recorder.derivatives(self._last_dphis), history, self.diverged)
+                        self.recorder.derivatives(self._last_dphis), history, self.diverged,
+                        self.landscape.surface, self.landscape.ball)

@@ -1,0 +1,237 @@
+"""The cost surface: an exact 2-D slice of the network's cost, and a ball rolling on it.
+
+The cost lives in thousands of dimensions. The lab shows the plane
+
+    θ(a, b) = θ0 + a·U + b·V
+
+through the weights θ0 of the moment the slice is taken. U moves only the weights of
+one layer (default: the first), V only those of another (default: the last). Both are
+*filter-normalised* (Li, Xu, Taylor, Studer & Goldstein, "Visualizing the loss
+landscape of neural nets", NeurIPS 2018): each neuron's incoming weights in the
+direction are scaled to the norm of that neuron's own weights, so a = 1 means "move
+the layer by its own size", whatever the layer's scale.
+
+Because only two layers move, the grid is cheap: the layers before the first moving
+layer run once, the layers up to the second moving layer once per value of a (as one
+batched array), and from there on once per (a, b), again batched. z = u + s·(a^{l-1}D)
+is affine in the step s, so each moving layer needs just two products with the data.
+
+The ball is a learner with two parameters (a, b). Its gradient is
+(⟨∇θC, U⟩, ⟨∇θC, V⟩) from full backpropagation at θ(a, b) on the same data as the
+surface, so the ball is always exactly on the surface it descends, and its slope along
+the first-layer axis *is* the first layer's vanishing gradient.
+"""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from .optim import Optimizer
+
+TRAIL_LENGTH = 2000
+LAUNCH_BOUND = 10.0       # the ball is off the map beyond 10 × the surface's extent
+
+
+def filter_normalized_direction(net, layer, rng):
+    """A random direction in θ-space that moves only W of ``layer`` (0-based), with each
+    neuron's incoming weights scaled to that neuron's own weight norm."""
+    W = net.weights[layer]
+    D = rng.normal(size=W.shape)
+    with np.errstate(all="ignore"):
+        scale = np.linalg.norm(W, axis=0) / np.linalg.norm(D, axis=0)
+    D *= np.where(np.isfinite(scale), scale, 0.0)
+    direction = np.zeros_like(net.theta)
+    direction[net.layer_slice(layer)] = D.ravel()
+    return direction
+
+
+@dataclass(frozen=True)
+class Surface:
+    """The cost on a grid over the plane: ``cost[i, k]`` = C(θ0 + a_i U + b_k V)."""
+
+    version: int
+    a: np.ndarray                # (resolution,) steps along U
+    b: np.ndarray                # (resolution,) steps along V
+    cost: np.ndarray             # (resolution, resolution)
+    u_layer: int                 # 1-based layer number moved by U
+    v_layer: int                 # 1-based layer number moved by V
+    extent: float
+
+    @property
+    def resolution(self):
+        return len(self.a)
+
+
+@dataclass(frozen=True)
+class BallState:
+    """The ball: where it is, its cost there, its gradient along U and V, its trail.
+
+    ``launched`` says why the ball left the surface (the exploding-gradient cliff), or is
+    None; ``position`` is then its last finite position.
+    """
+
+    position: np.ndarray         # (a, b)
+    cost: float
+    gradient: np.ndarray         # (∂C/∂a, ∂C/∂b) = (⟨∇θC, U⟩, ⟨∇θC, V⟩)
+    trail: np.ndarray            # (K, 2) past positions, oldest first
+    steps: int
+    launched: str | None
+
+    @property
+    def slope_ratio(self):
+        """|∂C/∂a| / |∂C/∂b|: the vanishing gradient seen from the ball (NaN if flat)."""
+        with np.errstate(all="ignore"):
+            return float(abs(self.gradient[0]) / abs(self.gradient[1]))
+
+
+class Landscape:
+    """A plane through weight space, the cost over it, and the ball that rolls on it."""
+
+    def __init__(self, net, X, Y, u_layer=0, v_layer=-1, seed=0, extent=1.0):
+        L = net.n_layers
+        self.u_layer, self.v_layer = _layer_index(u_layer, L, "u_layer"), _layer_index(v_layer, L, "v_layer")
+        if self.u_layer == self.v_layer:
+            raise ValueError(f"v_layer: must differ from u_layer (both are layer {self.u_layer + 1})")
+        if not 0.0 < extent <= 100.0:
+            raise ValueError(f"extent: must be in (0, 100], got {extent!r}")
+        self.extent = float(extent)
+        self.net = net.copy()                       # the network at θ0
+        self.theta0 = self.net.theta.copy()
+        self._probe = net.copy()                    # moved to θ(a, b) for single points
+        self.X, self.Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+        rng = np.random.default_rng(seed)
+        self.U = filter_normalized_direction(self.net, self.u_layer, rng)
+        self.V = filter_normalized_direction(self.net, self.v_layer, rng)
+        self.surface = None
+        self._version = 0
+        self._ball_optimizer = None
+        self.drop(0.75 * self.extent, 0.75 * self.extent)
+
+    # ------------------------------------------------------------------ points
+    def theta(self, a, b):
+        """θ0 + a·U + b·V."""
+        return self.theta0 + a * self.U + b * self.V
+
+    def cost(self, a, b):
+        """C(θ(a, b)) on the landscape's data, by a plain forward pass."""
+        self._probe.theta = self.theta(a, b)
+        return self._probe.loss(self.X, self.Y)
+
+    def gradient(self, a, b):
+        """(C, (∂C/∂a, ∂C/∂b)) at θ(a, b) by full backpropagation, projected on U and V."""
+        self._probe.theta = self.theta(a, b)
+        grads = self._probe.gradients(self.X, self.Y)
+        with np.errstate(all="ignore"):
+            return grads.loss, np.array([grads.flat @ self.U, grads.flat @ self.V])
+
+    # ------------------------------------------------------------------ the grid
+    def compute_surface(self, resolution):
+        """The cost on a resolution × resolution grid over [-extent, extent]²."""
+        if not (isinstance(resolution, (int, np.integer)) and 2 <= resolution <= 1024):
+            raise ValueError(f"resolution: must be an integer in [2, 1024], got {resolution!r}")
+        steps = np.linspace(-self.extent, self.extent, resolution)
+        self._version += 1
+        self.surface = Surface(self._version, steps, steps.copy(), self.grid_costs(steps, steps),
+                               self.u_layer + 1, self.v_layer + 1, self.extent)
+        return self.surface
+
+    def grid_costs(self, a_values, b_values, chunk_elements=1 << 16):
+        """cost[i, k] = C(θ0 + a_i U + b_k V), exploiting that only two layers move.
+
+        The stages per value of a run as one batched array; the last stage, per (a, b),
+        runs in chunks of about ``chunk_elements`` numbers so that it stays in cache.
+        """
+        swap = self.u_layer > self.v_layer
+        first, second = sorted((self.u_layer, self.v_layer))
+        s1, s2 = (b_values, a_values) if swap else (a_values, b_values)
+        D1, D2 = (self._direction_matrix(d, l) for d, l in
+                  (((self.V, first), (self.U, second)) if swap else ((self.U, first), (self.V, second))))
+        net = self.net
+        with np.errstate(all="ignore"):
+            a_in = net.propagate(self.X, 0, first)                          # once
+            u1 = a_in @ net.weights[first] + s1[:, None, None] * (a_in @ D1)  # (R1, N, n)
+            a1 = net.activate(first, net.pre_activation(first, u1), a_in)
+            a_mid = net.propagate(a1, first + 1, second)                   # once per a
+            base, along = a_mid @ net.weights[second], a_mid @ D2
+            t = s2[None, :, None, None]
+            rows = max(1, chunk_elements // (len(s2) * base[0].size))
+            costs = np.empty((len(s1), len(s2)))
+            for start in range(0, len(s1), rows):
+                chunk = slice(start, start + rows)
+                z2 = net.pre_activation(second, base[chunk, None] + t * along[chunk, None])
+                if second == net.n_layers - 1:
+                    z_out = z2                                             # per (a, b)
+                else:
+                    z_out = net.propagate(net.activate(second, z2, a_mid[chunk, None]), second + 1)
+                costs[chunk] = net.loss_function.sample_costs(z_out, self.Y).mean(axis=-1)
+        return costs.T if swap else costs
+
+    def _direction_matrix(self, direction, layer):
+        return direction[self.net.layer_slice(layer)].reshape(self.net.weights[layer].shape)
+
+    # ------------------------------------------------------------------ the ball
+    def drop(self, a, b):
+        """Put the ball at (a, b) with a fresh optimiser state and an empty trail."""
+        position = np.array([a, b], dtype=np.float64)
+        if not np.all(np.isfinite(position)):
+            raise ValueError(f"ball position: must be finite, got ({a!r}, {b!r})")
+        self._position = position
+        self._trail = deque([position.copy()], maxlen=TRAIL_LENGTH)
+        self._ball_steps = 0
+        self._launched = None
+        if self._ball_optimizer is not None:
+            self._ball_optimizer = self._make_optimizer(self._ball_settings)
+        self._cost, self._gradient = self.gradient(a, b)
+
+    def configure_ball(self, kind, learning_rate, momentum=0.9, clip_threshold=None):
+        """The ball's optimiser: the run's kind, learning rate and clipping."""
+        settings = (kind, learning_rate, momentum, clip_threshold)
+        if self._ball_optimizer is None or settings != self._ball_settings:
+            self._ball_settings = settings
+            self._ball_optimizer = self._make_optimizer(settings)
+
+    @staticmethod
+    def _make_optimizer(settings):
+        kind, learning_rate, momentum, clip_threshold = settings
+        return Optimizer(kind, 2, learning_rate, momentum, clip_threshold)
+
+    def roll(self, n=1):
+        """Move the ball ``n`` optimiser steps downhill (none once it has launched)."""
+        if self._ball_optimizer is None:
+            self.configure_ball("sgd", 0.1)
+        bound = LAUNCH_BOUND * self.extent
+        for _ in range(int(n)):
+            if self._launched is not None:
+                break
+            new = self._position.copy()
+            report = self._ball_optimizer.step(new, self._gradient)
+            if not np.all(np.isfinite(new)) or np.abs(new).max() > bound:
+                self._launched = (f"Launched off the surface at ball step {self._ball_steps + 1}: "
+                                  f"the slope was {report.grad_norm:.3g}, so one step moved it "
+                                  f"{np.linalg.norm(report.update):.3g} (the map ends at ±{bound:g}). "
+                                  "This is an exploding-gradient cliff: clipping caps the step.")
+                break
+            cost, gradient = self.gradient(*new)
+            if not (np.isfinite(cost) and np.all(np.isfinite(gradient))):
+                self._launched = (f"Launched off the surface at ball step {self._ball_steps + 1}: "
+                                  "the cost there is not a finite number.")
+                break
+            self._position, self._cost, self._gradient = new, cost, gradient
+            self._trail.append(new)
+            self._ball_steps += 1
+        return self.ball
+
+    @property
+    def ball(self):
+        """The ball's state now (fresh arrays)."""
+        return BallState(self._position.copy(), self._cost, self._gradient.copy(),
+                         np.array(self._trail), self._ball_steps, self._launched)
+
+
+def _layer_index(layer, n_layers, name):
+    if not isinstance(layer, (int, np.integer)) or not -n_layers <= layer < n_layers:
+        raise ValueError(f"{name}: must be a layer index in [{-n_layers}, {n_layers - 1}] "
+                         f"(0 = first, -1 = last), got {layer!r}")
+    return int(layer) % n_layers
