@@ -127,14 +127,16 @@ class Landscape:
             return grads.loss, np.array([grads.flat @ self.U, grads.flat @ self.V])
 
     # ------------------------------------------------------------------ the grid
-    def compute_surface(self, resolution):
-        """The cost on a resolution × resolution grid over [-extent, extent]²."""
+    def compute_surface(self, resolution, extent=None):
+        """The cost on a resolution × resolution grid over [-extent, extent]² (by default
+        the landscape's extent; a wider one lets the map follow a ball that rolled out)."""
         if not (isinstance(resolution, (int, np.integer)) and 2 <= resolution <= 1024):
             raise ValueError(f"resolution: must be an integer in [2, 1024], got {resolution!r}")
-        steps = np.linspace(-self.extent, self.extent, resolution)
+        extent = self.extent if extent is None else float(extent)
+        steps = np.linspace(-extent, extent, resolution)
         self._version += 1
         self.surface = Surface(self._version, steps, steps.copy(), self.grid_costs(steps, steps),
-                               self.u_layer + 1, self.v_layer + 1, self.extent)
+                               self.u_layer + 1, self.v_layer + 1, extent)
         return self.surface
 
     def grid_costs(self, a_values, b_values, chunk_elements=1 << 16):

@@ -179,7 +179,17 @@ class Simulation:
 
     def refine_surface(self, resolution=128):
         """Recompute the surface on a finer grid (the worker does this when the user rests)."""
-        return self.landscape.compute_surface(resolution)
+        return self.landscape.compute_surface(resolution, self.landscape.surface.extent)
+
+    def _follow_ball(self):
+        """Widen the map (coarse grid, doubled extent) when the ball rolls out of it."""
+        ball, surface = self.landscape.ball, self.landscape.surface
+        reach = float(np.abs(ball.position).max())
+        if ball.launched is None and reach > surface.extent:
+            extent = surface.extent
+            while extent < reach * 1.1:
+                extent *= 2
+            self.landscape.compute_surface(COARSE_RESOLUTION, extent)
 
     def drop_ball(self, a, b):
         """Put the ball at (a, b) on the surface."""
@@ -217,12 +227,17 @@ class Simulation:
     def step(self, n=1, ball=True):
         """Run up to ``n`` training steps (none once diverged), roll the ball ``n`` steps
         (unless ``ball`` is False), and return a Snapshot."""
+        self.advance(n, ball)
+        return self.snapshot()
+
+    def advance(self, n=1, ball=True):
+        """``step`` without making a Snapshot (the worker makes one per frame)."""
         for _ in range(int(n)):
             if self.diverged is not None or not self._train_step():
                 break
         if ball:
             self.landscape.roll(n)
-        return self.snapshot()
+            self._follow_ball()
 
     def _train_step(self):
         net = self.net

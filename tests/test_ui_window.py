@@ -1,0 +1,188 @@
+"""The window, driven through its real widgets (pytest-qt, offscreen)."""
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from simulator import SimConfig
+from ui.widgets import ValueSlider
+from ui_helpers import close_window, make_window, preset, wait_for_config
+
+
+def _move(widget, value=None):
+    """Change a control the way a user would; returns nothing."""
+    if isinstance(widget, ValueSlider):
+        slider = widget.slider
+        slider.setValue(slider.value() + 1 if slider.value() < slider.maximum() else slider.value() - 1)
+    elif widget.metaObject().className() == "QComboBox":
+        widget.setCurrentIndex((widget.currentIndex() + 1) % widget.count())
+    elif widget.metaObject().className() == "QCheckBox":
+        widget.click()
+    else:
+        widget.setValue(widget.value() + 1)
+
+
+CONTROLLED = ["depth", "width", "activation", "init", "sigma_w", "sigma_b", "learning_rate",
+              "optimizer", "batch_size", "clip", "clip_threshold", "batch_norm", "residual",
+              "dataset", "noise", "seed"]
+
+
+@pytest.mark.parametrize("field", CONTROLLED)
+def test_each_control_changes_the_config_the_worker_runs(window, qtbot, field):
+    controls = window.controls
+    if field in ("sigma_w", "sigma_b"):
+        controls.fields["init"].setCurrentText("scaled_normal")
+    if field == "clip_threshold":
+        controls.fields["clip"].setChecked(True)
+    before = getattr(controls.config, field)
+    widget = controls.fields[field]
+    assert widget.isEnabled() and widget.toolTip()
+    _move(widget)
+    after = getattr(controls.config, field)
+    assert after != before
+    wait_for_config(qtbot, window)
+    assert getattr(window.painted.snapshot.config, field) == after
+
+
+def test_bars_count_equals_depth_plus_one(window, qtbot):
+    for depth in (7, 1, 12):
+        window.controls.fields["depth"].slider.setValue(depth - 1)   # slider index = depth - 1
+        qtbot.waitUntil(lambda: window.painted.snapshot.config.depth == depth, timeout=5000)
+        bars = window.panels["bars"]
+        assert len(bars.bars.opts["x"]) == depth + 1 == len(bars.logs)
+        expected = np.log10(window.painted.snapshot.stats.grad_w_norm)
+        assert np.allclose(bars.logs, expected)
+
+
+def test_deep_sigmoid_headline_says_how_much_slower_layer_one_learns(qtbot, tmp_path):
+    w = make_window(qtbot, tmp_path, preset("Deep sigmoid (vanishing)"))
+    try:
+        text = w.panels["bars"].ratio.text()
+        assert text.startswith("Layer 1 learns") and "slower than layer 11" in text
+        assert w.panels["bars"].logs[-1] - w.panels["bars"].logs[0] > 4
+    finally:
+        close_window(w)
+
+
+def test_play_moves_the_ball_downhill_and_pause_stops(window, qtbot):
+    start = window.painted.snapshot.ball
+    qtbot.mouseClick(window.controls.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.painted.snapshot.ball.steps >= 20, timeout=10000)
+    ball = window.painted.snapshot.ball
+    assert ball.cost < start.cost and window.painted.snapshot.step >= 20
+    qtbot.mouseClick(window.controls.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.painted.playing, timeout=5000)
+    step = window.painted.snapshot.step
+    qtbot.wait(200)
+    assert window.painted.snapshot.step == step
+
+
+def test_keyboard_space_plays_s_steps_r_resets(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: window.painted.snapshot.step == 1, timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.controls.play_button.isChecked()
+    qtbot.waitUntil(lambda: window.painted.snapshot.step > 5, timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert not window.controls.play_button.isChecked()
+    qtbot.keyClick(window, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: window.painted.snapshot.step == 0, timeout=5000)
+
+
+def test_diverging_preset_shows_its_message_and_reset_recovers(window, qtbot):
+    window.controls.preset.setCurrentText("Large weights (exploding)")
+    wait_for_config(qtbot, window)
+    qtbot.mouseClick(window.controls.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.painted.snapshot.diverged is not None, timeout=10000)
+    assert window.banner.isVisible() and window.banner.text().startswith("Diverged at step")
+    qtbot.mouseClick(window.controls.play_button, Qt.MouseButton.LeftButton)   # pause
+    qtbot.mouseClick(window.controls.reset_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.painted.snapshot.step == 0
+                    and window.painted.snapshot.diverged is None, timeout=5000)
+    assert not window.banner.isVisible()
+
+
+def test_cliff_launches_the_ball_with_a_banner(qtbot, tmp_path):
+    config = preset("Large weights (exploding)").replace(learning_rate=1.0)
+    w = make_window(qtbot, tmp_path, config)
+    try:
+        qtbot.mouseClick(w.controls.play_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: w.painted.snapshot.ball.launched is not None, timeout=10000)
+        panel = w.panels["surface"]
+        assert panel.banner.isVisible() and "Launched off the surface" in panel.banner.text()
+    finally:
+        close_window(w)
+
+
+def test_clicking_the_map_drops_the_ball_there(window, qtbot):
+    panel = window.panels["surface"]
+    qtbot.waitUntil(lambda: panel.surface is not None, timeout=5000)
+    view = panel.plot.getPlotItem().vb
+    scene_point = view.mapViewToScene(QPointF(-0.5, 0.25))
+    widget_point = panel.plot.mapFromScene(scene_point)
+    qtbot.mouseClick(panel.plot.viewport(), Qt.MouseButton.LeftButton, pos=widget_point)
+    qtbot.waitUntil(lambda: np.allclose(window.painted.snapshot.ball.position, [-0.5, 0.25], atol=0.05),
+                    timeout=5000)
+    assert window.painted.snapshot.ball.steps == 0
+
+
+def test_surface_panel_shows_the_surface_it_was_sent(window, qtbot):
+    panel = window.panels["surface"]
+    surface = window.painted.snapshot.surface
+    image = panel.image.image
+    assert image.shape == surface.cost.shape
+    assert np.allclose(image, np.log10(surface.cost))
+    panel.log_scale.setChecked(False)
+    assert np.allclose(panel.image.image, surface.cost)
+    assert "layer 1" in panel.plot.getAxis("bottom").labelText
+    assert f"layer {surface.v_layer}" in panel.plot.getAxis("left").labelText
+
+
+def test_loss_panel_plots_the_history(window, qtbot):
+    window.controls.play_button.click()
+    qtbot.waitUntil(lambda: len(window.painted.snapshot.history.eval_steps) > 5, timeout=10000)
+    window.controls.play_button.click()
+    x, y = window.panels["loss"].train.getOriginalDataset()
+    h = window.painted.snapshot.history
+    assert np.array_equal(x, h.eval_steps) and np.allclose(y, h.train_loss)
+
+
+def test_show_only_one_panel_and_show_all(window):
+    window.show_only("bars")
+    assert [n for n, d in window.docks.items() if d.isVisible()] == ["bars"]
+    window.show_all()
+    assert all(d.isVisible() for d in window.docks.values())
+
+
+def test_last_config_and_geometry_are_restored(qtbot, tmp_path):
+    first = make_window(qtbot, tmp_path)
+    first.controls.fields["depth"].slider.setValue(8)          # depth 9
+    first.resize(720, 540)            # fits the offscreen screen
+    close_window(first)
+    second = make_window(qtbot, tmp_path, None)
+    try:
+        assert second.controls.config.depth == 9
+        assert (second.width(), second.height()) == (720, 540)
+    finally:
+        close_window(second)
+
+
+def test_a_bad_saved_config_falls_back_to_defaults(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+    settings = QSettings(str(tmp_path / "lab.ini"), QSettings.Format.IniFormat)
+    settings.setValue("config", '{"depth": 0}')
+    settings.sync()
+    w = make_window(qtbot, tmp_path, None)
+    try:
+        assert w.controls.config == SimConfig()
+    finally:
+        close_window(w)
+
+
+def test_closing_while_training_ends_the_thread_within_a_second(qtbot, tmp_path):
+    import time
+    w = make_window(qtbot, tmp_path, SimConfig(depth=30, width=32))
+    w.controls.play_button.click()
+    qtbot.waitUntil(lambda: w.painted.snapshot.step > 0, timeout=10000)
+    start = time.monotonic()
+    w.close()
+    assert w.engine.thread.isFinished() and time.monotonic() - start < 1.0

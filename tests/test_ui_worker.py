@@ -1,0 +1,70 @@
+"""The worker: newest config wins, ticks keep to their budget, shutdown is clean."""
+import time
+
+from simulator import SimConfig
+from simulator.simulation import Simulation
+from ui.worker import BUDGET, EngineThread, SimulationWorker
+
+
+def test_only_the_newest_of_many_configs_is_built(monkeypatch):
+    builds = []
+    original = Simulation._build
+    monkeypatch.setattr(Simulation, "_build", lambda self: (builds.append(self.config.depth), original(self)))
+    worker = SimulationWorker(SimConfig(depth=2, width=4))
+    worker._tick()
+    assert builds == [2]
+    for depth in list(range(1, 51)) + list(range(50, 0, -1)) + [17]:   # a slider dragged there and back
+        worker.set_config(SimConfig(depth=depth, width=4))
+    frames = []
+    worker.frame_ready.connect(frames.append)
+    worker._tick()
+    assert builds == [2, 17]
+    assert frames[-1].snapshot.config.depth == 17
+
+
+def test_a_playing_tick_keeps_to_its_time_budget():
+    worker = SimulationWorker(SimConfig(depth=30, width=32, batch_size=256))
+    worker._tick()
+    worker.set_steps_per_frame(10_000)
+    worker.set_playing(True)
+    start = time.perf_counter()
+    worker._tick()
+    elapsed = time.perf_counter() - start
+    assert 0 < worker.sim.step_count < 10_000
+    assert elapsed < BUDGET + 0.25          # the last chunk may run past the budget, not far
+
+
+def test_commands_reach_the_simulation():
+    worker = SimulationWorker(SimConfig(depth=2, width=4))
+    worker._tick()
+    worker.step_once()
+    worker._tick()
+    assert worker.sim.step_count == 1
+    worker.drop_ball(-0.5, 0.5)
+    worker._tick()
+    assert worker.sim.landscape.ball.position.tolist() == [-0.5, 0.5]
+    worker.reset()
+    worker._tick()
+    assert worker.sim.step_count == 0
+
+
+def test_surface_is_refined_when_nothing_changes(monkeypatch):
+    monkeypatch.setattr("ui.worker.REFINE_AFTER", 0.0)
+    worker = SimulationWorker(SimConfig(depth=2, width=4))
+    frames = []
+    worker.frame_ready.connect(frames.append)
+    worker._tick()
+    worker._tick()
+    assert frames[0].snapshot.surface.resolution == 32
+    assert frames[-1].snapshot.surface.resolution > 32
+    x, y = frames[-1].contours
+    assert len(x) == len(y) > 0
+
+
+def test_engine_thread_shuts_down(qtbot):
+    engine = EngineThread(SimConfig(depth=2, width=4))
+    frames = []
+    engine.worker.frame_ready.connect(frames.append)
+    qtbot.waitUntil(lambda: len(frames) > 0, timeout=5000)
+    assert engine.shutdown()
+    assert engine.thread.isFinished()

@@ -1,0 +1,221 @@
+"""The control panel: every knob of a SimConfig, each saying what it teaches.
+
+The panel holds the current SimConfig. A widget change makes a new config with
+``config.replace(field=value)`` and emits ``config_changed``; the worker coalesces them.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout,
+                               QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+
+from simulator import SimConfig, load_presets
+from simulator.activations import ACTIVATIONS
+from simulator.data import DATASETS
+from simulator.initializers import INITIALIZERS
+from simulator.optim import OPTIMIZERS
+
+from .widgets import ValueSlider, log_values
+
+TIPS = {
+    "preset": "Ready-made experiments. Each shows one idea within seconds of Play.",
+    "depth": "Hidden layers. Each one multiplies the gradient by another factor w·φ'(z) "
+             "on its way back: more layers, more factors, a vanishing (or exploding) product.",
+    "width": "Units per hidden layer. Wide layers make the mean-field theory exact.",
+    "activation": "φ of the hidden layers. sigmoid' ≤ 1/4 shrinks every factor; "
+                  "ReLU' is 1 for active units.",
+    "init": "How the weights start. Their scale decides whether the product of factors "
+            "shrinks (vanishing), grows (exploding) or balances (edge of chaos).",
+    "sigma_w": "σw: weights drawn from N(0, σw²/fan_in). χ = σw²·E[φ'(z)²] per layer.",
+    "sigma_b": "σb: biases drawn from N(0, σb²). Larger σb pushes units into saturation.",
+    "learning_rate": "η: step size of gradient descent. Too large on a cliff launches the "
+                     "weights into space.",
+    "optimizer": "SGD follows the gradient; momentum accumulates it; Adam rescales each "
+                 "weight's step, hiding (not curing) vanishing gradients.",
+    "batch_size": "Samples per gradient estimate.",
+    "clip": "Gradient-norm clipping (Pascanu et al. 2013): if ‖∇C‖ exceeds the threshold, "
+            "shrink it to the threshold. Tames exploding-gradient cliffs.",
+    "clip_threshold": "The largest gradient norm allowed when clipping is on.",
+    "batch_norm": "Batch normalisation: re-centres and re-scales each hidden layer's "
+                  "weighted inputs, keeping units out of saturation.",
+    "residual": "Residual connections a = φ(z) + a_prev: the error also flows back "
+                "along the identity, bypassing the small factors.",
+    "dataset": "The 2-D points the network learns to separate.",
+    "noise": "Jitter added to the points.",
+    "seed": "Random seed of weights, data and batches: the same seed gives the same run.",
+    "speed": "Training steps per frame.",
+    "play": "Start or pause training (Space).",
+    "step": "One training step (S).",
+    "reset": "New weights from the seed; the run starts again (R).",
+}
+
+
+def _fmt_float(v):
+    return f"{v:g}"
+
+
+class ControlPanel(QWidget):
+    """Widgets for every SimConfig field, Play/Pause, Step, Reset and the speed."""
+
+    config_changed = Signal(object)
+    play_toggled = Signal(bool)
+    step_requested = Signal()
+    reset_requested = Signal()
+    speed_changed = Signal(int)
+
+    def __init__(self, config=None, parent=None):
+        super().__init__(parent)
+        self.config = config or SimConfig()
+        self.presets = load_presets()
+        self.fields = {}
+        layout = QVBoxLayout(self)
+
+        self.preset = QComboBox()
+        self.preset.addItem("Custom")
+        for preset in self.presets.values():
+            self.preset.addItem(preset.name)
+            self.preset.setItemData(self.preset.count() - 1, preset.description,
+                                    Qt.ItemDataRole.ToolTipRole)
+        self.preset.setToolTip(TIPS["preset"])
+        self.preset.currentTextChanged.connect(self._preset_chosen)
+        self.preset_description = QLabel()
+        self.preset_description.setWordWrap(True)
+        layout.addWidget(QLabel("Preset"))
+        layout.addWidget(self.preset)
+        layout.addWidget(self.preset_description)
+
+        network = self._group(layout, "Network")
+        self._slider(network, "depth", "Depth (hidden layers)", list(range(1, 51)), str)
+        self._slider(network, "width", "Width", [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128], str)
+        self._combo(network, "activation", "Activation", list(ACTIVATIONS))
+        self._combo(network, "init", "Initialisation", list(INITIALIZERS))
+        self._slider(network, "sigma_w", "σw", [round(0.1 * k, 2) for k in range(1, 41)], _fmt_float)
+        self._slider(network, "sigma_b", "σb", [round(0.05 * k, 2) for k in range(0, 41)], _fmt_float)
+
+        training = self._group(layout, "Training")
+        self._slider(training, "learning_rate", "Learning rate η", log_values(1e-4, 10, 10),
+                     _fmt_float, log=True)
+        self._combo(training, "optimizer", "Optimiser", list(OPTIMIZERS))
+        self._slider(training, "batch_size", "Batch size", [1, 2, 4, 8, 16, 32, 64, 128, 256], str)
+        self._check(training, "clip", "Clip the gradient norm")
+        self._slider(training, "clip_threshold", "Clipping threshold", log_values(0.01, 100, 5),
+                     _fmt_float, log=True)
+
+        remedies = self._group(layout, "Remedies")
+        self._check(remedies, "batch_norm", "Batch normalisation")
+        self._check(remedies, "residual", "Residual connections")
+
+        data = self._group(layout, "Data")
+        self._combo(data, "dataset", "Data set", list(DATASETS))
+        self._slider(data, "noise", "Noise", [round(0.01 * k, 2) for k in range(0, 51)], _fmt_float)
+        seed = QSpinBox()
+        seed.setRange(0, 999_999)
+        seed.setToolTip(TIPS["seed"])
+        seed.valueChanged.connect(lambda v: self._change("seed", int(v)))
+        data.addRow("Seed", seed)
+        self.fields["seed"] = seed
+
+        run = self._group(layout, "Run")
+        buttons = QHBoxLayout()
+        self.play_button = QPushButton("Play")
+        self.play_button.setCheckable(True)
+        self.play_button.setToolTip(TIPS["play"])
+        self.play_button.toggled.connect(self._play_toggled)
+        self.step_button = QPushButton("Step")
+        self.step_button.setToolTip(TIPS["step"])
+        self.step_button.clicked.connect(self.step_requested)
+        self.reset_button = QPushButton("Reset")
+        self.reset_button.setToolTip(TIPS["reset"])
+        self.reset_button.clicked.connect(self.reset_requested)
+        for button in (self.play_button, self.step_button, self.reset_button):
+            buttons.addWidget(button)
+        run.addRow(buttons)
+        self.speed = ValueSlider("Speed (steps per frame)", [1, 2, 3, 5, 10, 20, 30, 50, 100], str,
+                                 TIPS["speed"])
+        self.speed.set_value(5)
+        self.speed.value_changed.connect(lambda v: self.speed_changed.emit(int(v)))
+        run.addRow(self.speed)
+        layout.addStretch(1)
+        self.set_config(self.config)
+
+    # ----------------------------------------------------------------- building
+    def _group(self, layout, title):
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        form.setContentsMargins(8, 6, 8, 6)
+        layout.addWidget(box)
+        return form
+
+    def _slider(self, form, field, label, values, fmt, log=False):
+        slider = ValueSlider(label, values, fmt, TIPS[field], log=log)
+        slider.value_changed.connect(lambda v: self._change(field, v))
+        form.addRow(slider)
+        self.fields[field] = slider
+
+    def _combo(self, form, field, label, items):
+        combo = QComboBox()
+        combo.addItems(items)
+        combo.setToolTip(TIPS[field])
+        combo.currentTextChanged.connect(lambda v: self._change(field, v))
+        form.addRow(label, combo)
+        self.fields[field] = combo
+
+    def _check(self, form, field, label):
+        box = QCheckBox(label)
+        box.setToolTip(TIPS[field])
+        box.toggled.connect(lambda v: self._change(field, bool(v)))
+        form.addRow(box)
+        self.fields[field] = box
+
+    # ----------------------------------------------------------------- state
+    def set_config(self, config):
+        """Show ``config`` in every widget without emitting a change per widget."""
+        self.config = config
+        for field, widget in self.fields.items():
+            widget.blockSignals(True)
+            value = getattr(config, field)
+            if isinstance(widget, ValueSlider):
+                widget.set_value(value)
+            elif isinstance(widget, QComboBox):
+                widget.setCurrentText(value)
+            elif isinstance(widget, QCheckBox):
+                widget.setChecked(value)
+            else:
+                widget.setValue(value)
+            widget.blockSignals(False)
+        self._enable_dependent()
+
+    def _enable_dependent(self):
+        scaled = self.config.init == "scaled_normal"
+        self.fields["sigma_w"].setEnabled(scaled)
+        self.fields["sigma_b"].setEnabled(scaled)
+        self.fields["clip_threshold"].setEnabled(self.config.clip)
+
+    def _change(self, field, value):
+        try:
+            self.config = self.config.replace(**{field: value})
+        except ValueError:       # a shallower network lost a layer the surface's axes named
+            self.config = self.config.replace(**{field: value, "u_layer": 1, "v_layer": -1})
+        self._enable_dependent()
+        self.preset.blockSignals(True)
+        self.preset.setCurrentIndex(0)
+        self.preset.blockSignals(False)
+        self.preset_description.setText("")
+        self.config_changed.emit(self.config)
+
+    def _preset_chosen(self, name):
+        preset = self.presets.get(name)
+        if preset is None:
+            return
+        self.set_config(preset.config)
+        self.preset_description.setText(preset.description)
+        self.config_changed.emit(self.config)
+
+    def _play_toggled(self, playing):
+        self.play_button.setText("Pause" if playing else "Play")
+        self.play_toggled.emit(playing)
+
+    def set_playing(self, playing):
+        """Reflect the play state (e.g. after Space) without emitting twice."""
+        if self.play_button.isChecked() != playing:
+            self.play_button.setChecked(playing)

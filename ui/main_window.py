@@ -1,0 +1,173 @@
+"""The main window: controls on the left, panels in docks, a status bar.
+
+Frames arrive from the worker thread as queued signals; the window keeps only the
+newest and paints it on its own timer, at most once per display frame, so a slow
+paint drops stale frames instead of queueing them.
+"""
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QScrollArea
+
+from simulator import SimConfig
+
+from .controls import ControlPanel
+from .panels.bars import GradientBarsPanel
+from .panels.loss import LossPanel
+from .panels.surface import SurfacePanel
+from .style import apply_theme
+from .worker import EngineThread
+
+PAINT_MS = 16
+
+
+class MainWindow(QMainWindow):
+    """The lab. ``settings``: where geometry and the last config persist (QSettings)."""
+
+    def __init__(self, config=None, settings=None):
+        super().__init__()
+        self.setWindowTitle("Vanishing Gradient Lab")
+        self.settings = settings if settings is not None else QSettings("VanishingGradientLab", "lab")
+        config = config or self._saved_config() or SimConfig()
+        apply_theme(self)
+
+        self.controls = ControlPanel(config)
+        scroll = QScrollArea()
+        scroll.setWidget(self.controls)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(290)
+        controls_dock = QDockWidget("Controls")
+        controls_dock.setObjectName("controls")
+        controls_dock.setWidget(scroll)
+        controls_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, controls_dock)
+
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.setCentralWidget(self.banner)
+        self.banner.hide()
+
+        self.panels = {"surface": SurfacePanel(), "bars": GradientBarsPanel(), "loss": LossPanel()}
+        self.docks = {}
+        for name, panel in self.panels.items():
+            dock = QDockWidget(panel.title)
+            dock.setObjectName(name)
+            dock.setWidget(panel)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            self.docks[name] = dock
+        self.splitDockWidget(self.docks["surface"], self.docks["bars"], Qt.Orientation.Horizontal)
+        self.splitDockWidget(self.docks["bars"], self.docks["loss"], Qt.Orientation.Vertical)
+        self._build_menu()
+
+        self.status = {key: QLabel() for key in ("step", "cost", "rate", "fps")}
+        for label in self.status.values():
+            self.statusBar().addPermanentWidget(label)
+
+        self.engine = EngineThread(config)
+        worker = self.engine.worker
+        worker.frame_ready.connect(self._receive)
+        self.controls.config_changed.connect(worker.set_config)
+        self.controls.play_toggled.connect(worker.set_playing)
+        self.controls.step_requested.connect(worker.step_once)
+        self.controls.reset_requested.connect(worker.reset)
+        self.controls.speed_changed.connect(worker.set_steps_per_frame)
+        self.panels["surface"].drop_requested.connect(worker.drop_ball)
+        for key, slot in ((Qt.Key.Key_Space, self.toggle_play), (Qt.Key.Key_S, self.controls.step_requested.emit),
+                          (Qt.Key.Key_R, self.controls.reset_requested.emit)):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+            shortcut.activated.connect(slot)
+
+        self.latest = None            # newest Frame, not yet painted
+        self.painted = None           # the Frame on screen
+        self.frames_painted = 0
+        self._fps_clock = (time.monotonic(), 0)
+        self.paint_timer = QTimer(self)
+        self.paint_timer.setInterval(PAINT_MS)
+        self.paint_timer.timeout.connect(self.paint)
+        self.paint_timer.start()
+        self._restore_geometry()
+
+    # ----------------------------------------------------------------- menus
+    def _build_menu(self):
+        view = self.menuBar().addMenu("&View")
+        for name, dock in self.docks.items():
+            view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        for name, dock in self.docks.items():
+            action = QAction(f"Show only {dock.windowTitle()}", self)
+            action.triggered.connect(lambda _=False, n=name: self.show_only(n))
+            view.addAction(action)
+        show_all = QAction("Show all panels", self)
+        show_all.triggered.connect(self.show_all)
+        view.addAction(show_all)
+
+    def show_only(self, name):
+        """Hide every panel but one: a clean screenshot of a single panel."""
+        for other, dock in self.docks.items():
+            dock.setVisible(other == name)
+
+    def show_all(self):
+        for dock in self.docks.values():
+            dock.setVisible(True)
+
+    def toggle_play(self):
+        self.controls.set_playing(not self.controls.play_button.isChecked())
+
+    # ----------------------------------------------------------------- frames
+    def _receive(self, frame):
+        self.latest = frame            # older unpainted frames are simply dropped
+
+    def paint(self):
+        """Show the newest frame, if there is one not shown yet."""
+        frame, self.latest = self.latest, None
+        if frame is None:
+            return
+        snapshot = frame.snapshot
+        self.panels["surface"].show_frame(frame)
+        self.panels["bars"].show_snapshot(snapshot)
+        self.panels["loss"].show_snapshot(snapshot)
+        self.banner.setText(snapshot.diverged or "")
+        self.banner.setVisible(snapshot.diverged is not None)
+        self.status["step"].setText(f"step {snapshot.step:,}")
+        self.status["cost"].setText(f"cost {snapshot.train_loss:.4g}  (test {snapshot.test_loss:.4g})")
+        self.status["rate"].setText(f"{frame.steps_per_second:,.0f} steps/s" if frame.playing else "paused")
+        self.painted = frame
+        self.frames_painted += 1
+        start, count = self._fps_clock
+        now = time.monotonic()
+        if now - start >= 1.0:
+            self.status["fps"].setText(f"{(self.frames_painted - count) / (now - start):.0f} frames/s")
+            self._fps_clock = (now, self.frames_painted)
+
+    # ----------------------------------------------------------------- settings
+    def _saved_config(self):
+        text = self.settings.value("config")
+        if not text:
+            return None
+        try:
+            return SimConfig.from_json(str(text))
+        except ValueError:
+            return None                # a config from an older version: start from defaults
+
+    def _restore_geometry(self):
+        geometry, state = self.settings.value("geometry"), self.settings.value("state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 860)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def closeEvent(self, event):
+        self.paint_timer.stop()
+        self.engine.shutdown()
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("state", self.saveState())
+        self.settings.setValue("config", self.controls.config.to_json())
+        self.settings.sync()
+        super().closeEvent(event)

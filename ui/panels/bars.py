@@ -1,0 +1,116 @@
+"""Gradient bars: one bar per layer, first layer on the left, on a log scale.
+
+The picture of the vanishing gradient: in a deep sigmoid network the bars fall by
+orders of magnitude from right (output) to left (layer 1). The axis always spans at
+least 10⁻³⁰ … 10³ and extends to show any smaller value, so tiny gradients are drawn,
+never clipped; a gradient that is exactly 0 is drawn as a stub at the bottom.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ..style import plain_axes
+from ..widgets import PowerOfTenAxis, layer_colors, power_of_ten
+
+QUANTITIES = {
+    "‖∂C/∂W‖ per layer": ("grad_w_norm", "‖∂C/∂W‖"),
+    "‖∂C/∂b‖: speed of learning": ("grad_b_norm", "‖∂C/∂b‖"),
+    "relative update ‖ΔW‖/‖W‖": ("relative_update", "‖ΔW‖/‖W‖"),
+}
+FLOOR, CEILING = -30.0, 3.0        # the axis spans at least 10⁻³⁰ … 10³
+
+
+def log_heights(values):
+    """log₁₀ of the values; zeros (and NaN) become -inf, to be drawn as stubs."""
+    values = np.asarray(values, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.log10(np.where(values > 0, values, 0.0))
+    return np.where(np.isfinite(logs) | (values == 0), logs, -np.inf)
+
+
+def axis_range(logs):
+    """(bottom, top) of the log axis: at least FLOOR … CEILING, wider to fit the data."""
+    finite = logs[np.isfinite(logs)]
+    bottom = min(FLOOR, np.floor(finite.min()) - 1) if finite.size else FLOOR
+    top = max(CEILING, np.ceil(finite.max()) + 1) if finite.size else CEILING
+    return float(bottom), float(top)
+
+
+def slowdown_text(logs):
+    """'Layer 1 learns 31,000× slower than layer 9' (or faster), from the log heights."""
+    if len(logs) < 2:
+        return ""
+    first, last = logs[0], logs[-1]
+    if first == -np.inf:
+        return "Layer 1's gradient is exactly 0: it does not learn at all"
+    if not (np.isfinite(first) and np.isfinite(last)):
+        return ""
+    exponent = last - first
+    amount = f"{10 ** abs(exponent):,.0f}" if abs(exponent) < 6 else power_of_ten(round(abs(exponent)))
+    way = "slower" if exponent >= 0 else "faster"
+    return f"Layer 1 learns {amount}× {way} than layer {len(logs)}"
+
+
+class GradientBarsPanel(QWidget):
+    """Per-layer gradient size as log-scale bars, and the first-to-last ratio written large."""
+
+    title = "Gradient bars"
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.quantity = QComboBox()
+        self.quantity.addItems(list(QUANTITIES))
+        self.quantity.setToolTip("Which size to draw per layer. ‖∂C/∂b‖ is Nielsen's speed of "
+                                 "learning of the layer.")
+        self.quantity.currentTextChanged.connect(lambda _: self._redraw())
+        self.ratio = QLabel()
+        self.ratio.setObjectName("headline")
+        self.ratio.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.ratio.setWordWrap(True)
+        self.plot = pg.PlotWidget(axisItems={"left": PowerOfTenAxis("left")})
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.plot.setLabel("bottom", "layer (1 = first, next to the input)")
+        self.plot.showGrid(y=True, alpha=0.25)
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.7)
+        self.plot.addItem(self.bars)
+        top = QHBoxLayout()
+        top.addWidget(self.quantity)
+        top.addStretch(1)
+        plain_axes(self.plot)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.ratio)
+        layout.addWidget(self.plot, 1)
+        self._stats = None
+        self.logs = np.zeros(0)
+
+    def show_snapshot(self, snapshot):
+        self._stats = snapshot.stats
+        self._redraw()
+
+    def _redraw(self):
+        if self._stats is None:
+            return
+        field, label = QUANTITIES[self.quantity.currentText()]
+        self.logs = log_heights(getattr(self._stats, field))
+        bottom, top = axis_range(self.logs)
+        drawn = np.where(np.isfinite(self.logs), self.logs, bottom + 0.3)
+        n = len(drawn)
+        x = np.arange(1, n + 1)
+        self.bars.setOpts(x=x, y0=np.full(n, bottom), height=drawn - bottom,
+                          brushes=layer_colors(n), pens=[pg.mkPen(None)] * n)
+        self.plot.setLabel("left", label)
+        self.plot.setXRange(0.4, n + 0.6, padding=0)
+        self.plot.setYRange(bottom, top, padding=0)
+        self.plot.getAxis("bottom").setTicks([[(int(i), str(i)) for i in _layer_ticks(n)]])
+        self.ratio.setText(slowdown_text(self.logs) if field != "relative_update" else "")
+
+
+def _layer_ticks(n):
+    step = max(1, int(np.ceil(n / 12)))
+    ticks = list(range(1, n + 1, step))
+    return ticks if ticks[-1] == n else ticks + [n]

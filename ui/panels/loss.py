@@ -1,0 +1,47 @@
+"""Loss curve: training and test cost over the steps, on a log scale.
+
+A deep sigmoid network's curve runs flat for a long stretch: the plateau where the
+first layers, whose gradients vanished, barely move.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from ..style import plain_axes
+
+TRAIN_COLOR, TEST_COLOR, BATCH_COLOR = "#4fa3ff", "#ff9f43", (150, 150, 150, 90)
+
+
+class LossPanel(QWidget):
+    """Training cost (whole set), test cost, and the noisy minibatch cost behind them."""
+
+    title = "Loss"
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.plot = pg.PlotWidget()
+        self.plot.setLogMode(y=True)
+        self.plot.setLabel("bottom", "training step")
+        self.plot.setLabel("left", "cost C")
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.legend = self.plot.addLegend(offset=(-10, 10))
+        self.batch = self.plot.plot(pen=pg.mkPen(BATCH_COLOR, width=1), name="minibatch")
+        self.train = self.plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=2.5), name="training set")
+        self.test = self.plot.plot(pen=pg.mkPen(TEST_COLOR, width=2.5), name="test set")
+        plain_axes(self.plot)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.plot)
+
+    def show_snapshot(self, snapshot):
+        h = snapshot.history
+        _set_positive(self.batch, h.steps, h.batch_loss)
+        _set_positive(self.train, h.eval_steps, h.train_loss)
+        _set_positive(self.test, h.eval_steps, h.test_loss)
+
+
+def _set_positive(curve, x, y):
+    """Plot only finite, positive costs (a log axis has no place for 0 or inf)."""
+    keep = np.isfinite(y) & (y > 0)
+    curve.setData(x[keep], y[keep])

@@ -1,0 +1,168 @@
+"""Cost surface panel: the exact 2-D slice of the cost, the ball, its trail and its slope.
+
+Map tab: the cost as a colour map (log colour scale by default, so that plateaus and
+cliffs both read), contour lines at log-spaced levels, the ball with its trail and an
+arrow pointing downhill. The axes say which layer each direction moves. Click the map
+to drop the ball there. When the ball is launched off the surface, a red banner says
+why. 3-D tab: the same surface in OpenGL, with the ball on it, where OpenGL exists.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from ..style import plain_axes
+from .surface3d import Surface3D
+
+COLORMAP = "viridis"
+BALL_COLOR = "#ff3b30"
+ARROW_FRACTION = 0.18          # the downhill arrow's length, as a share of the map's width
+
+
+def axis_label(axis, layer, n_layers):
+    """'a: moves layer 1 (the first)' for the map's axes."""
+    where = " (the first)" if layer == 1 else " (the output)" if layer == n_layers else ""
+    return f"{axis}: moves the weights of layer {layer}{where}"
+
+
+def downhill_arrow(position, gradient, length):
+    """End point of an arrow of ``length`` from ``position`` along -gradient (None if flat)."""
+    norm = np.hypot(*gradient)
+    if not np.isfinite(norm) or norm == 0:
+        return None
+    return position - length * np.asarray(gradient) / norm
+
+
+class SurfacePanel(QWidget):
+    """The cost surface with the ball; emits ``drop_requested(a, b)`` on a click."""
+
+    title = "Cost surface"
+    drop_requested = Signal(float, float)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.log_scale = QCheckBox("log colour scale")
+        self.log_scale.setChecked(True)
+        self.log_scale.setToolTip("Colour by log₁₀ C: cliffs and plateaus both stay readable.")
+        self.log_scale.toggled.connect(lambda _: self._draw_surface())
+        self.slopes = QLabel()
+        self.slopes.setWordWrap(True)
+        self.slopes.setToolTip("The ball's gradient along each axis: (⟨∇C, U⟩, ⟨∇C, V⟩).")
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+
+        self.plot = pg.PlotWidget()
+        self.plot.setAspectLocked(True)
+        self.plot.hideButtons()
+        self.image = pg.ImageItem()
+        self.plot.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(colorMap=pg.colormap.get(COLORMAP), interactive=False,
+                                        width=14)
+        self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
+        self.contours = pg.PlotDataItem(pen=pg.mkPen((255, 255, 255, 110), width=1), connect="finite")
+        self.trail = pg.PlotDataItem(pen=pg.mkPen((255, 255, 255, 230), width=2))
+        self.arrow = pg.PlotDataItem(pen=pg.mkPen(BALL_COLOR, width=3))
+        self.arrow_head = pg.ScatterPlotItem(size=11, brush=BALL_COLOR, pen=None, symbol="o")
+        self.ball = pg.ScatterPlotItem(size=18, brush=BALL_COLOR, pen=pg.mkPen("w", width=2))
+        for item in (self.contours, self.trail, self.arrow, self.arrow_head, self.ball):
+            self.plot.addItem(item)
+        self.plot.scene().sigMouseClicked.connect(self._clicked)
+        self.colorbar.axis.enableAutoSIPrefix(False)
+
+        self.view3d = Surface3D()
+        self.tabs = QTabWidget()
+        map_tab = QWidget()
+        map_layout = QVBoxLayout(map_tab)
+        map_layout.setContentsMargins(0, 0, 0, 0)
+        map_layout.addWidget(self.banner)
+        map_layout.addWidget(self.plot, 1)
+        self.tabs.addTab(map_tab, "Map")
+        self.tabs.addTab(self.view3d, "3-D")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        top = QHBoxLayout()
+        top.addWidget(self.slopes, 1)
+        top.addWidget(self.log_scale)
+        plain_axes(self.plot)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        self.surface = None
+        self._contour_lines = (np.zeros(0), np.zeros(0))
+        self._ball = None
+
+    # ----------------------------------------------------------------- updates
+    def show_frame(self, frame):
+        snapshot = frame.snapshot
+        if self.surface is None or snapshot.surface.version != self.surface.version:
+            self.surface = snapshot.surface
+            self._contour_lines = frame.contours
+            self._draw_surface()
+            n_layers = snapshot.config.depth + 1
+            self.plot.setLabel("bottom", axis_label("a", self.surface.u_layer, n_layers))
+            self.plot.setLabel("left", axis_label("b", self.surface.v_layer, n_layers))
+        self._ball = snapshot.ball
+        self._draw_ball()
+
+    def _draw_surface(self):
+        s = self.surface
+        if s is None:
+            return
+        values = self.display_values()
+        finite = values[np.isfinite(values)]
+        low, high = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
+        if high <= low:
+            high = low + 1e-12
+        da, db = s.a[1] - s.a[0], s.b[1] - s.b[0]
+        self.image.setImage(np.where(np.isfinite(values), values, high), autoLevels=False)
+        self.image.setRect(s.a[0] - da / 2, s.b[0] - db / 2, da * len(s.a), db * len(s.b))
+        self.colorbar.setLevels((low, high))
+        self.colorbar.axis.setLabel("log₁₀ C" if self.log_scale.isChecked() else "C")
+        self.contours.setData(*self._contour_lines)
+        self.plot.setRange(xRange=(s.a[0], s.a[-1]), yRange=(s.b[0], s.b[-1]), padding=0.02)
+        if self.tabs.currentWidget() is self.view3d:
+            self.view3d.show_surface(s)
+
+    def display_values(self):
+        """What the colours show: log₁₀ C or C."""
+        if self.log_scale.isChecked():
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.log10(self.surface.cost)
+        return self.surface.cost
+
+    def _draw_ball(self):
+        ball, s = self._ball, self.surface
+        self.ball.setData([ball.position[0]], [ball.position[1]])
+        self.trail.setData(ball.trail[:, 0], ball.trail[:, 1])
+        tip = downhill_arrow(ball.position, ball.gradient, ARROW_FRACTION * 2 * s.extent)
+        if tip is None or ball.launched:
+            self.arrow.setData([], [])
+            self.arrow_head.setData([], [])
+        else:
+            self.arrow.setData([ball.position[0], tip[0]], [ball.position[1], tip[1]])
+            self.arrow_head.setData([tip[0]], [tip[1]])
+        self.slopes.setText(f"slope along a: {ball.gradient[0]:.2e}    along b: {ball.gradient[1]:.2e}"
+                            f"    |a-slope / b-slope| = {ball.slope_ratio:.1e}")
+        self.banner.setText(ball.launched or "")
+        self.banner.setVisible(bool(ball.launched))
+        if self.tabs.currentWidget() is self.view3d:
+            self.view3d.show_ball(ball, s)
+
+    # ----------------------------------------------------------------- input
+    def _clicked(self, event):
+        if event.button() != Qt.MouseButton.LeftButton or self.surface is None:
+            return
+        point = self.plot.getPlotItem().vb.mapSceneToView(event.scenePos())
+        a, b = point.x(), point.y()
+        e = self.surface.extent
+        if -e <= a <= e and -e <= b <= e:
+            self.drop_requested.emit(a, b)
+
+    def _tab_changed(self, _):
+        if self.tabs.currentWidget() is self.view3d and self.surface is not None:
+            self.view3d.show_surface(self.surface)
+            if self._ball is not None:
+                self.view3d.show_ball(self._ball, self.surface)

@@ -1,0 +1,100 @@
+"""Small widgets shared by the panels and the controls."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten(exponent):
+    """'10⁻³⁰' for -30."""
+    return "10" + str(int(exponent)).translate(SUPERSCRIPT)
+
+
+def layer_colors(n):
+    """n colours from the first layer (warm) to the last (cool), readable on dark and light."""
+    cmap = pg.colormap.get("plasma")
+    return [cmap.map(0.85 - 0.7 * i / max(1, n - 1), mode="qcolor") for i in range(n)]
+
+
+class PowerOfTenAxis(pg.AxisItem):
+    """An axis whose values are log₁₀ of the quantity, labelled 10ᵏ at whole k."""
+
+    def tickValues(self, minVal, maxVal, size):
+        span = maxVal - minVal
+        if not math.isfinite(span) or span <= 0:
+            return []
+        step = max(1, int(np.ceil(span / max(2, size / 40))))
+        for nice in (1, 2, 5, 10, 20, 25, 50, 100):
+            if nice >= step:
+                step = nice
+                break
+        first = math.ceil(minVal / step) * step
+        return [(step, list(np.arange(first, maxVal + 1e-9, step)))]
+
+    def tickStrings(self, values, scale, spacing):
+        return [power_of_ten(round(v)) for v in values]
+
+
+class ValueSlider(QWidget):
+    """A named slider over a list of allowed values, with the current value written beside.
+
+    ``values`` may be any list (linear, or logarithmic with ``log=True``); ``fmt`` writes
+    one. Emits ``value_changed(value)`` when the user moves it (not on ``set_value``).
+    """
+
+    value_changed = Signal(object)
+
+    def __init__(self, name, values, fmt=str, tooltip="", log=False, parent=None):
+        super().__init__(parent)
+        self.values = list(values)
+        self._measure = math.log if log else float
+        self.fmt = fmt
+        self.name_label = QLabel(name)
+        self.value_label = QLabel()
+        self.value_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.value_label.setMinimumWidth(52)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, len(self.values) - 1)
+        self.slider.setPageStep(max(1, len(self.values) // 10))
+        self.slider.valueChanged.connect(self._moved)
+        top = QHBoxLayout()
+        top.addWidget(self.name_label)
+        top.addStretch(1)
+        top.addWidget(self.value_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 2, 0, 2)
+        layout.setSpacing(0)
+        layout.addLayout(top)
+        layout.addWidget(self.slider)
+        self.setToolTip(tooltip)
+        self._moved(0, emit=False)
+
+    def value(self):
+        return self.values[self.slider.value()]
+
+    def set_value(self, value):
+        """Move to the allowed value nearest ``value`` without emitting."""
+        distances = [abs(self._measure(v) - self._measure(value)) for v in self.values]
+        index = int(np.argmin(distances))
+        self.slider.blockSignals(True)
+        self.slider.setValue(index)
+        self.slider.blockSignals(False)
+        self._moved(index, emit=False)
+
+    def _moved(self, index, emit=True):
+        self.value_label.setText(self.fmt(self.values[index]))
+        if emit:
+            self.value_changed.emit(self.values[index])
+
+
+def log_values(low, high, per_decade):
+    """Values spaced evenly in log₁₀ from ``low`` to ``high``, rounded to 3 significant digits."""
+    exponents = np.linspace(np.log10(low), np.log10(high),
+                            int(round((np.log10(high) - np.log10(low)) * per_decade)) + 1)
+    return [float(f"{10 ** e:.3g}") for e in exponents]

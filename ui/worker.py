@@ -1,0 +1,176 @@
+"""The engine's thread: a Simulation stepped by a timer that lives in a worker thread.
+
+    controls --SimConfig--> SimulationWorker (QThread) --Frame--> main window --> panels
+
+* The worker is a QObject without parent, moved to its own QThread. Its QTimer lives
+  in that thread, so between ticks the thread's event loop is free to receive commands.
+* Configs are coalesced: ``set_config`` only stores the newest, and the next tick
+  applies it. Dragging a slider sends dozens; the engine builds one network.
+* A tick trains for at most ``steps_per_frame`` steps and about ``BUDGET`` seconds,
+  then emits one Frame: the Snapshot plus the worker's measured steps per second.
+* When nothing changed for ``REFINE_AFTER`` seconds, the worker refines the cost
+  surface from the coarse grid to ``FINE_RESOLUTION``.
+* ``EngineThread.shutdown`` stops the timer inside the worker thread, then ends the
+  thread and waits for it.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal, Slot
+
+from simulator import SimConfig, Simulation, Snapshot
+
+from .contours import contour_lines
+
+TICK_MS = 15
+BUDGET = 0.012             # seconds of training per tick, so that a tick ends in time
+REFINE_AFTER = 0.35        # seconds without changes before the surface is refined
+FINE_RESOLUTION = 96
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What the worker sends to the window for one tick."""
+
+    snapshot: Snapshot
+    steps_per_second: float
+    playing: bool
+    contours: tuple          # (x, y) of the surface's contour lines, NaN-separated
+
+
+class SimulationWorker(QObject):
+    """Owns the Simulation; all its slots run in the worker thread."""
+
+    frame_ready = Signal(object)
+
+    def __init__(self, config: SimConfig):
+        super().__init__()
+        self._pending = config
+        self._playing = False
+        self._steps_per_frame = 5
+        self._single_steps = 0
+        self._commands = []
+        self._rate = 0.0
+        self._send_now = False
+        self._last_change = time.monotonic()
+        self._contours = (None, None)     # (surface version, lines)
+        self.sim = None
+        self.timer = None
+
+    # --------------------------------------------------------- commands (queued)
+    @Slot()
+    def start(self):
+        self.timer = QTimer(self)
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    @Slot()
+    def stop(self):
+        if self.timer is not None:
+            self.timer.stop()
+
+    @Slot(object)
+    def set_config(self, config):
+        self._pending = config
+
+    @Slot(bool)
+    def set_playing(self, playing):
+        self._playing = bool(playing)
+        self._send_now = True
+
+    @Slot(int)
+    def set_steps_per_frame(self, steps):
+        self._steps_per_frame = max(1, int(steps))
+
+    @Slot()
+    def step_once(self):
+        self._single_steps += 1
+
+    @Slot()
+    def reset(self):
+        self._commands.append(("reset",))
+
+    @Slot(float, float)
+    def drop_ball(self, a, b):
+        self._commands.append(("drop", a, b))
+
+    # --------------------------------------------------------- the tick
+    def _tick(self):
+        changed = self._apply_pending()
+        if self._playing:
+            self._train(self._steps_per_frame, BUDGET)
+            changed = True
+        elif self._single_steps:
+            self._train(self._single_steps, None)
+            self._single_steps = 0
+            changed = True
+        elif not changed and time.monotonic() - self._last_change > REFINE_AFTER and \
+                self.sim.landscape.surface.resolution < FINE_RESOLUTION:
+            self.sim.refine_surface(FINE_RESOLUTION)
+            changed = True
+        if changed or self._send_now:
+            self._send_now = False
+            snapshot = self.sim.snapshot()
+            if self._contours[0] != snapshot.surface.version:
+                self._contours = (snapshot.surface.version, contour_lines(snapshot.surface))
+            self.frame_ready.emit(Frame(snapshot, self._rate, self._playing, self._contours[1]))
+
+    def _apply_pending(self):
+        changed = False
+        if self._pending is not None:
+            config, self._pending = self._pending, None
+            if self.sim is None:
+                self.sim = Simulation(config)
+            else:
+                self.sim.apply(config)
+            changed = True
+        for command in self._commands:
+            if command[0] == "reset":
+                self.sim.reset()
+            else:
+                self.sim.drop_ball(*command[1:])
+            changed = True
+        self._commands.clear()
+        if changed:
+            self._last_change = time.monotonic()
+        return changed
+
+    def _train(self, steps, budget):
+        """Train up to ``steps`` steps, one at a time, until ``budget`` seconds have passed."""
+        start = time.perf_counter()
+        done = 0
+        while done < steps and self.sim.diverged is None:
+            self.sim.advance(1)
+            done += 1
+            if budget and time.perf_counter() - start > budget:
+                break
+        elapsed = time.perf_counter() - start
+        if elapsed > 0 and done:
+            rate = done / elapsed
+            self._rate = rate if self._rate == 0 else 0.8 * self._rate + 0.2 * rate
+        self._last_change = time.monotonic()
+
+
+class EngineThread(QObject):
+    """Starts the worker in its own thread and shuts both down cleanly."""
+
+    def __init__(self, config, parent=None):
+        super().__init__(parent)
+        self.thread = QThread()
+        self.thread.setObjectName("engine")
+        self.worker = SimulationWorker(config)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.start)
+        self.thread.finished.connect(self.worker.deleteLater)
+        self.thread.start()
+
+    def shutdown(self, timeout_ms=1000):
+        """Stop the worker's timer in its own thread, end the thread, wait for it."""
+        if not self.thread.isRunning():
+            return True
+        QMetaObject.invokeMethod(self.worker, "stop", Qt.ConnectionType.BlockingQueuedConnection)
+        self.thread.quit()
+        return self.thread.wait(timeout_ms)
