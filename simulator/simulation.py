@@ -30,7 +30,7 @@ from .optim import Optimizer
 from .stats import DerivativeStats, LayerStats, StatsRecorder
 
 HISTORY_LENGTH = 2048
-COARSE_RESOLUTION = 32        # the surface drawn at once after a change
+COARSE_RESOLUTION = 16        # the surface drawn at once after a change (refined later)
 
 
 class DecimatingHistory:

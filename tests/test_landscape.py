@@ -6,7 +6,7 @@ from simulator.config import SimConfig
 from simulator.data import make_dataset
 from simulator.landscape import LAUNCH_BOUND, Landscape, filter_normalized_direction
 from simulator.network import Network
-from simulator.simulation import Simulation
+from simulator.simulation import COARSE_RESOLUTION, Simulation
 
 REMEDIES = {"plain": {}, "batch_norm": {"batch_norm": True}, "residual": {"residual": True}}
 
@@ -131,7 +131,7 @@ def test_bad_axes_and_positions_are_named():
 def test_simulation_carries_surface_and_ball_and_reslices_on_axis_change():
     sim = Simulation(SimConfig(depth=3, width=6))
     snap = sim.step(5)
-    assert snap.surface.resolution == 32 and (snap.surface.u_layer, snap.surface.v_layer) == (1, 4)
+    assert snap.surface.resolution == COARSE_RESOLUTION and (snap.surface.u_layer, snap.surface.v_layer) == (1, 4)
     assert snap.ball.steps == 5
     version = snap.surface.version
     assert sim.refine_surface(48).version == version + 1

@@ -93,12 +93,12 @@ def test_diverging_preset_shows_its_message_and_reset_recovers(window, qtbot):
     wait_for_config(qtbot, window)
     qtbot.mouseClick(window.controls.play_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.painted.snapshot.diverged is not None, timeout=10000)
-    assert window.banner.isVisible() and window.banner.text().startswith("Diverged at step")
+    assert window.banner_bar.isVisible() and window.banner.text().startswith("Diverged at step")
     qtbot.mouseClick(window.controls.play_button, Qt.MouseButton.LeftButton)   # pause
     qtbot.mouseClick(window.controls.reset_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.painted.snapshot.step == 0
                     and window.painted.snapshot.diverged is None, timeout=5000)
-    assert not window.banner.isVisible()
+    assert not window.banner_bar.isVisible()
 
 
 def test_cliff_launches_the_ball_with_a_banner(qtbot, tmp_path):
@@ -141,9 +141,11 @@ def test_loss_panel_plots_the_history(window, qtbot):
     window.controls.play_button.click()
     qtbot.waitUntil(lambda: len(window.painted.snapshot.history.eval_steps) > 5, timeout=10000)
     window.controls.play_button.click()
-    x, y = window.panels["loss"].train.getOriginalDataset()
-    h = window.painted.snapshot.history
-    assert np.array_equal(x, h.eval_steps) and np.allclose(y, h.train_loss)
+    qtbot.waitUntil(lambda: not window.painted.playing, timeout=5000)
+    curve = window.panels["loss"].train        # redrawn at most 10 times a second
+    qtbot.waitUntil(lambda: np.array_equal(curve.getOriginalDataset()[0],
+                                           window.painted.snapshot.history.eval_steps), timeout=2000)
+    assert np.allclose(curve.getOriginalDataset()[1], window.painted.snapshot.history.train_loss)
 
 
 def test_show_only_one_panel_and_show_all(window):

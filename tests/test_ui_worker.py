@@ -2,8 +2,8 @@
 import time
 
 from simulator import SimConfig
-from simulator.simulation import Simulation
-from ui.worker import BUDGET, EngineThread, SimulationWorker
+from simulator.simulation import COARSE_RESOLUTION, Simulation
+from ui.worker import BUDGET, FINE_RESOLUTION, EngineThread, SimulationWorker
 
 
 def test_only_the_newest_of_many_configs_is_built(monkeypatch):
@@ -55,8 +55,8 @@ def test_surface_is_refined_when_nothing_changes(monkeypatch):
     worker.frame_ready.connect(frames.append)
     worker._tick()
     worker._tick()
-    assert frames[0].snapshot.surface.resolution == 32
-    assert frames[-1].snapshot.surface.resolution > 32
+    assert frames[0].snapshot.surface.resolution == COARSE_RESOLUTION
+    assert frames[-1].snapshot.surface.resolution == FINE_RESOLUTION
     x, y = frames[-1].contours
     assert len(x) == len(y) > 0
 

@@ -169,8 +169,14 @@ class ControlPanel(QWidget):
 
     # ----------------------------------------------------------------- state
     def set_config(self, config):
-        """Show ``config`` in every widget without emitting a change per widget."""
+        """Show ``config`` in every widget without emitting a change per widget (and name
+        the preset it is, if it is one)."""
         self.config = config
+        match = next((p for p in self.presets.values() if p.config == config), None)
+        self.preset.blockSignals(True)
+        self.preset.setCurrentText(match.name if match else "Custom")
+        self.preset.blockSignals(False)
+        self.preset_description.setText(match.description if match else "")
         for field, widget in self.fields.items():
             widget.blockSignals(True)
             value = getattr(config, field)
@@ -208,7 +214,6 @@ class ControlPanel(QWidget):
         if preset is None:
             return
         self.set_config(preset.config)
-        self.preset_description.setText(preset.description)
         self.config_changed.emit(self.config)
 
     def _play_toggled(self, playing):

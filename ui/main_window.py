@@ -6,11 +6,13 @@ paint drops stale frames instead of queueing them.
 """
 from __future__ import annotations
 
+import gc
 import time
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QScrollArea
+from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QScrollArea, QSizePolicy,
+                               QToolBar, QWidget)
 
 from simulator import SimConfig
 
@@ -45,11 +47,19 @@ class MainWindow(QMainWindow):
         controls_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, controls_dock)
 
-        self.banner = QLabel()
+        self.banner = QLabel()                 # the diverged message, across the top
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
-        self.setCentralWidget(self.banner)
-        self.banner.hide()
+        self.banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.banner_bar = QToolBar("Messages")
+        self.banner_bar.setObjectName("messages")
+        self.banner_bar.setMovable(False)
+        self.banner_bar.addWidget(self.banner)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.banner_bar)
+        self.banner_bar.hide()
+        empty = QWidget()                      # the docks are the window: no central widget
+        empty.setMaximumSize(0, 0)
+        self.setCentralWidget(empty)
 
         self.panels = {"surface": SurfacePanel(), "bars": GradientBarsPanel(), "loss": LossPanel()}
         self.docks = {}
@@ -64,8 +74,9 @@ class MainWindow(QMainWindow):
         self._build_menu()
 
         self.status = {key: QLabel() for key in ("step", "cost", "rate", "fps")}
-        for label in self.status.values():
-            self.statusBar().addPermanentWidget(label)
+        for key, width in (("step", 110), ("cost", 230), ("rate", 120), ("fps", 100)):
+            self.status[key].setMinimumWidth(width)    # a changing number must not relayout
+            self.statusBar().addPermanentWidget(self.status[key])
 
         self.engine = EngineThread(config)
         worker = self.engine.worker
@@ -91,6 +102,11 @@ class MainWindow(QMainWindow):
         self.paint_timer.timeout.connect(self.paint)
         self.paint_timer.start()
         self._restore_geometry()
+        # A full garbage collection over the thousands of objects Qt and pyqtgraph made
+        # stops both threads for 30-40 ms: a visible stall. Freezing what exists now takes
+        # them out of every later collection.
+        gc.collect()
+        gc.freeze()
 
     # ----------------------------------------------------------------- menus
     def _build_menu(self):
@@ -132,7 +148,7 @@ class MainWindow(QMainWindow):
         self.panels["bars"].show_snapshot(snapshot)
         self.panels["loss"].show_snapshot(snapshot)
         self.banner.setText(snapshot.diverged or "")
-        self.banner.setVisible(snapshot.diverged is not None)
+        self.banner_bar.setVisible(snapshot.diverged is not None)
         self.status["step"].setText(f"step {snapshot.step:,}")
         self.status["cost"].setText(f"cost {snapshot.train_loss:.4g}  (test {snapshot.test_loss:.4g})")
         self.status["rate"].setText(f"{frame.steps_per_second:,.0f} steps/s" if frame.playing else "paused")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QStyleFactory
 
 BACKGROUND = "#16181d"
 PANEL = "#20232a"
@@ -15,7 +15,6 @@ QLabel#banner {
     background: #b3261e; color: white; font-weight: bold; padding: 8px 12px;
     border-radius: 4px;
 }
-QLabel#headline { font-size: 18pt; font-weight: bold; padding: 4px; }
 QGroupBox { font-weight: bold; margin-top: 12px; border: 1px solid #3a3f4b;
             border-radius: 4px; padding-top: 6px; }
 QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 3px; }
@@ -42,7 +41,9 @@ def dark_palette():
 
 def apply_theme(window):
     """Set pyqtgraph's colours (before any plot is made), Fusion, the palette, the sheet."""
-    pg.setConfigOptions(antialias=True, background=BACKGROUND, foreground=FOREGROUND,
+    # Antialiasing every curve costs more than a frame's budget in software rendering;
+    # the few items that need smooth edges (the ball, the arrow) ask for it themselves.
+    pg.setConfigOptions(antialias=False, background=BACKGROUND, foreground=FOREGROUND,
                         imageAxisOrder="col-major")
     app = QApplication.instance()
     app.setStyle(QStyleFactory.create("Fusion"))
@@ -51,8 +52,9 @@ def apply_theme(window):
 
 
 def plain_axes(plot_widget):
-    """No SI prefixes on any axis: 0.69 stays 0.69, not '690 (×0.001)'."""
-    for name in ("left", "bottom", "right", "top"):
+    """No SI prefixes on the axes (0.69 stays 0.69, not '690 (×0.001)'), and each axis
+    cached as a pixmap, so that a frame that moves only the data does not redraw it."""
+    for name in ("left", "bottom"):
         axis = plot_widget.getPlotItem().getAxis(name)
-        if axis is not None:
-            axis.enableAutoSIPrefix(False)
+        axis.enableAutoSIPrefix(False)
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)

@@ -4,8 +4,9 @@
 
 * The worker is a QObject without parent, moved to its own QThread. Its QTimer lives
   in that thread, so between ticks the thread's event loop is free to receive commands.
-* Configs are coalesced: ``set_config`` only stores the newest, and the next tick
-  applies it. Dragging a slider sends dozens; the engine builds one network.
+* Configs are coalesced: ``set_config`` only stores the newest and asks for a 0 ms
+  timer, which fires once the queued burst of configs has been read: dragging a
+  slider sends dozens, the engine builds the newest, at once.
 * A tick trains for at most ``steps_per_frame`` steps and about ``BUDGET`` seconds,
   then emits one Frame: the Snapshot plus the worker's measured steps per second.
 * When nothing changed for ``REFINE_AFTER`` seconds, the worker refines the cost
@@ -15,6 +16,7 @@
 """
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass
 
@@ -25,7 +27,7 @@ from simulator import SimConfig, Simulation, Snapshot
 from .contours import contour_lines
 
 TICK_MS = 15
-BUDGET = 0.012             # seconds of training per tick, so that a tick ends in time
+BUDGET = 0.008             # seconds of training per tick: the rest of the frame is the UI's
 REFINE_AFTER = 0.35        # seconds without changes before the surface is refined
 FINE_RESOLUTION = 96
 
@@ -54,6 +56,7 @@ class SimulationWorker(QObject):
         self._commands = []
         self._rate = 0.0
         self._send_now = False
+        self._applying_soon = False
         self._last_change = time.monotonic()
         self._contours = (None, None)     # (surface version, lines)
         self.sim = None
@@ -74,7 +77,16 @@ class SimulationWorker(QObject):
 
     @Slot(object)
     def set_config(self, config):
+        """Keep only the newest config; apply it as soon as the queued burst is read."""
         self._pending = config
+        if not self._applying_soon:
+            self._applying_soon = True
+            QTimer.singleShot(0, self._apply_soon)
+
+    def _apply_soon(self):
+        self._applying_soon = False
+        if self._apply_pending():
+            self._emit()
 
     @Slot(bool)
     def set_playing(self, playing):
@@ -112,11 +124,14 @@ class SimulationWorker(QObject):
             self.sim.refine_surface(FINE_RESOLUTION)
             changed = True
         if changed or self._send_now:
-            self._send_now = False
-            snapshot = self.sim.snapshot()
-            if self._contours[0] != snapshot.surface.version:
-                self._contours = (snapshot.surface.version, contour_lines(snapshot.surface))
-            self.frame_ready.emit(Frame(snapshot, self._rate, self._playing, self._contours[1]))
+            self._emit()
+
+    def _emit(self):
+        self._send_now = False
+        snapshot = self.sim.snapshot()
+        if self._contours[0] != snapshot.surface.version:
+            self._contours = (snapshot.surface.version, contour_lines(snapshot.surface))
+        self.frame_ready.emit(Frame(snapshot, self._rate, self._playing, self._contours[1]))
 
     def _apply_pending(self):
         changed = False
@@ -145,6 +160,7 @@ class SimulationWorker(QObject):
         while done < steps and self.sim.diverged is None:
             self.sim.advance(1)
             done += 1
+            time.sleep(0)          # let the UI thread take the GIL if it is waiting
             if budget and time.perf_counter() - start > budget:
                 break
         elapsed = time.perf_counter() - start
@@ -159,6 +175,9 @@ class EngineThread(QObject):
 
     def __init__(self, config, parent=None):
         super().__init__(parent)
+        # Two Python threads share one GIL; by default a waiting thread gets it after up to
+        # 5 ms. The UI thread should wait at most 1 ms for it, so that painting stays smooth.
+        sys.setswitchinterval(0.001)
         self.thread = QThread()
         self.thread.setObjectName("engine")
         self.worker = SimulationWorker(config)

@@ -67,9 +67,13 @@ class GradientBarsPanel(QWidget):
                                  "learning of the layer.")
         self.quantity.currentTextChanged.connect(lambda _: self._redraw())
         self.ratio = QLabel()
-        self.ratio.setObjectName("headline")
+        font = self.ratio.font()
+        font.setPointSize(18)
+        font.setBold(True)
+        self.ratio.setFont(font)
         self.ratio.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.ratio.setWordWrap(True)
+        self.ratio.setMinimumHeight(2 * self.ratio.fontMetrics().height() + 8)
         self.plot = pg.PlotWidget(axisItems={"left": PowerOfTenAxis("left")})
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
@@ -86,6 +90,8 @@ class GradientBarsPanel(QWidget):
         layout.addWidget(self.ratio)
         layout.addWidget(self.plot, 1)
         self._stats = None
+        self._frame = None
+        self._brushes = []
         self.logs = np.zeros(0)
 
     def show_snapshot(self, snapshot):
@@ -102,12 +108,20 @@ class GradientBarsPanel(QWidget):
         n = len(drawn)
         x = np.arange(1, n + 1)
         self.bars.setOpts(x=x, y0=np.full(n, bottom), height=drawn - bottom,
-                          brushes=layer_colors(n), pens=[pg.mkPen(None)] * n)
-        self.plot.setLabel("left", label)
-        self.plot.setXRange(0.4, n + 0.6, padding=0)
-        self.plot.setYRange(bottom, top, padding=0)
-        self.plot.getAxis("bottom").setTicks([[(int(i), str(i)) for i in _layer_ticks(n)]])
+                          brushes=self._colors(n), pens=[pg.mkPen(None)] * n)
+        frame = (label, n, bottom, top)
+        if frame != self._frame:             # axes repaint only when their range changes
+            self._frame = frame
+            self.plot.setLabel("left", label)
+            self.plot.setXRange(0.4, n + 0.6, padding=0)
+            self.plot.setYRange(bottom, top, padding=0)
+            self.plot.getAxis("bottom").setTicks([[(int(i), str(i)) for i in _layer_ticks(n)]])
         self.ratio.setText(slowdown_text(self.logs) if field != "relative_update" else "")
+
+    def _colors(self, n):
+        if len(self._brushes) != n:
+            self._brushes = layer_colors(n)
+        return self._brushes
 
 
 def _layer_ticks(n):

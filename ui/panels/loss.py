@@ -5,13 +5,17 @@ first layers, whose gradients vanished, barely move.
 """
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..style import plain_axes
 
 TRAIN_COLOR, TEST_COLOR, BATCH_COLOR = "#4fa3ff", "#ff9f43", (150, 150, 150, 90)
+REFRESH = 0.1          # seconds between redraws: a curve needs no more than 10 per second
 
 
 class LossPanel(QWidget):
@@ -33,8 +37,24 @@ class LossPanel(QWidget):
         plain_axes(self.plot)
         layout = QVBoxLayout(self)
         layout.addWidget(self.plot)
+        self._drawn, self._step, self._pending = 0.0, 0, None
+        self._flush = QTimer(self)               # draws a snapshot that arrived too soon
+        self._flush.setInterval(int(REFRESH * 1000))
+        self._flush.timeout.connect(self._draw_pending)
+        self._flush.start()
 
-    def show_snapshot(self, snapshot):
+    def _draw_pending(self):
+        if self._pending is not None:
+            self.show_snapshot(self._pending, force=True)
+
+    def show_snapshot(self, snapshot, force=False):
+        """Draw the history, at most every REFRESH seconds (the last one always counts:
+        ``force`` draws now, e.g. for an export)."""
+        now = time.monotonic()
+        if not force and now - self._drawn < REFRESH and snapshot.step >= self._step:
+            self._pending = snapshot
+            return
+        self._drawn, self._step, self._pending = now, snapshot.step, None
         h = snapshot.history
         _set_positive(self.batch, h.steps, h.batch_loss)
         _set_positive(self.train, h.eval_steps, h.train_loss)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from ..style import plain_axes
 from .surface3d import Surface3D
@@ -49,6 +50,7 @@ class SurfacePanel(QWidget):
         self.log_scale.toggled.connect(lambda _: self._draw_surface())
         self.slopes = QLabel()
         self.slopes.setWordWrap(True)
+        self.slopes.setMinimumHeight(2 * self.slopes.fontMetrics().height() + 4)
         self.slopes.setToolTip("The ball's gradient along each axis: (⟨∇C, U⟩, ⟨∇C, V⟩).")
         self.banner = QLabel()
         self.banner.setObjectName("banner")
@@ -65,11 +67,15 @@ class SurfacePanel(QWidget):
         self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
         self.contours = pg.PlotDataItem(pen=pg.mkPen((255, 255, 255, 110), width=1), connect="finite")
         self.trail = pg.PlotDataItem(pen=pg.mkPen((255, 255, 255, 230), width=2))
-        self.arrow = pg.PlotDataItem(pen=pg.mkPen(BALL_COLOR, width=3))
-        self.arrow_head = pg.ScatterPlotItem(size=11, brush=BALL_COLOR, pen=None, symbol="o")
-        self.ball = pg.ScatterPlotItem(size=18, brush=BALL_COLOR, pen=pg.mkPen("w", width=2))
+        self.arrow = pg.PlotDataItem(pen=pg.mkPen(BALL_COLOR, width=3), antialias=True)
+        self.arrow_head = pg.ScatterPlotItem(size=11, brush=BALL_COLOR, pen=None, symbol="o",
+                                             antialias=True)
+        self.ball = pg.ScatterPlotItem(size=18, brush=BALL_COLOR, pen=pg.mkPen("w", width=2),
+                                       antialias=True)
         for item in (self.contours, self.trail, self.arrow, self.arrow_head, self.ball):
             self.plot.addItem(item)
+        for still in (self.image, self.contours):     # redrawn from a pixmap as the ball moves
+            still.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.plot.scene().sigMouseClicked.connect(self._clicked)
         self.colorbar.axis.enableAutoSIPrefix(False)
 
