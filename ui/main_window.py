@@ -29,7 +29,9 @@ PAINT_MS = 16
 class MainWindow(QMainWindow):
     """The lab. ``settings``: where geometry and the last config persist (QSettings)."""
 
-    def __init__(self, config=None, settings=None):
+    def __init__(self, config=None, settings=None, engine=True):
+        """``engine=False`` builds the window without a worker thread: frames are then
+        handed to ``show_frame`` by the caller (headless rendering)."""
         super().__init__()
         self.setWindowTitle("Vanishing Gradient Lab")
         self.settings = settings if settings is not None else QSettings("VanishingGradientLab", "lab")
@@ -78,15 +80,16 @@ class MainWindow(QMainWindow):
             self.status[key].setMinimumWidth(width)    # a changing number must not relayout
             self.statusBar().addPermanentWidget(self.status[key])
 
-        self.engine = EngineThread(config)
-        worker = self.engine.worker
-        worker.frame_ready.connect(self._receive)
-        self.controls.config_changed.connect(worker.set_config)
-        self.controls.play_toggled.connect(worker.set_playing)
-        self.controls.step_requested.connect(worker.step_once)
-        self.controls.reset_requested.connect(worker.reset)
-        self.controls.speed_changed.connect(worker.set_steps_per_frame)
-        self.panels["surface"].drop_requested.connect(worker.drop_ball)
+        self.engine = EngineThread(config) if engine else None
+        if engine:
+            worker = self.engine.worker
+            worker.frame_ready.connect(self._receive)
+            self.controls.config_changed.connect(worker.set_config)
+            self.controls.play_toggled.connect(worker.set_playing)
+            self.controls.step_requested.connect(worker.step_once)
+            self.controls.reset_requested.connect(worker.reset)
+            self.controls.speed_changed.connect(worker.set_steps_per_frame)
+            self.panels["surface"].drop_requested.connect(worker.drop_ball)
         for key, slot in ((Qt.Key.Key_Space, self.toggle_play), (Qt.Key.Key_S, self.controls.step_requested.emit),
                           (Qt.Key.Key_R, self.controls.reset_requested.emit)):
             shortcut = QShortcut(QKeySequence(key), self)
@@ -141,12 +144,16 @@ class MainWindow(QMainWindow):
     def paint(self):
         """Show the newest frame, if there is one not shown yet."""
         frame, self.latest = self.latest, None
-        if frame is None:
-            return
+        if frame is not None:
+            self.show_frame(frame)
+
+    def show_frame(self, frame, complete=False):
+        """Show one frame in every panel and the status bar (``complete``: also the parts
+        that are normally redrawn less often, for an exported picture)."""
         snapshot = frame.snapshot
         self.panels["surface"].show_frame(frame)
         self.panels["bars"].show_snapshot(snapshot)
-        self.panels["loss"].show_snapshot(snapshot)
+        self.panels["loss"].show_snapshot(snapshot, force=complete)
         self.banner.setText(snapshot.diverged or "")
         self.banner_bar.setVisible(snapshot.diverged is not None)
         self.status["step"].setText(f"step {snapshot.step:,}")
@@ -181,7 +188,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event):
         self.paint_timer.stop()
-        self.engine.shutdown()
+        if self.engine is not None:
+            self.engine.shutdown()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("state", self.saveState())
         self.settings.setValue("config", self.controls.config.to_json())
