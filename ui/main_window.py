@@ -156,6 +156,10 @@ class MainWindow(QMainWindow):
         self.panels["loss"].show_snapshot(snapshot, force=complete)
         self.banner.setText(snapshot.diverged or "")
         self.banner_bar.setVisible(snapshot.diverged is not None)
+        if snapshot.diverged:
+            self.statusBar().showMessage(snapshot.diverged.split(":")[0] + ": see the message above")
+        else:
+            self.statusBar().clearMessage()
         self.status["step"].setText(f"step {snapshot.step:,}")
         self.status["cost"].setText(f"cost {snapshot.train_loss:.4g}  (test {snapshot.test_loss:.4g})")
         self.status["rate"].setText(f"{frame.steps_per_second:,.0f} steps/s" if frame.playing else "paused")
