@@ -29,6 +29,7 @@ one ``np.add.reduceat``.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -153,17 +154,17 @@ class Network:
                 starts.append(offset)
                 shapes.append(shape)
                 kinds.append((kind, l))
-                offset += int(np.prod(shape))
+                offset += math.prod(shape)
         self._theta = np.zeros(offset)
         self.segment_starts = np.array(starts)
         self.segment_kinds = kinds
         self._shapes = shapes
         self.weight_segments = np.array([i for i, (k, _) in enumerate(kinds) if k == "W"])
         self.bias_segments = np.array([i for i, (k, _) in enumerate(kinds) if k == "b"])
+        ends = starts[1:] + [offset]
         self.weight_mask = np.zeros(offset, dtype=bool)
         for i in self.weight_segments:
-            self.weight_mask[starts[i]:starts[i] + int(np.prod(shapes[i]))] = True
-        ends = starts[1:] + [offset]
+            self.weight_mask[starts[i]:ends[i]] = True
         self._groups = tuple([(slice(s, e), shape) for s, e, shape, (k, _) in
                               zip(starts, ends, shapes, kinds) if k == kind] for kind in "Wbg")
         self.weights, self.biases, self.gammas = self._views(self._theta)

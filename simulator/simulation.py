@@ -24,12 +24,15 @@ import numpy as np
 
 from .config import SURFACE_FIELDS, TRAINING_FIELDS, SimConfig
 from .data import make_dataset
+from .data import Dataset
 from .landscape import BallState, Landscape, Surface
+from .theory import TheoryView, for_network
 from .network import Network
 from .optim import Optimizer
 from .stats import DerivativeStats, LayerStats, StatsRecorder
 
 HISTORY_LENGTH = 2048
+DECISION_RESOLUTION = 48      # the input-plane grid of the decision-boundary map
 COARSE_RESOLUTION = 16        # the surface drawn at once after a change (refined later)
 
 
@@ -89,6 +92,16 @@ class History:
 
 
 @dataclass(frozen=True)
+class DecisionMap:
+    """P(class 1) = the output a^L over a grid of the input plane: ``probability[i, k]``
+    at (x[i], y[k]), as TensorFlow Playground draws it."""
+
+    x: np.ndarray
+    y: np.ndarray
+    probability: np.ndarray
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """One frame of the run. Its arrays are fresh copies: nobody mutates them later."""
 
@@ -105,6 +118,9 @@ class Snapshot:
     diverged: str | None         # what happened and what to try, or None
     surface: Surface             # immutable; a new one has a higher version
     ball: BallState
+    decision: DecisionMap        # the network's output over the input plane
+    data: Dataset                # the points (read-only arrays, shared, never changed)
+    theory: TheoryView           # mean-field predictions for this network, or why not
 
 
 class Simulation:
@@ -145,6 +161,8 @@ class Simulation:
                            sigma_w=c.sigma_w, sigma_b=c.sigma_b, gain=c.gain,
                            batch_norm=c.batch_norm, residual=c.residual)
         self.data = make_dataset(c.dataset, c.n_samples, c.noise, seed=int(data_seed))
+        for array in (self.data.X_train, self.data.y_train, self.data.X_test, self.data.y_test):
+            array.setflags(write=False)          # shared by every Snapshot
         self.Y_train = self._targets(self.data.y_train)
         self.Y_test = self._targets(self.data.y_test)
         self._batch_rng = np.random.default_rng(int(batch_seed))
@@ -156,6 +174,11 @@ class Simulation:
         self.history = DecimatingHistory()
         self.eval_history = DecimatingHistory()
         self._theta_before = self.net.theta.copy()
+        self._decision_grid = self._input_grid()
+        X = self.data.X_train
+        self.theory = for_network(c.activation, c.layer_sizes, c.init,
+                                  float(np.mean(np.sum(X * X, axis=1)) / X.shape[1]),
+                                  c.sigma_w, c.sigma_b, c.gain, c.batch_norm, c.residual)
         self.landscape = None
         self._slice()
         X, Y = self._next_batch()
@@ -194,6 +217,21 @@ class Simulation:
     def drop_ball(self, a, b):
         """Put the ball at (a, b) on the surface."""
         self.landscape.drop(a, b)
+
+    def _input_grid(self):
+        """(x, y, points) of a square grid covering the data with a margin."""
+        X = np.concatenate([self.data.X_train, self.data.X_test])
+        reach = float(np.abs(X).max()) * 1.1
+        axis = np.linspace(-reach, reach, DECISION_RESOLUTION)
+        xx, yy = np.meshgrid(axis, axis, indexing="ij")
+        return axis, axis.copy(), np.column_stack([xx.ravel(), yy.ravel()])
+
+    def decision_map(self):
+        """The network's P(class 1) over the input plane (evaluation mode)."""
+        x, y, points = self._decision_grid
+        out = self.net.predict(points)
+        probability = out[:, 1] if self.net.loss_function.one_hot else out[:, 0]
+        return DecisionMap(x, y, probability.reshape(len(x), len(y)))
 
     def _targets(self, y):
         if self.net.loss_function.one_hot:
@@ -299,4 +337,5 @@ class Simulation:
         return Snapshot(self.step_count, self.config, self.last_loss, train_loss, test_loss,
                         train_acc, test_acc, self.stats,
                         self.recorder.derivatives(self._last_dphis), history, self.diverged,
-                        self.landscape.surface, self.landscape.ball)
+                        self.landscape.surface, self.landscape.ball, self.decision_map(),
+                        self.data, self.theory)

@@ -35,6 +35,7 @@ have their kinks) and at points spaced geometrically in both directions, so that
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -44,6 +45,8 @@ from .initializers import bias_variance, weight_variance
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(24)
 _TAIL = 12.0        # standard deviations: the Gaussian mass beyond is below 1e-32
 GAUSSIAN_INITS = ("normal", "scaled_normal", "xavier", "he", "lecun")
+_SMALLEST_Q = 1e-200
+_LARGEST_Q = 1e12        # beyond this the signal "grows without bound"
 
 
 def _quadrature(q):
@@ -61,10 +64,12 @@ def _quadrature(q):
 
 
 def gaussian_expectation(f, q):
-    """E[f(x)] for x ~ N(0, q), for f smooth away from 0; f takes an array."""
-    q = float(q)
-    if q <= 0.0:
-        return float(f(np.zeros(1))[0])
+    """E[f(x)] for x ~ N(0, q), for f smooth away from 0; f takes an array.
+
+    q = 0 means the limit q → 0⁺, so that a kink at 0 counts from both sides (ReLU's
+    E[φ'²] is 1/2 however small the signal, not φ'(0)² = 0).
+    """
+    q = max(float(q), _SMALLEST_Q)
     x, w = _quadrature(q)
     with np.errstate(all="ignore"):
         return float(np.dot(w, f(x)))
@@ -82,27 +87,57 @@ def chi(activation, q, sigma_w):
     return sigma_w ** 2 * gaussian_expectation(lambda x: dphi(x) ** 2, q)
 
 
-def fixed_point(activation, sigma_w, sigma_b, q0=1.0, tolerance=1e-13, max_iterations=10_000):
-    """q*, the fixed point of the length map reached from q0 (inf if q grows without bound)."""
+def fixed_point(activation, sigma_w, sigma_b, q0=1.0, tolerance=1e-13):
+    """q*, the fixed point of the length map reached from q0: 0 if the signal dies out,
+    inf if it grows without bound.
+
+    The length map is increasing in q, so iterating it moves monotonically towards q*.
+    Near the critical line that walk is slow (each step shrinks the distance by a factor
+    close to 1), so after a few steps the fixed point is bracketed and found by bisection
+    in log q instead.
+    """
+    g = lambda q: length_map(activation, q, sigma_w, sigma_b) - q     # noqa: E731
     q = float(q0)
-    for _ in range(max_iterations):
+    for _ in range(50):
         q_next = length_map(activation, q, sigma_w, sigma_b)
-        if not np.isfinite(q_next) or q_next > 1e12:
+        if not np.isfinite(q_next) or q_next > _LARGEST_Q:
             return float("inf")
-        if q_next < 1e-100:                      # the signal dies out: q* = 0
+        if q_next < 1e-100:
             return 0.0
-        if abs(q_next - q) <= tolerance * max(q, 1e-300) or q_next == q:
+        if abs(q_next - q) <= tolerance * q:
             return q_next
         q = q_next
-    return q
+    growing = g(q) > 0
+    low = high = q
+    while (g(high) > 0) if growing else (g(low) < 0):   # walk out until q* is bracketed
+        if growing:
+            high *= 4.0
+            if high > _LARGEST_Q:
+                return float("inf")
+        else:
+            low /= 4.0
+            if low < 1e-100:
+                return 0.0
+    for _ in range(200):
+        mid = np.sqrt(low * high)
+        if g(mid) > 0:
+            low = mid
+        else:
+            high = mid
+        if high - low <= tolerance * high:
+            break
+    return 0.5 * (low + high)
 
 
+@lru_cache(maxsize=4096)
 def chi_at_fixed_point(activation, sigma_w, sigma_b):
-    """χ at q*, the number the lab names: < 1 vanishing, > 1 exploding, ≈ 1 edge of chaos."""
+    """χ at q*, the number the lab names: < 1 vanishing, > 1 exploding, ≈ 1 edge of chaos.
+
+    Where q grows without bound (ReLU-like units with large σw), χ is its limit for
+    large q, which is finite: for ReLU, σw²/2 at every q.
+    """
     q_star = fixed_point(activation, sigma_w, sigma_b)
-    if not np.isfinite(q_star):
-        return float("inf")
-    return chi(activation, q_star, sigma_w)
+    return chi(activation, min(q_star, _LARGEST_Q), sigma_w)
 
 
 def regime(chi_value, tolerance=0.05):
@@ -158,3 +193,31 @@ def predict(activation, layer_sizes, init, input_second_moment, sigma_w=1.0, sig
     for l in range(n - 2, -1, -1):
         product[l] = product[l + 1] * factors[l + 1]
     return Prediction(np.array(q), np.array(chis), factors, product)
+
+
+@dataclass(frozen=True)
+class TheoryView:
+    """What the lab shows of the theory for one network: the per-layer prediction, χ at
+    the fixed point and its regime, or, where the theory does not apply, why not."""
+
+    applies: bool
+    note: str
+    prediction: Prediction | None = None
+    chi_star: float = float("nan")
+    regime_name: str = ""
+
+
+def for_network(activation, layer_sizes, init, input_second_moment, sigma_w=1.0, sigma_b=0.0,
+                gain=1.0, batch_norm=False, residual=False):
+    """The TheoryView of a network, or a note saying why mean-field theory is silent."""
+    if batch_norm or residual:
+        which = "batch normalisation" if batch_norm else "residual connections"
+        return TheoryView(False, f"Mean-field theory here assumes plain layers: not with {which}.")
+    if init not in GAUSSIAN_INITS:
+        return TheoryView(False, f"Mean-field theory here assumes i.i.d. weights: not '{init}'.")
+    width = layer_sizes[1]
+    sw, sb = effective_sigmas(init, width, width, sigma_w, sigma_b, gain)
+    chi_star = chi_at_fixed_point(activation, float(sw), float(sb))
+    prediction = predict(activation, layer_sizes, init, input_second_moment, sigma_w, sigma_b, gain)
+    name = regime(chi_star)
+    return TheoryView(True, f"χ = {chi_star:.3g} per layer: {name}", prediction, chi_star, name)

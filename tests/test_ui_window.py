@@ -49,7 +49,7 @@ def test_bars_count_equals_depth_plus_one(window, qtbot):
         qtbot.waitUntil(lambda: window.painted.snapshot.config.depth == depth, timeout=5000)
         bars = window.panels["bars"]
         assert len(bars.bars.opts["x"]) == depth + 1 == len(bars.logs)
-        expected = np.log10(window.painted.snapshot.stats.grad_w_norm)
+        expected = np.log10(window.painted.snapshot.stats.grad_b_norm)   # the default quantity
         assert np.allclose(bars.logs, expected)
 
 

@@ -17,13 +17,24 @@ from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QScrollArea, QS
 from simulator import SimConfig
 
 from .controls import ControlPanel
+from .panels.activation import ActivationPanel
 from .panels.bars import GradientBarsPanel
+from .panels.chain import ChainRulePanel
+from .panels.decision import DecisionBoundaryPanel
 from .panels.loss import LossPanel
+from .panels.phase import PhaseDiagramPanel
+from .panels.speed import LearningSpeedPanel
 from .panels.surface import SurfacePanel
 from .style import apply_theme
+from .widgets import on_screen
 from .worker import EngineThread
 
 PAINT_MS = 16
+PANELS = {                       # name (for --panel and View menu) → panel class
+    "surface": SurfacePanel, "bars": GradientBarsPanel, "loss": LossPanel,
+    "speed": LearningSpeedPanel, "chain": ChainRulePanel, "activation": ActivationPanel,
+    "decision": DecisionBoundaryPanel, "phase": PhaseDiagramPanel,
+}
 
 
 class MainWindow(QMainWindow):
@@ -63,16 +74,23 @@ class MainWindow(QMainWindow):
         empty.setMaximumSize(0, 0)
         self.setCentralWidget(empty)
 
-        self.panels = {"surface": SurfacePanel(), "bars": GradientBarsPanel(), "loss": LossPanel()}
+        self.panels = {name: make() for name, make in PANELS.items()}
         self.docks = {}
         for name, panel in self.panels.items():
             dock = QDockWidget(panel.title)
             dock.setObjectName(name)
             dock.setWidget(panel)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            dock.visibilityChanged.connect(lambda shown, p=panel: self._catch_up(p, shown))
             self.docks[name] = dock
-        self.splitDockWidget(self.docks["surface"], self.docks["bars"], Qt.Orientation.Horizontal)
-        self.splitDockWidget(self.docks["bars"], self.docks["loss"], Qt.Orientation.Vertical)
+        d = self.docks
+        self.splitDockWidget(d["surface"], d["bars"], Qt.Orientation.Horizontal)
+        self.splitDockWidget(d["bars"], d["loss"], Qt.Orientation.Vertical)
+        for first, second in (("surface", "decision"), ("surface", "activation"), ("bars", "chain"),
+                              ("bars", "phase"), ("loss", "speed")):
+            self.tabifyDockWidget(d[first], d[second])
+        for name in ("surface", "bars", "loss"):
+            d[name].raise_()
         self._build_menu()
 
         self.status = {key: QLabel() for key in ("step", "cost", "rate", "fps")}
@@ -134,6 +152,11 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             dock.setVisible(True)
 
+    def _catch_up(self, panel, shown):
+        """A panel that comes into view shows the frame on screen at once."""
+        if shown and self.painted is not None:
+            QTimer.singleShot(0, lambda: panel.show_frame(self.painted))   # once it is laid out
+
     def toggle_play(self):
         self.controls.set_playing(not self.controls.play_button.isChecked())
 
@@ -151,9 +174,11 @@ class MainWindow(QMainWindow):
         """Show one frame in every panel and the status bar (``complete``: also the parts
         that are normally redrawn less often, for an exported picture)."""
         snapshot = frame.snapshot
-        self.panels["surface"].show_frame(frame)
-        self.panels["bars"].show_snapshot(snapshot)
-        self.panels["loss"].show_snapshot(snapshot, force=complete)
+        for panel in self.panels.values():
+            if complete or on_screen(panel):           # tabs behind others catch up when shown
+                panel.show_frame(frame)
+            if complete and hasattr(panel, "throttle"):
+                panel.throttle.flush()
         self.banner.setText(snapshot.diverged or "")
         self.banner_bar.setVisible(snapshot.diverged is not None)
         if snapshot.diverged:
@@ -194,6 +219,7 @@ class MainWindow(QMainWindow):
         self.paint_timer.stop()
         if self.engine is not None:
             self.engine.shutdown()
+        self.panels["phase"].shutdown()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("state", self.saveState())
         self.settings.setValue("config", self.controls.config.to_json())

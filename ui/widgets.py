@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -14,6 +15,12 @@ SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 def power_of_ten(exponent):
     """'10⁻³⁰' for -30."""
     return "10" + str(int(exponent)).translate(SUPERSCRIPT)
+
+
+def on_screen(widget):
+    """Whether any of the widget can be seen (a dock behind another tab is 'visible' to
+    Qt but has nothing on screen)."""
+    return widget.isVisible() and not widget.visibleRegion().isEmpty()
 
 
 def layer_colors(n):
@@ -98,3 +105,32 @@ def log_values(low, high, per_decade):
     exponents = np.linspace(np.log10(low), np.log10(high),
                             int(round((np.log10(high) - np.log10(low)) * per_decade)) + 1)
     return [float(f"{10 ** e:.3g}") for e in exponents]
+
+
+class Throttle(QObject):
+    """Calls ``draw(item)`` at most every ``interval`` seconds; the newest item is never
+    lost: one that arrives too soon is drawn by a timer, or by ``flush()``."""
+
+    def __init__(self, draw, interval, parent):
+        super().__init__(parent)
+        self._draw = draw
+        self._interval = interval
+        self._pending = None
+        self._last = 0.0
+        self._timer = QTimer(self)
+        self._timer.setInterval(int(interval * 1000))
+        self._timer.timeout.connect(self.flush)
+        self._timer.start()
+
+    def submit(self, item):
+        if time.monotonic() - self._last >= self._interval:
+            self._pending = item
+            self.flush()
+        else:
+            self._pending = item
+
+    def flush(self):
+        if self._pending is not None:
+            item, self._pending = self._pending, None
+            self._last = time.monotonic()
+            self._draw(item)

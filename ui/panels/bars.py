@@ -4,6 +4,9 @@ The picture of the vanishing gradient: in a deep sigmoid network the bars fall b
 orders of magnitude from right (output) to left (layer 1). The axis always spans at
 least 10⁻³⁰ … 10³ and extends to show any smaller value, so tiny gradients are drawn,
 never clipped; a gradient that is exactly 0 is drawn as a stub at the bottom.
+
+Theory overlay: for ‖δ‖ per sample, the quantity mean-field theory predicts, a dashed
+line shows the prediction √(χ¹⋯) anchored at the output layer, with χ named.
 """
 from __future__ import annotations
 
@@ -16,10 +19,13 @@ from ..style import plain_axes
 from ..widgets import PowerOfTenAxis, layer_colors, power_of_ten
 
 QUANTITIES = {
-    "‖∂C/∂W‖ per layer": ("grad_w_norm", "‖∂C/∂W‖"),
     "‖∂C/∂b‖: speed of learning": ("grad_b_norm", "‖∂C/∂b‖"),
+    "‖∂C/∂W‖ per layer": ("grad_w_norm", "‖∂C/∂W‖"),
+    "‖δ‖ per sample (with the theory)": ("delta_rms", "‖δ‖"),
     "relative update ‖ΔW‖/‖W‖": ("relative_update", "‖ΔW‖/‖W‖"),
 }
+THEORY_FIELD = "delta_rms"
+THEORY_COLOR = "#f5f5f5"
 FLOOR, CEILING = -30.0, 3.0        # the axis spans at least 10⁻³⁰ … 10³
 
 
@@ -54,6 +60,14 @@ def slowdown_text(logs):
     return f"Layer 1 learns {amount}× {way} than layer {len(logs)}"
 
 
+def theory_line(measured, theory):
+    """log₁₀ of the predicted ‖δ^l‖, anchored at the measured output layer (or None)."""
+    if not theory.applies or not np.isfinite(measured[-1]) or measured[-1] <= 0:
+        return None
+    with np.errstate(divide="ignore"):
+        return np.log10(measured[-1] * theory.prediction.chain_product)
+
+
 class GradientBarsPanel(QWidget):
     """Per-layer gradient size as log-scale bars, and the first-to-last ratio written large."""
 
@@ -64,7 +78,7 @@ class GradientBarsPanel(QWidget):
         self.quantity = QComboBox()
         self.quantity.addItems(list(QUANTITIES))
         self.quantity.setToolTip("Which size to draw per layer. ‖∂C/∂b‖ is Nielsen's speed of "
-                                 "learning of the layer.")
+                                 "learning; ‖δ‖ per sample is what mean-field theory predicts.")
         self.quantity.currentTextChanged.connect(lambda _: self._redraw())
         self.ratio = QLabel()
         font = self.ratio.font()
@@ -74,6 +88,8 @@ class GradientBarsPanel(QWidget):
         self.ratio.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.ratio.setWordWrap(True)
         self.ratio.setMinimumHeight(2 * self.ratio.fontMetrics().height() + 8)
+        self.theory_label = QLabel()
+        self.theory_label.setWordWrap(True)
         self.plot = pg.PlotWidget(axisItems={"left": PowerOfTenAxis("left")})
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
@@ -81,34 +97,48 @@ class GradientBarsPanel(QWidget):
         self.plot.showGrid(y=True, alpha=0.25)
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.7)
         self.plot.addItem(self.bars)
+        self.theory = pg.PlotDataItem(pen=pg.mkPen(THEORY_COLOR, width=2.5, style=Qt.PenStyle.DashLine),
+                                      symbol="o", symbolSize=7, symbolBrush=THEORY_COLOR, symbolPen=None)
+        self.plot.addItem(self.theory)
+        plain_axes(self.plot)
         top = QHBoxLayout()
         top.addWidget(self.quantity)
         top.addStretch(1)
-        plain_axes(self.plot)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.ratio)
         layout.addWidget(self.plot, 1)
-        self._stats = None
+        layout.addWidget(self.theory_label)
+        self._stats = self._theory = None
         self._frame = None
         self._brushes = []
         self.logs = np.zeros(0)
+        self.theory_logs = None
 
-    def show_snapshot(self, snapshot):
-        self._stats = snapshot.stats
+    def show_frame(self, frame):
+        self._stats = frame.snapshot.stats
+        self._theory = frame.snapshot.theory
         self._redraw()
 
     def _redraw(self):
         if self._stats is None:
             return
         field, label = QUANTITIES[self.quantity.currentText()]
-        self.logs = log_heights(getattr(self._stats, field))
-        bottom, top = axis_range(self.logs)
+        values = getattr(self._stats, field)
+        self.logs = log_heights(values)
+        self.theory_logs = theory_line(values, self._theory) if field == THEORY_FIELD else None
+        shown = self.logs if self.theory_logs is None else np.concatenate([self.logs, self.theory_logs])
+        bottom, top = axis_range(shown)
         drawn = np.where(np.isfinite(self.logs), self.logs, bottom + 0.3)
         n = len(drawn)
         x = np.arange(1, n + 1)
         self.bars.setOpts(x=x, y0=np.full(n, bottom), height=drawn - bottom,
                           brushes=self._colors(n), pens=[pg.mkPen(None)] * n)
+        if self.theory_logs is None:
+            self.theory.setData([], [])
+        else:
+            keep = np.isfinite(self.theory_logs)
+            self.theory.setData(x[keep], self.theory_logs[keep])
         frame = (label, n, bottom, top)
         if frame != self._frame:             # axes repaint only when their range changes
             self._frame = frame
@@ -117,6 +147,15 @@ class GradientBarsPanel(QWidget):
             self.plot.setYRange(bottom, top, padding=0)
             self.plot.getAxis("bottom").setTicks([[(int(i), str(i)) for i in _layer_ticks(n)]])
         self.ratio.setText(slowdown_text(self.logs) if field != "relative_update" else "")
+        self.theory_label.setText(self._theory_text(field))
+
+    def _theory_text(self, field):
+        t = self._theory
+        if not t.applies:
+            return t.note
+        if field != THEORY_FIELD:
+            return f"{t.note}. Choose ‖δ‖ per sample to see the prediction beside the bars."
+        return f"{t.note}. Dashed: the mean-field prediction, each layer back √χ times the next."
 
     def _colors(self, n):
         if len(self._brushes) != n:

@@ -5,14 +5,12 @@ first layers, whose gradients vanished, barely move.
 """
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..style import plain_axes
+from ..widgets import Throttle
 
 TRAIN_COLOR, TEST_COLOR, BATCH_COLOR = "#4fa3ff", "#ff9f43", (150, 150, 150, 90)
 REFRESH = 0.1          # seconds between redraws: a curve needs no more than 10 per second
@@ -37,31 +35,18 @@ class LossPanel(QWidget):
         plain_axes(self.plot)
         layout = QVBoxLayout(self)
         layout.addWidget(self.plot)
-        self._drawn, self._step, self._pending = 0.0, 0, None
-        self._flush = QTimer(self)               # draws a snapshot that arrived too soon
-        self._flush.setInterval(int(REFRESH * 1000))
-        self._flush.timeout.connect(self._draw_pending)
-        self._flush.start()
+        self.throttle = Throttle(self._draw, REFRESH, self)
 
-    def _draw_pending(self):
-        if self._pending is not None:
-            self.show_snapshot(self._pending, force=True)
+    def show_frame(self, frame):
+        self.throttle.submit(frame.snapshot.history)
 
-    def show_snapshot(self, snapshot, force=False):
-        """Draw the history, at most every REFRESH seconds (the last one always counts:
-        ``force`` draws now, e.g. for an export)."""
-        now = time.monotonic()
-        if not force and now - self._drawn < REFRESH and snapshot.step >= self._step:
-            self._pending = snapshot
-            return
-        self._drawn, self._step, self._pending = now, snapshot.step, None
-        h = snapshot.history
-        _set_positive(self.batch, h.steps, h.batch_loss)
-        _set_positive(self.train, h.eval_steps, h.train_loss)
-        _set_positive(self.test, h.eval_steps, h.test_loss)
+    def _draw(self, h):
+        set_positive(self.batch, h.steps, h.batch_loss)
+        set_positive(self.train, h.eval_steps, h.train_loss)
+        set_positive(self.test, h.eval_steps, h.test_loss)
 
 
-def _set_positive(curve, x, y):
-    """Plot only finite, positive costs (a log axis has no place for 0 or inf)."""
+def set_positive(curve, x, y):
+    """Plot only finite, positive values (a log axis has no place for 0 or inf)."""
     keep = np.isfinite(y) & (y > 0)
     curve.setData(x[keep], y[keep])

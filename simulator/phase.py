@@ -1,0 +1,80 @@
+"""The phase diagram: how the gradient ratio between the first and the last layer
+depends on depth and σw, measured on real networks at initialisation.
+
+For one activation and σb, each cell (depth d, σw) holds log₁₀(‖δ¹‖/‖δ^L‖): the size of
+layer 1's backpropagated error relative to the output's, per sample, averaged (in log)
+over a few seeds, for a network of d hidden layers of ``width`` units with weights
+N(0, σw²/fan_in) and biases N(0, σb²) (the mean-field parametrisation). Negative:
+vanishing; positive: exploding. The theory's critical line χ(σw, σb) = 1 separates them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .network import Network
+from .theory import chi_at_fixed_point
+
+DEPTHS = np.arange(1, 51, 3)                 # 17 depths: 1, 4, …, 49
+SIGMA_WS = np.round(np.linspace(0.1, 4.0, 20), 3)
+SEEDS = 3
+WIDTH = 32
+N_SAMPLES = 16
+
+
+@dataclass(frozen=True)
+class PhaseDiagram:
+    activation: str
+    sigma_b: float
+    depths: np.ndarray           # (D,)
+    sigma_ws: np.ndarray         # (S,)
+    log_ratio: np.ndarray        # (D, S): log₁₀ ‖δ¹‖/‖δ^L‖, NaN where it is not finite
+    critical_sigma_w: float      # σw where χ = 1 (NaN if not in the range)
+
+
+def log_error_ratio(activation, depth, sigma_w, sigma_b, seed, X, Y, width=WIDTH):
+    """log₁₀ ‖δ¹‖/‖δ^L‖ of one network at initialisation."""
+    net = Network([X.shape[1]] + [width] * depth + [1], activation=activation,
+                  init="scaled_normal", sigma_w=sigma_w, sigma_b=sigma_b, seed=seed)
+    deltas = net.gradients(X, Y).delta_samples
+    with np.errstate(all="ignore"):
+        ratio = np.log10(np.sqrt(np.vdot(deltas[0], deltas[0]) / np.vdot(deltas[-1], deltas[-1])))
+    return ratio if np.isfinite(ratio) else np.nan
+
+
+def critical_sigma_w(activation, sigma_b, low=SIGMA_WS[0], high=SIGMA_WS[-1]):
+    """σw in [low, high] where χ at the fixed point crosses 1 (bisection), or NaN."""
+    f = lambda s: chi_at_fixed_point(activation, float(s), float(sigma_b)) - 1.0  # noqa: E731
+    if np.sign(f(low)) == np.sign(f(high)):
+        return float("nan")
+    for _ in range(24):                       # to 4/2²⁴ ≈ 2e-7 in σw
+        mid = 0.5 * (low + high)
+        if np.sign(f(mid)) == np.sign(f(low)):
+            low = mid
+        else:
+            high = mid
+    return 0.5 * (low + high)
+
+
+def phase_diagram(activation, sigma_b, depths=DEPTHS, sigma_ws=SIGMA_WS, seeds=SEEDS,
+                  cancelled=lambda: False):
+    """Measure the map cell by cell (a few seconds at most; run it off the UI thread).
+    Returns None as soon as ``cancelled()`` is true (checked between depths)."""
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1.0, 1.0, (N_SAMPLES, 2))
+    Y = (X[:, :1] * X[:, 1:] > 0) * 1.0
+    rows = []
+    for d in depths:
+        if cancelled():
+            return None
+        rows.append([_mean_of_finite([log_error_ratio(activation, int(d), float(s), sigma_b, k, X, Y)
+                                      for k in range(seeds)]) for s in sigma_ws])
+    ratios = np.array(rows)
+    return PhaseDiagram(activation, float(sigma_b), np.asarray(depths), np.asarray(sigma_ws),
+                        ratios, critical_sigma_w(activation, sigma_b))
+
+
+def _mean_of_finite(values):
+    finite = [v for v in values if np.isfinite(v)]
+    return float(np.mean(finite)) if finite else float("nan")

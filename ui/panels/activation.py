@@ -1,0 +1,118 @@
+"""Activation: φ and φ' with the maximum of φ' marked, and the φ'(z) values that are
+actually inside the network now, as a histogram (all hidden layers or one)."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from simulator.activations import get_activation
+
+from ..style import plain_axes
+
+PHI_COLOR, DPHI_COLOR, MAX_COLOR = "#5dade2", "#ff9f43", "#e74c3c"
+Z_RANGE = 6.0
+POOLED = "all hidden layers"
+
+
+def max_label(activation):
+    """'max φ' = 0.25' (sigmoid), 'max φ' = 1' (tanh, ReLU)."""
+    return f"max φ' = {activation.derivative_max:.3g}"
+
+
+class ActivationPanel(QWidget):
+    """φ and φ' of the hidden layers' activation, and the histogram of φ'(z) inside."""
+
+    title = "Activation"
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.curves = pg.PlotWidget()
+        self.curves.setLabel("bottom", "z")
+        self.curves.showGrid(x=True, y=True, alpha=0.2)
+        plain_axes(self.curves)
+        legend = self.curves.addLegend(offset=(10, 10))
+        self.phi = self.curves.plot(pen=pg.mkPen(PHI_COLOR, width=2.5), name="φ(z)")
+        self.dphi = self.curves.plot(pen=pg.mkPen(DPHI_COLOR, width=2.5), name="φ'(z)")
+        self.max_line = pg.InfiniteLine(angle=0, pen=pg.mkPen(MAX_COLOR, width=1.5, style=Qt.PenStyle.DashLine))
+        self.curves.addItem(self.max_line)
+        self.max_marker = pg.ScatterPlotItem(size=11, brush=MAX_COLOR, pen=None)
+        self.curves.addItem(self.max_marker)
+        self.max_text = pg.TextItem(color=MAX_COLOR, anchor=(0, 1))
+        font = self.max_text.textItem.font()
+        font.setPointSize(13)
+        font.setBold(True)
+        self.max_text.setFont(font)
+        self.curves.addItem(self.max_text)
+        legend.setZValue(5)
+
+        self.layer = QComboBox()
+        self.layer.setToolTip("Pool φ'(z) over every hidden layer, or look at one layer.")
+        self.layer.currentIndexChanged.connect(lambda _: self._draw_histogram())
+        self.share = QLabel()
+        self.hist = pg.PlotWidget()
+        self.hist.setLabel("bottom", "φ'(z) of the units inside the network, this batch")
+        self.hist.setLabel("left", "count")
+        plain_axes(self.hist)
+        self.bars = pg.BarGraphItem(x0=[], x1=[], height=[], brush=DPHI_COLOR, pen=None)
+        self.hist.addItem(self.bars)
+
+        controls = QHBoxLayout()
+        controls.addWidget(self.layer)
+        controls.addWidget(self.share, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.curves, 1)
+        layout.addLayout(controls)
+        layout.addWidget(self.hist, 1)
+        self.activation = None
+        self._derivatives = None
+        self.counts = np.zeros(0)
+
+    def show_frame(self, frame):
+        snapshot = frame.snapshot
+        name = snapshot.config.activation
+        if self.activation is None or self.activation.name != name:
+            self.activation = get_activation(name)
+            self._draw_curves()
+        n_hidden = len(snapshot.derivatives.mean_dphi)
+        if self.layer.count() != n_hidden + 1:
+            self.layer.blockSignals(True)
+            self.layer.clear()
+            self.layer.addItems([POOLED] + [f"layer {k + 1}" for k in range(n_hidden)])
+            self.layer.blockSignals(False)
+        self._derivatives = snapshot.derivatives
+        self._draw_histogram()
+
+    def _draw_curves(self):
+        act = self.activation
+        z = np.linspace(-Z_RANGE, Z_RANGE, 601)
+        value, derivative = act.value_and_derivative(z)
+        self.phi.setData(z, np.clip(value, -Z_RANGE, Z_RANGE))
+        self.dphi.setData(z, derivative)
+        self.max_line.setPos(act.derivative_max)
+        at = act.argmax if act.argmax is not None else Z_RANGE * 0.6
+        self.max_marker.setData([at], [act.value_and_derivative(np.array([at]))[1][0]])
+        self.max_text.setText(max_label(act))
+        self.max_text.setPos(at + 0.2, act.derivative_max + 0.05)
+        self.curves.setTitle(f"{act.name}: {act.description}", size="10pt")
+        self.curves.setYRange(min(-1.2, float(value.min())) if act.name in ("tanh", "linear") else -0.2,
+                              max(1.3, act.derivative_max + 0.4), padding=0)
+
+    def _draw_histogram(self):
+        d = self._derivatives
+        if d is None or len(d.histogram) == 0:
+            self.bars.setOpts(x0=[], x1=[], height=[])
+            self.counts = np.zeros(0)
+            return
+        k = self.layer.currentIndex()
+        self.counts = d.histogram.sum(axis=0) if k <= 0 else d.histogram[k - 1]
+        edges = d.bin_edges
+        self.bars.setOpts(x0=edges[:-1], x1=edges[1:], height=self.counts)
+        rows = slice(None) if k <= 0 else slice(k - 1, k)
+        if self.activation.can_die:
+            self.share.setText(f"dead units (φ' = 0 for the whole batch): "
+                               f"{100 * d.dead_fraction[rows].mean():.0f} %")
+        else:
+            self.share.setText(f"saturated (φ' below 1 % of its maximum): "
+                               f"{100 * d.saturated_fraction[rows].mean():.0f} %")

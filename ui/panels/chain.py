@@ -1,0 +1,100 @@
+"""Chain rule: layer 1's error is a product of one factor per later layer.
+
+Bars: the factor f^l = ‖δ^{l-1}‖/‖δ^l‖ each layer l = 2 … L contributes (for one neuron
+per layer exactly |w^l·φ'(z^{l-1})|). Line: the running product from the output back,
+P^l = f^{l+1}⋯f^L = ‖δ^l‖/‖δ^L‖, on the same log axis. For the sigmoid a reference line
+marks 1/4, the largest σ' can be.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from ..style import plain_axes
+from ..widgets import PowerOfTenAxis, power_of_ten
+
+FACTOR_COLOR = "#5dade2"
+PRODUCT_COLOR = "#ff9f43"
+
+
+def caption(factors, product, activation):
+    """The chain rule in words, from the factors f² … f^L and the product P¹."""
+    n = len(factors)
+    if n == 0:
+        return "One layer: its error is the output's own, with no factors to multiply."
+    if np.all(factors < 0.25):
+        each = ", each below 1/4"
+    elif np.all(factors < 1):
+        each = ", each below 1"
+    elif np.all(factors > 1):
+        each = ", each above 1"
+    else:
+        each = ""
+    if np.isfinite(product) and product > 0:
+        exponent = np.log10(product)
+        size = f"{product:.2g}" if abs(exponent) < 3 else power_of_ten(round(exponent))
+        together = f": together {size} of the output's error"
+    else:
+        together = ""
+    hint = " (σ' ≤ 1/4)" if activation == "sigmoid" else ""
+    return f"Layer 1's error is the product of {n} factors{each}{together}{hint}."
+
+
+class ChainRulePanel(QWidget):
+    """The factor each layer contributes, and their running product from the output back."""
+
+    title = "Chain rule"
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        font = self.caption.font()
+        font.setPointSize(13)
+        self.caption.setFont(font)
+        self.caption.setMinimumHeight(2 * self.caption.fontMetrics().height() + 6)
+        self.plot = pg.PlotWidget(axisItems={"left": PowerOfTenAxis("left")})
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.plot.setLabel("bottom", "layer l")
+        self.plot.setLabel("left", "factor f^l and product P^l")
+        self.plot.showGrid(y=True, alpha=0.25)
+        plain_axes(self.plot)
+        self.legend = self.plot.addLegend(offset=(-10, 10))
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.6, brush=FACTOR_COLOR, pen=None)
+        self.plot.addItem(self.bars)
+        self.legend.addItem(self.bars, "factor of layer l: ‖δ^(l-1)‖ / ‖δ^l‖")
+        self.product = self.plot.plot(pen=pg.mkPen(PRODUCT_COLOR, width=3), symbol="o",
+                                      symbolBrush=PRODUCT_COLOR, symbolPen=None, symbolSize=8,
+                                      name="product from the output back: ‖δ^l‖ / ‖δ^L‖")
+        self.quarter = pg.InfiniteLine(pos=np.log10(0.25), angle=0,
+                                       pen=pg.mkPen("#e74c3c", width=2, style=Qt.PenStyle.DashLine),
+                                       label="1/4 = max σ'", labelOpts={"position": 0.08, "color": "#e74c3c"})
+        self.plot.addItem(self.quarter)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.plot, 1)
+        self.factor_logs = self.product_logs = np.zeros(0)
+
+    def show_frame(self, frame):
+        snapshot = frame.snapshot
+        stats = snapshot.stats
+        n = len(stats.chain_factors)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.factor_logs = np.log10(stats.chain_factors[1:])
+            self.product_logs = np.log10(stats.chain_product)
+        layers = np.arange(1, n + 1)
+        finite_f = np.isfinite(self.factor_logs)
+        shown = np.concatenate([self.factor_logs[finite_f], self.product_logs[np.isfinite(self.product_logs)], [0.0]])
+        bottom, top = np.floor(shown.min()) - 1, max(1.0, np.ceil(shown.max()) + 0.5)
+        self.bars.setOpts(x=layers[1:][finite_f], y0=np.full(finite_f.sum(), bottom),
+                          height=self.factor_logs[finite_f] - bottom)
+        keep = np.isfinite(self.product_logs)
+        self.product.setData(layers[keep], self.product_logs[keep])
+        self.quarter.setVisible(snapshot.config.activation == "sigmoid")
+        self.plot.setXRange(0.4, n + 0.6, padding=0)
+        self.plot.setYRange(bottom, top, padding=0)
+        self.caption.setText(caption(stats.chain_factors[1:], stats.chain_product[0],
+                                     snapshot.config.activation))

@@ -1,0 +1,63 @@
+"""Learning speed over time: ‖∂C/∂b‖ of every layer against the steps, on a log scale.
+
+Nielsen's figure (ch. 5): the curves of the early layers run far below those of the
+late ones for the whole run. Colours go from the first layer (warm) to the last (cool).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from ..style import plain_axes
+from ..widgets import Throttle, layer_colors
+from .loss import REFRESH, set_positive
+
+
+def legend_layers(n):
+    """Which of n layers get a legend entry: the first, the last, and a few between."""
+    step = max(1, int(np.ceil(n / 6)))
+    return sorted(set(range(0, n, step)) | {n - 1})
+
+
+class LearningSpeedPanel(QWidget):
+    """One curve per layer of its speed of learning ‖∂C/∂b‖ over the run."""
+
+    title = "Learning speed"
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.plot = pg.PlotWidget()
+        self.plot.setLogMode(y=True)
+        self.plot.setLabel("bottom", "training step")
+        self.plot.setLabel("left", "speed of learning ‖∂C/∂b‖")
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        plain_axes(self.plot)
+        self.legend = self.plot.addLegend(offset=(-10, 10))
+        self.curves = []
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.plot)
+        self.throttle = Throttle(self._draw, REFRESH, self)
+
+    def show_frame(self, frame):
+        self.throttle.submit(frame.snapshot.history)
+
+    def _draw(self, history):
+        n = history.speed.shape[1]
+        if len(self.curves) != n:
+            self._make_curves(n)
+        for curve, column in zip(self.curves, history.speed.T):
+            set_positive(curve, history.steps, column)
+
+    def _make_curves(self, n):
+        for curve in self.curves:
+            self.plot.removeItem(curve)
+        self.legend.clear()
+        named = legend_layers(n)
+        self.curves = []
+        for l, color in enumerate(layer_colors(n)):
+            curve = pg.PlotDataItem(pen=pg.mkPen(color, width=2))
+            self.plot.addItem(curve)
+            if l in named:
+                self.legend.addItem(curve, f"layer {l + 1}")
+            self.curves.append(curve)
