@@ -108,8 +108,8 @@ def _swish_with_derivative(z):
 
 
 def _gelu_parts(z):
-    zc = np.clip(z, -10.0, 10.0)      # tanh(u) is exactly ±1 beyond |z| = 10
-    t = np.tanh(_GELU_K * (zc + _GELU_C * zc ** 3))
+    zc = np.minimum(np.maximum(z, -10.0), 10.0)     # tanh(u) is exactly ±1 beyond |z| = 10
+    t = np.tanh(_GELU_K * (zc + _GELU_C * (zc * zc * zc)))
     return zc, t
 
 

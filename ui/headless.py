@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from simulator import Simulation
 
 from .contours import contour_lines
+from .style import apply_theme
 from .worker import FINE_RESOLUTION, Frame
 
 
@@ -51,4 +52,31 @@ def render_window(config, steps, size=(1600, 950)):
         window.close()
         window.deleteLater()
         app.processEvents()
+    return image
+
+
+def render_panel(config, steps, name, size=(900, 650)):
+    """A QImage of one panel, exactly ``size`` pixels, after ``steps`` steps of ``config``."""
+    from .main_window import PANELS
+
+    app = QApplication.instance()
+    apply_theme()
+    panel = PANELS[name]()
+    panel.resize(*size)
+    panel.show()
+    app.processEvents()
+    frame = run_frame(config, steps)
+    panel.show_frame(frame)
+    if hasattr(panel, "throttle"):
+        panel.throttle.flush()
+    if hasattr(panel, "wait_until_ready"):
+        panel.wait_until_ready()
+    for _ in range(3):
+        app.processEvents()
+    image = panel.grab().toImage()
+    if hasattr(panel, "shutdown"):
+        panel.shutdown()
+    panel.close()
+    panel.deleteLater()
+    app.processEvents()
     return image

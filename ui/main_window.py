@@ -47,7 +47,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Vanishing Gradient Lab")
         self.settings = settings if settings is not None else QSettings("VanishingGradientLab", "lab")
         config = config or self._saved_config() or SimConfig()
-        apply_theme(self)
+        apply_theme()
 
         self.controls = ControlPanel(config)
         scroll = QScrollArea()

@@ -39,7 +39,7 @@ def dark_palette():
     return palette
 
 
-def apply_theme(window):
+def apply_theme():
     """Set pyqtgraph's colours (before any plot is made), Fusion, the palette, the sheet."""
     # Antialiasing every curve costs more than a frame's budget in software rendering;
     # the few items that need smooth edges (the ball, the arrow) ask for it themselves.
@@ -48,7 +48,7 @@ def apply_theme(window):
     app = QApplication.instance()
     app.setStyle(QStyleFactory.create("Fusion"))
     app.setPalette(dark_palette())
-    window.setStyleSheet(STYLE_SHEET)
+    app.setStyleSheet(STYLE_SHEET)
 
 
 def plain_axes(plot_widget):

@@ -49,6 +49,7 @@ class ActivationPanel(QWidget):
 
         self.layer = QComboBox()
         self.layer.setToolTip("Pool φ'(z) over every hidden layer, or look at one layer.")
+        self.layer.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.layer.currentIndexChanged.connect(lambda _: self._draw_histogram())
         self.share = QLabel()
         self.hist = pg.PlotWidget()

@@ -6,9 +6,11 @@ activation and σb; the current setting is marked on it.
 """
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from simulator.phase import phase_diagram
@@ -125,6 +127,19 @@ class PhaseDiagramPanel(QWidget):
                             f"error vanishes; red, it explodes. {where} ✕ marks the current setting.")
         self.plot.setRange(xRange=(d[0] - dd / 2, d[-1] + dd / 2), yRange=(s[0] - ds / 2, s[-1] + ds / 2),
                            padding=0)
+
+    def wait_until_ready(self, timeout=30.0):
+        """Block until the current map is shown (for a headless picture)."""
+        deadline = time.monotonic() + timeout
+        app = QCoreApplication.instance()
+        while self.diagram is None or (self._key is not None and self._key not in self.cache):
+            self._measure_if_shown()
+            app.processEvents()
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.01)
+        if self._key in self.cache:
+            self._show(self.cache[self._key])
 
     def shutdown(self):
         """Stop a running measurement and wait for its thread (the window's close)."""

@@ -2,6 +2,8 @@
 
 Nielsen's figure (ch. 5): the curves of the early layers run far below those of the
 late ones for the whole run. Colours go from the first layer (warm) to the last (cool).
+One minibatch's gradient is noisy, so each curve is a running geometric mean over 1/50
+of the run (at least one step), which keeps the orders of magnitude and drops the jitter.
 """
 from __future__ import annotations
 
@@ -12,6 +14,17 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from ..style import plain_axes
 from ..widgets import Throttle, layer_colors
 from .loss import REFRESH, set_positive
+
+
+def geometric_running_mean(values, window):
+    """exp of the running mean of log values over ``window`` (shorter at the start);
+    any value ≤ 0 or not finite makes its windows NaN (not drawn)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.log(np.where(values > 0, values, np.nan))
+    sums = np.concatenate([[0.0], np.cumsum(logs)])
+    index = np.arange(1, len(values) + 1)
+    start = np.maximum(0, index - window)
+    return np.exp((sums[index] - sums[start]) / (index - start))
 
 
 def legend_layers(n):
@@ -46,8 +59,9 @@ class LearningSpeedPanel(QWidget):
         n = history.speed.shape[1]
         if len(self.curves) != n:
             self._make_curves(n)
+        window = max(1, len(history.steps) // 50)
         for curve, column in zip(self.curves, history.speed.T):
-            set_positive(curve, history.steps, column)
+            set_positive(curve, history.steps, geometric_running_mean(column, window))
 
     def _make_curves(self, n):
         for curve in self.curves:

@@ -1,0 +1,150 @@
+"""Each teaching panel shows what the data says (pytest-qt, offscreen)."""
+import numpy as np
+import pytest
+
+from simulator import SimConfig
+from simulator.phase import phase_diagram
+from ui.headless import run_frame
+from ui.panels.activation import ActivationPanel
+from ui.panels.bars import GradientBarsPanel
+from ui.panels.chain import ChainRulePanel, caption
+from ui.panels.decision import DecisionBoundaryPanel
+from ui.panels.phase import PhaseDiagramPanel
+from ui.panels.speed import LearningSpeedPanel, geometric_running_mean
+
+DEEP_SIGMOID = SimConfig(depth=8, width=12, activation="sigmoid")
+
+
+def shown(qtbot, panel):
+    qtbot.addWidget(panel)
+    panel.resize(700, 500)
+    panel.show()
+    return panel
+
+
+def test_learning_speed_has_one_curve_per_layer_from_the_history(qtbot):
+    panel = shown(qtbot, LearningSpeedPanel())
+    frame = run_frame(DEEP_SIGMOID, 120)
+    panel.show_frame(frame)
+    panel.throttle.flush()
+    h = frame.snapshot.history
+    assert len(panel.curves) == DEEP_SIGMOID.depth + 1
+    for curve, column in zip(panel.curves, h.speed.T):
+        x, y = curve.getOriginalDataset()
+        assert np.array_equal(x, h.steps)
+        assert np.allclose(y, geometric_running_mean(column, max(1, len(h.steps) // 50)))
+    first, last = (np.median(c.getOriginalDataset()[1]) for c in (panel.curves[0], panel.curves[-1]))
+    assert last / first > 1e3                 # early layers far below late ones
+
+
+def test_geometric_running_mean_by_hand():
+    values = np.array([1.0, 100.0, 10.0, 1000.0])
+    assert np.allclose(geometric_running_mean(values, 2), [1.0, 10.0, np.sqrt(1000), 100.0])
+
+
+def test_chain_rule_line_is_the_product_of_the_bars(qtbot):
+    panel = shown(qtbot, ChainRulePanel())
+    frame = run_frame(DEEP_SIGMOID, 5)
+    panel.show_frame(frame)
+    bars = panel.bars.opts
+    factor_logs = np.asarray(bars["y0"]) + np.asarray(bars["height"])     # top of each bar
+    _, product_logs = panel.product.getData()
+    n = len(product_logs)
+    for l in range(n - 1):                    # P^l = f^{l+1} ⋯ f^L, layers counted from 1
+        assert product_logs[l] == pytest.approx(factor_logs[l:].sum(), abs=1e-9)
+    assert product_logs[-1] == 0.0
+    assert panel.quarter.isVisible() and panel.quarter.value() == pytest.approx(np.log10(0.25))
+    assert panel.caption.text().startswith(f"Layer 1's error is the product of {DEEP_SIGMOID.depth} factors")
+
+
+def test_chain_rule_caption_in_words():
+    assert "each below 1/4" in caption(np.array([0.2, 0.1]), 0.02, "sigmoid")
+    assert "each above 1" in caption(np.array([2.0, 3.0]), 6.0, "relu")
+    assert "10⁻⁶" in caption(np.full(6, 0.1), 1e-6, "tanh")
+
+
+@pytest.mark.parametrize("activation, label", [("sigmoid", "max φ' = 0.25"), ("tanh", "max φ' = 1"),
+                                               ("relu", "max φ' = 1")])
+def test_activation_panel_labels_the_maximum_of_the_derivative(qtbot, activation, label):
+    panel = shown(qtbot, ActivationPanel())
+    panel.show_frame(run_frame(SimConfig(depth=3, width=8, activation=activation), 1))
+    assert panel.max_text.toPlainText() == label
+    assert panel.max_line.value() == pytest.approx(float(label.split("= ")[1]))
+
+
+def test_activation_histogram_counts_every_hidden_unit_of_the_batch(qtbot):
+    panel = shown(qtbot, ActivationPanel())
+    config = SimConfig(depth=4, width=10, batch_size=16)
+    frame = run_frame(config, 3)
+    panel.show_frame(frame)
+    assert panel.counts.sum() == 4 * 10 * 16              # pooled: hidden units × batch
+    panel.layer.setCurrentIndex(2)                         # one layer
+    assert panel.counts.sum() == 10 * 16
+    assert np.array_equal(panel.counts, frame.snapshot.derivatives.histogram[1])
+
+
+def test_activation_panel_shows_dead_relus(qtbot):
+    panel = shown(qtbot, ActivationPanel())
+    frame = run_frame(SimConfig(depth=6, width=8, activation="relu", init="he"), 1)
+    panel.show_frame(frame)
+    share = 100 * frame.snapshot.derivatives.dead_fraction.mean()
+    assert panel.share.text() == f"dead units (φ' = 0 for the whole batch): {share:.0f} %"
+
+
+def test_decision_boundary_shows_the_network_output_and_the_points(qtbot):
+    panel = shown(qtbot, DecisionBoundaryPanel())
+    frame = run_frame(SimConfig(depth=2, width=8, dataset="gauss", optimizer="adam",
+                                learning_rate=0.05), 200)
+    panel.show_frame(frame)
+    s = frame.snapshot
+    assert np.array_equal(panel.image.image, s.decision.probability)
+    assert len(panel.train.data) == len(s.data.y_train) and len(panel.test.data) == len(s.data.y_test)
+    # the gauss blobs sit at (±0.5, ±0.5): the network has learned which is which
+    corner = s.decision.probability
+    assert corner[-1, -1] > 0.9 and corner[0, 0] < 0.1
+    assert f"test {100 * s.test_accuracy:.0f} %" in panel.accuracy.text()
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+def test_theory_overlay_agrees_with_wide_networks_at_initialisation(qtbot, activation):
+    init = "he" if activation == "relu" else "xavier"
+    panel = shown(qtbot, GradientBarsPanel())
+    panel.quantity.setCurrentText("‖δ‖ per sample (with the theory)")
+    frame = run_frame(SimConfig(depth=6, width=256, activation=activation, init=init,
+                                batch_size=128, n_samples=400), 0)
+    panel.show_frame(frame)
+    assert panel.theory.isVisible() and panel.theory_logs is not None
+    ratio = 10 ** (panel.logs - panel.theory_logs)           # measured / predicted, per layer
+    assert np.all(np.abs(ratio - 1) < 0.2), ratio
+    assert panel.theory_label.text().startswith(f"χ = {frame.snapshot.theory.chi_star:.3g} per layer")
+
+
+def test_theory_overlay_names_the_regime_or_says_why_not(qtbot):
+    panel = shown(qtbot, GradientBarsPanel())
+    panel.show_frame(run_frame(SimConfig(depth=3, width=8, activation="relu", init="he"), 0))
+    assert "edge of chaos" in panel.theory_label.text()
+    panel.show_frame(run_frame(SimConfig(depth=3, width=8, batch_norm=True), 0))
+    assert "not with batch normalisation" in panel.theory_label.text()
+    assert panel.theory_logs is None
+
+
+def test_phase_diagram_critical_line_for_relu_sits_at_sigma_w_squared_two(qtbot):
+    panel = shown(qtbot, PhaseDiagramPanel())
+    panel.show_frame(run_frame(SimConfig(depth=5, width=8, activation="relu",
+                                         init="scaled_normal", sigma_w=1.2), 0))
+    qtbot.waitUntil(lambda: panel.diagram is not None, timeout=30000)   # measured in the background
+    assert panel.critical.isVisible()
+    assert panel.critical.value() ** 2 == pytest.approx(2.0, rel=1e-5)
+    assert list(panel.here.data["x"]) == [5] and panel.here.data["y"][0] == pytest.approx(1.2)
+    d = panel.diagram
+    below, above = d.sigma_ws < 1.2, d.sigma_ws > 1.7
+    deep = d.depths > 20
+    assert np.all(d.log_ratio[np.ix_(deep, below)] < -1)     # vanishing under the line
+    assert np.all(d.log_ratio[np.ix_(deep, above)] > 1)      # exploding over it
+    panel.shutdown()
+
+
+def test_phase_diagram_of_sigmoid_has_no_critical_line_in_range():
+    d = phase_diagram("sigmoid", 0.0, depths=np.array([1, 10]), sigma_ws=np.array([0.5, 2.0, 4.0]),
+                      seeds=1)
+    assert np.isnan(d.critical_sigma_w) and np.all(d.log_ratio[1] < 0)
