@@ -16,6 +16,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from simulator import theory  # noqa: E402
 from simulator.activations import ACTIVATIONS  # noqa: E402
@@ -35,12 +36,13 @@ def main():
         print(f"  {name:11s} {elapsed:5.2f} s   critical σw {diagram.critical_sigma_w:.4g}")
     print(f"slowest: {worst:.2f} s")
 
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from simulator import SimConfig
     from ui.headless import run_frame
     from ui.panels.phase import PhaseDiagramPanel
+
+    from stall_probe import StallProbe
     sys.setswitchinterval(0.001)          # as the window sets it
     app = QApplication([])
     panel = PhaseDiagramPanel()
@@ -48,29 +50,19 @@ def main():
     panel.show()
     app.processEvents()
     theory.chi_at_fixed_point.cache_clear()
-    gaps, last = [], [time.perf_counter()]
-
-    def probe():
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(1)
-    timer.timeout.connect(probe)
+    probe = StallProbe()
     frame = run_frame(SimConfig(activation="gelu"), 0)
     gc.collect()
     gc.freeze()                           # as the window does after start-up
-    last[0] = time.perf_counter()
-    timer.start()
+    probe.start()
     start = time.perf_counter()
     panel.show_frame(frame)
     while panel.diagram is None and time.perf_counter() - start < 30:
         app.processEvents()
         time.sleep(0.0005)
-    timer.stop()
+    probe.stop()
     print(f"in the panel (background thread): {time.perf_counter() - start:.2f} s; longest "
-          f"main-thread gap meanwhile {max(gaps) * 1e3:.1f} ms over {len(gaps)} probe ticks")
+          f"main-thread gap meanwhile {probe.longest_ms():.1f} ms over {len(probe.gaps)} probe ticks")
     panel.shutdown()
 
 

@@ -19,9 +19,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from PySide6.QtCore import QSettings, QTimer  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from stall_probe import StallProbe  # noqa: E402
 
 DURATION = 5.0
 REPEATS = 20
@@ -49,30 +52,17 @@ def main():
     window.show()
     pump(app, 1.0, lambda: window.painted is not None)
 
-    gaps = []
-    last = [time.perf_counter()]
-
-    def probe():
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(1)
-    timer.timeout.connect(probe)
-
+    probe = StallProbe()
     window.controls.play_button.click()
     pump(app, 1.0)                                   # warm up
     frames = window.frames_painted
-    last[0] = time.perf_counter()
-    timer.start()
+    probe.start()
     pump(app, DURATION)
-    timer.stop()
+    probe.stop()
     fps = (window.frames_painted - frames) / DURATION
-    gaps.sort()
     print(f"frames painted per second: {fps:.1f}")
-    print(f"main-thread stall: longest {gaps[-1] * 1e3:.1f} ms, 99th percentile "
-          f"{gaps[int(0.99 * len(gaps))] * 1e3:.1f} ms (probe timer every 1 ms, {len(gaps)} ticks)")
+    print(f"main-thread stall: longest {probe.longest_ms():.1f} ms, 99th percentile "
+          f"{probe.percentile_ms(99):.1f} ms (probe timer every 1 ms, {len(probe.gaps)} ticks)")
 
     latencies = []
     depth_slider = window.controls.fields["depth"].slider

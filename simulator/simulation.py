@@ -175,6 +175,7 @@ class Simulation:
         self.eval_history = DecimatingHistory()
         self._theta_before = self.net.theta.copy()
         self._decision_grid = self._input_grid()
+        self._last_decision = None
         X = self.data.X_train
         self.theory = for_network(c.activation, c.layer_sizes, c.init,
                                   float(np.mean(np.sum(X * X, axis=1)) / X.shape[1]),
@@ -325,8 +326,11 @@ class Simulation:
         truth = np.argmax(Y, axis=1) if net.loss_function.one_hot else (Y[:, 0] > 0.5)
         return cost, float(np.mean(predicted == truth))
 
-    def snapshot(self):
-        """The current frame (also records the train and test cost for the loss curve)."""
+    def snapshot(self, decision=True):
+        """The current frame (also records the train and test cost for the loss curve).
+
+        ``decision=False`` reuses the last decision map (it costs a forward pass over a
+        48² grid; the worker refreshes it a few times a second, not every frame)."""
         train_loss, train_acc = self.evaluate(self.data.X_train, self.Y_train)
         test_loss, test_acc = self.evaluate(self.data.X_test, self.Y_test)
         if self.diverged is None:
@@ -337,5 +341,10 @@ class Simulation:
         return Snapshot(self.step_count, self.config, self.last_loss, train_loss, test_loss,
                         train_acc, test_acc, self.stats,
                         self.recorder.derivatives(self._last_dphis), history, self.diverged,
-                        self.landscape.surface, self.landscape.ball, self.decision_map(),
+                        self.landscape.surface, self.landscape.ball, self._decision(decision),
                         self.data, self.theory)
+
+    def _decision(self, refresh):
+        if refresh or self._last_decision is None:
+            self._last_decision = self.decision_map()
+        return self._last_decision

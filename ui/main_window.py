@@ -181,10 +181,9 @@ class MainWindow(QMainWindow):
                 panel.throttle.flush()
         self.banner.setText(snapshot.diverged or "")
         self.banner_bar.setVisible(snapshot.diverged is not None)
-        if snapshot.diverged:
-            self.statusBar().showMessage(snapshot.diverged.split(":")[0] + ": see the message above")
-        else:
-            self.statusBar().clearMessage()
+        message = snapshot.diverged.split(":")[0] + ": see the message above" if snapshot.diverged else ""
+        if message != self.statusBar().currentMessage():
+            self.statusBar().showMessage(message)
         self.status["step"].setText(f"step {snapshot.step:,}")
         self.status["cost"].setText(f"cost {snapshot.train_loss:.4g}  (test {snapshot.test_loss:.4g})")
         self.status["rate"].setText(f"{frame.steps_per_second:,.0f} steps/s" if frame.playing else "paused")

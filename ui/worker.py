@@ -30,6 +30,7 @@ TICK_MS = 15
 BUDGET = 0.008             # seconds of training per tick: the rest of the frame is the UI's
 REFINE_AFTER = 0.35        # seconds without changes before the surface is refined
 FINE_RESOLUTION = 96
+DECISION_REFRESH = 0.1     # seconds between decision maps (a forward pass over a 48² grid)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class SimulationWorker(QObject):
         self._applying_soon = False
         self._last_change = time.monotonic()
         self._contours = (None, None)     # (surface version, lines)
+        self._decision_time = 0.0
         self.sim = None
         self.timer = None
 
@@ -128,7 +130,11 @@ class SimulationWorker(QObject):
 
     def _emit(self):
         self._send_now = False
-        snapshot = self.sim.snapshot()
+        now = time.monotonic()
+        fresh = now - self._decision_time >= DECISION_REFRESH
+        if fresh:
+            self._decision_time = now
+        snapshot = self.sim.snapshot(decision=fresh)
         if self._contours[0] != snapshot.surface.version:
             self._contours = (snapshot.surface.version, contour_lines(snapshot.surface))
         self.frame_ready.emit(Frame(snapshot, self._rate, self._playing, self._contours[1]))
