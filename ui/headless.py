@@ -1,4 +1,4 @@
-"""Pictures without a visible window: run a config for N steps, render, save.
+"""Pictures and recordings without a visible window.
 
 The run happens here, in the calling thread, with the same Simulation the worker
 uses, so the same inputs always give the same picture.
@@ -14,69 +14,94 @@ from PySide6.QtWidgets import QApplication
 from simulator import Simulation
 
 from .contours import contour_lines
+from .export import image_to_rgb
 from .style import apply_theme
 from .worker import FINE_RESOLUTION, Frame
-
 
 FRAMES = 200          # snapshots taken along a run, as the live window would, for the curves
 
 
-def run_frame(config, steps):
-    """The Frame the window shows after ``steps`` training steps of ``config``."""
-    sim = Simulation(config)
-    chunk = max(1, steps // FRAMES)
-    for done in range(0, steps, chunk):
-        sim.advance(min(chunk, steps - done))
-        sim.snapshot()                          # records the train and test cost
+def frame_of(sim):
+    """The Frame the window would show for the simulation's current state."""
     if sim.landscape.surface.resolution < FINE_RESOLUTION:
         sim.refine_surface(FINE_RESOLUTION)
     snapshot = sim.snapshot()
     return Frame(snapshot, 0.0, False, contour_lines(snapshot.surface))
 
 
-def render_window(config, steps, size=(1600, 950)):
-    """A QImage of the whole window after ``steps`` steps of ``config``."""
-    from .main_window import MainWindow
+def run_frame(config, steps):
+    """The Frame after ``steps`` training steps of ``config``."""
+    sim = Simulation(config)
+    chunk = max(1, steps // FRAMES)
+    for done in range(0, steps, chunk):
+        sim.advance(min(chunk, steps - done))
+        sim.snapshot()                          # records the train and test cost
+    return frame_of(sim)
 
-    app = QApplication.instance()
-    with tempfile.TemporaryDirectory() as scratch:      # no user settings read or written
-        settings = QSettings(str(Path(scratch) / "render.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(config, settings=settings, engine=False)
-        window.resize(*size)
-        window.show()
-        app.processEvents()
-        window.show_frame(run_frame(config, steps), complete=True)
+
+class HeadlessView:
+    """The whole window (``panel=None``) or one panel, laid out at ``size``, off screen."""
+
+    def __init__(self, config, panel=None, size=(1600, 950), theme="dark"):
+        from .main_window import PANELS, MainWindow
+
+        self.app = QApplication.instance()
+        apply_theme(theme)
+        self._scratch = tempfile.TemporaryDirectory()      # no user settings read or written
+        if panel is None:
+            settings = QSettings(str(Path(self._scratch.name) / "render.ini"), QSettings.Format.IniFormat)
+            self.widget = MainWindow(config, settings=settings, engine=False, theme=theme)
+        else:
+            self.widget = PANELS[panel]()
+        self.widget.resize(*size)
+        self.widget.show()
+        self.app.processEvents()
+
+    def show(self, frame):
+        if hasattr(self.widget, "show_frame") and hasattr(self.widget, "panels"):
+            self.widget.show_frame(frame, complete=True)
+        else:
+            self.widget.show_frame(frame)
+            if hasattr(self.widget, "throttle"):
+                self.widget.throttle.flush()
+            if hasattr(self.widget, "wait_until_ready"):
+                self.widget.wait_until_ready()
         for _ in range(3):
-            app.processEvents()
-        image = window.grab().toImage()
-        window.close()
-        window.deleteLater()
-        app.processEvents()
-    return image
+            self.app.processEvents()
+
+    def grab(self):
+        return self.widget.grab().toImage()
+
+    def close(self):
+        if hasattr(self.widget, "shutdown"):
+            self.widget.shutdown()
+        self.widget.close()
+        self.widget.deleteLater()
+        self.app.processEvents()
+        self._scratch.cleanup()
 
 
-def render_panel(config, steps, name, size=(900, 650)):
-    """A QImage of one panel, exactly ``size`` pixels, after ``steps`` steps of ``config``."""
-    from .main_window import PANELS
+def render(config, steps, panel=None, size=(1600, 950), theme="dark"):
+    """A QImage of the window or one panel after ``steps`` steps of ``config``."""
+    view = HeadlessView(config, panel, size, theme)
+    try:
+        view.show(run_frame(config, steps))
+        return view.grab()
+    finally:
+        view.close()
 
-    app = QApplication.instance()
-    apply_theme()
-    panel = PANELS[name]()
-    panel.resize(*size)
-    panel.show()
-    app.processEvents()
-    frame = run_frame(config, steps)
-    panel.show_frame(frame)
-    if hasattr(panel, "throttle"):
-        panel.throttle.flush()
-    if hasattr(panel, "wait_until_ready"):
-        panel.wait_until_ready()
-    for _ in range(3):
-        app.processEvents()
-    image = panel.grab().toImage()
-    if hasattr(panel, "shutdown"):
-        panel.shutdown()
-    panel.close()
-    panel.deleteLater()
-    app.processEvents()
-    return image
+
+def record(config, frames, every, panel=None, size=(900, 650), theme="dark", steps=0):
+    """``frames`` pictures (uint8 RGB arrays), ``every`` training steps apart, after ``steps``."""
+    sim = Simulation(config)
+    sim.advance(steps)
+    view = HeadlessView(config, panel, size, theme)
+    pictures = []
+    try:
+        for _ in range(frames):
+            view.show(frame_of(sim))
+            pictures.append(image_to_rgb(view.grab()))
+            sim.advance(every)
+    finally:
+        view.close()
+    return pictures

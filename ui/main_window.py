@@ -9,23 +9,28 @@ from __future__ import annotations
 import gc
 import time
 
+import pyqtgraph as pg
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QScrollArea, QSizePolicy,
-                               QToolBar, QWidget)
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow,
+                               QMessageBox, QScrollArea, QSizePolicy, QToolBar, QWidget)
 
 from simulator import SimConfig
 
 from .controls import ControlPanel
+from .dialogs import ExportDialog, RecordDialog
+from .export import ExportError, atomic_write, png_bytes, render, svg_bytes
 from .panels.activation import ActivationPanel
-from .panels.bars import GradientBarsPanel
+from .panels.bars import QUANTITIES, GradientBarsPanel
 from .panels.chain import ChainRulePanel
 from .panels.decision import DecisionBoundaryPanel
 from .panels.loss import LossPanel
 from .panels.phase import PhaseDiagramPanel
 from .panels.speed import LearningSpeedPanel
 from .panels.surface import SurfacePanel
-from .style import apply_theme
+from .recorder import GifRecorder
+from .setup import Setup, read_setup, setup_json
+from .style import THEMES, apply_theme, current
 from .widgets import on_screen
 from .worker import EngineThread
 
@@ -40,20 +45,24 @@ PANELS = {                       # name (for --panel and View menu) → panel cl
 class MainWindow(QMainWindow):
     """The lab. ``settings``: where geometry and the last config persist (QSettings)."""
 
-    def __init__(self, config=None, settings=None, engine=True):
+    def __init__(self, config=None, settings=None, engine=True, theme=None):
         """``engine=False`` builds the window without a worker thread: frames are then
-        handed to ``show_frame`` by the caller (headless rendering)."""
+        handed to ``show_frame`` by the caller (headless rendering). ``theme``: dark,
+        light or presentation (default: the last one used)."""
         super().__init__()
         self.setWindowTitle("Vanishing Gradient Lab")
         self.settings = settings if settings is not None else QSettings("VanishingGradientLab", "lab")
         config = config or self._saved_config() or SimConfig()
-        apply_theme()
+        saved_theme = str(self.settings.value("theme", "dark"))
+        self.theme = theme or (saved_theme if saved_theme in THEMES else "dark")
+        self._theme_before_presentation = "dark"
+        apply_theme(self.theme)
 
         self.controls = ControlPanel(config)
         scroll = QScrollArea()
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(290)
+        scroll.setMinimumWidth(int(290 * current().font_pt / 10))   # wider for large type
         controls_dock = QDockWidget("Controls")
         controls_dock.setObjectName("controls")
         controls_dock.setWidget(scroll)
@@ -81,7 +90,7 @@ class MainWindow(QMainWindow):
             dock.setObjectName(name)
             dock.setWidget(panel)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-            dock.visibilityChanged.connect(lambda shown, p=panel: self._catch_up(p, shown))
+            dock.visibilityChanged.connect(lambda shown, n=name: self._catch_up(self.panels[n], shown))
             self.docks[name] = dock
         d = self.docks
         self.splitDockWidget(d["surface"], d["bars"], Qt.Orientation.Horizontal)
@@ -114,6 +123,8 @@ class MainWindow(QMainWindow):
             shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
             shortcut.activated.connect(slot)
 
+        self.recorder = None
+        self.last_message = None
         self.latest = None            # newest Frame, not yet painted
         self.painted = None           # the Frame on screen
         self.frames_painted = 0
@@ -131,6 +142,22 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- menus
     def _build_menu(self):
+        files = self.menuBar().addMenu("&File")
+        for text, slot, key in (("Save setup…", self.save_setup_dialog, "Ctrl+S"),
+                                ("Load setup…", self.load_setup_dialog, "Ctrl+O"),
+                                (None, None, None),
+                                ("Export picture…", self.export_dialog, "Ctrl+E"),
+                                ("Copy panel to clipboard", self.copy_panel, "Ctrl+Shift+C"),
+                                ("Record GIF…", self.record_dialog, "Ctrl+R"),
+                                ("Stop recording", self.stop_recording, None)):
+            if text is None:
+                files.addSeparator()
+                continue
+            action = QAction(text, self)
+            if key:
+                action.setShortcut(QKeySequence(key))
+            action.triggered.connect(slot)
+            files.addAction(action)
         view = self.menuBar().addMenu("&View")
         for name, dock in self.docks.items():
             view.addAction(dock.toggleViewAction())
@@ -142,6 +169,15 @@ class MainWindow(QMainWindow):
         show_all = QAction("Show all panels", self)
         show_all.triggered.connect(self.show_all)
         view.addAction(show_all)
+        view.addSeparator()
+        for name in ("dark", "light"):
+            action = QAction(f"{name.capitalize()} theme", self)
+            action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
+            view.addAction(action)
+        presentation = QAction("Presentation mode", self)
+        presentation.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        presentation.triggered.connect(self.toggle_presentation)
+        view.addAction(presentation)
 
     def show_only(self, name):
         """Hide every panel but one: a clean screenshot of a single panel."""
@@ -214,7 +250,176 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state)
 
+    # ----------------------------------------------------------------- themes
+    def set_theme(self, name):
+        """Switch theme: the panels are rebuilt with its colours, fonts and line widths."""
+        state = self.saveState()
+        self.theme = name
+        apply_theme(name)
+        for key, dock in self.docks.items():
+            old, new = self.panels[key], PANELS[key]()
+            if key == "phase":
+                new.cache = old.cache
+                old.shutdown()
+            dock.setWidget(new)
+            self.panels[key] = new
+            old.deleteLater()
+        if self.engine is not None:
+            self.panels["surface"].drop_requested.connect(self.engine.worker.drop_ball)
+        self.findChild(QScrollArea).setMinimumWidth(int(290 * current().font_pt / 10))
+        self.restoreState(state)
+        if self.painted is not None:
+            self.show_frame(self.painted, complete=True)
+
+    def toggle_presentation(self):
+        """F5: presentation mode (light, large type, thick lines) and back."""
+        if self.theme == "presentation":
+            self.set_theme(self._theme_before_presentation)
+        else:
+            self._theme_before_presentation = self.theme
+            self.set_theme("presentation")
+
+    # ----------------------------------------------------------------- files
+    def report(self, message):
+        """Tell the user one thing (a dialog that does not block, and the status bar)."""
+        self.last_message = message
+        self.statusBar().showMessage(message, 10_000)
+        box = QMessageBox(QMessageBox.Icon.Information, "Vanishing Gradient Lab", message,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def current_setup(self):
+        return Setup(self.controls.config, bytes(self.saveState()),
+                     {"theme": self.theme, "log_colour": self.panels["surface"].log_scale.isChecked(),
+                      "bars": self.panels["bars"].quantity.currentText()})
+
+    def save_setup(self, path):
+        try:
+            atomic_write(path, setup_json(self.current_setup()).encode("utf-8"))
+        except ExportError as error:
+            self.report(f"The setup was not saved: {error}")
+            return False
+        self.statusBar().showMessage(f"Saved the setup to {path}", 5000)
+        return True
+
+    def load_setup(self, path):
+        """Load a setup; a bad file changes nothing and says what is wrong."""
+        try:
+            setup = read_setup(path)
+            view = setup.view
+            if view.get("theme", self.theme) not in THEMES:
+                raise ValueError(f"{path}: view: theme {view['theme']!r} is not one of {', '.join(THEMES)}")
+            if view.get("bars", next(iter(QUANTITIES))) not in QUANTITIES:
+                raise ValueError(f"{path}: view: bars {view['bars']!r} is not a quantity of the bars panel")
+        except ValueError as error:
+            self.report(f"The setup was not loaded: {error}")
+            return False
+        if view.get("theme", self.theme) != self.theme:
+            self.set_theme(view["theme"])
+        self.controls.set_config(setup.config)
+        self.controls.config_changed.emit(setup.config)
+        if setup.layout:
+            self.restoreState(QByteArray(setup.layout))
+        if "log_colour" in view:
+            self.panels["surface"].log_scale.setChecked(view["log_colour"])
+        if "bars" in view:
+            self.panels["bars"].quantity.setCurrentText(view["bars"])
+        return True
+
+    def save_setup_dialog(self):
+        path, _ = QFileDialog.getSaveFileName(self, "Save setup", "setup.json", "Setups (*.json)")
+        if path:
+            self.save_setup(path)
+
+    def load_setup_dialog(self):
+        path, _ = QFileDialog.getOpenFileName(self, "Load setup", "", "Setups (*.json)")
+        if path:
+            self.load_setup(path)
+
+    def target_widget(self, target):
+        """The window (``"window"``) or the panel named ``target``."""
+        return self if target == "window" else self.panels[target]
+
+    def export_picture(self, target, path, scale=1, size=None, fmt="png"):
+        """Write the window or a panel as PNG (at ``scale`` or ``size``) or a panel as SVG."""
+        try:
+            if fmt == "svg":
+                if target == "window":
+                    raise ExportError("SVG is made per panel: choose a panel, or PNG for the window")
+                data = svg_bytes(self.panels[target].findChild(pg.PlotWidget).getPlotItem())
+            else:
+                data = png_bytes(self._picture(target, scale, size))
+            atomic_write(path, data)
+        except ExportError as error:
+            self.report(f"The picture was not saved: {error}")
+            return False
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def _picture(self, target, scale, size):
+        widget = self.target_widget(target)
+        if size is None or target == "window":
+            before = self.size()
+            image = render(widget, scale, size)
+            if size is not None:
+                self.resize(before)
+            return image
+        panel = PANELS[target]()                 # laid out at exactly the size asked for
+        panel.resize(*size)
+        if self.painted is not None:
+            panel.show_frame(self.painted)
+            if hasattr(panel, "throttle"):
+                panel.throttle.flush()
+        image = render(panel, scale, size)
+        if hasattr(panel, "shutdown"):
+            panel.shutdown()
+        panel.deleteLater()
+        return image
+
+    def export_dialog(self):
+        dialog = ExportDialog(self.docks, self)
+        if dialog.exec():
+            target, fmt, scale, size = dialog.choice()
+            path, _ = QFileDialog.getSaveFileName(self, "Export picture", f"{target}.{fmt}",
+                                                  f"{fmt.upper()} (*.{fmt})")
+            if path:
+                self.export_picture(target, path, scale, size, fmt)
+
+    def copy_panel(self):
+        """Copy the panel with the keyboard focus (or the cost surface) to the clipboard."""
+        name = next((n for n, p in self.panels.items() if p.isAncestorOf(QApplication.focusWidget() or self)),
+                    "surface")
+        QApplication.clipboard().setImage(render(self.panels[name]))
+        self.statusBar().showMessage(f"Copied {self.panels[name].title} to the clipboard", 5000)
+
+    def record(self, target, path, fps=10, max_seconds=10.0):
+        """Start recording the window or a panel as a GIF (File ▸ Stop recording ends it)."""
+        if self.recorder is not None and self.recorder.recording:
+            self.report("A recording is already running: stop it first.")
+            return None
+        self.recorder = GifRecorder(self.target_widget(target), path, fps, max_seconds, self)
+        self.recorder.progress.connect(lambda text: self.statusBar().showMessage(text))
+        self.recorder.finished.connect(self.report)
+        self.recorder.start()
+        return self.recorder
+
+    def stop_recording(self):
+        if self.recorder is not None:
+            self.recorder.stop()
+
+    def record_dialog(self):
+        dialog = RecordDialog(self.docks, self)
+        if dialog.exec():
+            target, fps, seconds = dialog.choice()
+            path, _ = QFileDialog.getSaveFileName(self, "Record GIF", f"{target}.gif", "GIF (*.gif)")
+            if path:
+                self.record(target, path, fps, seconds)
+
     def closeEvent(self, event):
+        if self.recorder is not None:
+            self.recorder.stop()
+            self.recorder.wait()
         self.paint_timer.stop()
         if self.engine is not None:
             self.engine.shutdown()
@@ -222,5 +427,6 @@ class MainWindow(QMainWindow):
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("state", self.saveState())
         self.settings.setValue("config", self.controls.config.to_json())
+        self.settings.setValue("theme", self.theme)
         self.settings.sync()
         super().closeEvent(event)

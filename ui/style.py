@@ -1,60 +1,112 @@
-"""Colours and fonts: a dark theme that reads well on a projector."""
+"""Themes: dark (the default), light, and presentation (light, large type, thick lines:
+readable from the back of a lecture hall).
+
+Panels take their colours, line widths and fonts from ``current()`` when they are built,
+through ``pen()`` and ``style_axes()``; the window rebuilds its panels to switch theme.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pyqtgraph as pg
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QStyleFactory
 
-BACKGROUND = "#16181d"
-PANEL = "#20232a"
-FOREGROUND = "#e6e6e6"
-ACCENT = "#4fa3ff"
 
-STYLE_SHEET = """
-QLabel#banner {
-    background: #b3261e; color: white; font-weight: bold; padding: 8px 12px;
-    border-radius: 4px;
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    dark: bool
+    background: str          # plots
+    panel: str               # windows and docks
+    foreground: str
+    font_pt: int             # widgets and axis labels
+    tick_pt: int             # axis tick labels
+    line_scale: float        # every pen's width is multiplied by this
+
+
+THEMES = {
+    "dark": Theme("dark", True, "#16181d", "#20232a", "#e6e6e6", 10, 9, 1.0),
+    "light": Theme("light", False, "#ffffff", "#f3f4f6", "#1f2328", 10, 9, 1.0),
+    "presentation": Theme("presentation", False, "#ffffff", "#f3f4f6", "#000000", 16, 15, 2.2),
 }
-QGroupBox { font-weight: bold; margin-top: 12px; border: 1px solid #3a3f4b;
-            border-radius: 4px; padding-top: 6px; }
-QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 3px; }
-QDockWidget::title { background: #2a2e37; padding: 4px; }
+_current = THEMES["dark"]
+
+
+def current():
+    """The theme panels are built with."""
+    return _current
+
+
+def pen(color, width=1.0, **options):
+    """A pen of the current theme: ``width`` scaled for presentation mode."""
+    return pg.mkPen(color, width=width * _current.line_scale, **options)
+
+
+def style_sheet(theme):
+    border = "#3a3f4b" if theme.dark else "#c9ced6"
+    title = "#2a2e37" if theme.dark else "#e3e6eb"
+    return f"""
+QLabel#banner {{ background: #b3261e; color: white; font-weight: bold; padding: 8px 12px;
+                border-radius: 4px; }}
+QGroupBox {{ font-weight: bold; margin-top: 12px; border: 1px solid {border};
+            border-radius: 4px; padding-top: 6px; }}
+QGroupBox::title {{ subcontrol-origin: margin; left: 8px; padding: 0 3px; }}
+QDockWidget::title {{ background: {title}; padding: 4px; }}
 """
 
 
-def dark_palette():
-    palette = QPalette()
+def palette(theme):
+    p = QPalette()
+    muted = "#6b7079" if theme.dark else "#9aa0a8"
     colors = {
-        QPalette.ColorRole.Window: PANEL, QPalette.ColorRole.WindowText: FOREGROUND,
-        QPalette.ColorRole.Base: BACKGROUND, QPalette.ColorRole.AlternateBase: PANEL,
-        QPalette.ColorRole.Text: FOREGROUND, QPalette.ColorRole.Button: "#2c3039",
-        QPalette.ColorRole.ButtonText: FOREGROUND, QPalette.ColorRole.Highlight: ACCENT,
+        QPalette.ColorRole.Window: theme.panel, QPalette.ColorRole.WindowText: theme.foreground,
+        QPalette.ColorRole.Base: theme.background, QPalette.ColorRole.AlternateBase: theme.panel,
+        QPalette.ColorRole.Text: theme.foreground,
+        QPalette.ColorRole.Button: "#2c3039" if theme.dark else "#e9ecf0",
+        QPalette.ColorRole.ButtonText: theme.foreground, QPalette.ColorRole.Highlight: "#4fa3ff",
         QPalette.ColorRole.HighlightedText: "#000000", QPalette.ColorRole.ToolTipBase: "#fffbe6",
-        QPalette.ColorRole.ToolTipText: "#000000", QPalette.ColorRole.PlaceholderText: "#8a8f98",
+        QPalette.ColorRole.ToolTipText: "#000000", QPalette.ColorRole.PlaceholderText: muted,
     }
     for role, color in colors.items():
-        palette.setColor(role, QColor(color))
+        p.setColor(role, QColor(color))
     for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
-        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b7079"))
-    return palette
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor(muted))
+    return p
 
 
-def apply_theme():
-    """Set pyqtgraph's colours (before any plot is made), Fusion, the palette, the sheet."""
+def apply_theme(name="dark"):
+    """Make ``name`` current: pyqtgraph's defaults (before plots are made), Fusion, the
+    palette, the application font and style sheet. A ValueError names unknown themes."""
+    global _current
+    if name not in THEMES:
+        raise ValueError(f"theme: unknown name {name!r}; allowed: {', '.join(THEMES)}")
+    _current = theme = THEMES[name]
     # Antialiasing every curve costs more than a frame's budget in software rendering;
     # the few items that need smooth edges (the ball, the arrow) ask for it themselves.
-    pg.setConfigOptions(antialias=False, background=BACKGROUND, foreground=FOREGROUND,
+    pg.setConfigOptions(antialias=False, background=theme.background, foreground=theme.foreground,
                         imageAxisOrder="col-major")
     app = QApplication.instance()
     app.setStyle(QStyleFactory.create("Fusion"))
-    app.setPalette(dark_palette())
-    app.setStyleSheet(STYLE_SHEET)
+    app.setPalette(palette(theme))
+    font = app.font()
+    font.setPointSize(theme.font_pt)
+    app.setFont(font)
+    app.setStyleSheet(style_sheet(theme))
+    return theme
 
 
-def plain_axes(plot_widget):
-    """No SI prefixes on the axes (0.69 stays 0.69, not '690 (×0.001)'), and each axis
-    cached as a pixmap, so that a frame that moves only the data does not redraw it."""
+def style_axes(plot_widget):
+    """Theme fonts on the axes, no SI prefixes (0.69 stays 0.69, not '690 (×0.001)'), and
+    each axis cached as a pixmap, so that a frame that moves only the data does not redraw it."""
+    theme = _current
+    tick_font = QFont()
+    tick_font.setPointSize(theme.tick_pt)
     for name in ("left", "bottom"):
         axis = plot_widget.getPlotItem().getAxis(name)
         axis.enableAutoSIPrefix(False)
+        axis.setStyle(tickFont=tick_font)
+        axis.setPen(pen(theme.foreground, 1))
+        axis.setTextPen(theme.foreground)
+        axis.setLabel(axis.labelText, **{"font-size": f"{theme.font_pt}pt", "color": theme.foreground})
         axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from simulator.activations import get_activation
 
-from ..style import plain_axes
+from ..style import pen, style_axes
 
 PHI_COLOR, DPHI_COLOR, MAX_COLOR = "#5dade2", "#ff9f43", "#e74c3c"
 Z_RANGE = 6.0
@@ -31,11 +31,11 @@ class ActivationPanel(QWidget):
         self.curves = pg.PlotWidget()
         self.curves.setLabel("bottom", "z")
         self.curves.showGrid(x=True, y=True, alpha=0.2)
-        plain_axes(self.curves)
+        style_axes(self.curves)
         legend = self.curves.addLegend(offset=(10, 10))
-        self.phi = self.curves.plot(pen=pg.mkPen(PHI_COLOR, width=2.5), name="φ(z)")
-        self.dphi = self.curves.plot(pen=pg.mkPen(DPHI_COLOR, width=2.5), name="φ'(z)")
-        self.max_line = pg.InfiniteLine(angle=0, pen=pg.mkPen(MAX_COLOR, width=1.5, style=Qt.PenStyle.DashLine))
+        self.phi = self.curves.plot(pen=pen(PHI_COLOR, 2.5), name="φ(z)")
+        self.dphi = self.curves.plot(pen=pen(DPHI_COLOR, 2.5), name="φ'(z)")
+        self.max_line = pg.InfiniteLine(angle=0, pen=pen(MAX_COLOR, 1.5, style=Qt.PenStyle.DashLine))
         self.curves.addItem(self.max_line)
         self.max_marker = pg.ScatterPlotItem(size=11, brush=MAX_COLOR, pen=None)
         self.curves.addItem(self.max_marker)
@@ -55,7 +55,7 @@ class ActivationPanel(QWidget):
         self.hist = pg.PlotWidget()
         self.hist.setLabel("bottom", "φ'(z) of the units inside the network, this batch")
         self.hist.setLabel("left", "count")
-        plain_axes(self.hist)
+        style_axes(self.hist)
         self.bars = pg.BarGraphItem(x0=[], x1=[], height=[], brush=DPHI_COLOR, pen=None)
         self.hist.addItem(self.bars)
 

@@ -15,7 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ..style import plain_axes
+from ..style import current, pen, style_axes
 from ..widgets import PowerOfTenAxis, layer_colors, power_of_ten
 
 QUANTITIES = {
@@ -25,7 +25,6 @@ QUANTITIES = {
     "relative update ‖ΔW‖/‖W‖": ("relative_update", "‖ΔW‖/‖W‖"),
 }
 THEORY_FIELD = "delta_rms"
-THEORY_COLOR = "#f5f5f5"
 FLOOR, CEILING = -30.0, 3.0        # the axis spans at least 10⁻³⁰ … 10³
 
 
@@ -97,10 +96,11 @@ class GradientBarsPanel(QWidget):
         self.plot.showGrid(y=True, alpha=0.25)
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.7)
         self.plot.addItem(self.bars)
-        self.theory = pg.PlotDataItem(pen=pg.mkPen(THEORY_COLOR, width=2.5, style=Qt.PenStyle.DashLine),
-                                      symbol="o", symbolSize=7, symbolBrush=THEORY_COLOR, symbolPen=None)
+        ink = current().foreground
+        self.theory = pg.PlotDataItem(pen=pen(ink, 2.5, style=Qt.PenStyle.DashLine),
+                                      symbol="o", symbolSize=7, symbolBrush=ink, symbolPen=None)
         self.plot.addItem(self.theory)
-        plain_axes(self.plot)
+        style_axes(self.plot)
         top = QHBoxLayout()
         top.addWidget(self.quantity)
         top.addStretch(1)

@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ..style import plain_axes
+from ..style import pen, style_axes
 from ..widgets import PowerOfTenAxis, power_of_ten
 
 FACTOR_COLOR = "#5dade2"
@@ -61,16 +61,16 @@ class ChainRulePanel(QWidget):
         self.plot.setLabel("bottom", "layer l")
         self.plot.setLabel("left", "factor f^l and product P^l")
         self.plot.showGrid(y=True, alpha=0.25)
-        plain_axes(self.plot)
+        style_axes(self.plot)
         self.legend = self.plot.addLegend(offset=(-10, 10))
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.6, brush=FACTOR_COLOR, pen=None)
         self.plot.addItem(self.bars)
         self.legend.addItem(self.bars, "factor of layer l: ‖δ^(l-1)‖ / ‖δ^l‖")
-        self.product = self.plot.plot(pen=pg.mkPen(PRODUCT_COLOR, width=3), symbol="o",
+        self.product = self.plot.plot(pen=pen(PRODUCT_COLOR, 3), symbol="o",
                                       symbolBrush=PRODUCT_COLOR, symbolPen=None, symbolSize=8,
                                       name="product from the output back: ‖δ^l‖ / ‖δ^L‖")
         self.quarter = pg.InfiniteLine(pos=np.log10(0.25), angle=0,
-                                       pen=pg.mkPen("#e74c3c", width=2, style=Qt.PenStyle.DashLine),
+                                       pen=pen("#e74c3c", 2, style=Qt.PenStyle.DashLine),
                                        label="1/4 = max σ'", labelOpts={"position": 0.08, "color": "#e74c3c"})
         self.plot.addItem(self.quarter)
         layout = QVBoxLayout(self)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ..style import plain_axes
+from ..style import pen, style_axes
 
 CLASS_COLORS = ("#3b82f6", "#f59e0b")      # class 0, class 1
 OUTPUT_MAP = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=["#1d4f91", "#2b2f38", "#a8650a"])
@@ -23,11 +23,11 @@ class DecisionBoundaryPanel(QWidget):
         self.plot.setAspectLocked(True)
         self.plot.setLabel("bottom", "x₁")
         self.plot.setLabel("left", "x₂")
-        plain_axes(self.plot)
+        style_axes(self.plot)
         self.image = pg.ImageItem()
         self.image.setColorMap(OUTPUT_MAP)
         self.plot.addItem(self.image)
-        self.train = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#111111", width=0.5))
+        self.train = pg.ScatterPlotItem(size=7, pen=pen("#111111", 0.5))
         self.test = pg.ScatterPlotItem(size=9, brush=None)
         self.plot.addItem(self.train)
         self.plot.addItem(self.test)
@@ -48,7 +48,7 @@ class DecisionBoundaryPanel(QWidget):
             self.train.setData(data.X_train[:, 0], data.X_train[:, 1],
                                brush=[CLASS_COLORS[int(c)] for c in data.y_train])
             self.test.setData(data.X_test[:, 0], data.X_test[:, 1],
-                              pen=[pg.mkPen(CLASS_COLORS[int(c)], width=2) for c in data.y_test])
+                              pen=[pen(CLASS_COLORS[int(c)], 2) for c in data.y_test])
             self.plot.setRange(xRange=(decision.x[0], decision.x[-1]),
                                yRange=(decision.y[0], decision.y[-1]), padding=0)
         self.accuracy.setText(f"accuracy: training {100 * snapshot.train_accuracy:.0f} %, "

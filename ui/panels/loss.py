@@ -9,7 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ..style import plain_axes
+from ..style import pen, style_axes
 from ..widgets import Throttle
 
 TRAIN_COLOR, TEST_COLOR, BATCH_COLOR = "#4fa3ff", "#ff9f43", (150, 150, 150, 90)
@@ -29,10 +29,10 @@ class LossPanel(QWidget):
         self.plot.setLabel("left", "cost C")
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.legend = self.plot.addLegend(offset=(-10, 10))
-        self.batch = self.plot.plot(pen=pg.mkPen(BATCH_COLOR, width=1), name="minibatch")
-        self.train = self.plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=2.5), name="training set")
-        self.test = self.plot.plot(pen=pg.mkPen(TEST_COLOR, width=2.5), name="test set")
-        plain_axes(self.plot)
+        self.batch = self.plot.plot(pen=pen(BATCH_COLOR, 1), name="minibatch")
+        self.train = self.plot.plot(pen=pen(TRAIN_COLOR, 2.5), name="training set")
+        self.test = self.plot.plot(pen=pen(TEST_COLOR, 2.5), name="test set")
+        style_axes(self.plot)
         layout = QVBoxLayout(self)
         layout.addWidget(self.plot)
         self.throttle = Throttle(self._draw, REFRESH, self)

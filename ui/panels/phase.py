@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from simulator.phase import phase_diagram
 from simulator.theory import effective_sigmas
 
-from ..style import plain_axes
+from ..style import pen, style_axes
 from ..widgets import on_screen
 
 RATIO_MAP = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=["#2166ac", "#f7f7f7", "#b2182b"])
@@ -50,17 +50,17 @@ class PhaseDiagramPanel(QWidget):
         self.plot = pg.PlotWidget()
         self.plot.setLabel("bottom", "depth (hidden layers)")
         self.plot.setLabel("left", "σw (weights N(0, σw²/fan_in))")
-        plain_axes(self.plot)
+        style_axes(self.plot)
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)
         self.colorbar = pg.ColorBarItem(colorMap=RATIO_MAP, values=(-LIMIT, LIMIT), interactive=False,
                                         width=14, label="log₁₀ ‖δ¹‖/‖δ^L‖")
         self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
-        self.critical = pg.InfiniteLine(angle=0, pen=pg.mkPen("#111111", width=3, style=Qt.PenStyle.DashLine),
+        self.critical = pg.InfiniteLine(angle=0, pen=pen("#111111", 3, style=Qt.PenStyle.DashLine),
                                         label="χ = 1", labelOpts={"position": 0.92, "color": "#111111",
                                                                   "fill": "#f7f7f7"})
         self.plot.addItem(self.critical)
-        self.here = pg.ScatterPlotItem(size=16, symbol="x", brush="#00e676", pen=pg.mkPen("#00e676", width=3))
+        self.here = pg.ScatterPlotItem(size=16, symbol="x", brush="#00e676", pen=pen("#00e676", 3))
         self.plot.addItem(self.here)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)

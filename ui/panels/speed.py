@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ..style import plain_axes
+from ..style import pen, style_axes
 from ..widgets import Throttle, layer_colors
 from .loss import REFRESH, set_positive
 
@@ -45,7 +45,7 @@ class LearningSpeedPanel(QWidget):
         self.plot.setLabel("bottom", "training step")
         self.plot.setLabel("left", "speed of learning ‖∂C/∂b‖")
         self.plot.showGrid(x=True, y=True, alpha=0.2)
-        plain_axes(self.plot)
+        style_axes(self.plot)
         self.legend = self.plot.addLegend(offset=(-10, 10))
         self.curves = []
         layout = QVBoxLayout(self)
@@ -70,7 +70,7 @@ class LearningSpeedPanel(QWidget):
         named = legend_layers(n)
         self.curves = []
         for l, color in enumerate(layer_colors(n)):
-            curve = pg.PlotDataItem(pen=pg.mkPen(color, width=2))
+            curve = pg.PlotDataItem(pen=pen(color, 2))
             self.plot.addItem(curve)
             if l in named:
                 self.legend.addItem(curve, f"layer {l + 1}")

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QTabWidget,
                                QVBoxLayout, QWidget)
 
-from ..style import plain_axes
+from ..style import pen, style_axes
 from .surface3d import Surface3D
 
 COLORMAP = "viridis"
@@ -65,12 +65,12 @@ class SurfacePanel(QWidget):
         self.colorbar = pg.ColorBarItem(colorMap=pg.colormap.get(COLORMAP), interactive=False,
                                         width=14)
         self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
-        self.contours = pg.PlotDataItem(pen=pg.mkPen((255, 255, 255, 110), width=1), connect="finite")
-        self.trail = pg.PlotDataItem(pen=pg.mkPen((255, 255, 255, 230), width=2))
-        self.arrow = pg.PlotDataItem(pen=pg.mkPen(BALL_COLOR, width=3), antialias=True)
+        self.contours = pg.PlotDataItem(pen=pen((255, 255, 255, 110), 1), connect="finite")
+        self.trail = pg.PlotDataItem(pen=pen((255, 255, 255, 230), 2))
+        self.arrow = pg.PlotDataItem(pen=pen(BALL_COLOR, 3), antialias=True)
         self.arrow_head = pg.ScatterPlotItem(size=11, brush=BALL_COLOR, pen=None, symbol="o",
                                              antialias=True)
-        self.ball = pg.ScatterPlotItem(size=18, brush=BALL_COLOR, pen=pg.mkPen("w", width=2),
+        self.ball = pg.ScatterPlotItem(size=18, brush=BALL_COLOR, pen=pen("w", 2),
                                        antialias=True)
         for item in (self.contours, self.trail, self.arrow, self.arrow_head, self.ball):
             self.plot.addItem(item)
@@ -92,7 +92,7 @@ class SurfacePanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.slopes, 1)
         top.addWidget(self.log_scale)
-        plain_axes(self.plot)
+        style_axes(self.plot)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)

@@ -1,0 +1,130 @@
+"""Lecture tools in the window: pictures, SVG, clipboard, GIFs, setups, themes."""
+import json
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from simulator import SimConfig
+from ui.export import ExportError, atomic_write
+from ui.style import THEMES, current
+
+
+def test_png_of_the_window_at_twice_the_scale(window, tmp_path):
+    out = tmp_path / "window.png"
+    assert window.export_picture("window", out, scale=2)
+    with Image.open(out) as image:
+        assert image.size == (2 * window.width(), 2 * window.height())
+
+
+def test_png_of_a_panel_at_an_exact_size(window, tmp_path):
+    out = tmp_path / "bars.png"
+    assert window.export_picture("bars", out, size=(500, 400))
+    with Image.open(out) as image:
+        assert image.size == (500, 400)
+
+
+def test_svg_is_valid_where_pyqtgraph_can_export_it_and_refused_in_words_elsewhere(window, tmp_path):
+    written = []
+    for name in window.panels:
+        out = tmp_path / f"{name}.svg"
+        if window.export_picture(name, out, fmt="svg"):
+            assert out.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+            written.append(name)
+        else:
+            assert "pyqtgraph" in window.last_message and not out.exists()
+    # pyqtgraph 0.14's SVG exporter cannot parse the paths Qt 6.11 writes (pyqtgraph issue
+    # #3485): here every panel is refused in words; where it works, the files are checked above
+    assert not window.export_picture("window", tmp_path / "w.svg", fmt="svg")
+    assert "SVG is made per panel" in window.last_message
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n}.svg" for n in written)
+
+
+def test_unwritable_path_gives_a_message_not_a_crash(window, tmp_path):
+    assert not window.export_picture("bars", tmp_path / "missing" / "x.png")
+    assert "does not exist" in window.last_message
+
+
+def test_atomic_write_leaves_nothing_half_written(tmp_path):
+    target = tmp_path / "x.bin"
+    atomic_write(target, b"first")
+    with pytest.raises(ExportError, match="cannot write"):
+        atomic_write(tmp_path / "nope" / "x.bin", b"second")
+    assert target.read_bytes() == b"first"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.bin"]        # no temporary left
+
+
+def test_copy_panel_to_clipboard(window):
+    window.copy_panel()
+    image = QApplication.clipboard().image()
+    assert not image.isNull() and image.width() > 100
+
+
+def test_recording_a_panel_writes_a_gif(window, qtbot, tmp_path):
+    out = tmp_path / "surface.gif"
+    window.controls.play_button.click()
+    recorder = window.record("surface", out, fps=20, max_seconds=0.6)
+    with qtbot.waitSignal(recorder.finished, timeout=20000) as done:
+        pass
+    assert done.args[0].startswith("Saved")
+    with Image.open(out) as gif:
+        assert gif.n_frames >= 3
+
+
+def test_setup_round_trip(window, qtbot, tmp_path):
+    path = tmp_path / "setup.json"
+    window.controls.fields["depth"].slider.setValue(6)                # depth 7
+    window.panels["surface"].log_scale.setChecked(False)
+    window.panels["bars"].quantity.setCurrentText("‖∂C/∂W‖ per layer")
+    assert window.save_setup(path)
+    saved = json.loads(path.read_text())
+    assert saved["config"]["depth"] == 7 and saved["view"]["log_colour"] is False
+    window.controls.fields["depth"].slider.setValue(2)
+    window.panels["surface"].log_scale.setChecked(True)
+    assert window.load_setup(path)
+    assert window.controls.config.depth == 7
+    assert not window.panels["surface"].log_scale.isChecked()
+    assert window.panels["bars"].quantity.currentText() == "‖∂C/∂W‖ per layer"
+    qtbot.waitUntil(lambda: window.painted.snapshot.config.depth == 7, timeout=5000)
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{not json", "malformed JSON"),
+    ('{"setup": 1, "config": {"depth": 0}}', "depth: must be in [1, 100]"),
+    ('{"setup": 1, "config": {}, "view": {"bars": "pie chart"}}', "'pie chart' is not a quantity"),
+    ('{"setup": 1, "config": {}, "layout": "@@@"}', "layout: not base64"),
+])
+def test_a_bad_setup_changes_nothing_and_says_why(window, tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    before = window.controls.config
+    assert not window.load_setup(path)
+    assert message in window.last_message and str(path) in window.last_message
+    assert window.controls.config == before
+
+
+def test_f5_presentation_mode_and_back(window, qtbot):
+    assert window.theme == "dark"
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert window.theme == "presentation" and current() == THEMES["presentation"]
+    bars = window.panels["bars"]
+    assert bars.plot.backgroundBrush().color().name() == "#ffffff"
+    assert QApplication.font().pointSize() == THEMES["presentation"].font_pt
+    assert len(bars.logs) == window.painted.snapshot.config.depth + 1      # rebuilt and redrawn
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert window.theme == "dark"
+    assert window.panels["bars"].plot.backgroundBrush().color().name() == THEMES["dark"].background
+
+
+def test_light_theme_persists(qtbot, tmp_path):
+    from ui_helpers import close_window, make_window
+    first = make_window(qtbot, tmp_path, SimConfig(depth=2, width=4))
+    first.set_theme("light")
+    close_window(first)
+    second = make_window(qtbot, tmp_path, SimConfig(depth=2, width=4))
+    try:
+        assert second.theme == "light"
+    finally:
+        second.set_theme("dark")
+        close_window(second)
