@@ -26,6 +26,8 @@ SHOTS = [  # file, preset, steps, extra arguments
     ("activation.png", "Deep sigmoid (vanishing)", 300, ["--panel", "activation"]),
     ("decision.png", "Deep ReLU + He (healthy)", 300, ["--panel", "decision"]),
     ("phase.png", "Deep ReLU + He (healthy)", 0, ["--panel", "phase"]),
+    ("presentation.png", "Plateau", 2500, ["--theme", "presentation", "--size", "1920x1080"]),
+    ("bars_light.png", "Nielsen's experiment", 100, ["--panel", "bars", "--theme", "light"]),
 ]
 
 

@@ -128,3 +128,16 @@ def test_light_theme_persists(qtbot, tmp_path):
     finally:
         second.set_theme("dark")
         close_window(second)
+
+
+def test_export_and_record_dialogs_offer_every_panel_and_return_the_choice(window):
+    from ui.dialogs import ExportDialog, RecordDialog
+    export = ExportDialog(window.docks, window)
+    assert export.target.count() == len(window.docks) + 1
+    export.target.setCurrentIndex(2)
+    export.scale.setCurrentIndex(2)
+    export.use_size.setChecked(True)
+    assert export.choice() == ("bars", "png", 4, (1600, 900))
+    record = RecordDialog(window.docks, window)
+    record.fps.setValue(15)
+    assert record.choice() == ("surface", 15, 10.0)

@@ -15,6 +15,7 @@ from simulator import Simulation
 
 from .contours import contour_lines
 from .export import image_to_rgb
+from .export import render as render_widget
 from .style import apply_theme
 from .worker import FINE_RESOLUTION, Frame
 
@@ -53,6 +54,7 @@ class HeadlessView:
             self.widget = MainWindow(config, settings=settings, engine=False, theme=theme)
         else:
             self.widget = PANELS[panel]()
+        self.size = size
         self.widget.resize(*size)
         self.widget.show()
         self.app.processEvents()
@@ -70,7 +72,9 @@ class HeadlessView:
             self.app.processEvents()
 
     def grab(self):
-        return self.widget.grab().toImage()
+        """The picture, exactly ``size`` (a window whose controls cannot shrink that far,
+        as with presentation type, is cut at the right edge rather than scaled)."""
+        return render_widget(self.widget, size=self.size)
 
     def close(self):
         if hasattr(self.widget, "shutdown"):

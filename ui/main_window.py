@@ -30,7 +30,7 @@ from .panels.speed import LearningSpeedPanel
 from .panels.surface import SurfacePanel
 from .recorder import GifRecorder
 from .setup import Setup, read_setup, setup_json
-from .style import THEMES, apply_theme, current
+from .style import THEMES, apply_theme
 from .widgets import on_screen
 from .worker import EngineThread
 
@@ -62,7 +62,7 @@ class MainWindow(QMainWindow):
         scroll = QScrollArea()
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(int(290 * current().font_pt / 10))   # wider for large type
+        self._fit_controls(scroll)
         controls_dock = QDockWidget("Controls")
         controls_dock.setObjectName("controls")
         controls_dock.setWidget(scroll)
@@ -227,7 +227,7 @@ class MainWindow(QMainWindow):
         self.frames_painted += 1
         start, count = self._fps_clock
         now = time.monotonic()
-        if now - start >= 1.0:
+        if now - start >= 1.0 and self.engine is not None:
             self.status["fps"].setText(f"{(self.frames_painted - count) / (now - start):.0f} frames/s")
             self._fps_clock = (now, self.frames_painted)
 
@@ -266,10 +266,16 @@ class MainWindow(QMainWindow):
             old.deleteLater()
         if self.engine is not None:
             self.panels["surface"].drop_requested.connect(self.engine.worker.drop_ball)
-        self.findChild(QScrollArea).setMinimumWidth(int(290 * current().font_pt / 10))
+        self._fit_controls(self.findChild(QScrollArea))
         self.restoreState(state)
         if self.painted is not None:
             self.show_frame(self.painted, complete=True)
+
+    def _fit_controls(self, scroll):
+        """The controls column as wide as its widgets want at the theme's type size."""
+        self.controls.adjustSize()
+        scroll.setMinimumWidth(self.controls.sizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width() + 4)
 
     def toggle_presentation(self):
         """F5: presentation mode (light, large type, thick lines) and back."""

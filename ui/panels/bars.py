@@ -54,6 +54,8 @@ def slowdown_text(logs):
     if not (np.isfinite(first) and np.isfinite(last)):
         return ""
     exponent = last - first
+    if abs(exponent) < np.log10(1.5):
+        return f"Layer 1 learns about as fast as layer {len(logs)}"
     amount = f"{10 ** abs(exponent):,.0f}" if abs(exponent) < 6 else power_of_ten(round(abs(exponent)))
     way = "slower" if exponent >= 0 else "faster"
     return f"Layer 1 learns {amount}× {way} than layer {len(logs)}"
