@@ -23,7 +23,6 @@ the first-layer axis *is* the first layer's vanishing gradient.
 """
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -84,6 +83,27 @@ class BallState:
         """|∂C/∂a| / |∂C/∂b|: the vanishing gradient seen from the ball (NaN if flat)."""
         with np.errstate(all="ignore"):
             return float(abs(self.gradient[0]) / abs(self.gradient[1]))
+
+
+class Trail:
+    """The last ``capacity`` positions of the ball, in a ring buffer: appending is O(1) and
+    reading them all back is two slices, however long the run."""
+
+    def __init__(self, capacity):
+        self.buffer = np.empty((capacity, 2))
+        self.count = 0
+
+    def append(self, position):
+        self.buffer[self.count % len(self.buffer)] = position
+        self.count += 1
+
+    def array(self):
+        """The positions, oldest first (a fresh array)."""
+        n = len(self.buffer)
+        if self.count <= n:
+            return self.buffer[:self.count].copy()
+        start = self.count % n
+        return np.concatenate([self.buffer[start:], self.buffer[:start]])
 
 
 class Landscape:
@@ -180,7 +200,8 @@ class Landscape:
         if not np.all(np.isfinite(position)):
             raise ValueError(f"ball position: must be finite, got ({a!r}, {b!r})")
         self._position = position
-        self._trail = deque([position.copy()], maxlen=TRAIL_LENGTH)
+        self._trail = Trail(TRAIL_LENGTH)
+        self._trail.append(position)
         self._ball_steps = 0
         self._launched = None
         if self._ball_optimizer is not None:
@@ -229,7 +250,12 @@ class Landscape:
     def ball(self):
         """The ball's state now (fresh arrays)."""
         return BallState(self._position.copy(), self._cost, self._gradient.copy(),
-                         np.array(self._trail), self._ball_steps, self._launched)
+                         self._trail.array(), self._ball_steps, self._launched)
+
+    @property
+    def ball_position(self):
+        """(a, b) of the ball now, and why it launched (or None): cheaper than ``ball``."""
+        return self._position.copy(), self._launched
 
 
 def _layer_index(layer, n_layers, name):

@@ -207,9 +207,9 @@ class Simulation:
 
     def _follow_ball(self):
         """Widen the map (coarse grid, doubled extent) when the ball rolls out of it."""
-        ball, surface = self.landscape.ball, self.landscape.surface
-        reach = float(np.abs(ball.position).max())
-        if ball.launched is None and reach > surface.extent:
+        (position, launched), surface = self.landscape.ball_position, self.landscape.surface
+        reach = float(np.abs(position).max())
+        if launched is None and reach > surface.extent:
             extent = surface.extent
             while extent < reach * 1.1:
                 extent *= 2

@@ -143,3 +143,14 @@ def test_simulation_carries_surface_and_ball_and_reslices_on_axis_change():
     assert (sim.snapshot().surface.u_layer, sim.snapshot().surface.v_layer) == (2, 3)
     with pytest.raises(ValueError, match="v_layer: must name another layer than u_layer"):
         sim.config.replace(u_layer=4, v_layer=-1)
+
+
+def test_trail_keeps_the_newest_positions_oldest_first():
+    from simulator.landscape import Trail
+    trail = Trail(3)
+    for k in range(5):
+        trail.append([k, -k])
+    assert trail.array().tolist() == [[2, -2], [3, -3], [4, -4]]
+    short = Trail(4)
+    short.append([1, 1])
+    assert short.array().tolist() == [[1, 1]]

@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         self.recorder = None
         self.last_message = None
         self.latest = None            # newest Frame, not yet painted
+        self._last_paint = 0.0
         self.painted = None           # the Frame on screen
         self.frames_painted = 0
         self._fps_clock = (time.monotonic(), 0)
@@ -198,12 +199,17 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- frames
     def _receive(self, frame):
-        self.latest = frame            # older unpainted frames are simply dropped
+        """Keep the newest frame (older unpainted ones are dropped); paint it at once if
+        the last paint is a display frame old, else the paint timer will."""
+        self.latest = frame
+        if time.monotonic() - self._last_paint >= PAINT_MS / 1000:
+            self.paint()
 
     def paint(self):
         """Show the newest frame, if there is one not shown yet."""
         frame, self.latest = self.latest, None
         if frame is not None:
+            self._last_paint = time.monotonic()
             self.show_frame(frame)
 
     def show_frame(self, frame, complete=False):
