@@ -3,7 +3,7 @@
     python main.py                                    open the lab
     python main.py --list-presets                     the presets, one per line
     python main.py --preset NAME --steps N --export OUT.png [--panel NAME] [--size WxH]
-    python main.py --preset NAME --record OUT.gif --frames N [--every K] [--panel NAME]
+    python main.py --preset NAME --record OUT.gif|OUT.mp4 --frames N [--every K] [--panel NAME]
 
 Pictures are made headless (no window is shown). Bad input exits with status 2 and one
 line on stderr, and writes nothing.
@@ -34,7 +34,7 @@ def parse_args(argv):
     p.add_argument("--seed", type=int, help="override the seed")
     p.add_argument("--steps", type=int, default=0, help="training steps before the picture")
     p.add_argument("--export", metavar="OUT.png", help="write a picture and exit")
-    p.add_argument("--record", metavar="OUT.gif", help="write an animation and exit")
+    p.add_argument("--record", metavar="OUT.gif", help="write an animation (.gif or .mp4) and exit")
     p.add_argument("--frames", type=int, help="with --record: how many frames")
     p.add_argument("--every", type=int, default=5, help="with --record: steps between frames (5)")
     p.add_argument("--fps", type=int, default=10, help="with --record: frames per second (10)")
@@ -84,9 +84,9 @@ def checked(args):
             raise Usage(f"--every must be ≥ 1 and --fps in 1 … 50, got {args.every} and {args.fps}")
     out = args.export or args.record
     if out:
-        suffix = ".png" if args.export else ".gif"
-        if Path(out).suffix.lower() != suffix:
-            raise Usage(f"{out}: the file name must end in {suffix}")
+        allowed = (".png",) if args.export else (".gif", ".mp4")
+        if Path(out).suffix.lower() not in allowed:
+            raise Usage(f"{out}: the file name must end in {' or '.join(allowed)}")
         if not Path(out).resolve().parent.is_dir():
             raise Usage(f"cannot write {out}: the folder {Path(out).parent} does not exist")
     size = args.size or ("900x650" if args.panel else "1600x950")
@@ -123,7 +123,7 @@ def main(argv=None):
     app.setApplicationName("Vanishing Gradient Lab")
     if args.export or args.record:
         from ui import headless
-        from ui.export import ExportError, atomic_write, gif_bytes, png_bytes
+        from ui.export import ExportError, animation_bytes, atomic_write, png_bytes
         try:
             if args.export:
                 image = headless.render(config, args.steps, args.panel, size, args.theme)
@@ -131,7 +131,7 @@ def main(argv=None):
             else:
                 frames = headless.record(config, args.frames, args.every, args.panel, size,
                                          args.theme, args.steps)
-                atomic_write(args.record, gif_bytes(frames, args.fps))
+                atomic_write(args.record, animation_bytes(frames, args.fps, Path(args.record).suffix.lower()))
         except ExportError as error:
             print(f"main.py: error: {error}", file=sys.stderr)
             return 2

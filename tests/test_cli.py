@@ -77,6 +77,15 @@ def test_record_writes_a_gif_with_n_frames_that_differ(tmp_path):
     assert all(ImageChops.difference(x, y).getbbox() is not None for x, y in zip(frames, frames[1:]))
 
 
+def test_record_writes_an_mp4(tmp_path):
+    out = tmp_path / "ball.mp4"
+    result = run("--preset", "Deep ReLU + He (healthy)", "--record", out, "--frames", 5,
+                 "--panel", "bars", "--size", "321x201")
+    assert result.returncode == 0, result.stderr
+    data = out.read_bytes()
+    assert data[4:8] == b"ftyp" and len(data) > 1000          # an ISO media file
+
+
 def test_config_file_and_seed(tmp_path):
     setup = tmp_path / "setup.json"
     setup.write_text(json.dumps({"depth": 2, "width": 4}))
@@ -119,7 +128,7 @@ def test_malformed_config_files_exit_2_and_write_nothing(tmp_path, content, mess
 
 def test_record_needs_frames_and_a_gif_name(tmp_path):
     assert "--record needs --frames" in run("--record", tmp_path / "a.gif").stderr
-    assert "must end in .gif" in run("--record", tmp_path / "a.png", "--frames", 2).stderr
+    assert "must end in .gif or .mp4" in run("--record", tmp_path / "a.png", "--frames", 2).stderr
     assert list(tmp_path.iterdir()) == []
 
 

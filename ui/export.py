@@ -113,3 +113,36 @@ def gif_bytes(frames, fps, progress=None):
     images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:],
                    duration=max(20, int(round(1000 / fps))), loop=0, optimize=False, disposal=1)
     return buffer.getvalue()
+
+
+def mp4_bytes(frames, fps):
+    """Encode (h, w, 3) uint8 frames as H.264 MP4 with the ffmpeg that imageio-ffmpeg ships
+    (sizes are padded to even numbers, which the encoder needs)."""
+    import imageio_ffmpeg
+
+    if not frames:
+        raise ExportError("nothing was recorded")
+    height, width = frames[0].shape[:2]
+    padded = (width + width % 2, height + height % 2)
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "recording.mp4"
+        writer = imageio_ffmpeg.write_frames(str(target), padded, fps=fps, codec="libx264",
+                                             pix_fmt_out="yuv420p", macro_block_size=1,
+                                             ffmpeg_log_level="error")
+        writer.send(None)
+        for frame in frames:
+            canvas = np.zeros((padded[1], padded[0], 3), dtype=np.uint8)
+            canvas[:height, :width] = frame
+            writer.send(canvas)
+        writer.close()
+        return target.read_bytes()
+
+
+ANIMATIONS = {".gif": gif_bytes, ".mp4": lambda frames, fps, progress=None: mp4_bytes(frames, fps)}
+
+
+def animation_bytes(frames, fps, suffix, progress=None):
+    """GIF or MP4 bytes, by the file name's suffix."""
+    if suffix not in ANIMATIONS:
+        raise ExportError(f"an animation is .gif or .mp4, not {suffix or 'no suffix'}")
+    return ANIMATIONS[suffix](frames, fps, progress)

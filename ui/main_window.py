@@ -406,7 +406,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Copied {self.panels[name].title} to the clipboard", 5000)
 
     def record(self, target, path, fps=10, max_seconds=10.0):
-        """Start recording the window or a panel as a GIF (File ▸ Stop recording ends it)."""
+        """Start recording the window or a panel as a GIF or MP4, by the path's suffix
+        (File ▸ Stop recording ends it)."""
         if self.recorder is not None and self.recorder.recording:
             self.report("A recording is already running: stop it first.")
             return None
@@ -424,7 +425,8 @@ class MainWindow(QMainWindow):
         dialog = RecordDialog(self.docks, self)
         if dialog.exec():
             target, fps, seconds = dialog.choice()
-            path, _ = QFileDialog.getSaveFileName(self, "Record GIF", f"{target}.gif", "GIF (*.gif)")
+            path, _ = QFileDialog.getSaveFileName(self, "Record", f"{target}.gif",
+                                                  "GIF (*.gif);;MP4 video (*.mp4)")
             if path:
                 self.record(target, path, fps, seconds)
 

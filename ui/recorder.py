@@ -1,4 +1,4 @@
-"""Recording a panel or the window as a GIF while the simulation runs.
+"""Recording a panel or the window as a GIF (or MP4) while the simulation runs.
 
 Frames are grabbed from the rendered widget on a timer in the UI thread (a grab is a
 copy of what is on screen), then quantised and encoded in a background thread, and
@@ -11,7 +11,9 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from .export import ExportError, atomic_write, gif_bytes, image_to_rgb
+from pathlib import Path
+
+from .export import ExportError, animation_bytes, atomic_write, image_to_rgb
 
 
 class GifRecorder(QObject):
@@ -60,8 +62,8 @@ class GifRecorder(QObject):
 
     def _encode(self):
         try:
-            data = gif_bytes(self.frames, self.fps,
-                             lambda f: self.progress.emit(f"Encoding the GIF: {100 * f:.0f} %"))
+            data = animation_bytes(self.frames, self.fps, Path(self.path).suffix.lower(),
+                                   lambda f: self.progress.emit(f"Encoding: {100 * f:.0f} %"))
             atomic_write(self.path, data)
             message = f"Saved {len(self.frames)} frames to {self.path}"
         except ExportError as error:
