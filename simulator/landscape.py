@@ -23,6 +23,7 @@ the first-layer axis *is* the first layer's vanishing gradient.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,6 +58,7 @@ class Surface:
     u_layer: int                 # 1-based layer number moved by U
     v_layer: int                 # 1-based layer number moved by V
     extent: float
+    seconds: float = 0.0         # how long the grid took (to size the next one)
 
     @property
     def resolution(self):
@@ -155,8 +157,10 @@ class Landscape:
         extent = self.extent if extent is None else float(extent)
         steps = np.linspace(-extent, extent, resolution)
         self._version += 1
-        self.surface = Surface(self._version, steps, steps.copy(), self.grid_costs(steps, steps),
-                               self.u_layer + 1, self.v_layer + 1, extent)
+        start = time.perf_counter()
+        cost = self.grid_costs(steps, steps)
+        self.surface = Surface(self._version, steps, steps.copy(), cost, self.u_layer + 1,
+                               self.v_layer + 1, extent, time.perf_counter() - start)
         return self.surface
 
     def grid_costs(self, a_values, b_values, chunk_elements=1 << 16):

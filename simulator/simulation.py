@@ -18,6 +18,7 @@ happened, at which step, and what to try. Nothing raises, nothing warns.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -176,6 +177,7 @@ class Simulation:
         self._theta_before = self.net.theta.copy()
         self._decision_grid = self._input_grid()
         self._last_decision = None
+        self.decision_seconds = 0.0
         X = self.data.X_train
         self.theory = for_network(c.activation, c.layer_sizes, c.init,
                                   float(np.mean(np.sum(X * X, axis=1)) / X.shape[1]),
@@ -346,5 +348,7 @@ class Simulation:
 
     def _decision(self, refresh):
         if refresh or self._last_decision is None:
+            start = time.perf_counter()
             self._last_decision = self.decision_map()
+            self.decision_seconds = time.perf_counter() - start
         return self._last_decision

@@ -10,7 +10,8 @@
 * A tick trains for at most ``steps_per_frame`` steps and about ``BUDGET`` seconds,
   then emits one Frame: the Snapshot plus the worker's measured steps per second.
 * When nothing changed for ``REFINE_AFTER`` seconds, the worker refines the cost
-  surface from the coarse grid to ``FINE_RESOLUTION``.
+  surface from the coarse grid, as fine as ``FINE_RESOLUTION`` allows within
+  ``REFINE_BUDGET`` (a depth-50, width-128 network gets a coarser map than a small one).
 * ``EngineThread.shutdown`` stops the timer inside the worker thread, then ends the
   thread and waits for it.
 """
@@ -30,7 +31,9 @@ TICK_MS = 15
 BUDGET = 0.008             # seconds of training per tick: the rest of the frame is the UI's
 REFINE_AFTER = 0.35        # seconds without changes before the surface is refined
 FINE_RESOLUTION = 96
-DECISION_REFRESH = 0.1     # seconds between decision maps (a forward pass over a 48² grid)
+REFINE_BUDGET = 0.15       # seconds a refinement may take (the worker answers nothing meanwhile)
+DECISION_REFRESH = 0.1     # seconds between decision maps (a forward pass over a 48² grid)...
+DECISION_SHARE = 0.1       # ...and at most this share of the worker's time
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,16 @@ class Frame:
     steps_per_second: float
     playing: bool
     contours: tuple          # (x, y) of the surface's contour lines, NaN-separated
+
+
+def refined_resolution(surface):
+    """The finest grid, up to FINE_RESOLUTION, that should take at most REFINE_BUDGET: the
+    cost of a grid grows about linearly with its resolution (the stage per value of a
+    dominates in deep networks), measured on the surface there is now."""
+    per_row = surface.seconds / surface.resolution
+    affordable = REFINE_BUDGET / per_row if per_row > 0 else FINE_RESOLUTION
+    choices = [r for r in (96, 64, 48, 32, 24) if r <= min(FINE_RESOLUTION, affordable)]
+    return max(choices, default=surface.resolution)
 
 
 class SimulationWorker(QObject):
@@ -121,17 +134,19 @@ class SimulationWorker(QObject):
             self._train(self._single_steps, None)
             self._single_steps = 0
             changed = True
-        elif not changed and time.monotonic() - self._last_change > REFINE_AFTER and \
-                self.sim.landscape.surface.resolution < FINE_RESOLUTION:
-            self.sim.refine_surface(FINE_RESOLUTION)
-            changed = True
+        elif not changed and time.monotonic() - self._last_change > REFINE_AFTER:
+            resolution = refined_resolution(self.sim.landscape.surface)
+            if resolution > self.sim.landscape.surface.resolution:
+                self.sim.refine_surface(resolution)
+                changed = True
         if changed or self._send_now:
             self._emit()
 
     def _emit(self):
         self._send_now = False
         now = time.monotonic()
-        fresh = now - self._decision_time >= DECISION_REFRESH
+        interval = max(DECISION_REFRESH, self.sim.decision_seconds / DECISION_SHARE)
+        fresh = now - self._decision_time >= interval
         if fresh:
             self._decision_time = now
         snapshot = self.sim.snapshot(decision=fresh)
