@@ -188,3 +188,8 @@ def test_closing_while_training_ends_the_thread_within_a_second(qtbot, tmp_path)
     start = time.monotonic()
     w.close()
     assert w.engine.thread.isFinished() and time.monotonic() - start < 1.0
+
+
+def test_speed_slider_sets_steps_per_frame(window, qtbot):
+    window.controls.speed.slider.setValue(window.controls.speed.slider.maximum())
+    qtbot.waitUntil(lambda: window.engine.worker._steps_per_frame == 100, timeout=5000)
