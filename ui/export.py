@@ -68,10 +68,6 @@ def png_bytes(image):
     return bytes(buffer.data())
 
 
-def save_png(image, path):
-    atomic_write(path, png_bytes(image))
-
-
 def svg_bytes(plot_item):
     """The SVG of one pyqtgraph plot, checked by rendering it back; ExportError if
     pyqtgraph cannot export this plot."""

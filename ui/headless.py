@@ -15,6 +15,7 @@ from simulator import Simulation
 
 from .contours import contour_lines
 from .export import image_to_rgb
+from .panels import show_completely
 from .export import render as render_widget
 from .style import apply_theme
 from .worker import FINE_RESOLUTION, Frame
@@ -54,20 +55,17 @@ class HeadlessView:
             self.widget = MainWindow(config, settings=settings, engine=False, theme=theme)
         else:
             self.widget = PANELS[panel]()
+        self.is_window = panel is None
         self.size = size
         self.widget.resize(*size)
         self.widget.show()
         self.app.processEvents()
 
     def show(self, frame):
-        if hasattr(self.widget, "show_frame") and hasattr(self.widget, "panels"):
+        if self.is_window:
             self.widget.show_frame(frame, complete=True)
         else:
-            self.widget.show_frame(frame)
-            if hasattr(self.widget, "throttle"):
-                self.widget.throttle.flush()
-            if hasattr(self.widget, "wait_until_ready"):
-                self.widget.wait_until_ready()
+            show_completely(self.widget, frame)
         for _ in range(3):
             self.app.processEvents()
 

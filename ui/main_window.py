@@ -20,6 +20,7 @@ from simulator import SimConfig
 from .controls import ControlPanel
 from .dialogs import ExportDialog, RecordDialog
 from .export import ExportError, atomic_write, png_bytes, render, svg_bytes
+from .panels import show_completely
 from .panels.activation import ActivationPanel
 from .panels.bars import QUANTITIES, GradientBarsPanel
 from .panels.chain import ChainRulePanel
@@ -217,10 +218,10 @@ class MainWindow(QMainWindow):
         that are normally redrawn less often, for an exported picture)."""
         snapshot = frame.snapshot
         for panel in self.panels.values():
-            if complete or on_screen(panel):           # tabs behind others catch up when shown
+            if complete:
+                show_completely(panel, frame)
+            elif on_screen(panel):                     # tabs behind others catch up when shown
                 panel.show_frame(frame)
-            if complete and hasattr(panel, "throttle"):
-                panel.throttle.flush()
         self.banner.setText(snapshot.diverged or "")
         self.banner_bar.setVisible(snapshot.diverged is not None)
         message = snapshot.diverged.split(":")[0] + ": see the message above" if snapshot.diverged else ""
@@ -380,9 +381,7 @@ class MainWindow(QMainWindow):
         panel = PANELS[target]()                 # laid out at exactly the size asked for
         panel.resize(*size)
         if self.painted is not None:
-            panel.show_frame(self.painted)
-            if hasattr(panel, "throttle"):
-                panel.throttle.flush()
+            show_completely(panel, self.painted)
         image = render(panel, scale, size)
         if hasattr(panel, "shutdown"):
             panel.shutdown()

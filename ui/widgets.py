@@ -82,9 +82,6 @@ class ValueSlider(QWidget):
         self.setToolTip(tooltip)
         self._moved(0, emit=False)
 
-    def value(self):
-        return self.values[self.slider.value()]
-
     def set_value(self, value):
         """Move to the allowed value nearest ``value`` without emitting."""
         distances = [abs(self._measure(v) - self._measure(value)) for v in self.values]

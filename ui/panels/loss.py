@@ -16,6 +16,17 @@ TRAIN_COLOR, TEST_COLOR, BATCH_COLOR = "#4fa3ff", "#ff9f43", (150, 150, 150, 90)
 REFRESH = 0.1          # seconds between redraws: a curve needs no more than 10 per second
 
 
+def curve_plot(y_label):
+    """A plot of values over the training steps, log y, with a legend: (plot, legend)."""
+    plot = pg.PlotWidget()
+    plot.setLogMode(y=True)
+    plot.setLabel("bottom", "training step")
+    plot.setLabel("left", y_label)
+    plot.showGrid(x=True, y=True, alpha=0.2)
+    style_axes(plot)
+    return plot, plot.addLegend(offset=(-10, 10))
+
+
 class LossPanel(QWidget):
     """Training cost (whole set), test cost, and the noisy minibatch cost behind them."""
 
@@ -23,16 +34,10 @@ class LossPanel(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot = pg.PlotWidget()
-        self.plot.setLogMode(y=True)
-        self.plot.setLabel("bottom", "training step")
-        self.plot.setLabel("left", "cost C")
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.legend = self.plot.addLegend(offset=(-10, 10))
+        self.plot, self.legend = curve_plot("cost C")
         self.batch = self.plot.plot(pen=pen(BATCH_COLOR, 1), name="minibatch")
         self.train = self.plot.plot(pen=pen(TRAIN_COLOR, 2.5), name="training set")
         self.test = self.plot.plot(pen=pen(TEST_COLOR, 2.5), name="test set")
-        style_axes(self.plot)
         layout = QVBoxLayout(self)
         layout.addWidget(self.plot)
         self.throttle = Throttle(self._draw, REFRESH, self)

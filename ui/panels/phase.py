@@ -129,10 +129,13 @@ class PhaseDiagramPanel(QWidget):
                            padding=0)
 
     def wait_until_ready(self, timeout=30.0):
-        """Block until the current map is shown (for a headless picture)."""
+        """Block until the current map is shown (for a picture); at once if the panel is
+        not on screen, where no measurement is started."""
+        if not on_screen(self):
+            return
         deadline = time.monotonic() + timeout
         app = QCoreApplication.instance()
-        while self.diagram is None or (self._key is not None and self._key not in self.cache):
+        while self._key not in self.cache:
             self._measure_if_shown()
             app.processEvents()
             if time.monotonic() > deadline:

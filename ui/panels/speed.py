@@ -11,9 +11,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ..style import pen, style_axes
+from ..style import pen
 from ..widgets import Throttle, layer_colors
-from .loss import REFRESH, set_positive
+from .loss import REFRESH, curve_plot, set_positive
 
 
 def geometric_running_mean(values, window):
@@ -40,13 +40,7 @@ class LearningSpeedPanel(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot = pg.PlotWidget()
-        self.plot.setLogMode(y=True)
-        self.plot.setLabel("bottom", "training step")
-        self.plot.setLabel("left", "speed of learning ‖∂C/∂b‖")
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
-        style_axes(self.plot)
-        self.legend = self.plot.addLegend(offset=(-10, 10))
+        self.plot, self.legend = curve_plot("speed of learning ‖∂C/∂b‖")
         self.curves = []
         layout = QVBoxLayout(self)
         layout.addWidget(self.plot)
