@@ -9,7 +9,7 @@ from ui.panels.activation import ActivationPanel
 from ui.panels.bars import GradientBarsPanel
 from ui.panels.chain import ChainRulePanel, caption
 from ui.panels.decision import DecisionBoundaryPanel
-from ui.panels.phase import PhaseDiagramPanel
+from ui.panels.phase import PhaseDiagramPanel, measurer
 from ui.panels.speed import LearningSpeedPanel, geometric_running_mean
 
 DEEP_SIGMOID = SimConfig(depth=8, width=12, activation="sigmoid")
@@ -141,7 +141,7 @@ def test_phase_diagram_critical_line_for_relu_sits_at_sigma_w_squared_two(qtbot)
     deep = d.depths > 20
     assert np.all(d.log_ratio[np.ix_(deep, below)] < -1)     # vanishing under the line
     assert np.all(d.log_ratio[np.ix_(deep, above)] > 1)      # exploding over it
-    panel.shutdown()
+    measurer().stop()
 
 
 def test_phase_diagram_of_sigmoid_has_no_critical_line_in_range():

@@ -15,7 +15,7 @@ from simulator import Simulation
 
 from .contours import contour_lines
 from .export import image_to_rgb
-from .panels import show_completely
+from .panels import build, dispose, show_completely
 from .export import render as render_widget
 from .style import apply_theme
 from .worker import FINE_RESOLUTION, Frame
@@ -54,7 +54,7 @@ class HeadlessView:
             settings = QSettings(str(Path(self._scratch.name) / "render.ini"), QSettings.Format.IniFormat)
             self.widget = MainWindow(config, settings=settings, engine=False, theme=theme)
         else:
-            self.widget = PANELS[panel]()
+            self.widget = build(PANELS[panel])
         self.is_window = panel is None
         self.size = size
         self.widget.resize(*size)
@@ -75,10 +75,11 @@ class HeadlessView:
         return render_widget(self.widget, size=self.size)
 
     def close(self):
-        if hasattr(self.widget, "shutdown"):
-            self.widget.shutdown()
         self.widget.close()
-        self.widget.deleteLater()
+        if self.is_window:
+            self.widget.deleteLater()
+        else:
+            dispose(self.widget)
         self.app.processEvents()
         self._scratch.cleanup()
 

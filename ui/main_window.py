@@ -20,13 +20,13 @@ from simulator import SimConfig
 from .controls import ControlPanel
 from .dialogs import ExportDialog, RecordDialog
 from .export import ExportError, atomic_write, png_bytes, render, svg_bytes
-from .panels import show_completely
+from .panels import build, dispose, show_completely
 from .panels.activation import ActivationPanel
 from .panels.bars import QUANTITIES, GradientBarsPanel
 from .panels.chain import ChainRulePanel
 from .panels.decision import DecisionBoundaryPanel
 from .panels.loss import LossPanel
-from .panels.phase import PhaseDiagramPanel
+from .panels.phase import PhaseDiagramPanel, measurer
 from .panels.speed import LearningSpeedPanel
 from .panels.surface import SurfacePanel
 from .recorder import GifRecorder
@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         empty.setMaximumSize(0, 0)
         self.setCentralWidget(empty)
 
-        self.panels = {name: make() for name, make in PANELS.items()}
+        self.panels = {name: build(make) for name, make in PANELS.items()}
         self.docks = {}
         for name, panel in self.panels.items():
             dock = QDockWidget(panel.title)
@@ -262,21 +262,18 @@ class MainWindow(QMainWindow):
         """Switch theme: the panels are rebuilt with its colours, fonts and line widths."""
         state = self.saveState()
         self.theme = name
+        for panel in self.panels.values():      # first, so that the theme restyles fewer widgets
+            dispose(panel)
         apply_theme(name)
         for key, dock in self.docks.items():
-            old, new = self.panels[key], PANELS[key]()
-            if key == "phase":
-                new.cache = old.cache
-                old.shutdown()
-            dock.setWidget(new)
-            self.panels[key] = new
-            old.deleteLater()
+            self.panels[key] = build(PANELS[key])
+            dock.setWidget(self.panels[key])
         if self.engine is not None:
             self.panels["surface"].drop_requested.connect(self.engine.worker.drop_ball)
         self._fit_controls(self.findChild(QScrollArea))
         self.restoreState(state)
         if self.painted is not None:
-            self.show_frame(self.painted, complete=True)
+            self.show_frame(self.painted)
 
     def _fit_controls(self, scroll):
         """The controls column as wide as its widgets want at the theme's type size."""
@@ -378,15 +375,14 @@ class MainWindow(QMainWindow):
             if size is not None:
                 self.resize(before)
             return image
-        panel = PANELS[target]()                 # laid out at exactly the size asked for
-        panel.resize(*size)
-        if self.painted is not None:
-            show_completely(panel, self.painted)
-        image = render(panel, scale, size)
-        if hasattr(panel, "shutdown"):
-            panel.shutdown()
-        panel.deleteLater()
-        return image
+        panel = build(PANELS[target])            # laid out at exactly the size asked for
+        try:
+            panel.resize(*size)
+            if self.painted is not None:
+                show_completely(panel, self.painted)
+            return render(panel, scale, size)
+        finally:
+            dispose(panel)
 
     def export_dialog(self):
         dialog = ExportDialog(self.docks, self)
@@ -436,7 +432,7 @@ class MainWindow(QMainWindow):
         self.paint_timer.stop()
         if self.engine is not None:
             self.engine.shutdown()
-        self.panels["phase"].shutdown()
+        measurer().stop()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("state", self.saveState())
         self.settings.setValue("config", self.controls.config.to_json())

@@ -87,12 +87,19 @@ def apply_theme(name="dark"):
     pg.setConfigOptions(antialias=False, background=theme.background, foreground=theme.foreground,
                         imageAxisOrder="col-major")
     app = QApplication.instance()
-    app.setStyle(QStyleFactory.create("Fusion"))
-    app.setPalette(palette(theme))
     font = app.font()
-    font.setPointSize(theme.font_pt)
-    app.setFont(font)
-    app.setStyleSheet(style_sheet(theme))
+    resized = font.pointSize() != theme.font_pt
+    # Each of these restyles every widget, so only what changes is set; a new type size
+    # needs the style set again, or widgets keep the metrics of the old one.
+    if resized or app.property("lab_style") != "Fusion":
+        app.setStyle(QStyleFactory.create("Fusion"))
+        app.setProperty("lab_style", "Fusion")
+    app.setPalette(palette(theme))
+    if resized:
+        font.setPointSize(theme.font_pt)
+        app.setFont(font)
+    if app.styleSheet() != style_sheet(theme):
+        app.setStyleSheet(style_sheet(theme))
     return theme
 
 

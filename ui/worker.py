@@ -25,6 +25,7 @@ from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal, Sl
 
 from simulator import SimConfig, Simulation, Snapshot
 
+from . import collector
 from .contours import contour_lines
 
 TICK_MS = 15
@@ -199,6 +200,7 @@ class EngineThread(QObject):
         # Two Python threads share one GIL; by default a waiting thread gets it after up to
         # 5 ms. The UI thread should wait at most 1 ms for it, so that painting stays smooth.
         sys.setswitchinterval(0.001)
+        collector.hold()                  # cycles are collected on the UI thread only
         self.thread = QThread()
         self.thread.setObjectName("engine")
         self.worker = SimulationWorker(config)
@@ -213,4 +215,7 @@ class EngineThread(QObject):
             return True
         QMetaObject.invokeMethod(self.worker, "stop", Qt.ConnectionType.BlockingQueuedConnection)
         self.thread.quit()
-        return self.thread.wait(timeout_ms)
+        ended = self.thread.wait(timeout_ms)
+        if ended:
+            collector.release()
+        return ended

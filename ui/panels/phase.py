@@ -23,19 +23,63 @@ RATIO_MAP = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=["#2166ac", "#f7f7f7", "#b218
 LIMIT = 10.0          # colours saturate at 10⁻¹⁰ and 10¹⁰
 
 
-class _Done(QObject):
-    finished = Signal(object)
-
-
 class _Job(QRunnable):
-    def __init__(self, activation, sigma_b, done, cancelled):
+    """One measurement in the pool's thread; its result goes out by a queued signal."""
+
+    def __init__(self, key, generation, measurer):
         super().__init__()
-        self.activation, self.sigma_b, self.done, self.cancelled = activation, sigma_b, done, cancelled
+        self.key, self.generation, self.measurer = key, generation, measurer
 
     def run(self):
-        diagram = phase_diagram(self.activation, self.sigma_b, cancelled=self.cancelled)
+        diagram = phase_diagram(*self.key, cancelled=lambda: self.measurer.generation != self.generation)
         if diagram is not None:
-            self.done.finished.emit(diagram)
+            self.measurer.finished.emit(self.key, diagram)
+
+
+class Measurer(QObject):
+    """The application's phase diagrams: measured one at a time in a background thread,
+    kept per (activation, σb). It outlives the panels, so a panel rebuilt for another
+    theme finds what was measured, and a measurement under way is never waited for."""
+
+    finished = Signal(object, object)      # (key, diagram), emitted in the pool's thread
+    measured = Signal(object)              # the diagram, in the UI thread
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.cache = {}
+        self.running = set()
+        self.generation = 0
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self.finished.connect(self._store)   # queued: self lives in the UI thread
+
+    def request(self, key):
+        if key not in self.cache and key not in self.running:
+            self.running.add(key)
+            self.pool.start(_Job(key, self.generation, self))
+
+    def _store(self, key, diagram):
+        self.running.discard(key)
+        self.cache[key] = diagram
+        self.measured.emit(diagram)
+
+    def stop(self):
+        """Cancel what is queued or running (it stops within one network) and wait."""
+        self.generation += 1
+        self.pool.clear()
+        self.pool.waitForDone()
+        self.running.clear()
+
+
+_measurer = None
+
+
+def measurer():
+    """The one Measurer of this application (made on first use, in the UI thread)."""
+    global _measurer
+    if _measurer is None:
+        _measurer = Measurer(QCoreApplication.instance())
+    return _measurer
 
 
 class PhaseDiagramPanel(QWidget):
@@ -65,14 +109,9 @@ class PhaseDiagramPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(self.plot, 1)
-        self.cache = {}
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
-        self._running = set()
-        self._stopping = False
+        self.measurer = measurer()
+        self.measurer.measured.connect(self._finished)
         self._key = None
-        self._done = _Done()
-        self._done.finished.connect(self._finished)
         self.diagram = None
 
     def show_frame(self, frame):
@@ -82,8 +121,8 @@ class PhaseDiagramPanel(QWidget):
         key = (c.activation, round(float(sigma_b), 3))
         if key != self._key:
             self._key = key
-            if key in self.cache:
-                self._show(self.cache[key])
+            if key in self.measurer.cache:
+                self._show(self.measurer.cache[key])
             else:
                 self.status.setText(f"Measuring {c.activation} networks at initialisation "
                                     f"(σb = {key[1]:g})…")
@@ -95,16 +134,11 @@ class PhaseDiagramPanel(QWidget):
 
     def _measure_if_shown(self):
         """Start measuring the current key's map, only while the panel is on screen."""
-        key = self._key
-        if key is not None and on_screen(self) and key not in self.cache and key not in self._running:
-            self._running.add(key)
-            self.pool.start(_Job(*key, self._done, lambda: self._stopping))
+        if self._key is not None and on_screen(self):
+            self.measurer.request(self._key)
 
     def _finished(self, diagram):
-        key = (diagram.activation, round(diagram.sigma_b, 3))
-        self._running.discard(key)
-        self.cache[key] = diagram
-        if key == self._key:
+        if (diagram.activation, round(diagram.sigma_b, 3)) == self._key:
             self._show(diagram)
 
     def _show(self, diagram):
@@ -135,17 +169,12 @@ class PhaseDiagramPanel(QWidget):
             return
         deadline = time.monotonic() + timeout
         app = QCoreApplication.instance()
-        while self._key not in self.cache:
+        cache = self.measurer.cache
+        while self._key not in cache:
             self._measure_if_shown()
             app.processEvents()
             if time.monotonic() > deadline:
                 break
             time.sleep(0.01)
-        if self._key in self.cache:
-            self._show(self.cache[self._key])
-
-    def shutdown(self):
-        """Stop a running measurement and wait for its thread (the window's close)."""
-        self._stopping = True
-        self.pool.clear()
-        self.pool.waitForDone()
+        if self._key in cache:
+            self._show(cache[self._key])

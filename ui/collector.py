@@ -1,0 +1,62 @@
+"""Garbage collection on the UI thread only.
+
+Python's cyclic garbage collector runs on whichever thread happens to allocate when a
+generation's threshold is crossed. With the engine in a worker thread that is often the
+worker, and if the garbage holds Qt objects (a panel thrown away by a theme switch, a
+pyqtgraph menu), their destructors then run in the wrong thread: Qt warns
+"QBasicTimer::start: Timers cannot be started from another thread" and soon crashes.
+
+While an engine thread runs, automatic collection is therefore off and a UI-thread timer
+collects instead, generation by generation with Python's own thresholds (the recipe of
+pyqtgraph's ``GarbageCollector``). Reference counting still frees everything that is not
+in a cycle at once, on the thread that drops it; only cycles wait for the timer.
+"""
+from __future__ import annotations
+
+import gc
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
+
+INTERVAL_MS = 200
+_holders = 0
+_collector = None
+
+
+class UiThreadCollector(QObject):
+    """A timer in the UI thread that does what the automatic collector would."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.thresholds = gc.get_threshold()
+        self.timer = QTimer(self)
+        self.timer.setInterval(INTERVAL_MS)
+        self.timer.timeout.connect(self.collect_due)
+
+    def collect_due(self):
+        """Collect each generation whose count passed its threshold (young first)."""
+        counts = gc.get_count()
+        for generation in range(3):
+            if counts[generation] <= self.thresholds[generation]:
+                break
+            gc.collect(generation)
+
+
+def hold():
+    """Collect on the UI thread from now on (call from the UI thread; pairs with release)."""
+    global _holders, _collector
+    if _collector is None:
+        _collector = UiThreadCollector(QCoreApplication.instance())
+    _holders += 1
+    if _holders == 1:
+        gc.disable()
+        _collector.timer.start()
+
+
+def release():
+    """Give collection back to Python once the last holder (engine thread) has ended."""
+    global _holders
+    _holders = max(0, _holders - 1)
+    if _holders == 0 and _collector is not None:
+        _collector.timer.stop()
+        gc.collect()
+        gc.enable()
