@@ -1,0 +1,106 @@
+"""Random live use (tests/ui_fuzz.py) while the engine trains: the main thread's worst gap
+per kind of action, and the process's memory (issue 9, item 8; issue 10, item 8).
+
+    python benchmarks/bench_ui_fuzz.py [--actions 5000] [--seed 1] [--load 0]
+
+A 1 ms probe timer on the main thread records the gaps between its ticks; each gap is
+charged to the action during (or right after) which it happened. ``--load N`` starts N
+CPU-bound processes beside the lab, as on a busy lecture laptop. The goal: no gap above
+100 ms for any single action, at any config the controls allow.
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
+
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from stall_probe import StallProbe  # noqa: E402
+
+
+def burn(seconds):
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        sum(range(10_000))
+
+
+def resident_mb():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * 4096 / 2 ** 20
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--actions", type=int, default=5000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--load", type=int, default=0, help="CPU-bound processes beside the lab")
+    args = parser.parse_args()
+
+    app = QApplication([])
+    from simulator import SimConfig
+    from ui.main_window import MainWindow
+    from ui_fuzz import fuzz, pump
+
+    burners = [multiprocessing.get_context("spawn").Process(target=burn, args=(3600,), daemon=True)
+               for _ in range(args.load)]
+    for process in burners:
+        process.start()
+    folder = tempfile.TemporaryDirectory()
+    settings = QSettings(str(Path(folder.name) / "lab.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(SimConfig(), settings=settings)
+    window.resize(1600, 950)
+    window.show()
+    pump(1.0)
+    window.controls.play_button.click()
+    pump(1.0)
+    memory = resident_mb()
+
+    probe = StallProbe()
+    worst, count = defaultdict(float), defaultdict(int)
+    state = {"kind": None, "from": 0}
+
+    def charge():
+        if state["kind"] is not None and len(probe.gaps) > state["from"]:
+            gap = max(probe.gaps[state["from"]:])
+            worst[state["kind"]] = max(worst[state["kind"]], gap)
+
+    def after(kind, seconds):
+        charge()
+        worst[kind] = max(worst[kind], seconds)
+        count[kind] += 1
+        state["kind"], state["from"] = kind, len(probe.gaps)
+
+    probe.start()
+    start = time.perf_counter()
+    fuzz(window, args.actions, args.seed, Path(folder.name), after)
+    charge()
+    probe.stop()
+    elapsed = time.perf_counter() - start
+    close_start = time.perf_counter()
+    window.close()
+    closing = time.perf_counter() - close_start
+    for process in burners:
+        process.kill()
+
+    print(f"{args.actions} actions in {elapsed:.0f} s (seed {args.seed}, {args.load} competing "
+          f"processes); memory {memory:.0f} → {resident_mb():.0f} MB; close {closing * 1e3:.0f} ms")
+    print(f"main-thread gaps: 99th percentile {probe.percentile_ms(99):.1f} ms, "
+          f"longest {probe.longest_ms():.0f} ms")
+    print(f"{'action':28s} {'count':>6s} {'worst gap (ms)':>15s}")
+    for kind in sorted(worst, key=worst.get, reverse=True):
+        print(f"{kind:28s} {count[kind]:6d} {worst[kind] * 1e3:15.0f}")
+
+
+if __name__ == "__main__":
+    main()

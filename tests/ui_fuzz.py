@@ -1,0 +1,122 @@
+"""Random live use of the real window, the way a lecturer drags, clicks and switches while
+it plays: shared by ``tests/test_ui_fuzz.py`` (500 actions) and
+``benchmarks/bench_ui_fuzz.py`` (thousands, with the main thread's worst gap per action).
+
+Every action goes through the widgets a person uses (sliders, combo boxes, check boxes,
+buttons, menus' slots, a click on the map), with values drawn from each control's whole
+range, extremes included.
+"""
+from __future__ import annotations
+
+import random
+import time
+
+from PySide6.QtCore import QEventLoop, QPointF, Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QCheckBox, QComboBox
+
+from ui.widgets import ValueSlider
+
+
+def _set_control(window, rng, folder):
+    name = rng.choice(sorted(window.controls.fields))
+    widget = window.controls.fields[name]
+    if isinstance(widget, ValueSlider):
+        slider = widget.slider
+        slider.setValue(rng.choice([slider.minimum(), slider.maximum(),
+                                    rng.randint(slider.minimum(), slider.maximum())]))
+    elif isinstance(widget, QComboBox):
+        widget.setCurrentIndex(rng.randrange(widget.count()))
+    elif isinstance(widget, QCheckBox):
+        widget.click()
+    else:                                                        # the seed's spin box
+        widget.setValue(rng.choice([widget.minimum(), widget.maximum(),
+                                    rng.randint(widget.minimum(), widget.maximum())]))
+    return f"control:{name}"
+
+
+def _preset(window, rng, folder):
+    window.controls.preset.setCurrentIndex(rng.randrange(1, window.controls.preset.count()))
+    return "preset"
+
+
+def _theme(window, rng, folder):
+    window.set_theme(rng.choice(["dark", "light", "presentation"]))
+    return "theme"
+
+
+def _panels(window, rng, folder):
+    if rng.random() < 0.5:
+        window.show_only(rng.choice(sorted(window.docks)))
+    else:
+        window.show_all()
+    return "panels"
+
+
+def _drop(window, rng, folder):
+    plot = window.panels["surface"].plot
+    if not plot.isVisible():
+        return "drop"
+    view = plot.getPlotItem().vb
+    (x0, x1), (y0, y1) = view.viewRange()
+    point = QPointF(rng.uniform(x0, x1), rng.uniform(y0, y1))
+    QTest.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton,
+                     pos=plot.mapFromScene(view.mapViewToScene(point)))
+    return "drop"
+
+
+def _resize(window, rng, folder):
+    window.resize(rng.randint(500, 1800), rng.randint(400, 1100))
+    return "resize"
+
+
+def _run(window, rng, folder):
+    button = rng.choice([window.controls.play_button, window.controls.play_button,
+                         window.controls.step_button, window.controls.reset_button])
+    button.click()
+    return "run"
+
+
+def _speed(window, rng, folder):
+    slider = window.controls.speed.slider
+    slider.setValue(rng.randint(slider.minimum(), slider.maximum()))
+    return "speed"
+
+
+def _record(window, rng, folder):
+    recorder = window.recorder
+    if recorder is not None and recorder.recording:
+        window.stop_recording()
+        return "record:stop"
+    target = rng.choice(["window"] + sorted(window.panels))
+    window.record(target, str(folder / f"fuzz.{rng.choice(['gif', 'mp4'])}"), fps=10,
+                  max_seconds=rng.uniform(0.2, 1.5))
+    return "record:start"
+
+
+# (action, weight): themes and recordings are heavier, so rarer
+ACTIONS = [(_set_control, 40), (_preset, 6), (_theme, 1), (_panels, 4), (_drop, 6),
+           (_resize, 4), (_run, 10), (_speed, 3), (_record, 0)]
+
+
+def pump(seconds):
+    """Run an event loop for ``seconds``, as the application's own would (deferred
+    deletes included, which ``processEvents`` leaves alone)."""
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def fuzz(window, count, seed, folder, after=None):
+    """Apply ``count`` random actions; ``after(kind, seconds)`` is told what each was and
+    how long its call took. Frames keep flowing between actions (a few ms each)."""
+    rng = random.Random(seed)
+    functions, weights = zip(*ACTIONS)
+    for _ in range(count):
+        action = rng.choices(functions, weights)[0]
+        start = time.perf_counter()
+        kind = action(window, rng, folder)
+        elapsed = time.perf_counter() - start
+        if after is not None:
+            after(kind, elapsed)
+        pump(rng.uniform(0.0, 0.02))
