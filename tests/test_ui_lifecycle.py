@@ -32,7 +32,7 @@ def test_themes_and_exact_size_pictures_while_training_leave_nothing_behind(wind
         qtbot.wait(5)
     gc.collect()
     qtbot.wait(100)
-    assert window.painted.snapshot.step > 0 and window.engine.thread.isRunning()
+    assert window.painted.snapshot.step > 0 and window.engine.running
     assert len(QApplication.allWidgets()) - widgets <= SLACK   # was 1,040 more for every switch
     assert resident_mb() - memory < 40           # was about 20 MB for every switch
     measurer().stop()

@@ -3,7 +3,8 @@ import time
 
 from simulator import SimConfig
 from simulator.simulation import COARSE_RESOLUTION, Simulation
-from ui.worker import BUDGET, FINE_RESOLUTION, EngineThread, SimulationWorker
+from ui.engine import Engine
+from ui.worker import BUDGET, FINE_RESOLUTION, SimulationWorker
 
 
 def test_only_the_newest_of_many_configs_is_built(monkeypatch):
@@ -61,13 +62,17 @@ def test_surface_is_refined_when_nothing_changes(monkeypatch):
     assert len(x) == len(y) > 0
 
 
-def test_engine_thread_shuts_down(qtbot):
-    engine = EngineThread(SimConfig(depth=2, width=4))
+def test_engine_process_sends_frames_and_shuts_down(qtbot):
+    engine = Engine(SimConfig(depth=2, width=4))
     frames = []
-    engine.worker.frame_ready.connect(frames.append)
-    qtbot.waitUntil(lambda: len(frames) > 0, timeout=5000)
+    engine.frame_ready.connect(frames.append)
+    qtbot.waitUntil(lambda: len(frames) > 0, timeout=10000)
+    engine.set_config(SimConfig(depth=3, width=4))
+    engine.step_once()
+    qtbot.waitUntil(lambda: frames[-1].snapshot.step == 1, timeout=10000)
+    assert frames[-1].snapshot.config.depth == 3          # the config came before the step
     assert engine.shutdown()
-    assert engine.thread.isFinished()
+    assert not engine.running and engine.process.exitcode == 0
 
 
 def test_refinement_is_sized_to_its_time_budget():

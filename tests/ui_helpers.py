@@ -29,6 +29,6 @@ def preset(name):
 
 
 def close_window(window):
-    """Close the window and check that its engine thread has ended."""
+    """Close the window and check that its engine process has ended."""
     window.close()
-    assert window.engine.thread.wait(2000) and window.engine.thread.isFinished()
+    assert not window.engine.running and window.engine.process.exitcode == 0

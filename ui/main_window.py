@@ -17,8 +17,10 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, Q
 
 from simulator import SimConfig
 
+from . import collector
 from .controls import ControlPanel
 from .dialogs import ExportDialog, RecordDialog
+from .engine import Engine
 from .export import ExportError, atomic_write, png_bytes, render, svg_bytes
 from .panels import build, dispose, show_completely
 from .panels.activation import ActivationPanel
@@ -33,7 +35,6 @@ from .recorder import GifRecorder
 from .setup import Setup, read_setup, setup_json
 from .style import THEMES, apply_theme
 from .widgets import on_screen
-from .worker import EngineThread
 
 PAINT_MS = 16
 PANELS = {                       # name (for --panel and View menu) → panel class
@@ -108,16 +109,17 @@ class MainWindow(QMainWindow):
             self.status[key].setMinimumWidth(width)    # a changing number must not relayout
             self.statusBar().addPermanentWidget(self.status[key])
 
-        self.engine = EngineThread(config) if engine else None
+        self.engine = Engine(config) if engine else None
         if engine:
-            worker = self.engine.worker
-            worker.frame_ready.connect(self._receive)
-            self.controls.config_changed.connect(worker.set_config)
-            self.controls.play_toggled.connect(worker.set_playing)
-            self.controls.step_requested.connect(worker.step_once)
-            self.controls.reset_requested.connect(worker.reset)
-            self.controls.speed_changed.connect(worker.set_steps_per_frame)
-            self.panels["surface"].drop_requested.connect(worker.drop_ball)
+            collector.hold()          # pool threads must not destroy Qt objects: see collector.py
+            self.engine.frame_ready.connect(self._receive)
+            self.engine.stopped.connect(self.report)
+            self.controls.config_changed.connect(self.engine.set_config)
+            self.controls.play_toggled.connect(self.engine.set_playing)
+            self.controls.step_requested.connect(self.engine.step_once)
+            self.controls.reset_requested.connect(self.engine.reset)
+            self.controls.speed_changed.connect(self.engine.set_steps_per_frame)
+            self.panels["surface"].drop_requested.connect(self.engine.drop_ball)
         for key, slot in ((Qt.Key.Key_Space, self.toggle_play), (Qt.Key.Key_S, self.controls.step_requested.emit),
                           (Qt.Key.Key_R, self.controls.reset_requested.emit)):
             shortcut = QShortcut(QKeySequence(key), self)
@@ -269,7 +271,7 @@ class MainWindow(QMainWindow):
             self.panels[key] = build(PANELS[key])
             dock.setWidget(self.panels[key])
         if self.engine is not None:
-            self.panels["surface"].drop_requested.connect(self.engine.worker.drop_ball)
+            self.panels["surface"].drop_requested.connect(self.engine.drop_ball)
         self._fit_controls(self.findChild(QScrollArea))
         self.restoreState(state)
         if self.painted is not None:
@@ -430,8 +432,9 @@ class MainWindow(QMainWindow):
             self.recorder.stop()
             self.recorder.wait()
         self.paint_timer.stop()
-        if self.engine is not None:
+        if self.engine is not None and self.engine.running:
             self.engine.shutdown()
+            collector.release()
         measurer().stop()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("state", self.saveState())

@@ -1,9 +1,9 @@
-"""The engine's thread: a Simulation stepped by a timer that lives in a worker thread.
+"""The engine's loop: a Simulation stepped by a timer, in the engine process (engine.py).
 
-    controls --SimConfig--> SimulationWorker (QThread) --Frame--> main window --> panels
+    controls --SimConfig--> SimulationWorker (engine process) --Frame--> main window --> panels
 
-* The worker is a QObject without parent, moved to its own QThread. Its QTimer lives
-  in that thread, so between ticks the thread's event loop is free to receive commands.
+* The worker's QTimer runs in the engine process's event loop, so between ticks the loop
+  is free to receive commands.
 * Configs are coalesced: ``set_config`` only stores the newest and asks for a 0 ms
   timer, which fires once the queued burst of configs has been read: dragging a
   slider sends dozens, the engine builds the newest, at once.
@@ -12,20 +12,16 @@
 * When nothing changed for ``REFINE_AFTER`` seconds, the worker refines the cost
   surface from the coarse grid, as fine as ``FINE_RESOLUTION`` allows within
   ``REFINE_BUDGET`` (a depth-50, width-128 network gets a coarser map than a small one).
-* ``EngineThread.shutdown`` stops the timer inside the worker thread, then ends the
-  thread and waits for it.
 """
 from __future__ import annotations
 
-import sys
 import time
 from dataclasses import dataclass
 
-from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from simulator import SimConfig, Simulation, Snapshot
 
-from . import collector
 from .contours import contour_lines
 
 TICK_MS = 15
@@ -190,32 +186,3 @@ class SimulationWorker(QObject):
             rate = done / elapsed
             self._rate = rate if self._rate == 0 else 0.8 * self._rate + 0.2 * rate
         self._last_change = time.monotonic()
-
-
-class EngineThread(QObject):
-    """Starts the worker in its own thread and shuts both down cleanly."""
-
-    def __init__(self, config, parent=None):
-        super().__init__(parent)
-        # Two Python threads share one GIL; by default a waiting thread gets it after up to
-        # 5 ms. The UI thread should wait at most 1 ms for it, so that painting stays smooth.
-        sys.setswitchinterval(0.001)
-        collector.hold()                  # cycles are collected on the UI thread only
-        self.thread = QThread()
-        self.thread.setObjectName("engine")
-        self.worker = SimulationWorker(config)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.start)
-        self.thread.finished.connect(self.worker.deleteLater)
-        self.thread.start()
-
-    def shutdown(self, timeout_ms=1000):
-        """Stop the worker's timer in its own thread, end the thread, wait for it."""
-        if not self.thread.isRunning():
-            return True
-        QMetaObject.invokeMethod(self.worker, "stop", Qt.ConnectionType.BlockingQueuedConnection)
-        self.thread.quit()
-        ended = self.thread.wait(timeout_ms)
-        if ended:
-            collector.release()
-        return ended
