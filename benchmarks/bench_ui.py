@@ -1,16 +1,22 @@
-"""The window under load (offscreen): frames per second, main-thread stalls, latency.
+"""The window under load (offscreen): frames per second, main-thread gaps, latency.
 
-    python benchmarks/bench_ui.py
+    python benchmarks/bench_ui.py [--load N] [--config deep]
 
 While the default config trains at the default speed:
-* frames painted per second over DURATION seconds;
-* the longest main-thread stall: a 1 ms probe timer records the largest gap between
-  its ticks (a gap of g ms means the event loop was busy for about g - 1 ms);
+* frames painted per second and steps trained per second over DURATION seconds;
+* the main thread's gaps: a 1 ms probe timer records the gaps between its ticks (a gap of
+  g ms means the event loop was busy, or waiting, for about g - 1 ms): longest, 99th
+  percentile;
+* key presses: every 200 ms a Space key press is posted to the window, and the time until
+  its shortcut has toggled Play is recorded (the press waits in the queue like a real one);
 * the time from a change of the depth slider to the first frame painted with the new
   depth, over REPEATS changes (median and worst).
+``--load N`` starts N CPU-bound processes beside the lab first (a busy lecture laptop).
 """
 from __future__ import annotations
 
+import argparse
+import multiprocessing
 import os
 import statistics
 import sys
@@ -21,13 +27,20 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtGui import QKeyEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from stall_probe import StallProbe  # noqa: E402
 
 DURATION = 5.0
 REPEATS = 20
+
+
+def burn(seconds):
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        sum(range(10_000))
 
 
 def pump(app, seconds, until=None):
@@ -40,7 +53,38 @@ def pump(app, seconds, until=None):
     return False
 
 
+class KeyLatency:
+    """Posts a Space press every ``interval`` ms; records how long each took to toggle Play."""
+
+    def __init__(self, window, interval=200):
+        self.window, self.latencies, self._posted = window, [], None
+        window.controls.play_toggled.connect(self._toggled)
+        self.timer = QTimer()
+        self.timer.setInterval(interval)
+        self.timer.timeout.connect(self._post)
+
+    def _post(self):
+        if self._posted is None:
+            self._posted = time.perf_counter()
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QCoreApplication.postEvent(self.window, QKeyEvent(kind, Qt.Key.Key_Space,
+                                                                  Qt.KeyboardModifier.NoModifier, " "))
+
+    def _toggled(self, _):
+        if self._posted is not None:
+            self.latencies.append(time.perf_counter() - self._posted)
+            self._posted = None
+
+
 def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--load", type=int, default=0, help="CPU-bound processes beside the lab")
+    args = parser.parse_args()
+    burners = [multiprocessing.get_context("spawn").Process(target=burn, args=(600,), daemon=True)
+               for _ in range(args.load)]
+    for process in burners:
+        process.start()
+
     app = QApplication([])
     from simulator import SimConfig
     from ui.main_window import MainWindow
@@ -50,20 +94,32 @@ def main():
     window = MainWindow(SimConfig(), settings=settings)
     window.resize(1600, 950)
     window.show()
-    pump(app, 1.0, lambda: window.painted is not None)
+    pump(app, 2.0, lambda: window.painted is not None)
 
     probe = StallProbe()
     window.controls.play_button.click()
     pump(app, 1.0)                                   # warm up
-    frames = window.frames_painted
+    frames, steps = window.frames_painted, window.painted.snapshot.step
     probe.start()
     pump(app, DURATION)
     probe.stop()
     fps = (window.frames_painted - frames) / DURATION
-    print(f"frames painted per second: {fps:.1f}")
-    print(f"main-thread stall: longest {probe.longest_ms():.1f} ms, 99th percentile "
+    trained = (window.painted.snapshot.step - steps) / DURATION
+    print(f"{args.load} competing processes on {os.cpu_count()} cores")
+    print(f"frames painted per second: {fps:.1f}; steps trained per second: {trained:.0f}")
+    print(f"main-thread gaps: longest {probe.longest_ms():.1f} ms, 99th percentile "
           f"{probe.percentile_ms(99):.1f} ms (probe timer every 1 ms, {len(probe.gaps)} ticks)")
 
+    keys = KeyLatency(window)
+    keys.timer.start()
+    pump(app, DURATION)
+    keys.timer.stop()
+    pump(app, 0.3)
+    print(f"key press to Play toggled: median {statistics.median(keys.latencies) * 1e3:.1f} ms, "
+          f"worst {max(keys.latencies) * 1e3:.1f} ms over {len(keys.latencies)} presses")
+
+    if not window.controls.play_button.isChecked():
+        window.controls.play_button.click()
     latencies = []
     depth_slider = window.controls.fields["depth"].slider
     for k in range(REPEATS):
@@ -76,6 +132,8 @@ def main():
     print(f"depth change to painted frame: median {statistics.median(latencies) * 1e3:.1f} ms, "
           f"worst {max(latencies) * 1e3:.1f} ms over {REPEATS} changes (depth 4 … 43)")
     window.close()
+    for process in burners:
+        process.kill()
 
 
 if __name__ == "__main__":

@@ -202,11 +202,12 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- frames
     def _receive(self, frame):
-        """Keep the newest frame (older unpainted ones are dropped); paint it at once if
-        the last paint is a display frame old, else the paint timer will."""
+        """Keep the newest frame (older unpainted ones are dropped); paint it as soon as the
+        frames that arrived together are read, if the last paint is a display frame old,
+        else the paint timer will."""
         self.latest = frame
         if time.monotonic() - self._last_paint >= PAINT_MS / 1000:
-            self.paint()
+            QTimer.singleShot(0, self.paint)
 
     def paint(self):
         """Show the newest frame, if there is one not shown yet."""
