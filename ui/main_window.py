@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(self.status[key])
 
         self.engine = Engine(config) if engine else None
+        self._shut_down = False
         if engine:
             collector.hold()          # pool threads must not destroy Qt objects: see collector.py
             self.engine.frame_ready.connect(self._receive)
@@ -433,7 +434,8 @@ class MainWindow(QMainWindow):
             self.recorder.stop()
             self.recorder.wait()
         self.paint_timer.stop()
-        if self.engine is not None and self.engine.running:
+        if self.engine is not None and not self._shut_down:
+            self._shut_down = True
             self.engine.shutdown()
             collector.release()
         measurer().stop()
