@@ -123,15 +123,14 @@ def main(argv=None):
     app.setApplicationName("Vanishing Gradient Lab")
     if args.export or args.record:
         from ui import headless
-        from ui.export import ExportError, animation_bytes, atomic_write, png_bytes
+        from ui.export import ExportError, atomic_write, png_bytes
         try:
             if args.export:
                 image = headless.render(config, args.steps, args.panel, size, args.theme)
                 atomic_write(args.export, png_bytes(image))
             else:
-                frames = headless.record(config, args.frames, args.every, args.panel, size,
-                                         args.theme, args.steps)
-                atomic_write(args.record, animation_bytes(frames, args.fps, Path(args.record).suffix.lower()))
+                headless.record(config, args.record, args.frames, args.every, args.fps, args.panel,
+                                size, args.theme, args.steps)
         except ExportError as error:
             print(f"main.py: error: {error}", file=sys.stderr)
             return 2

@@ -7,9 +7,11 @@ names the file and the reason.
 """
 from __future__ import annotations
 
-import io
 import os
+import struct
+import subprocess
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +44,20 @@ def atomic_write(path, data):
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise ExportError(f"cannot write {path}: {error.strerror}") from None
+
+
+def _temporary_beside(path):
+    """A new empty file in ``path``'s folder, named like the ones ``atomic_write`` uses
+    (hidden, ``.part``), for a file written in pieces and then renamed over ``path``."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ExportError(f"cannot write {path}: the folder {folder} does not exist")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    except OSError as error:
+        raise ExportError(f"cannot write {path}: {error.strerror}") from None
+    os.close(handle)
+    return Path(temporary)
 
 
 def render(widget, scale=1, size=None):
@@ -92,53 +108,223 @@ def image_to_rgb(image):
     return data.reshape(height, stride)[:, :width * 3].reshape(height, width, 3).copy()
 
 
-def gif_bytes(frames, fps, progress=None):
-    """Encode (h, w, 3) uint8 frames as a looping GIF at ``fps`` frames per second.
+# ------------------------------------------------------------------ animations
 
-    ``progress(fraction)`` is called as frames are quantised (the slow part)."""
-    from PIL import Image
-
-    if not frames:
-        raise ExportError("nothing was recorded")
-    images = []
-    for k, frame in enumerate(frames):
-        images.append(Image.fromarray(frame).quantize(colors=255, method=Image.Quantize.MEDIANCUT))
-        if progress is not None:
-            progress((k + 1) / len(frames))
-    buffer = io.BytesIO()
-    images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:],
-                   duration=max(20, int(round(1000 / fps))), loop=0, optimize=False, disposal=1)
-    return buffer.getvalue()
+def frame_ticks(frames, seconds, rate, shortest):
+    """How many ticks (1/``rate`` s) each frame of a recording is shown for, where frame k
+    was captured ``seconds[k]`` after the start and the recording ended at ``seconds[-1]``
+    (one more entry than frames). A frame is shown from its capture until the next one's,
+    rounded to whole ticks cumulatively, so the ticks add up to the recording's length; a
+    frame that would get fewer than ``shortest`` ticks gets 0 (it is dropped) and the next
+    frame starts in its place. Only the last may be stretched to ``shortest``."""
+    timeline = Timeline(rate, shortest)
+    ticks = [timeline.until(t) for t in seconds[1:frames]]
+    return ticks + [timeline.last(seconds[frames])]
 
 
-def mp4_bytes(frames, fps):
-    """Encode (h, w, 3) uint8 frames as H.264 MP4 with the ffmpeg that imageio-ffmpeg ships
-    (sizes are padded to even numbers, which the encoder needs)."""
-    import imageio_ffmpeg
+class Timeline:
+    """Places frames captured at real moments on a grid of ``rate`` ticks per second
+    (see ``frame_ticks``), one frame at a time, as a stream needs."""
 
-    if not frames:
-        raise ExportError("nothing was recorded")
-    height, width = frames[0].shape[:2]
-    padded = (width + width % 2, height + height % 2)
-    with tempfile.TemporaryDirectory() as folder:
-        target = Path(folder) / "recording.mp4"
-        writer = imageio_ffmpeg.write_frames(str(target), padded, fps=fps, codec="libx264",
-                                             pix_fmt_out="yuv420p", macro_block_size=1,
-                                             ffmpeg_log_level="error")
-        writer.send(None)
-        for frame in frames:
-            canvas = np.zeros((padded[1], padded[0], 3), dtype=np.uint8)
-            canvas[:height, :width] = frame
-            writer.send(canvas)
-        writer.close()
-        return target.read_bytes()
+    def __init__(self, rate, shortest, start=0.0):
+        self.rate, self.shortest, self.start = rate, shortest, start
+        self.placed = 0                         # ticks handed out so far
 
+    def until(self, t):
+        """Ticks for the frame before the one captured at ``t`` (0: drop it)."""
+        ticks = round((t - self.start) * self.rate) - self.placed
+        if ticks < self.shortest:
+            return 0
+        self.placed += ticks
+        return ticks
 
-ANIMATIONS = {".gif": gif_bytes, ".mp4": lambda frames, fps, progress=None: mp4_bytes(frames, fps)}
+    def last(self, end):
+        """Ticks for the last frame, the recording having ended at ``end``."""
+        ticks = max(self.shortest, round((end - self.start) * self.rate) - self.placed)
+        self.placed += ticks
+        return ticks
 
 
-def animation_bytes(frames, fps, suffix, progress=None):
-    """GIF or MP4 bytes, by the file name's suffix."""
-    if suffix not in ANIMATIONS:
-        raise ExportError(f"an animation is .gif or .mp4, not {suffix or 'no suffix'}")
-    return ANIMATIONS[suffix](frames, fps, progress)
+def fit(frame, size):
+    """``frame`` (h, w, 3) on a canvas of ``size`` (w, h): cut or padded with black at the
+    right and bottom (a recorded widget may be resized while it records)."""
+    width, height = size
+    if frame.shape[:2] == (height, width):
+        return np.ascontiguousarray(frame)
+    canvas = np.zeros((height, width, 3), dtype=np.uint8)
+    h, w = min(height, frame.shape[0]), min(width, frame.shape[1])
+    canvas[:h, :w] = frame[:h, :w]
+    return canvas
+
+
+class _GifStream:
+    """GIF89a written frame by frame: each frame gets its own 255-colour palette (median
+    cut) and Pillow's LZW encoder; this class writes the container around them: a header
+    without a global palette, a loop-forever extension, then per frame a delay, a local
+    palette and the pixels. A GIF delay is in hundredths of a second, and browsers show
+    delays under 2/100 s as 1/10 s, hence rate and shortest."""
+
+    rate, shortest = 100, 2
+
+    def __init__(self, path, fps):
+        self.file = open(path, "wb")
+        self.size = None
+
+    def prepare(self, frame):
+        from PIL import Image
+
+        if self.size is None:
+            self.size = frame.shape[1], frame.shape[0]
+            self.file.write(b"GIF89a" + struct.pack("<HHBBB", *self.size, 0, 0, 0)
+                            + b"!\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00")
+        return Image.fromarray(fit(frame, self.size)).quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+
+    def write(self, image, ticks):
+        from PIL import GifImagePlugin
+
+        for chunk in GifImagePlugin.getdata(image, duration=10 * ticks, disposal=1, include_color_table=True):
+            self.file.write(chunk)
+
+    def close(self):
+        self.file.write(b";")
+        self.file.flush()
+        os.fsync(self.file.fileno())
+        self.file.close()
+
+    def interrupt(self):
+        """Nothing to cut short: a GIF frame takes at most a tenth of a second."""
+
+    def discard(self):
+        self.file.close()
+
+
+class _Mp4Stream:
+    """H.264 MP4 by the ffmpeg that imageio-ffmpeg ships, fed raw frames through a pipe at
+    a constant ``fps`` (a frame is sent once per tick it is shown). Sizes are padded to
+    even numbers, which the encoder needs."""
+
+    shortest = 1
+
+    def __init__(self, path, fps):
+        self.path, self.rate, self.process, self.size = path, fps, None, None
+
+    def prepare(self, frame):
+        if self.process is None:
+            import imageio_ffmpeg
+
+            height, width = frame.shape[:2]
+            self.size = width + width % 2, height + height % 2
+            self.process = subprocess.Popen(
+                [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error",
+                 "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "{}x{}".format(*self.size),
+                 "-r", str(self.rate), "-i", "-",
+                 "-c:v", "libx264", "-pix_fmt", "yuv420p", "-f", "mp4", str(self.path)],
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        return fit(frame, self.size)
+
+    def write(self, canvas, ticks):
+        for _ in range(ticks):
+            self.process.stdin.write(canvas)
+
+    def close(self):
+        _, log = self.process.communicate()
+        if self.process.returncode != 0:
+            reason = log.decode(errors="replace").strip().splitlines()
+            raise ExportError(f"ffmpeg failed: {reason[-1][:200] if reason else self.process.returncode}")
+
+    def interrupt(self):
+        """Stop ffmpeg at once (called from another thread: the file is abandoned)."""
+        if self.process is not None:
+            self.process.kill()
+
+    def discard(self):
+        if self.process is not None:
+            self.process.kill()
+            self.process.communicate()
+
+
+STREAMS = {".gif": _GifStream, ".mp4": _Mp4Stream}
+
+
+class Animation:
+    """A GIF or MP4 (by the path's suffix) written while its frames arrive.
+
+    ``add(frame, t)`` hands over each (h, w, 3) uint8 frame with the moment ``t`` it was
+    captured (seconds, on the clock ``start`` is read from); ``finish(end)`` completes the
+    file. A frame is prepared (quantised, padded) as it arrives and written when the next
+    one arrives, which fixes how long it is shown (``frame_ticks``): one frame at most is
+    held, so memory does not grow with the length. The bytes go to a temporary file beside
+    the target, renamed over it by ``finish``; a failure, ``abandon()``, or leaving a
+    ``with`` block unfinished removes it. One thread at a time may use an Animation;
+    ``interrupt()`` may come from any thread.
+    """
+
+    def __init__(self, path, fps, start=0.0):
+        self.path = Path(path)
+        suffix = self.path.suffix.lower()
+        if suffix not in STREAMS:
+            raise ExportError(f"an animation is .gif or .mp4, not {suffix or 'no suffix'}")
+        self.part = _temporary_beside(self.path)
+        self.stream = STREAMS[suffix](self.part, fps)
+        self.timeline = Timeline(self.stream.rate, self.stream.shortest, start)
+        self.pending = None                     # the newest frame, prepared, not yet written
+        self.frames = 0                         # frames written
+        self.interrupted = False
+
+    def add(self, frame, t):
+        with self._failing_cleanly():
+            if self.pending is not None:
+                self._write(self.timeline.until(t))
+            self.pending = self.stream.prepare(frame)
+
+    def finish(self, end):
+        """Write the last frame (shown until ``end``) and put the file in place; returns
+        the number of frames written and the animation's length in seconds."""
+        with self._failing_cleanly():
+            if self.pending is None:
+                raise ExportError("nothing was recorded")
+            self._write(self.timeline.last(end))
+            self.stream.close()
+            os.replace(self.part, self.path)
+            self.stream = None
+        return self.frames, self.timeline.placed / self.timeline.rate
+
+    def _write(self, ticks):
+        if ticks:
+            self.stream.write(self.pending, ticks)
+            self.frames += 1
+        self.pending = None
+
+    @contextmanager
+    def _failing_cleanly(self):
+        """Any failure abandons the file; a write error becomes one ExportError naming it."""
+        try:
+            if self.interrupted or self.stream is None:
+                raise ExportError("the recording was abandoned")
+            yield
+        except Exception as error:
+            self.abandon()
+            if self.interrupted:
+                raise ExportError("the recording was abandoned") from None
+            if isinstance(error, OSError):
+                raise ExportError(f"cannot write {self.path}: {error.strerror or error}") from None
+            raise
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.abandon()
+
+    def interrupt(self):
+        """Make the running or next call give up (from any thread): the file is abandoned."""
+        self.interrupted = True
+        if self.stream is not None:
+            self.stream.interrupt()
+
+    def abandon(self):
+        """Close and remove the temporary file; the target is left as it was."""
+        if self.stream is not None:
+            self.stream.discard()
+            self.stream = None
+        self.part.unlink(missing_ok=True)

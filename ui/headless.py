@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from simulator import Simulation
 
 from .contours import contour_lines
-from .export import image_to_rgb
+from .export import Animation, image_to_rgb
 from .panels import build, dispose, show_completely
 from .export import render as render_widget
 from .style import apply_theme
@@ -94,17 +94,18 @@ def render(config, steps, panel=None, size=(1600, 950), theme="dark"):
         view.close()
 
 
-def record(config, frames, every, panel=None, size=(900, 650), theme="dark", steps=0):
-    """``frames`` pictures (uint8 RGB arrays), ``every`` training steps apart, after ``steps``."""
-    sim = Simulation(config)
-    sim.advance(steps)
-    view = HeadlessView(config, panel, size, theme)
-    pictures = []
-    try:
-        for _ in range(frames):
-            view.show(frame_of(sim))
-            pictures.append(image_to_rgb(view.grab()))
-            sim.advance(every)
-    finally:
-        view.close()
-    return pictures
+def record(config, path, frames, every, fps=10, panel=None, size=(900, 650), theme="dark", steps=0):
+    """Write a GIF or MP4 of ``frames`` pictures, ``every`` training steps apart, after
+    ``steps``, shown ``fps`` a second; each picture is encoded as it is made."""
+    with Animation(path, fps) as animation:       # a file not finished is removed
+        sim = Simulation(config)
+        sim.advance(steps)
+        view = HeadlessView(config, panel, size, theme)
+        try:
+            for k in range(frames):
+                view.show(frame_of(sim))
+                animation.add(image_to_rgb(view.grab()), k / fps)
+                sim.advance(every)
+            animation.finish(frames / fps)
+        finally:
+            view.close()

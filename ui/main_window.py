@@ -7,6 +7,7 @@ paint drops stale frames instead of queueing them.
 from __future__ import annotations
 
 import gc
+import sys
 import time
 
 import pyqtgraph as pg
@@ -31,7 +32,7 @@ from .panels.loss import LossPanel
 from .panels.phase import PhaseDiagramPanel, measurer
 from .panels.speed import LearningSpeedPanel
 from .panels.surface import SurfacePanel
-from .recorder import GifRecorder
+from .recorder import Recorder
 from .setup import Setup, read_setup, setup_json
 from .style import THEMES, apply_theme
 from .widgets import on_screen
@@ -407,14 +408,22 @@ class MainWindow(QMainWindow):
     def record(self, target, path, fps=10, max_seconds=10.0):
         """Start recording the window or a panel as a GIF or MP4, by the path's suffix
         (File ▸ Stop recording ends it)."""
-        if self.recorder is not None and self.recorder.recording:
-            self.report("A recording is already running: stop it first.")
+        if self.recorder is not None and self.recorder.outcome is None:
+            self.report("A recording is already running or being saved: stop it first.")
             return None
-        self.recorder = GifRecorder(self.target_widget(target), path, fps, max_seconds, self)
-        self.recorder.progress.connect(lambda text: self.statusBar().showMessage(text))
-        self.recorder.finished.connect(self.report)
-        self.recorder.start()
-        return self.recorder
+        recorder = Recorder(self.target_widget(target), path, fps, max_seconds, self)
+        recorder.progress.connect(self.statusBar().showMessage)     # both in the UI thread
+        recorder.finished.connect(self.report)
+        try:
+            recorder.start()
+        except ExportError as error:
+            recorder.deleteLater()
+            self.report(f"The recording was not started: {error}")
+            return None
+        if self.recorder is not None:
+            self.recorder.deleteLater()                 # finished: nothing of it runs
+        self.recorder = recorder
+        return recorder
 
     def stop_recording(self):
         if self.recorder is not None:
@@ -431,8 +440,10 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event):
         if self.recorder is not None:
-            self.recorder.stop()
-            self.recorder.wait()
+            outcome = self.recorder.finish_now()
+            if outcome is not None:
+                self.last_message = outcome
+                print(outcome, file=sys.stderr)         # the window is going: no dialog
         self.paint_timer.stop()
         if self.engine is not None and not self._shut_down:
             self._shut_down = True

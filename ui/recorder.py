@@ -1,79 +1,115 @@
-"""Recording a panel or the window as a GIF (or MP4) while the simulation runs.
+"""Recording a panel or the window as a GIF or MP4 while the simulation runs.
 
-Frames are grabbed from the rendered widget on a timer in the UI thread (a grab is a
-copy of what is on screen), then quantised and encoded in a background thread, and
-written atomically. ``progress`` and ``finished`` report in the UI thread.
+A timer in the UI thread grabs the rendered widget (a grab copies what is on screen)
+and notes the moment; the frame is encoded at once in a background thread
+(``Background``, one thread, so frames stay in order) and appended to the file
+(``Animation``). The animation is timed by those moments, not by the frame rate asked
+for: a frame the machine was too busy to grab leaves the previous one on screen longer,
+so ten seconds recorded play back in ten seconds. At most ``BACKLOG`` grabbed frames
+wait for the encoder; a tick that finds more waiting is skipped, so memory stays bounded
+whatever the length. ``progress`` and ``finished`` are emitted in the UI thread only.
 """
 from __future__ import annotations
 
-import threading
 import time
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from pathlib import Path
+from .background import Background
+from .export import Animation, ExportError, image_to_rgb
 
-from .export import ExportError, animation_bytes, atomic_write, image_to_rgb
+BACKLOG = 2           # grabbed frames waiting to be encoded, at most
 
 
-class GifRecorder(QObject):
-    """Grabs ``widget`` ``fps`` times a second for at most ``max_seconds``, then encodes."""
+class Recorder(QObject):
+    """Grabs ``widget`` ``fps`` times a second for at most ``max_seconds`` into ``path``
+    (.gif or .mp4)."""
 
     progress = Signal(str)
     finished = Signal(str)        # what happened, in one sentence
-    _encoded = Signal(str)        # from the encoding thread to the UI thread
 
     def __init__(self, widget, path, fps=10, max_seconds=10.0, parent=None):
         super().__init__(parent)
         self.widget, self.path, self.fps, self.max_seconds = widget, str(path), int(fps), float(max_seconds)
-        self.frames = []
-        self.thread = None
+        self.background = Background(parent=self)
         self.timer = QTimer(self)
-        self.timer.setInterval(max(1, int(1000 / self.fps)))
-        self.timer.timeout.connect(self._grab)
-        self._encoded.connect(self._done)
-        self._started = 0.0
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(max(1, round(1000 / self.fps)))
+        self.timer.timeout.connect(self._tick)
+        self.animation = None
+        self.grabbed = self.skipped = self.waiting = 0
+        self.outcome = None           # the sentence ``finished`` carried, once finished
+        self._started = self._ended = 0.0
 
     def start(self):
+        """Start grabbing; ExportError at once if the file cannot be written."""
         self._started = time.monotonic()
+        self.animation = Animation(self.path, self.fps, self._started)
         self.timer.start()
-        self._grab()
+        self._tick()
 
     @property
     def recording(self):
         return self.timer.isActive()
 
-    def _grab(self):
-        self.frames.append(image_to_rgb(self.widget.grab().toImage()))
-        elapsed = time.monotonic() - self._started
-        self.progress.emit(f"Recording {elapsed:.1f} s of {self.max_seconds:g} s "
-                           f"({len(self.frames)} frames)")
-        if elapsed >= self.max_seconds:
-            self.stop()
+    def _tick(self):
+        now = time.monotonic()
+        if now - self._started >= self.max_seconds:
+            self.stop(self._started + self.max_seconds)
+            return
+        if self.waiting >= BACKLOG:                 # the encoder is behind: keep memory bounded
+            self.skipped += 1
+            return
+        self.waiting += 1
+        self.grabbed += 1
+        self.background.run(self._encode, self.widget.grab().toImage(), now,
+                            done=self._encoded, failed=self._failed)
+        self.progress.emit(f"Recording {now - self._started:.1f} s of {self.max_seconds:g} s "
+                           f"({self.grabbed} frames)")
 
-    def stop(self):
-        """Stop grabbing and encode what was grabbed, in the background."""
+    def _encode(self, image, t):                    # in the encoding thread
+        self.animation.add(image_to_rgb(image), t)
+
+    def _encoded(self, _):
+        self.waiting -= 1
+
+    def stop(self, end=None):
+        """Stop grabbing and finish the file in the background; ``finished`` follows."""
         if not self.timer.isActive():
             return
         self.timer.stop()
-        self.progress.emit(f"Encoding {len(self.frames)} frames…")
-        self.thread = threading.Thread(target=self._encode, name="gif-encoder", daemon=True)
-        self.thread.start()
+        self._ended = time.monotonic() if end is None else end
+        self.progress.emit(f"Finishing {self.path}…")
+        self.background.run(self.animation.finish, self._ended, done=self._saved, failed=self._failed)
 
-    def _encode(self):
-        try:
-            data = animation_bytes(self.frames, self.fps, Path(self.path).suffix.lower(),
-                                   lambda f: self.progress.emit(f"Encoding: {100 * f:.0f} %"))
-            atomic_write(self.path, data)
-            message = f"Saved {len(self.frames)} frames to {self.path}"
-        except ExportError as error:
-            message = f"The recording was not saved: {error}"
-        self._encoded.emit(message)
+    def _saved(self, result):
+        frames, seconds = result
+        skipped = f"; {self.skipped} grabs skipped while the encoder caught up" if self.skipped else ""
+        self._report(f"Saved {frames} frames ({seconds:.1f} s) to {self.path}{skipped}")
 
-    def _done(self, message):
-        self.finished.emit(message)
+    def _failed(self, error):
+        self.timer.stop()
+        self.background.clear()
+        if not isinstance(error, ExportError):
+            raise error
+        self._report(f"The recording was not saved: {error}")
 
-    def wait(self, timeout=30.0):
-        """Wait for the encoding thread (the window's close does)."""
-        if self.thread is not None:
-            self.thread.join(timeout)
+    def _report(self, message):
+        if self.outcome is None:
+            self.outcome = message
+            self.finished.emit(message)
+
+    def finish_now(self, seconds=2.0):
+        """Finish the file within about ``seconds`` or abandon it (the window is closing);
+        either way no encoding thread is left. Returns what happened, or None if no
+        recording was under way."""
+        if self.animation is None or self.outcome is not None:
+            return None
+        self.stop()
+        if not self.background.wait(seconds):
+            self.background.clear()
+            self.animation.interrupt()
+            self.background.wait(seconds)
+            self._report(f"The recording was abandoned: {self.path} was not written")
+        self.animation.abandon()            # no-op once finished; removes a partial file
+        return self.outcome
