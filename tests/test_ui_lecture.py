@@ -61,17 +61,6 @@ def test_copy_panel_to_clipboard(window):
     assert not image.isNull() and image.width() > 100
 
 
-def test_recording_a_panel_writes_a_gif(window, qtbot, tmp_path):
-    out = tmp_path / "surface.gif"
-    window.controls.play_button.click()
-    recorder = window.record("surface", out, fps=20, max_seconds=0.6)
-    with qtbot.waitSignal(recorder.finished, timeout=20000) as done:
-        pass
-    assert done.args[0].startswith("Saved")
-    with Image.open(out) as gif:
-        assert gif.n_frames >= 3
-
-
 def test_setup_round_trip(window, qtbot, tmp_path):
     path = tmp_path / "setup.json"
     window.controls.fields["depth"].slider.setValue(6)                # depth 7

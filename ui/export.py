@@ -7,6 +7,7 @@ names the file and the reason.
 """
 from __future__ import annotations
 
+import io
 import os
 import struct
 import subprocess
@@ -158,11 +159,12 @@ def fit(frame, size):
 
 
 class _GifStream:
-    """GIF89a written frame by frame: each frame gets its own 255-colour palette (median
-    cut) and Pillow's LZW encoder; this class writes the container around them: a header
-    without a global palette, a loop-forever extension, then per frame a delay, a local
-    palette and the pixels. A GIF delay is in hundredths of a second, and browsers show
-    delays under 2/100 s as 1/10 s, hence rate and shortest."""
+    """GIF89a written frame by frame. Pillow quantises each frame to its own 255 colours
+    (median cut) and compresses it as a one-frame GIF; this class moves that GIF's palette
+    into its image as a local colour table, puts a delay before it, and appends it to the
+    file, which starts with a header without a global palette and a loop-forever block.
+    GIF delays are in hundredths of a second, and browsers show delays under 2/100 s as
+    1/10 s, hence ``rate`` and ``shortest``."""
 
     rate, shortest = 100, 2
 
@@ -180,10 +182,20 @@ class _GifStream:
         return Image.fromarray(fit(frame, self.size)).quantize(colors=255, method=Image.Quantize.MEDIANCUT)
 
     def write(self, image, ticks):
-        from PIL import GifImagePlugin
-
-        for chunk in GifImagePlugin.getdata(image, duration=10 * ticks, disposal=1, include_color_table=True):
-            self.file.write(chunk)
+        buffer = io.BytesIO()
+        image.save(buffer, "GIF", interlace=False)
+        gif = buffer.getvalue()
+        table_bits = gif[10] & 7                       # the global table has 2^(bits+1) colours
+        start = 13 + (3 << (table_bits + 1))
+        palette = gif[13:start]
+        while gif[start] == 0x21:                      # skip extension blocks, if any
+            start += 2
+            while gif[start]:
+                start += gif[start] + 1
+            start += 1
+        descriptor = gif[start:start + 9] + bytes([gif[start + 9] | 0x80 | table_bits])  # + local table
+        self.file.write(b"!\xf9\x04" + struct.pack("<BHBB", 1 << 2, ticks, 0, 0)  # delay; keep
+                        + descriptor + palette + gif[start + 10:-1])             # pixels, no ";"
 
     def close(self):
         self.file.write(b";")

@@ -1,0 +1,219 @@
+"""Recordings: timed by the moments frames were captured, memory bounded, nothing touched
+or left running off the UI thread."""
+import os
+import subprocess
+import threading
+import time
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt
+
+from ui.export import Animation, ExportError, frame_ticks
+
+
+def gif_durations(path):
+    """Each frame's delay in ms, as Pillow reads it back."""
+    with Image.open(path) as gif:
+        durations = []
+        for k in range(gif.n_frames):
+            gif.seek(k)
+            durations.append(gif.info["duration"])
+    return durations
+
+
+def mp4_frames(path, width, height):
+    """The decoded frames, (n, height, width, 3)."""
+    raw = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "rawvideo",
+                          "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
+    return np.frombuffer(raw, np.uint8).reshape(-1, height, width, 3)
+
+
+def frames(count, size=(64, 48)):
+    """Distinct pictures of at most 192 colours (so a GIF keeps them exactly): red rises
+    to the right, green in three bands downwards, blue is 10 k in frame k."""
+    y, x = np.mgrid[0:size[1], 0:size[0]]
+    return [np.stack([4 * x % 256, 40 * (y // 16), np.full_like(x, 10 * k)], axis=-1).astype(np.uint8)
+            for k in range(count)]
+
+
+def nearest(pictures, originals):
+    """For each picture, the index of the original it is closest to."""
+    return [int(np.argmin([np.abs(p.astype(int) - o[:p.shape[0], :p.shape[1]]).mean() for o in originals]))
+            for p in pictures]
+
+
+def test_frame_ticks_from_hand_made_moments():
+    # GIF: ticks of 1/100 s, at least 2. Captured at 0, .1, .25, .26, .5; ended at .6:
+    # shown .1, .15, (.01: dropped, the next frame starts at .25 instead), .25, .1 s.
+    assert frame_ticks(5, [0, .1, .25, .26, .5, .6], 100, 2) == [10, 15, 0, 25, 10]
+    # MP4 at 10 fps, at least 1 tick: a frame starts at its moment rounded to the grid,
+    # 0 → 0, .13 → 1, .42 → 4, .44 → 4 (the same slot: dropped), .61 → 6, end .7 → 7.
+    assert frame_ticks(5, [0, .13, .42, .44, .61, .7], 10, 1) == [1, 3, 0, 2, 1]
+    # the last frame is stretched to the shortest delay, never dropped
+    assert frame_ticks(2, [0, .1, .101], 100, 2) == [10, 2]
+
+
+def test_frame_ticks_add_up_to_the_length_whatever_the_jitter():
+    rng = np.random.default_rng(1)
+    moments = np.cumsum(rng.uniform(0.001, 0.2, 199))
+    seconds = [0.0, *moments, moments[-1] + 0.3]     # 200 frames, then the end
+    for rate, shortest in ((100, 2), (10, 1), (30, 1)):
+        ticks = frame_ticks(200, seconds, rate, shortest)
+        assert sum(ticks) == round(seconds[-1] * rate)
+        assert all(t == 0 or t >= shortest for t in ticks) and ticks[-1] >= shortest
+
+
+def test_a_gif_is_timed_by_when_its_frames_were_captured(tmp_path):
+    out = tmp_path / "x.gif"
+    originals = frames(5)
+    with Animation(out, fps=10, start=100.0) as animation:
+        for frame, t in zip(originals, (100.0, 100.1, 100.25, 100.26, 100.5)):
+            animation.add(frame, t)
+        assert animation.finish(100.6) == (4, 0.6)
+    assert gif_durations(out) == [100, 150, 250, 100]
+    with Image.open(out) as gif:                     # the frame at .25 is dropped; the rest exact
+        for k, original in zip(range(gif.n_frames), [originals[i] for i in (0, 1, 3, 4)]):
+            gif.seek(k)
+            assert np.array_equal(np.asarray(gif.convert("RGB")), original)
+    assert [p.name for p in tmp_path.iterdir()] == ["x.gif"]
+
+
+def test_an_mp4_repeats_and_drops_frames_to_keep_their_moments(tmp_path):
+    out = tmp_path / "x.mp4"
+    originals = frames(5, (63, 47))                  # odd sizes are padded to even ones
+    with Animation(out, fps=10) as animation:
+        for frame, t in zip(originals, (0, .13, .42, .44, .61)):
+            animation.add(frame, t)
+        animation.finish(.7)
+    video = mp4_frames(out, 64, 48)                  # 1 + 3 + 2 + 1 slots of 1/10 s
+    assert nearest(video[:, :47, :63], originals) == [0, 1, 1, 1, 3, 3, 4]
+
+
+def test_memory_stays_flat_over_a_long_recording(tmp_path):
+    """The old recorder kept every raw frame: memory grew by one frame per frame."""
+    width, height = 640, 480
+    raw = width * height * 3
+    x = np.linspace(0, 255, width, dtype=np.float32)
+
+    def frame(k):                                   # a moving gradient, so every frame differs
+        row = ((x + 7 * k) % 256).astype(np.uint8)
+        return np.repeat(np.repeat(row[None, :, None], height, 0), 3, 2)
+
+    def resident():
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+    with Animation(tmp_path / "long.gif", fps=10) as animation:
+        for k in range(20):                         # allocators and Pillow settle in
+            animation.add(frame(k), k / 10)
+        before = resident()
+        for k in range(20, 120):
+            animation.add(frame(k), k / 10)
+        growth = (resident() - before) / 100
+        animation.finish(12.0)
+    assert growth < 0.05 * raw, f"{growth / raw:.2f} raw frames per frame"
+
+
+@pytest.mark.parametrize("name, message", [
+    ("x.png", "an animation is .gif or .mp4, not .png"),
+    ("missing/x.gif", "does not exist"),
+])
+def test_an_animation_that_cannot_be_written_says_why_at_once(tmp_path, name, message):
+    with pytest.raises(ExportError, match=message):
+        Animation(tmp_path / name, fps=10)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_abandoned_animation_leaves_the_target_as_it_was(tmp_path):
+    out = tmp_path / "x.gif"
+    out.write_bytes(b"before")
+    with Animation(out, fps=10) as animation:
+        animation.add(frames(1)[0], 0)
+        animation.interrupt()
+        with pytest.raises(ExportError, match="abandoned"):
+            animation.finish(1)
+    assert [p.name for p in tmp_path.iterdir()] == ["x.gif"] and out.read_bytes() == b"before"
+
+
+# ------------------------------------------------------------------- in the window
+
+def busy_ui(qtbot):
+    """A moment of recording during which the UI thread is blocked for 0.3 s, as on a
+    machine under load: no frame can be grabbed then."""
+    qtbot.wait(150)
+    time.sleep(0.3)
+    qtbot.wait(50)
+
+
+def test_a_recording_that_stops_by_itself_lasts_the_time_asked_for(window, qtbot, tmp_path):
+    out = tmp_path / "surface.gif"
+    window.controls.play_button.click()
+    recorder = window.record("surface", out, fps=20, max_seconds=0.6)
+    with qtbot.waitSignal(recorder.finished, timeout=20000) as done:
+        busy_ui(qtbot)
+    assert done.args[0].startswith("Saved")
+    durations = gif_durations(out)
+    assert len(durations) >= 1 and abs(sum(durations) - 600) <= 50      # within a frame
+
+
+def test_a_recording_lasts_as_long_as_it_was_recorded(window, qtbot, tmp_path):
+    """Under load fewer frames are grabbed than asked for; each is then shown longer, so
+    the GIF lasts what the recording lasted, to within a frame, however many there are."""
+    out = tmp_path / "surface.gif"
+    window.controls.play_button.click()
+    a = time.monotonic()
+    recorder = window.record("surface", out, fps=20, max_seconds=30)
+    b = time.monotonic()
+    busy_ui(qtbot)
+    c = time.monotonic()
+    with qtbot.waitSignal(recorder.finished, timeout=20000) as done:
+        window.stop_recording()
+    d = time.monotonic()
+    assert done.args[0].startswith("Saved")
+    durations = gif_durations(out)
+    assert len(durations) >= 1
+    assert c - b - 0.02 <= sum(durations) / 1000 <= d - a + 0.02
+
+
+def test_the_recorder_signals_from_the_ui_thread_only(window, qtbot, tmp_path):
+    """The old recorder emitted progress from its encoding thread, into the status bar.
+    A direct connection runs where the signal is emitted, so it sees the emitting thread."""
+    emitted_in = set()
+
+    def note(_):
+        emitted_in.add(threading.current_thread().name)
+
+    recorder = window.record("bars", tmp_path / "bars.gif", fps=20, max_seconds=30)
+    for signal in (recorder.progress, recorder.finished):
+        signal.connect(note, Qt.ConnectionType.DirectConnection)
+    qtbot.wait(300)
+    with qtbot.waitSignal(recorder.finished, timeout=20000):
+        window.stop_recording()
+    assert emitted_in == {threading.main_thread().name}
+    assert window.statusBar().currentMessage().startswith("Saved")
+
+
+def os_threads():
+    return set(os.listdir("/proc/self/task"))
+
+
+def test_closing_during_a_recording_finishes_it_quickly_and_leaves_no_thread(qtbot, tmp_path):
+    from ui_helpers import close_window, make_window
+    window = make_window(qtbot, tmp_path)
+    out = tmp_path / "window.gif"
+    before = os_threads()                            # the engine's and Qt's, not the encoder's
+    window.controls.play_button.click()
+    window.record("window", out, fps=10, max_seconds=60)
+    qtbot.wait(1000)
+    start = time.monotonic()
+    close_window(window)
+    assert time.monotonic() - start < 3
+    assert os_threads() <= before                    # the encoding thread has ended
+    if window.last_message.startswith("Saved"):
+        assert len(gif_durations(out)) >= 1
+    else:
+        assert "abandoned" in window.last_message and not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
