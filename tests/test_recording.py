@@ -217,3 +217,13 @@ def test_closing_during_a_recording_finishes_it_quickly_and_leaves_no_thread(qtb
     else:
         assert "abandoned" in window.last_message and not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_a_recording_that_cannot_finish_in_time_is_abandoned_without_a_trace(window, qtbot, tmp_path):
+    out = tmp_path / "bars.mp4"
+    before = os_threads()
+    recorder = window.record("bars", out, fps=10, max_seconds=30)
+    qtbot.wait(500)
+    assert "abandoned" in recorder.finish_now(seconds=0)    # ffmpeg cannot finish in no time
+    assert os_threads() <= before
+    assert not [p.name for p in tmp_path.iterdir() if p.name != "lab.ini"]

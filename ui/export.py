@@ -331,8 +331,9 @@ class Animation:
     def interrupt(self):
         """Make the running or next call give up (from any thread): the file is abandoned."""
         self.interrupted = True
-        if self.stream is not None:
-            self.stream.interrupt()
+        stream = self.stream                    # the encoding thread may drop it meanwhile
+        if stream is not None:
+            stream.interrupt()
 
     def abandon(self):
         """Close and remove the temporary file; the target is left as it was."""

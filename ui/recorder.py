@@ -108,8 +108,8 @@ class Recorder(QObject):
         self.stop()
         if not self.background.wait(seconds):
             self.background.clear()
-            self.animation.interrupt()
-            self.background.wait(seconds)
+            self.animation.interrupt()          # ffmpeg is stopped; a GIF frame ends soon
+            self.background.wait(5.0)
             self._report(f"The recording was abandoned: {self.path} was not written")
-        self.animation.abandon()            # no-op once finished; removes a partial file
+        self.animation.abandon()                # no-op once finished; removes a partial file
         return self.outcome
