@@ -196,22 +196,36 @@ def test_the_recorder_signals_from_the_ui_thread_only(window, qtbot, tmp_path):
     assert window.statusBar().currentMessage().startswith("Saved")
 
 
-def os_threads():
-    return set(os.listdir("/proc/self/task"))
+@pytest.fixture
+def encoders(monkeypatch):
+    """The OS ids of the threads that encode frames, noted as they do."""
+    ids = set()
+    add = Animation.add
+
+    def noting(self, frame, t):
+        ids.add(threading.get_native_id())
+        return add(self, frame, t)
+
+    monkeypatch.setattr(Animation, "add", noting)
+    return ids
 
 
-def test_closing_during_a_recording_finishes_it_quickly_and_leaves_no_thread(qtbot, tmp_path):
+def alive(ids):
+    """Those of the thread ids that are still threads of this process."""
+    return {i for i in ids if os.path.exists(f"/proc/self/task/{i}")}
+
+
+def test_closing_during_a_recording_finishes_it_quickly_and_leaves_no_thread(qtbot, tmp_path, encoders):
     from ui_helpers import close_window, make_window
     window = make_window(qtbot, tmp_path)
     out = tmp_path / "window.gif"
-    before = os_threads()                            # the engine's and Qt's, not the encoder's
     window.controls.play_button.click()
     window.record("window", out, fps=10, max_seconds=60)
     qtbot.wait(1000)
     start = time.monotonic()
     close_window(window)
     assert time.monotonic() - start < 3
-    assert os_threads() <= before                    # the encoding thread has ended
+    assert encoders and not alive(encoders)          # the encoding thread has ended
     if window.last_message.startswith("Saved"):
         assert len(gif_durations(out)) >= 1
     else:
@@ -219,11 +233,11 @@ def test_closing_during_a_recording_finishes_it_quickly_and_leaves_no_thread(qtb
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 
 
-def test_a_recording_that_cannot_finish_in_time_is_abandoned_without_a_trace(window, qtbot, tmp_path):
+def test_a_recording_that_cannot_finish_in_time_is_abandoned_without_a_trace(window, qtbot, tmp_path,
+                                                                          encoders):
     out = tmp_path / "bars.mp4"
-    before = os_threads()
     recorder = window.record("bars", out, fps=10, max_seconds=30)
     qtbot.wait(500)
     assert "abandoned" in recorder.finish_now(seconds=0)    # ffmpeg cannot finish in no time
-    assert os_threads() <= before
+    assert encoders and not alive(encoders)
     assert not [p.name for p in tmp_path.iterdir() if p.name != "lab.ini"]
