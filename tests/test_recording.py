@@ -138,6 +138,15 @@ def test_an_abandoned_animation_leaves_the_target_as_it_was(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["x.gif"] and out.read_bytes() == b"before"
 
 
+def test_a_headless_recording_shows_each_frame_for_one_over_fps(tmp_path):
+    from test_cli import run
+    out = tmp_path / "bars.gif"
+    result = run("--preset", "Deep ReLU + He (healthy)", "--record", out, "--frames", 3, "--fps", 4,
+                 "--panel", "bars", "--size", "200x150")
+    assert result.returncode == 0, result.stderr
+    assert gif_durations(out) == [250, 250, 250] and [p.name for p in tmp_path.iterdir()] == ["bars.gif"]
+
+
 # ------------------------------------------------------------------- in the window
 
 def busy_ui(qtbot):

@@ -57,11 +57,12 @@ class ExportDialog(QDialog):
 
 
 class RecordDialog(QDialog):
-    """Target, frame rate and the longest duration of a GIF recording."""
+    """Target, frame rate and the longest duration of a recording (GIF or MP4, chosen by
+    the file name next)."""
 
     def __init__(self, docks, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("Record GIF")
+        self.setWindowTitle("Record GIF or MP4")
         form = QFormLayout(self)
         self.target = _targets(docks)
         self.target.setCurrentIndex(1)
