@@ -205,6 +205,25 @@ def test_the_recorder_signals_from_the_ui_thread_only(window, qtbot, tmp_path):
     assert window.statusBar().currentMessage().startswith("Saved")
 
 
+def test_a_recording_goes_on_through_a_theme_switch(window, qtbot, tmp_path):
+    """The switch rebuilds the panels: the recording follows the new one."""
+    out = tmp_path / "bars.gif"
+    recorder = window.record("bars", out, fps=20, max_seconds=30)
+    qtbot.wait(300)
+    window.set_theme("light")
+    qtbot.wait(300)
+    with qtbot.waitSignal(recorder.finished, timeout=20000) as done:
+        window.stop_recording()
+    window.set_theme("dark")
+    assert done.args[0].startswith("Saved")
+    with Image.open(out) as gif:
+        corners = []
+        for k in (0, gif.n_frames - 1):
+            gif.seek(k)
+            corners.append(min(gif.convert("RGB").getpixel((2, 2))))
+    assert corners[0] < 100 < 200 < corners[1]          # dark, then light
+
+
 @pytest.fixture
 def encoders(monkeypatch):
     """The OS ids of the threads that encode frames, noted as they do."""

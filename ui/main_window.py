@@ -411,7 +411,7 @@ class MainWindow(QMainWindow):
         if self.recorder is not None and self.recorder.outcome is None:
             self.report("A recording is already running or being saved: stop it first.")
             return None
-        recorder = Recorder(self.target_widget(target), path, fps, max_seconds, self)
+        recorder = Recorder(lambda: self.target_widget(target).grab().toImage(), path, fps, max_seconds, self)
         recorder.progress.connect(self.statusBar().showMessage)     # both in the UI thread
         recorder.finished.connect(self.report)
         try:

@@ -22,15 +22,16 @@ BACKLOG = 2           # grabbed frames waiting to be encoded, at most
 
 
 class Recorder(QObject):
-    """Grabs ``widget`` ``fps`` times a second for at most ``max_seconds`` into ``path``
-    (.gif or .mp4)."""
+    """Records ``fps`` times a second for at most ``max_seconds`` into ``path`` (.gif or
+    .mp4). ``grab()`` returns a QImage of what to record as it is now (a function, not a
+    widget: a theme switch replaces the panels while a recording runs)."""
 
     progress = Signal(str)
     finished = Signal(str)        # what happened, in one sentence
 
-    def __init__(self, widget, path, fps=10, max_seconds=10.0, parent=None):
+    def __init__(self, grab, path, fps=10, max_seconds=10.0, parent=None):
         super().__init__(parent)
-        self.widget, self.path, self.fps, self.max_seconds = widget, str(path), int(fps), float(max_seconds)
+        self.grab, self.path, self.fps, self.max_seconds = grab, str(path), int(fps), float(max_seconds)
         self.background = Background(parent=self)
         self.timer = QTimer(self)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -62,7 +63,7 @@ class Recorder(QObject):
             return
         self.waiting += 1
         self.grabbed += 1
-        self.background.run(self._encode, self.widget.grab().toImage(), now,
+        self.background.run(self._encode, self.grab(), now,
                             done=self._encoded, failed=self._failed)
         self.progress.emit(f"Recording {now - self._started:.1f} s of {self.max_seconds:g} s "
                            f"({self.grabbed} frames)")
