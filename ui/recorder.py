@@ -40,7 +40,7 @@ class Recorder(QObject):
         self.animation = None
         self.grabbed = self.skipped = self.waiting = 0
         self.outcome = None           # the sentence ``finished`` carried, once finished
-        self._started = self._ended = 0.0
+        self._started = 0.0
 
     def start(self):
         """Start grabbing; ExportError at once if the file cannot be written."""
@@ -79,9 +79,9 @@ class Recorder(QObject):
         if not self.timer.isActive():
             return
         self.timer.stop()
-        self._ended = time.monotonic() if end is None else end
+        end = time.monotonic() if end is None else end
         self.progress.emit(f"Finishing {self.path}…")
-        self.background.run(self.animation.finish, self._ended, done=self._saved, failed=self._failed)
+        self.background.run(self.animation.finish, end, done=self._saved, failed=self._failed)
 
     def _saved(self, result):
         frames, seconds = result
