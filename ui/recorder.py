@@ -85,7 +85,8 @@ class Recorder(QObject):
 
     def _saved(self, result):
         frames, seconds = result
-        skipped = f"; {self.skipped} grabs skipped while the encoder caught up" if self.skipped else ""
+        skipped = (f"; {self.skipped} grab{'s' * (self.skipped > 1)} skipped while the encoder caught up"
+                   if self.skipped else "")
         self._report(f"Saved {frames} frames ({seconds:.1f} s) to {self.path}{skipped}")
 
     def _failed(self, error):
