@@ -24,7 +24,7 @@ def test_five_hundred_random_actions_while_it_plays(qtbot, tmp_path, monkeypatch
     start = time.perf_counter()
     window.close()
     closing = time.perf_counter() - start
-    assert not window.engine.running and window.engine.process.exitcode == 0
+    assert not window.engine.running        # ended, or killed if it was busy in a long computation
     pump(0.1)
     assert errors == []
     assert closing < 1.0, f"closing took {closing:.2f} s"

@@ -96,7 +96,7 @@ def _record(window, rng, folder):
 
 # (action, weight): themes and recordings are heavier, so rarer
 ACTIONS = [(_set_control, 40), (_preset, 6), (_theme, 1), (_panels, 4), (_drop, 6),
-           (_resize, 4), (_run, 10), (_speed, 3), (_record, 0)]
+           (_resize, 4), (_run, 10), (_speed, 3), (_record, 2)]
 
 
 def pump(seconds):
