@@ -1,4 +1,4 @@
-"""The Export picture and Record GIF dialogs: what to picture, and how."""
+"""The Export picture and Record dialogs: what to picture, and how."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,

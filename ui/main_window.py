@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
                                 (None, None, None),
                                 ("Export picture…", self.export_dialog, "Ctrl+E"),
                                 ("Copy panel to clipboard", self.copy_panel, "Ctrl+Shift+C"),
-                                ("Record GIF…", self.record_dialog, "Ctrl+R"),
+                                ("Record GIF or MP4…", self.record_dialog, "Ctrl+R"),
                                 ("Stop recording", self.stop_recording, None)):
             if text is None:
                 files.addSeparator()
