@@ -26,6 +26,14 @@ TRAINING_FIELDS = frozenset({"learning_rate", "optimizer", "momentum", "batch_si
 # Fields that only take a new slice of the cost surface through the current weights.
 SURFACE_FIELDS = frozenset({"u_layer", "v_layer", "surface_extent"})
 
+# The largest seed: Qt's spin boxes hold a signed 32-bit int, so 2³¹ − 1 is the most a
+# control can show, and the config allows no more than its controls can.
+SEED_MAX = 2 ** 31 - 1
+# The smallest surface extent. Below about 1e-14 the map shows the rounding of θ0 + aU in
+# float64, not a cost surface; pyqtgraph's axes warn below 1e-306 and crash on denormals.
+EXTENT_MIN = 1e-9
+QUOTE_LIMIT = 40                        # characters of a bad value quoted in a message
+
 _CHOICES = {"activation": tuple(ACTIVATIONS), "init": INITIALIZERS, "loss": tuple(LOSSES),
             "optimizer": OPTIMIZERS, "dataset": DATASETS}
 # (low, high, low inclusive, high inclusive)
@@ -36,9 +44,9 @@ _RANGES = {
     "momentum": (0.0, 1.0, True, False), "batch_size": (1, 4096, True, True),
     "clip_threshold": (0.0, 1e6, False, True), "l2": (0.0, 1.0, True, True),
     "noise": (0.0, 1.0, True, True), "n_samples": (8, 5000, True, True),
-    "seed": (0, 2 ** 32 - 1, True, True),
+    "seed": (0, SEED_MAX, True, True),
     "u_layer": (-101, 101, True, True), "v_layer": (-101, 101, True, True),
-    "surface_extent": (0.0, 100.0, False, True),
+    "surface_extent": (EXTENT_MIN, 100.0, True, True),
 }
 
 
@@ -128,26 +136,55 @@ class SimConfig:
     @classmethod
     def from_json(cls, text):
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"config: malformed JSON at line {error.lineno} column "
-                             f"{error.colno}: {error.msg}") from None
+            data = parse_json(text)
+        except ValueError as error:
+            raise ValueError(f"config: {error}") from None
         return cls.from_dict(data)
+
+
+def parse_json(text):
+    """json.loads, with every way it can fail as one short ValueError."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"malformed JSON at line {error.lineno} column {error.colno}: "
+                         f"{error.msg}") from None
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply") from None
+    except ValueError:                      # an integer of more than 4300 digits
+        raise ValueError("the JSON holds a number too long to read") from None
+
+
+def quoted(value, limit=QUOTE_LIMIT):
+    """repr(value), cut to ``limit`` characters: a message names a bad value, but never
+    prints a 50 MB string back."""
+    try:
+        text = repr(value[:limit + 1] if isinstance(value, str) else value)
+    except (RecursionError, ValueError):    # deeply nested, or an int too long for str()
+        text = f"<a {type(value).__name__}>"
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def path_text(path, limit=3 * QUOTE_LIMIT):
+    """A file name as a message shows it: as typed, or quoted and cut if it is long or
+    holds characters (such as a newline) that would break the message's one line."""
+    text = str(path)
+    return text if len(text) <= limit and text.isprintable() else quoted(text, limit)
 
 
 def _unknown_message(name):
     allowed = ", ".join(f.name for f in fields(SimConfig))
-    return f"config: unknown field {name!r}; allowed: {allowed}"
+    return f"config: unknown field {quoted(name)}; allowed: {allowed}"
 
 
 def _check_field(name, kind, value):
     if name in _CHOICES:
         if value not in _CHOICES[name]:
-            raise ValueError(f"{name}: unknown value {value!r}; allowed: {', '.join(_CHOICES[name])}")
+            raise ValueError(f"{name}: unknown value {quoted(value)}; allowed: {', '.join(_CHOICES[name])}")
         return
     if kind == "bool":
         if not isinstance(value, bool):
-            raise ValueError(f"{name}: must be true or false, got {value!r}")
+            raise ValueError(f"{name}: must be true or false, got {quoted(value)}")
         return
     is_int = isinstance(value, int) and not isinstance(value, bool)
     is_number = is_int or isinstance(value, float)
@@ -155,10 +192,10 @@ def _check_field(name, kind, value):
     bounds = f"{'[' if low_in else '('}{low}, {high}{']' if high_in else ')'}"
     if (kind == "int" and not is_int) or not is_number:
         what = "an integer" if kind == "int" else "a number"
-        raise ValueError(f"{name}: must be {what} in {bounds}, got {value!r}")
+        raise ValueError(f"{name}: must be {what} in {bounds}, got {quoted(value)}")
     inside = (low <= value if low_in else low < value) and (value <= high if high_in else value < high)
     if not inside:
-        raise ValueError(f"{name}: must be in {bounds}, got {value!r}")
+        raise ValueError(f"{name}: must be in {bounds}, got {quoted(value)}")
 
 
 @dataclass(frozen=True)
@@ -174,7 +211,7 @@ def load_preset_file(path):
     """Read one preset file; a ValueError names the file and what is wrong in it."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = parse_json(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or set(data) != {"name", "description", "config"}:
             raise ValueError("a preset is a JSON object with keys name, description, config")
         return Preset(str(data["name"]), str(data["description"]), SimConfig.from_dict(data["config"]))

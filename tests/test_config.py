@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from simulator.config import SimConfig, load_preset_file
+from simulator.config import SimConfig, load_preset_file, quoted
 
 
 def test_defaults_are_valid_and_round_trip_through_json():
@@ -26,7 +26,12 @@ def test_integers_given_for_floats_become_floats():
     ("batch_norm", "yes", "batch_norm: must be true or false, got 'yes'"),
     ("momentum", 1.0, r"momentum: must be in \[0.0, 1.0\)"),
     ("dataset", "mnist", "dataset: unknown value 'mnist'; allowed: circles"),
-])
+    ("seed", 2 ** 31, r"seed: must be in \[0, 2147483647\], got 2147483648"),   # a Qt spin box's limit
+    ("surface_extent", 5e-324, r"surface_extent: must be in \[1e-09, 100.0\], got 5e-324"),
+    ("activation", "x" * 10 ** 6, r"activation: unknown value 'x{38}…; allowed"),
+    ("activation", [1, 2], r"activation: unknown value \[1, 2\]; allowed"),
+    ("depth", 10 ** 4000, r"depth: must be in \[1, 100\], got 10{38}…$"),
+], ids=lambda v: str(v)[:20])
 def test_bad_values_name_the_field_and_the_allowed_range(field, value, message):
     with pytest.raises(ValueError, match=message):
         SimConfig(**{field: value})
@@ -38,7 +43,10 @@ def test_bad_values_name_the_field_and_the_allowed_range(field, value, message):
     ('{"depth": 3,}', "config: malformed JSON at line 1 column 13"),
     ("[1, 2]", "config: a JSON object is required, got list"),
     ('{"depht": 3}', "config: unknown field 'depht'; allowed: depth, width"),
-])
+    ("[" * 100_000 + "]" * 100_000, "config: the JSON is nested too deeply"),
+    ('{"depth": [' + "[" * 900 + "]" * 901 + "}", r"depth: must be an integer in \[1, 100\], got \[\[\[\["),
+    ('{"seed": 1' + "0" * 5000 + "}", "config: the JSON holds a number too long to read"),
+], ids=lambda v: str(v)[:20])
 def test_bad_json_is_named(text, message):
     with pytest.raises(ValueError, match=message):
         SimConfig.from_json(text)
@@ -64,3 +72,19 @@ def test_preset_file_errors_name_the_file(tmp_path):
         load_preset_file(bad)
     with pytest.raises(ValueError, match="preset missing.json"):
         load_preset_file(tmp_path / "missing.json")
+
+
+def test_quoted_keeps_short_values_whole_and_cuts_long_ones():
+    assert quoted("relu") == "'relu'" and quoted(3) == "3"
+    assert quoted("a\nb") == "'a\\nb'"                        # one line, whatever the value holds
+    assert quoted("y" * 10 ** 7) == "'" + "y" * 38 + "…"       # 40 characters, not 10 MB
+    nested = []
+    for _ in range(100_000):
+        nested = [nested]
+    assert quoted(nested) == "<a list>"
+
+
+def test_the_smallest_extent_is_allowed_and_a_lecture_needs_no_smaller():
+    assert SimConfig(surface_extent=1e-9).surface_extent == 1e-9
+    with pytest.raises(ValueError):
+        SimConfig(surface_extent=0.99e-9)
