@@ -25,7 +25,7 @@ from .engine import Engine
 from .export import ExportError, atomic_write, png_bytes, render, svg_bytes
 from .panels import build, dispose, show_completely
 from .panels.activation import ActivationPanel
-from .panels.bars import QUANTITIES, GradientBarsPanel
+from .panels.bars import GradientBarsPanel
 from .panels.chain import ChainRulePanel
 from .panels.decision import DecisionBoundaryPanel
 from .panels.loss import LossPanel
@@ -322,14 +322,10 @@ class MainWindow(QMainWindow):
         """Load a setup; a bad file changes nothing and says what is wrong."""
         try:
             setup = read_setup(path)
-            view = setup.view
-            if view.get("theme", self.theme) not in THEMES:
-                raise ValueError(f"{path}: view: theme {view['theme']!r} is not one of {', '.join(THEMES)}")
-            if view.get("bars", next(iter(QUANTITIES))) not in QUANTITIES:
-                raise ValueError(f"{path}: view: bars {view['bars']!r} is not a quantity of the bars panel")
         except ValueError as error:
             self.report(f"The setup was not loaded: {error}")
             return False
+        view = setup.view
         if view.get("theme", self.theme) != self.theme:
             self.set_theme(view["theme"])
         self.controls.set_config(setup.config)

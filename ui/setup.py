@@ -4,19 +4,25 @@
      "view": {"theme": "dark", "log_colour": true, "bars": "‖∂C/∂b‖: speed of learning"}}
 
 A bare SimConfig object is read as a setup with only a config. Reading checks all of
-it before anything is used: a bad file raises one ValueError naming what is wrong.
+it before anything is used, for the command line and the window alike: a bad file raises
+one short ValueError naming what is wrong. Only a regular file of at most 1 MB is read; a
+FIFO, a device or a folder is refused before anything is read from it.
 """
 from __future__ import annotations
 
 import base64
 import binascii
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from simulator import SimConfig
+from simulator.config import parse_json, path_text, quoted
 
 SETUP_VERSION = 1
+MAX_BYTES = 1_000_000                   # a setup is a few kB: a larger file is not one
 VIEW_KEYS = {"theme": str, "log_colour": bool, "bars": str}
 
 
@@ -35,44 +41,81 @@ def setup_json(setup):
 
 def read_setup(path):
     """The Setup in ``path``; a ValueError names the file and what is wrong in it."""
-    path = Path(path)
+    if not str(path):
+        raise ValueError("the setup's file name is empty")
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
-        raise ValueError(f"{path}: cannot read it ({reason})") from None
-    try:
-        return parse_setup(text)
+        return parse_setup(read_small_file(path).decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ValueError(f"{path_text(path)}: cannot read it (it is not UTF-8 text)") from None
     except ValueError as error:
-        raise ValueError(f"{path}: {error}") from None
+        raise ValueError(f"{path_text(path)}: {error}") from None
+
+
+def read_small_file(path, limit=MAX_BYTES):
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes.
+
+    The file is opened without blocking and looked at (fstat) before anything is read, so
+    a FIFO nobody writes, /dev/zero or a folder is refused at once instead of waited on."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise ValueError(f"cannot read it ({error.strerror})") from None
+    too_large = f"it is larger than {limit:,} bytes, too large for a setup"
+    try:
+        info = os.fstat(handle)
+        if stat.S_ISDIR(info.st_mode):
+            raise ValueError("it is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("it is not a regular file (a FIFO or a device?)")
+        if info.st_size > limit:
+            raise ValueError(too_large)
+        with os.fdopen(handle, "rb", closefd=False) as file:
+            data = file.read(limit + 1)         # the file may have grown since fstat
+    finally:
+        os.close(handle)
+    if len(data) > limit:
+        raise ValueError(too_large)
+    return data
 
 
 def parse_setup(text):
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"malformed JSON at line {error.lineno} column {error.colno}: {error.msg}") from None
+    """The Setup in a JSON text, every part of it checked."""
+    data = parse_json(text)
     if not isinstance(data, dict):
         raise ValueError(f"a JSON object is required, got {type(data).__name__}")
     if "setup" not in data:                      # a bare SimConfig
         return Setup(SimConfig.from_dict(data))
     if data["setup"] != SETUP_VERSION:
-        raise ValueError(f"setup version {data['setup']!r} is not {SETUP_VERSION}")
+        raise ValueError(f"setup version {quoted(data['setup'])} is not {SETUP_VERSION}")
     unknown = set(data) - {"setup", "config", "layout", "view"}
     if unknown:
-        raise ValueError(f"unknown key {sorted(unknown)[0]!r}; allowed: setup, config, layout, view")
+        raise ValueError(f"unknown key {quoted(min(unknown))}; allowed: setup, config, layout, view")
     config = SimConfig.from_dict(data.get("config", {}))
     layout = data.get("layout")
     if layout is not None:
         try:
             layout = base64.b64decode(layout, validate=True)
-        except (binascii.Error, TypeError):
+        except (binascii.Error, TypeError, ValueError):
             raise ValueError("layout: not base64 text") from None
     view = data.get("view") or {}
+    check_view(view)
+    return Setup(config, layout, view)
+
+
+def check_view(view):
+    """A ValueError unless ``view`` holds only known keys with allowed values."""
+    from .panels.bars import QUANTITIES         # imported here: they need Qt and pyqtgraph
+    from .style import THEMES
+
     if not isinstance(view, dict):
         raise ValueError("view: an object is required")
     for key, value in view.items():
-        if key not in VIEW_KEYS or not isinstance(value, VIEW_KEYS[key]):
-            raise ValueError(f"view: {key!r} is not allowed here; allowed: "
-                             f"{', '.join(f'{k} ({t.__name__})' for k, t in VIEW_KEYS.items())}")
-    return Setup(config, layout, view)
+        if key not in VIEW_KEYS:
+            raise ValueError(f"view: unknown key {quoted(key)}; allowed: {', '.join(VIEW_KEYS)}")
+        if not isinstance(value, VIEW_KEYS[key]):
+            raise ValueError(f"view: {key} must be a {VIEW_KEYS[key].__name__}, got {quoted(value)}")
+    if view.get("theme", "dark") not in THEMES:
+        raise ValueError(f"view: theme {quoted(view['theme'])} is not one of {', '.join(THEMES)}")
+    if view.get("bars", next(iter(QUANTITIES))) not in QUANTITIES:
+        raise ValueError(f"view: bars {quoted(view['bars'])} is not a quantity of the bars panel; "
+                         f"allowed: {', '.join(QUANTITIES)}")
