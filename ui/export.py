@@ -7,8 +7,11 @@ names the file and the reason.
 """
 from __future__ import annotations
 
+import fcntl
 import io
 import os
+import re
+import stat
 import struct
 import subprocess
 import tempfile
@@ -19,6 +22,8 @@ import numpy as np
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QSize
 from PySide6.QtGui import QImage, QPainter, QPixmap
 
+from simulator.config import path_text
+
 SCALES = (1, 2, 4)
 
 
@@ -27,38 +32,104 @@ class ExportError(Exception):
 
 
 def atomic_write(path, data):
-    """Write ``data`` (bytes) to ``path`` all at once, or not at all."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ExportError(f"cannot write {path}: the folder {folder} does not exist")
+    """Write ``data`` (bytes) to ``path`` all at once, or not at all.
+
+    The bytes go to a temporary file beside the target, locked until it is renamed over
+    the target. A writer killed mid-write leaves its temporary file; the next write into
+    that folder removes every one that no process holds locked."""
+    lock, temporary = _temporary_beside(path)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    except OSError as error:
-        raise ExportError(f"cannot write {path}: {error.strerror}") from None
-    try:
-        with os.fdopen(handle, "wb") as file:
+        with lock as file:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
-        os.replace(temporary, path)
+            os.replace(temporary, path)
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise ExportError(f"cannot write {path}: {error.strerror}") from None
+        temporary.unlink(missing_ok=True)
+        raise ExportError(f"cannot write {path_text(path)}: {error.strerror}") from None
+
+
+def check_writable(path):
+    """ExportError unless ``path`` could be written now, checked before minutes of work
+    are spent on what it should hold: a temporary file is made beside it and removed."""
+    handle, temporary = _locked_temporary(_checked_target(path))
+    os.close(handle)
+    os.unlink(temporary)
 
 
 def _temporary_beside(path):
-    """A new empty file in ``path``'s folder, named like the ones ``atomic_write`` uses
-    (hidden, ``.part``), for a file written in pieces and then renamed over ``path``."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ExportError(f"cannot write {path}: the folder {folder} does not exist")
+    """A new empty file in ``path``'s folder for a file written (all at once or in pieces)
+    and then renamed over ``path``: (an open binary file that holds its lock, its Path).
+    Keep the file open until the temporary is renamed or removed: the lock is what tells
+    it from a killed writer's leftover, which this removes from the folder first."""
+    path = _checked_target(path)
+    remove_leftovers(path.parent)
+    handle, temporary = _locked_temporary(path)
+    return os.fdopen(handle, "wb"), Path(temporary)
+
+
+# The temporary files: "." + the start of the target's name + mkstemp's 8 random
+# characters + ".part". Sixty characters of the name keep it under 255 bytes.
+TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.part")
+NAME_CHARACTERS = 60
+
+
+def _checked_target(path):
+    """``path`` as a Path, or ExportError naming what makes it unwritable."""
+    if not str(path):
+        raise ExportError("no file name given")
+    path = Path(path)
+    shown = path_text(path)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        if not path.parent.is_dir():
+            raise ExportError(f"cannot write {shown}: the folder {path_text(path.parent)} does not exist")
+        if path.is_dir():
+            raise ExportError(f"cannot write {shown}: it is a folder")
+        if path.exists() and not path.is_file():
+            raise ExportError(f"cannot write {shown}: it is not a regular file")
+        longest = os.pathconf(path.parent, "PC_NAME_MAX")
+    except OSError as error:                # e.g. a path longer than the system allows
+        raise ExportError(f"cannot write {shown}: {error.strerror}") from None
+    if len(os.fsencode(path.name)) > longest:
+        raise ExportError(f"cannot write {shown}: a file name has at most {longest} bytes")
+    return path
+
+
+def _locked_temporary(path):
+    """(descriptor, path) of a new temporary file beside ``path``, locked (flock) so that
+    remove_leftovers can tell it from the leftover of a writer that was killed."""
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name[:NAME_CHARACTERS]}.",
+                                             suffix=".part", dir=path.parent)
     except OSError as error:
-        raise ExportError(f"cannot write {path}: {error.strerror}") from None
-    os.close(handle)
-    return Path(temporary)
+        raise ExportError(f"cannot write {path_text(path)}: {error.strerror}") from None
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    if os.fstat(handle).st_nlink == 0:      # removed as a leftover before it was locked
+        os.close(handle)
+        raise ExportError(f"cannot write {path_text(path)}: another writer removed the "
+                          "temporary file; try again")
+    return handle, temporary
+
+
+def remove_leftovers(folder):
+    """Delete the temporary files in ``folder`` that no process holds: a writer's lock
+    ends with the writer, so these are what killed writers left behind. Nothing else is
+    touched."""
+    for candidate in Path(folder).glob(".*.part"):
+        if not TEMPORARY.fullmatch(candidate.name):
+            continue
+        try:
+            handle = os.open(candidate, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)   # fails while a writer lives
+            if stat.S_ISREG(os.fstat(handle).st_mode):
+                candidate.unlink()
+        except OSError:
+            pass
+        finally:
+            os.close(handle)
 
 
 def render(widget, scale=1, size=None):
@@ -276,7 +347,7 @@ class Animation:
         suffix = self.path.suffix.lower()
         if suffix not in STREAMS:
             raise ExportError(f"an animation is .gif or .mp4, not {suffix or 'no suffix'}")
-        self.part = _temporary_beside(self.path)
+        self.lock, self.part = _temporary_beside(self.path)   # locked while it is written
         self.stream = STREAMS[suffix](self.part, fps)
         self.timeline = Timeline(self.stream.rate, self.stream.shortest, start)
         self.pending = None                     # the newest frame, prepared, not yet written
@@ -298,6 +369,7 @@ class Animation:
             self._write(self.timeline.last(end))
             self.stream.close()
             os.replace(self.part, self.path)
+            self.lock.close()
             self.stream = None
         return self.frames, self.timeline.placed / self.timeline.rate
 
@@ -341,3 +413,4 @@ class Animation:
             self.stream.discard()
             self.stream = None
         self.part.unlink(missing_ok=True)
+        self.lock.close()
