@@ -15,14 +15,34 @@ import os
 import sys
 from pathlib import Path
 
+from simulator.config import path_text, quoted
+
+
+# Upper bounds on the counts: what a lecture could need, and a run that ends.
+MAX_STEPS = 100_000          # a long run: about a minute at the presets' sizes
+MAX_FRAMES = 300             # 30 s of animation at 10 frames per second
+MAX_EVERY = 1_000            # training steps between two frames
+MAX_FPS = 50
+EVERY, FPS = 5, 10           # --every and --fps when not given
+
 
 class Usage(Exception):
     """A bad command line: the message is the one line printed."""
 
 
 class Parser(argparse.ArgumentParser):
-    def error(self, message):             # one line, not argparse's usage block
-        raise Usage(message)
+    def error(self, message):             # one short line, not argparse's usage block
+        message = " ".join(message.split())
+        raise Usage(message if len(message) <= 200 else message[:199] + "…")
+
+
+def integer(text):
+    """An argument that must be a whole number (its range is checked later, with a message
+    that names it)."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a whole number") from None
 
 
 def parse_args(argv):
@@ -31,22 +51,32 @@ def parse_args(argv):
     p.add_argument("--list-panels", action="store_true", help="print the panel names and exit")
     p.add_argument("--preset", help="start from this preset (see --list-presets)")
     p.add_argument("--config", metavar="FILE.json", help="start from a saved setup instead")
-    p.add_argument("--seed", type=int, help="override the seed")
-    p.add_argument("--steps", type=int, default=0, help="training steps before the picture")
+    p.add_argument("--seed", type=integer, help="override the seed")
+    p.add_argument("--steps", type=integer, default=0,
+                   help=f"training steps before the picture (at most {MAX_STEPS:,})")
     p.add_argument("--export", metavar="OUT.png", help="write a picture and exit")
     p.add_argument("--record", metavar="OUT.gif", help="write an animation (.gif or .mp4) and exit")
-    p.add_argument("--frames", type=int, help="with --record: how many frames")
-    p.add_argument("--every", type=int, default=5, help="with --record: steps between frames (5)")
-    p.add_argument("--fps", type=int, default=10, help="with --record: frames per second (10)")
+    p.add_argument("--frames", type=integer, help=f"with --record: how many frames (at most {MAX_FRAMES})")
+    p.add_argument("--every", type=integer, help=f"with --record: steps between frames ({EVERY})")
+    p.add_argument("--fps", type=integer, help=f"with --record: frames per second ({FPS})")
     p.add_argument("--panel", help="picture one panel (see --list-panels), not the window")
     p.add_argument("--size", help="picture size WxH (default 1600x950; 900x650 for a panel)")
     p.add_argument("--theme", default="dark", help="dark, light or presentation (default dark)")
     return p.parse_args(argv)
 
 
+def count(flag, value, low, high):
+    """Usage unless ``low ≤ value ≤ high``."""
+    if not low <= value <= high:
+        raise Usage(f"{flag} must be in {low} … {high:,}, got {quoted(value)}")
+
+
 def checked(args):
-    """(config, size) from the arguments; Usage names the first thing wrong."""
+    """(config, size) from the arguments; Usage names the first thing wrong. Everything,
+    the output file's folder included, is checked before anything is computed. Fills in
+    the defaults of --every and --fps."""
     from simulator import SimConfig, load_presets
+    from ui.export import ExportError, check_writable
     from ui.main_window import PANELS
     from ui.style import THEMES
 
@@ -56,45 +86,52 @@ def checked(args):
     if args.preset is not None:
         presets = load_presets()
         if args.preset not in presets:
-            raise Usage(f"unknown preset {args.preset!r}; allowed: {', '.join(presets)}")
+            raise Usage(f"unknown preset {quoted(args.preset)}; allowed: {', '.join(presets)}")
         config = presets[args.preset].config
-    if args.config is not None:
-        from ui.setup import read_setup
-        try:
+    try:
+        if args.config is not None:
+            from ui.setup import read_setup
             config = read_setup(args.config).config
-        except ValueError as error:
-            raise Usage(str(error)) from None
-    if args.seed is not None:
-        try:
+        if args.seed is not None:
             config = config.replace(seed=args.seed)
-        except ValueError as error:
-            raise Usage(str(error)) from None
+    except ValueError as error:
+        raise Usage(str(error)) from None
     if args.panel is not None and args.panel not in PANELS:
-        raise Usage(f"unknown panel {args.panel!r}; allowed: {', '.join(PANELS)}")
+        raise Usage(f"unknown panel {quoted(args.panel)}; allowed: {', '.join(PANELS)}")
     if args.theme not in THEMES:
-        raise Usage(f"unknown theme {args.theme!r}; allowed: {', '.join(THEMES)}")
-    if args.steps < 0:
-        raise Usage(f"--steps must be 0 or more, got {args.steps}")
-    if args.export and args.record:
+        raise Usage(f"unknown theme {quoted(args.theme)}; allowed: {', '.join(THEMES)}")
+    count("--steps", args.steps, 0, MAX_STEPS)
+    if args.export is not None and args.record is not None:
         raise Usage("give --export or --record, not both")
-    if args.record:
-        if args.frames is None or args.frames < 1:
-            raise Usage("--record needs --frames N with N ≥ 1")
-        if args.every < 1 or not 1 <= args.fps <= 50:
-            raise Usage(f"--every must be ≥ 1 and --fps in 1 … 50, got {args.every} and {args.fps}")
-    out = args.export or args.record
-    if out:
-        allowed = (".png",) if args.export else (".gif", ".mp4")
+    if args.record is None:
+        for flag, value in (("--frames", args.frames), ("--every", args.every), ("--fps", args.fps)):
+            if value is not None:
+                raise Usage(f"{flag} goes with --record")
+    else:
+        if args.frames is None:
+            raise Usage(f"--record needs --frames N (1 … {MAX_FRAMES})")
+        args.every = EVERY if args.every is None else args.every
+        args.fps = FPS if args.fps is None else args.fps
+        count("--frames", args.frames, 1, MAX_FRAMES)
+        count("--every", args.every, 1, MAX_EVERY)
+        count("--fps", args.fps, 1, MAX_FPS)
+    flag, out = ("--export", args.export) if args.export is not None else ("--record", args.record)
+    if out is not None:
+        allowed = (".png",) if flag == "--export" else (".gif", ".mp4")
+        if not out:
+            raise Usage(f"{flag} needs a file name ending in {' or '.join(allowed)}")
         if Path(out).suffix.lower() not in allowed:
-            raise Usage(f"{out}: the file name must end in {' or '.join(allowed)}")
-        if not Path(out).resolve().parent.is_dir():
-            raise Usage(f"cannot write {out}: the folder {Path(out).parent} does not exist")
-    size = args.size or ("900x650" if args.panel else "1600x950")
+            raise Usage(f"{path_text(out)}: the file name must end in {' or '.join(allowed)}")
+        try:
+            check_writable(out)
+        except ExportError as error:
+            raise Usage(str(error)) from None
+    size = ("900x650" if args.panel else "1600x950") if args.size is None else args.size
     try:
         width, height = (int(v) for v in size.lower().split("x"))
         assert 50 <= width <= 8000 and 50 <= height <= 8000
     except (ValueError, AssertionError):
-        raise Usage(f"--size must look like 1600x950 (50 … 8000 each), got {size!r}") from None
+        raise Usage(f"--size must look like 1600x950 (50 … 8000 each), got {quoted(size)}") from None
     return config, (width, height)
 
 
@@ -116,12 +153,13 @@ def main(argv=None):
         print(f"main.py: error: {error}", file=sys.stderr)
         return 2
 
-    if args.export or args.record:
+    out = args.export or args.record
+    if out:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
     app = QApplication([sys.argv[0]])
     app.setApplicationName("Vanishing Gradient Lab")
-    if args.export or args.record:
+    if out:
         from ui import headless
         from ui.export import ExportError, atomic_write, png_bytes
         try:

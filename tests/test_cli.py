@@ -1,7 +1,11 @@
 """The command line: headless pictures and animations, status 2 and nothing written on bad input."""
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -11,10 +15,10 @@ from PIL import Image, ImageChops
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(*args, cwd=ROOT):
+def run(*args, cwd=ROOT, timeout=180):
     env = {"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(ROOT)}
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=180, env=env)
+                          capture_output=True, text=True, timeout=timeout, env=env)
 
 
 def load(path):
@@ -91,47 +95,190 @@ def test_config_file_and_seed(tmp_path):
     setup.write_text(json.dumps({"depth": 2, "width": 4}))
     out = tmp_path / "x.png"
     result = run("--config", setup, "--seed", 7, "--export", out, "--panel", "bars", "--size", "300x200")
-    assert result.returncode == 0, result.stderr and out.exists()
+    assert result.returncode == 0, result.stderr
+    assert load(out).size == (300, 200)
 
 
-@pytest.mark.parametrize("args, message", [
+# ---------------------------------------------------------------- bad input
+# Each case: the arguments (FILE: a setup file holding the text given; OUT: a file in an
+# empty folder; DIR: that folder) and a piece of the one line that must name the problem.
+# Checked in-process (main.main, with a 10 s alarm against hangs); a few also as real runs.
+HUGE = "x" * 900_000                                # a 50 MB string is refused by size alone
+DEEP = "[" * 100_000 + "]" * 100_000
+BAD_INPUTS = [
+    # item 1: accepted values that crashed
+    (["--seed", 2 ** 31], "seed: must be in [0, 2147483647], got 2147483648"),
+    (["--seed", "-1"], "seed: must be in [0, 2147483647], got -1"),
+    (["--config", "FILE", '{"surface_extent": 5e-324}'], "surface_extent: must be in [1e-09, 100.0]"),
+    # item 2: hangs
+    (["--steps", 10 ** 12], "--steps must be in 0 … 100,000, got 1000000000000"),
+    (["--steps", 10 ** 30], "--steps must be in 0 … 100,000"),
+    (["--steps", "9" * 5000], "--steps: '99999"),
+    (["--record", "DIR/a.gif", "--frames", 10 ** 9], "--frames must be in 1 … 300"),
+    (["--record", "DIR/a.gif", "--frames", 3, "--every", 10 ** 12], "--every must be in 1 … 1,000"),
+    (["--export", ""], "--export needs a file name ending in .png"),
+    (["--record", "", "--frames", 3], "--record needs a file name ending in .gif or .mp4"),
+    (["--config", ""], "the setup's file name is empty"),
+    # item 3: tracebacks
+    (["--config", "/dev/zero"], "/dev/zero: it is not a regular file"),
+    (["--config", "DIR"], "it is a folder, not a file"),
+    (["--config", "FILE", "{" + " " * 1_000_001 + "}"], "larger than 1,000,000 bytes"),
+    (["--config", "FILE", DEEP], "the JSON is nested too deeply"),
+    (["--config", "FILE", '{"depth": ' + DEEP + "}"], "the JSON is nested too deeply"),
+    (["--config", "FILE", '{"setup": 1, "config": ' + "{\"a\": " * 100_000 + "1" + "}" * 100_001],
+     "the JSON is nested too deeply"),
+    (["--config", "FILE", '{"depth": 1' + "0" * 5000 + "}"], "a number too long to read"),
+    (["--config", "FILE", "\xff"], "not UTF-8 text"),
+    # item 4: accepted when it should not be
+    (["--frames", 3], "--frames goes with --record"),
+    (["--every", 3], "--every goes with --record"),
+    (["--size", ""], "--size must look like 1600x950 (50 … 8000 each), got ''"),
+    (["--config", "FILE", '{"setup": 1, "config": {}, "view": {"theme": "blue"}}'],
+     "view: theme 'blue' is not one of dark, light, presentation"),
+    (["--config", "FILE", '{"setup": 1, "config": {}, "view": {"bars": "pie"}}'],
+     "view: bars 'pie' is not a quantity of the bars panel"),
+    # item 4a: long values are quoted, not printed back
+    (["--config", "FILE", json.dumps({"activation": HUGE})], "activation: unknown value 'xxxx"),
+    (["--config", "FILE", json.dumps({HUGE: 1})], "config: unknown field 'xxxx"),
+    (["--preset", "p" * 100_000], "unknown preset 'pppp"),
+    (["--export", "DIR/no\nsuch/" + "y" * 500 + ".png"], "does not exist"),
+    # item 4b: output problems found before the run
+    (["--steps", 100_000, "--export", "DIR"], "the file name must end in .png"),
+    (["--steps", 100_000, "--export", "DIR/folder.png"], "it is a folder"),
+    (["--steps", 100_000, "--export", "DIR/" + "n" * 300 + ".png"], "File name too long"),
+    (["--steps", 100_000, "--export", "DIR/missing/x.png"], "the folder"),
+    (["--steps", 100_000, "--export", "/sys/x.png"], "cannot write /sys/x.png"),
+    # and what was checked before
     (["--preset", "Nope"], "unknown preset 'Nope'; allowed: Shallow sigmoid"),
     (["--panel", "nope"], "unknown panel 'nope'; allowed: surface, bars"),
     (["--theme", "blue"], "unknown theme 'blue'; allowed: dark, light, presentation"),
     (["--size", "big"], "--size must look like 1600x950"),
-    (["--steps", "-3"], "--steps must be 0 or more"),
-    (["--seed", "-1"], "seed: must be in [0, 4294967295]"),
+    (["--steps", "-3"], "--steps must be in 0 … 100,000, got -3"),
     (["--bogus"], "unrecognized arguments: --bogus"),
     (["--preset", "Plateau", "--config", "x.json"], "give --preset or --config, not both"),
-])
-def test_bad_arguments_exit_2_with_one_line_and_write_nothing(tmp_path, args, message):
-    out = tmp_path / "never.png"
-    result = run(*args, "--export", out)
-    assert result.returncode == 2
-    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
-    assert not out.exists() and list(tmp_path.iterdir()) == []
+    (["--config", "FILE", '{"depth": 3,}'], "malformed JSON at line 1 column 13"),
+    (["--config", "FILE", '{"depth": 0}'], "depth: must be in [1, 100], got 0"),
+    (["--config", "FILE", '{"setup": 1, "config": {}, "colour": 1}'], "unknown key 'colour'"),
+    (["--record", "DIR/a.gif"], "--record needs --frames N (1 … 300)"),
+    (["--record", "DIR/a.png", "--frames", 2], "must end in .gif or .mp4"),
+]
 
 
-@pytest.mark.parametrize("content, message", [
-    ('{"depth": 3,}', "malformed JSON at line 1 column 13"),
-    ('{"depth": 0}', "depth: must be in [1, 100], got 0"),
-    ('{"setup": 1, "config": {}, "colour": 1}', "unknown key 'colour'"),
+def concrete(args, tmp_path):
+    """The arguments with FILE written and OUT, DIR placed in tmp_path; (args, output folder)."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "folder.png").mkdir()
+    args = [str(a) for a in args]
+    if "FILE" in args:
+        k = args.index("FILE")
+        text = args.pop(k + 1)
+        setup = tmp_path / "setup.json"
+        setup.write_bytes(text.encode("latin-1") if text == "\xff" else text.encode())
+        args[k] = str(setup)
+    args = [a.replace("DIR", str(folder)) for a in args]
+    if "--export" not in args and "--record" not in args:
+        args += ["--export", str(folder / "never.png")]
+    return args, folder
+
+
+@contextmanager
+def deadline(seconds):
+    """TimeoutError if the block runs longer than ``seconds``: a hang fails, never stalls."""
+    def expire(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def written(folder):
+    """What is in the output folder besides the folder the table puts there."""
+    return sorted(p.name for p in folder.iterdir() if p.name != "folder.png")
+
+
+@pytest.mark.parametrize("args, message", BAD_INPUTS, ids=[" ".join(map(str, a))[:40] for a, _ in BAD_INPUTS])
+def test_bad_input_exits_2_with_one_short_line_and_writes_nothing(tmp_path, capsys, args, message):
+    import main
+    args, folder = concrete(args, tmp_path)
+    with deadline(10):
+        status = main.main(args)
+    out, err = capsys.readouterr()
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and len(err) < 500, err[:500]      # one line, values cut short
+    assert message in err
+    assert written(folder) == []
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--steps", 10 ** 12], "--steps must be in 0 … 100,000"),
+    (["--export", ""], "--export needs a file name"),
+    (["--config", "/dev/zero"], "not a regular file"),
 ])
-def test_malformed_config_files_exit_2_and_write_nothing(tmp_path, content, message):
-    bad = tmp_path / "bad.json"
-    bad.write_text(content)
-    out = tmp_path / "never.png"
-    result = run("--config", bad, "--export", out)
+def test_bad_input_in_a_real_run(tmp_path, args, message):
+    args, folder = concrete(args, tmp_path)
+    result = run(*args, timeout=10)
     assert result.returncode == 2 and message in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1 and not out.exists()
+    assert len(result.stderr.splitlines()) == 1 and written(folder) == []
 
 
-def test_record_needs_frames_and_a_gif_name(tmp_path):
-    assert "--record needs --frames" in run("--record", tmp_path / "a.gif").stderr
-    assert "must end in .gif or .mp4" in run("--record", tmp_path / "a.png", "--frames", 2).stderr
+def test_a_fifo_nobody_writes_is_refused_at_once(tmp_path):
+    fifo = tmp_path / "setup.json"
+    os.mkfifo(fifo)
+    result = run("--config", fifo, "--export", tmp_path / "x.png", timeout=10)
+    assert result.returncode == 2
+    assert result.stderr == f"main.py: error: {fifo}: it is not a regular file (a FIFO or a device?)\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["setup.json"]
+
+
+def test_record_options_need_record_and_record_needs_frames(tmp_path):
+    import main
+    for args in (["--fps", "12"], ["--frames", "2", "--export", "x.png"]):
+        with pytest.raises(main.Usage, match="goes with --record"):
+            main.checked(main.parse_args(args))
+    args = main.parse_args(["--record", str(tmp_path / "a.gif"), "--frames", "2"])
+    main.checked(args)
+    assert (args.every, args.fps) == (main.EVERY, main.FPS)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_unwritable_folder_is_named(tmp_path):
-    result = run("--export", tmp_path / "missing" / "x.png")
-    assert result.returncode == 2 and "does not exist" in result.stderr
+# ---------------------------------------------------------------- killed mid-write
+WRITER = """
+import os, sys, time
+sys.path.insert(0, {root!r})
+from ui import export
+os.fsync = lambda fd: time.sleep(60)        # stalls mid-write: temporary file open and locked
+export.atomic_write({target!r}, b"new")
+"""
+
+
+def test_what_a_killed_writer_leaves_is_removed_by_the_next_write_and_nothing_else(tmp_path):
+    from ui.export import atomic_write
+    target = tmp_path / "picture.png"
+    target.write_bytes(b"old")
+    others = [tmp_path / ".notes.part", tmp_path / "film.part", tmp_path / ".a.png.abc.part"]
+    for other in others:
+        other.write_bytes(b"not the lab's")
+    (tmp_path / ".b.png.abcd1234.part").mkdir()             # the lab's pattern, but a folder
+    writer = subprocess.Popen([sys.executable, "-c", WRITER.format(root=str(ROOT), target=str(target))],
+                              env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
+    try:
+        with deadline(10):
+            while not list(tmp_path.glob(".picture.png.*.part")):
+                time.sleep(0.02)
+        [leftover] = tmp_path.glob(".picture.png.*.part")
+        atomic_write(tmp_path / "other.png", b"x")          # a live writer's file stays
+        assert leftover.exists()
+    finally:
+        writer.kill()                                       # SIGKILL, mid-write
+        writer.wait(10)
+    assert writer.returncode == -signal.SIGKILL and leftover.exists()
+    assert target.read_bytes() == b"old"                    # the target was never half-written
+    atomic_write(tmp_path / "third.png", b"y")
+    assert not leftover.exists()
+    assert all(other.read_bytes() == b"not the lab's" for other in others)
+    assert (tmp_path / ".b.png.abcd1234.part").is_dir()
