@@ -5,11 +5,13 @@ The panel holds the current SimConfig. A widget change makes a new config with
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import (QAbstractScrollArea, QApplication, QCheckBox, QComboBox, QFormLayout,
+                               QGroupBox, QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox,
+                               QVBoxLayout, QWidget)
 
 from simulator import SimConfig, load_presets
+from simulator.config import SEED_MAX
 from simulator.activations import ACTIVATIONS
 from simulator.data import DATASETS
 from simulator.initializers import INITIALIZERS
@@ -54,6 +56,28 @@ def _fmt_float(v):
     return f"{v:g}"
 
 
+def steps(low, high, step):
+    """low, low + step, … high, each rounded to the step's decimals (0.05, not 0.05000000001)."""
+    return [round(low + k * step, 6) for k in range(int(round((high - low) / step)) + 1)]
+
+
+class WheelOnlyWhenFocused(QObject):
+    """An event filter: a control that has no focus does not take the mouse wheel; it goes
+    to the scroll area around the panel, which scrolls, so that scrolling down the panel
+    never changes (and restarts) the run under the pointer."""
+
+    def eventFilter(self, watched, event):
+        if event.type() != QEvent.Type.Wheel or watched.hasFocus():
+            return False
+        area = watched.parentWidget()
+        while area is not None and not isinstance(area, QAbstractScrollArea):
+            area = area.parentWidget()
+        if area is not None:                # handed on as its viewport's own wheel event
+            QApplication.sendEvent(area.viewport(), event)
+        event.accept()                      # and taken by no one else
+        return True
+
+
 class ControlPanel(QWidget):
     """Widgets for every SimConfig field, Play/Pause, Step, Reset and the speed."""
 
@@ -89,17 +113,17 @@ class ControlPanel(QWidget):
         self._slider(network, "width", "Width", [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128], str)
         self._combo(network, "activation", "Activation", list(ACTIVATIONS))
         self._combo(network, "init", "Initialisation", list(INITIALIZERS))
-        self._slider(network, "sigma_w", "σw", [round(0.1 * k, 2) for k in range(1, 41)], _fmt_float)
-        self._slider(network, "sigma_b", "σb", [round(0.05 * k, 2) for k in range(0, 41)], _fmt_float)
+        self._slider(network, "sigma_w", "σw", steps(0.1, 4, 0.1) + steps(4.5, 10, 0.5), _fmt_float)
+        self._slider(network, "sigma_b", "σb", steps(0, 2, 0.05) + steps(2.5, 10, 0.5), _fmt_float)
 
         training = self._group(layout, "Training")
-        self._slider(training, "learning_rate", "Learning rate η", log_values(1e-4, 10, 10),
-                     _fmt_float, log=True)
+        self._slider(training, "learning_rate", "Learning rate η", log_values(1e-4, 100, 10),
+                     _fmt_float)
         self._combo(training, "optimizer", "Optimiser", list(OPTIMIZERS))
-        self._slider(training, "batch_size", "Batch size", [1, 2, 4, 8, 16, 32, 64, 128, 256], str)
+        self._slider(training, "batch_size", "Batch size", [2 ** k for k in range(13)], str)
         self._check(training, "clip", "Clip the gradient norm")
-        self._slider(training, "clip_threshold", "Clipping threshold", log_values(0.01, 100, 5),
-                     _fmt_float, log=True)
+        self._slider(training, "clip_threshold", "Clipping threshold", log_values(0.01, 1e6, 5),
+                     _fmt_float)
 
         remedies = self._group(layout, "Remedies")
         self._check(remedies, "batch_norm", "Batch normalisation")
@@ -107,9 +131,9 @@ class ControlPanel(QWidget):
 
         data = self._group(layout, "Data")
         self._combo(data, "dataset", "Data set", list(DATASETS))
-        self._slider(data, "noise", "Noise", [round(0.01 * k, 2) for k in range(0, 51)], _fmt_float)
+        self._slider(data, "noise", "Noise", steps(0, 1, 0.01), _fmt_float)
         seed = QSpinBox()
-        seed.setRange(0, 999_999)
+        seed.setRange(0, SEED_MAX)
         seed.setToolTip(TIPS["seed"])
         seed.valueChanged.connect(lambda v: self._change("seed", int(v)))
         data.addRow("Seed", seed)
@@ -136,6 +160,11 @@ class ControlPanel(QWidget):
         self.speed.value_changed.connect(lambda v: self.speed_changed.emit(int(v)))
         run.addRow(self.speed)
         layout.addStretch(1)
+        self._wheel_filter = WheelOnlyWhenFocused(self)
+        for kind in (QSlider, QComboBox, QSpinBox):
+            for widget in self.findChildren(kind):
+                widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)   # the wheel gives no focus
+                widget.installEventFilter(self._wheel_filter)
         self.set_config(self.config)
 
     # ----------------------------------------------------------------- building
@@ -146,8 +175,8 @@ class ControlPanel(QWidget):
         layout.addWidget(box)
         return form
 
-    def _slider(self, form, field, label, values, fmt, log=False):
-        slider = ValueSlider(label, values, fmt, TIPS[field], log=log)
+    def _slider(self, form, field, label, values, fmt):
+        slider = ValueSlider(label, values, fmt, TIPS[field])
         slider.value_changed.connect(lambda v: self._change(field, v))
         form.addRow(slider)
         self.fields[field] = slider
@@ -173,22 +202,20 @@ class ControlPanel(QWidget):
         the preset it is, if it is one)."""
         self.config = config
         match = next((p for p in self.presets.values() if p.config == config), None)
-        self.preset.blockSignals(True)
-        self.preset.setCurrentText(match.name if match else "Custom")
-        self.preset.blockSignals(False)
+        with QSignalBlocker(self.preset):
+            self.preset.setCurrentText(match.name if match else "Custom")
         self.preset_description.setText(match.description if match else "")
         for field, widget in self.fields.items():
-            widget.blockSignals(True)
             value = getattr(config, field)
-            if isinstance(widget, ValueSlider):
-                widget.set_value(value)
-            elif isinstance(widget, QComboBox):
-                widget.setCurrentText(value)
-            elif isinstance(widget, QCheckBox):
-                widget.setChecked(value)
-            else:
-                widget.setValue(value)
-            widget.blockSignals(False)
+            with QSignalBlocker(widget):        # unblocked again whatever happens
+                if isinstance(widget, ValueSlider):
+                    widget.set_value(value)
+                elif isinstance(widget, QComboBox):
+                    widget.setCurrentText(value)
+                elif isinstance(widget, QCheckBox):
+                    widget.setChecked(value)
+                else:
+                    widget.setValue(value)
         self._enable_dependent()
 
     def _enable_dependent(self):
@@ -203,9 +230,8 @@ class ControlPanel(QWidget):
         except ValueError:       # a shallower network lost a layer the surface's axes named
             self.config = self.config.replace(**{field: value, "u_layer": 1, "v_layer": -1})
         self._enable_dependent()
-        self.preset.blockSignals(True)
-        self.preset.setCurrentIndex(0)
-        self.preset.blockSignals(False)
+        with QSignalBlocker(self.preset):
+            self.preset.setCurrentIndex(0)
         self.preset_description.setText("")
         self.config_changed.emit(self.config)
 

@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -49,18 +49,21 @@ class PowerOfTenAxis(pg.AxisItem):
 
 
 class ValueSlider(QWidget):
-    """A named slider over a list of allowed values, with the current value written beside.
+    """A named slider over a list of values, with the current value written beside.
 
-    ``values`` may be any list (linear, or logarithmic with ``log=True``); ``fmt`` writes
-    one. Emits ``value_changed(value)`` when the user moves it (not on ``set_value``).
+    ``values`` may be any increasing list (linear or logarithmic); ``fmt`` writes one.
+    ``set_value`` shows any value exactly: one that is not in the list (a setup may hold
+    any value its config accepts) takes its place between its neighbours until the next
+    ``set_value``, so the slider never shows, or sends, a value the config does not hold.
+    Emits ``value_changed(value)`` when the user moves it (not on ``set_value``).
     """
 
     value_changed = Signal(object)
 
-    def __init__(self, name, values, fmt=str, tooltip="", log=False, parent=None):
+    def __init__(self, name, values, fmt=str, tooltip="", parent=None):
         super().__init__(parent)
-        self.values = list(values)
-        self._measure = math.log if log else float
+        self.steps = list(values)           # the slider's own values
+        self.values = list(values)          # the steps and the value shown, if not a step
         self.fmt = fmt
         self.name_label = QLabel(name)
         self.value_label = QLabel()
@@ -83,13 +86,12 @@ class ValueSlider(QWidget):
         self._moved(0, emit=False)
 
     def set_value(self, value):
-        """Move to the allowed value nearest ``value`` without emitting."""
-        distances = [abs(self._measure(v) - self._measure(value)) for v in self.values]
-        index = int(np.argmin(distances))
-        self.slider.blockSignals(True)
-        self.slider.setValue(index)
-        self.slider.blockSignals(False)
-        self._moved(index, emit=False)
+        """Show exactly ``value``, without emitting."""
+        self.values = self.steps if value in self.steps else sorted(self.steps + [value])
+        with QSignalBlocker(self.slider):
+            self.slider.setRange(0, len(self.values) - 1)
+            self.slider.setValue(self.values.index(value))
+        self._moved(self.slider.value(), emit=False)
 
     def _moved(self, index, emit=True):
         self.value_label.setText(self.fmt(self.values[index]))
@@ -98,10 +100,11 @@ class ValueSlider(QWidget):
 
 
 def log_values(low, high, per_decade):
-    """Values spaced evenly in log₁₀ from ``low`` to ``high``, rounded to 3 significant digits."""
+    """Values spaced evenly in log₁₀ from ``low`` to ``high``, rounded to 2 significant
+    digits, so that a decade's values are the round ones (0.05, 0.5, not 0.0501, 0.501)."""
     exponents = np.linspace(np.log10(low), np.log10(high),
                             int(round((np.log10(high) - np.log10(low)) * per_decade)) + 1)
-    return [float(f"{10 ** e:.3g}") for e in exponents]
+    return [float(f"{10 ** e:.2g}") for e in exponents]
 
 
 class Throttle(QObject):

@@ -1,0 +1,132 @@
+"""The control panel: its ranges are the config's, it shows the config's values exactly, and
+the mouse wheel scrolls the panel instead of changing a control it passes over."""
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication, QComboBox, QScrollArea, QSlider, QSpinBox
+
+from simulator import SimConfig, load_presets
+from ui.controls import ControlPanel
+from ui.widgets import log_values
+
+# The ends of the config's ranges for every field with a control, as the label must read them.
+EXTREMES = [
+    ({"depth": 100}, {"depth": "100"}),
+    ({"depth": 80}, {"depth": "80"}),
+    ({"width": 512}, {"width": "512"}),
+    ({"width": 300}, {"width": "300"}),
+    ({"init": "scaled_normal", "sigma_w": 10.0, "sigma_b": 10.0}, {"sigma_w": "10", "sigma_b": "10"}),
+    ({"init": "scaled_normal", "sigma_w": 1e-6, "sigma_b": 0.0}, {"sigma_w": "1e-06", "sigma_b": "0"}),
+    ({"learning_rate": 100.0}, {"learning_rate": "100"}),
+    ({"learning_rate": 5e-324}, {"learning_rate": "4.94066e-324"}),
+    ({"learning_rate": 0.037}, {"learning_rate": "0.037"}),
+    ({"batch_size": 4096}, {"batch_size": "4096"}),
+    ({"batch_size": 100}, {"batch_size": "100"}),
+    ({"clip": True, "clip_threshold": 1e6}, {"clip_threshold": "1e+06"}),
+    ({"clip": True, "clip_threshold": 3e-5}, {"clip_threshold": "3e-05"}),
+    ({"noise": 1.0}, {"noise": "1"}),
+    ({"noise": 0.123}, {"noise": "0.123"}),
+]
+
+
+@pytest.fixture
+def panel(qtbot):
+    panel = ControlPanel()
+    qtbot.addWidget(panel)
+    return panel
+
+
+def shown(panel, field):
+    """(value the slider stands on, the label's text)."""
+    slider = panel.fields[field]
+    return slider.values[slider.slider.value()], slider.value_label.text()
+
+
+@pytest.mark.parametrize("changes, labels", EXTREMES)
+def test_every_value_the_config_accepts_is_shown_exactly(panel, changes, labels):
+    config = SimConfig(**changes)
+    panel.set_config(config)
+    for field, text in labels.items():
+        assert shown(panel, field) == (getattr(config, field), text)
+    assert panel.config == config
+
+
+def test_an_off_list_value_sits_between_its_neighbours_and_the_slider_moves_on(panel, qtbot):
+    panel.set_config(SimConfig(learning_rate=0.037))
+    slider = panel.fields["learning_rate"]
+    with qtbot.waitSignal(panel.config_changed) as changed:
+        slider.slider.setValue(slider.slider.value() + 1)
+    assert changed.args[0].learning_rate == 0.04               # the next step of 10 per decade
+    slider.slider.setValue(slider.slider.value() - 2)
+    assert panel.config.learning_rate == 0.032
+    panel.set_config(SimConfig())                               # 0.037 is gone from the list again
+    assert 0.037 not in slider.values and shown(panel, "learning_rate") == (0.5, "0.5")
+
+
+def test_log_steps_are_the_round_numbers():
+    # 10 per decade: 10^(k/10) to two digits, the Renard-like series a lecturer types.
+    assert log_values(0.01, 1, 10) == [0.01, 0.013, 0.016, 0.02, 0.025, 0.032, 0.04, 0.05, 0.063, 0.079,
+                                       0.1, 0.13, 0.16, 0.2, 0.25, 0.32, 0.4, 0.5, 0.63, 0.79, 1.0]
+
+
+def test_every_preset_is_shown_as_it_is(panel):
+    for preset in load_presets().values():
+        panel.set_config(preset.config)
+        for field, slider in panel.fields.items():
+            if hasattr(slider, "value_label"):
+                value = getattr(preset.config, field)
+                assert slider.value_label.text() == (str(value) if isinstance(value, int) else f"{value:g}")
+        assert panel.preset.currentText() == preset.name
+
+
+def test_the_seed_box_holds_every_seed_the_config_accepts(panel):
+    biggest = 2 ** 31 - 1                                       # a QSpinBox holds a C int
+    panel.set_config(SimConfig(seed=biggest))
+    assert panel.fields["seed"].value() == biggest
+    with pytest.raises(ValueError, match=r"seed: must be in \[0, 2147483647\]"):
+        SimConfig(seed=biggest + 1)
+
+
+def test_set_config_never_leaves_a_control_deaf(panel, monkeypatch):
+    def fail(value):
+        raise OverflowError("a widget refused the value")
+    monkeypatch.setattr(panel.fields["seed"], "setValue", fail)
+    with pytest.raises(OverflowError):
+        panel.set_config(SimConfig(seed=5))
+    monkeypatch.undo()
+    assert not any(w.signalsBlocked() for w in [panel.preset, *panel.fields.values()])
+
+
+def wheel(widget, steps=-1):
+    """A mouse-wheel turn over the middle of ``widget`` (negative: towards the user)."""
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(0, 0),
+                        QPoint(0, 120 * steps), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_wheel_scrolls_the_panel_not_the_control_under_it(qtbot):
+    scroll = QScrollArea()
+    panel = ControlPanel()
+    scroll.setWidget(panel)
+    scroll.setWidgetResizable(True)
+    scroll.resize(320, 300)
+    qtbot.addWidget(scroll)
+    scroll.show()
+    qtbot.waitExposed(scroll)
+    bar = scroll.verticalScrollBar()
+    controls = panel.findChildren(QSlider) + panel.findChildren(QComboBox) + panel.findChildren(QSpinBox)
+    assert len(controls) == 15                  # 9 sliders with speed, 5 combo boxes, the seed
+    noise = panel.fields["noise"].slider
+    for control in controls:
+        before = (panel.config, bar.value())
+        wheel(control)
+        assert panel.config == before[0], control
+        assert bar.value() > before[1] or bar.value() == bar.maximum(), control
+        bar.setValue(0)
+    scroll.activateWindow()
+    noise.setFocus()
+    qtbot.waitUntil(noise.hasFocus)
+    wheel(noise)                                # with focus, the wheel is the control's
+    assert panel.config.noise != SimConfig().noise
