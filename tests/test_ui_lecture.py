@@ -95,15 +95,17 @@ def test_a_bad_setup_changes_nothing_and_says_why(window, tmp_path, content, mes
 
 def test_f5_presentation_mode_and_back(window, qtbot):
     assert window.theme == "dark"
-    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.keyClick(window, Qt.Key.Key_F5)                # panels are rebuilt one per event-loop turn
     assert window.theme == "presentation" and current() == THEMES["presentation"]
-    bars = window.panels["bars"]
-    assert bars.plot.backgroundBrush().color().name() == "#ffffff"
     assert QApplication.font().pointSize() == THEMES["presentation"].font_pt
-    assert len(bars.logs) == window.painted.snapshot.config.depth + 1      # rebuilt and redrawn
+    qtbot.waitUntil(lambda: window.panels["bars"].plot.backgroundBrush().color().name() == "#ffffff"
+                    and window.panels["phase"].plot.backgroundBrush().color().name() == "#ffffff")
+    bars = window.panels["bars"]
+    qtbot.waitUntil(lambda: len(bars.logs) == window.painted.snapshot.config.depth + 1)   # redrawn
     qtbot.keyClick(window, Qt.Key.Key_F5)
     assert window.theme == "dark"
-    assert window.panels["bars"].plot.backgroundBrush().color().name() == THEMES["dark"].background
+    qtbot.waitUntil(lambda: window.panels["phase"].plot.backgroundBrush().color().name()
+                    == THEMES["dark"].background)
 
 
 def test_light_theme_persists(qtbot, tmp_path):

@@ -135,6 +135,10 @@ class MainWindow(QMainWindow):
         self.painted = None           # the Frame on screen
         self.frames_painted = 0
         self._fps_clock = (time.monotonic(), 0)
+        self._switching = None            # a theme switch under way (switch_theme)
+        self._theme_timer = QTimer(self)
+        self._theme_timer.setInterval(0)
+        self._theme_timer.timeout.connect(self._theme_step)
         self.paint_timer = QTimer(self)
         self.paint_timer.setInterval(PAINT_MS)
         self.paint_timer.timeout.connect(self.paint)
@@ -178,7 +182,7 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         for name in ("dark", "light"):
             action = QAction(f"{name.capitalize()} theme", self)
-            action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
+            action.triggered.connect(lambda _=False, n=name: self.switch_theme(n))
             view.addAction(action)
         presentation = QAction("Presentation mode", self)
         presentation.setShortcut(QKeySequence(Qt.Key.Key_F5))
@@ -264,15 +268,48 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- themes
     def set_theme(self, name):
-        """Switch theme: the panels are rebuilt with its colours, fonts and line widths."""
+        """Switch theme at once: the panels are rebuilt with its colours, fonts and line widths."""
+        self._finish_theme_switch()
+        for _ in self._theme_steps(name):
+            pass
+
+    def switch_theme(self, name):
+        """Switch theme from the menu or F5: the same steps, one per turn of the event loop,
+        so the window never stops for longer than one panel takes to build (all at once, it
+        stopped for a quarter of a second or more)."""
+        self._finish_theme_switch()
+        self._switching = self._theme_steps(name)
+        next(self._switching)                    # the theme is applied (and named) at once
+        self._theme_timer.start()
+
+    def _theme_step(self):
+        if next(self._switching, None) is None:
+            self._theme_timer.stop()
+            self._switching = None
+
+    def _finish_theme_switch(self):
+        if self._switching is not None:
+            self._theme_timer.stop()
+            for _ in self._switching:
+                pass
+            self._switching = None
+
+    def _theme_steps(self, name):
+        """Apply the theme, then replace the panels one by one (each old one is deleted after
+        its successor is in place, so ``self.panels`` is whole at every step), then restore
+        the layout and show the current frame."""
         state = self.saveState()
         self.theme = name
-        for panel in self.panels.values():      # first, so that the theme restyles fewer widgets
-            dispose(panel)
         apply_theme(name)
+        yield True
         for key, dock in self.docks.items():
-            self.panels[key] = build(PANELS[key])
-            dock.setWidget(self.panels[key])
+            old, new = self.panels[key], build(PANELS[key])
+            dock.setWidget(new)
+            self.panels[key] = new
+            dispose(old)
+            if self.painted is not None and on_screen(new):
+                new.show_frame(self.painted)
+            yield True
         if self.engine is not None:
             self.panels["surface"].drop_requested.connect(self.engine.drop_ball)
         self._fit_controls(self.findChild(QScrollArea))
@@ -289,10 +326,10 @@ class MainWindow(QMainWindow):
     def toggle_presentation(self):
         """F5: presentation mode (light, large type, thick lines) and back."""
         if self.theme == "presentation":
-            self.set_theme(self._theme_before_presentation)
+            self.switch_theme(self._theme_before_presentation)
         else:
             self._theme_before_presentation = self.theme
-            self.set_theme("presentation")
+            self.switch_theme("presentation")
 
     # ----------------------------------------------------------------- files
     def report(self, message):
@@ -435,6 +472,7 @@ class MainWindow(QMainWindow):
                 self.record(target, path, fps, seconds)
 
     def closeEvent(self, event):
+        self._finish_theme_switch()
         if self.recorder is not None:
             outcome = self.recorder.finish_now()
             if outcome is not None:
