@@ -81,6 +81,17 @@ def main():
         count[kind] += 1
         state["kind"], state["from"] = kind, len(probe.gaps)
 
+    collections = []                 # (generation, seconds) of every garbage collection
+    began = {}
+
+    def timed(phase, info):
+        if phase == "start":
+            began["t"] = time.perf_counter()
+        else:
+            collections.append((info["generation"], time.perf_counter() - began["t"]))
+
+    import gc
+    gc.callbacks.append(timed)
     probe.start()
     start = time.perf_counter()
     fuzz(window, args.actions, args.seed, Path(folder.name), after)
@@ -97,6 +108,11 @@ def main():
           f"processes); memory {memory:.0f} → {resident_mb():.0f} MB; close {closing * 1e3:.0f} ms")
     print(f"main-thread gaps: 99th percentile {probe.percentile_ms(99):.1f} ms, "
           f"longest {probe.longest_ms():.0f} ms")
+    for generation in range(3):
+        times = [t for g, t in collections if g == generation]
+        if times:
+            print(f"garbage collections of generation {generation}: {len(times)}, longest "
+                  f"{max(times) * 1e3:.1f} ms")
     print(f"{'action':28s} {'count':>6s} {'worst gap (ms)':>15s}")
     for kind in sorted(worst, key=worst.get, reverse=True):
         print(f"{kind:28s} {count[kind]:6d} {worst[kind] * 1e3:15.0f}")
