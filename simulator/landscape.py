@@ -23,6 +23,7 @@ the first-layer axis *is* the first layer's vanishing gradient.
 """
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass
 
@@ -32,6 +33,10 @@ from .optim import Optimizer
 
 TRAIL_LENGTH = 2000
 LAUNCH_BOUND = 10.0       # the ball is off the map beyond 10 × the surface's extent
+# Surface versions are unique for the life of the process, across every Landscape: the
+# caches keyed on them (contours, the map, the 3-D view) can never mistake a new
+# network's surface for an old one.
+_surface_versions = itertools.count(1)
 
 
 def filter_normalized_direction(net, layer, rng):
@@ -49,7 +54,10 @@ def filter_normalized_direction(net, layer, rng):
 
 @dataclass(frozen=True)
 class Surface:
-    """The cost on a grid over the plane: ``cost[i, k]`` = C(θ0 + a_i U + b_k V)."""
+    """The cost on a grid over the plane: ``cost[i, k]`` = C(θ0 + a_i U + b_k V).
+
+    ``version`` identifies the surface for the life of the process: no two surfaces,
+    from any network, share one."""
 
     version: int
     a: np.ndarray                # (resolution,) steps along U
@@ -127,7 +135,6 @@ class Landscape:
         self.U = filter_normalized_direction(self.net, self.u_layer, rng)
         self.V = filter_normalized_direction(self.net, self.v_layer, rng)
         self.surface = None
-        self._version = 0
         self._ball_optimizer = None
         self.drop(0.75 * self.extent, 0.75 * self.extent)
 
@@ -156,10 +163,9 @@ class Landscape:
             raise ValueError(f"resolution: must be an integer in [2, 1024], got {resolution!r}")
         extent = self.extent if extent is None else float(extent)
         steps = np.linspace(-extent, extent, resolution)
-        self._version += 1
         start = time.perf_counter()
         cost = self.grid_costs(steps, steps)
-        self.surface = Surface(self._version, steps, steps.copy(), cost, self.u_layer + 1,
+        self.surface = Surface(next(_surface_versions), steps, steps.copy(), cost, self.u_layer + 1,
                                self.v_layer + 1, extent, time.perf_counter() - start)
         return self.surface
 

@@ -134,7 +134,7 @@ def test_simulation_carries_surface_and_ball_and_reslices_on_axis_change():
     assert snap.surface.resolution == COARSE_RESOLUTION and (snap.surface.u_layer, snap.surface.v_layer) == (1, 4)
     assert snap.ball.steps == 5
     version = snap.surface.version
-    assert sim.refine_surface(48).version == version + 1
+    assert sim.refine_surface(48).version > version
     assert sim.step(1).surface.resolution == 48
     trained = sim.net.theta.copy()
     sim.apply(sim.config.replace(u_layer=2, v_layer=3))
@@ -154,3 +154,16 @@ def test_trail_keeps_the_newest_positions_oldest_first():
     short = Trail(4)
     short.append([1, 1])
     assert short.array().tolist() == [[1, 1]]
+
+
+def test_surface_versions_are_unique_across_rebuilt_networks():
+    """Every new Landscape used to number its surfaces from 1: a cache keyed on the
+    version took a relu network's surface for the sigmoid one's."""
+    sim = Simulation(SimConfig(depth=3, width=6))
+    seen = {sim.snapshot().surface.version}
+    for activation in ("relu", "leaky_relu", "tanh"):
+        sim.apply(sim.config.replace(activation=activation))          # a new network
+        seen.add(sim.snapshot().surface.version)
+        seen.add(sim.refine_surface(24).version)
+    seen.add(Simulation(SimConfig(depth=3, width=6)).snapshot().surface.version)
+    assert len(seen) == 8

@@ -148,3 +148,18 @@ def test_phase_diagram_of_sigmoid_has_no_critical_line_in_range():
     d = phase_diagram("sigmoid", 0.0, depths=np.array([1, 10]), sigma_ws=np.array([0.5, 2.0, 4.0]),
                       seeds=1)
     assert np.isnan(d.critical_sigma_w) and np.all(d.log_ratio[1] < 0)
+
+
+def test_surface_panel_redraws_for_a_rebuilt_network(qtbot):
+    """The map, colour bar and contours belong to the network of the newest frame, also
+    when a rebuilt network's surface is its first one."""
+    from ui.panels.surface import SurfacePanel
+    panel = shown(qtbot, SurfacePanel())
+    for activation in ("sigmoid", "relu"):
+        frame = run_frame(SimConfig(depth=4, width=6, activation=activation), 3)
+        panel.show_frame(frame)
+        with np.errstate(divide="ignore"):
+            expected = np.log10(frame.snapshot.surface.cost)
+        assert np.array_equal(panel.image.image, np.where(np.isfinite(expected), expected,
+                                                          np.nanmax(expected)))
+        assert np.array_equal(panel.contours.getData()[0], frame.contours[0], equal_nan=True)

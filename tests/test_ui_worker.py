@@ -1,8 +1,11 @@
 """The worker: newest config wins, ticks keep to their budget, shutdown is clean."""
 import time
 
+import numpy as np
+
 from simulator import SimConfig
 from simulator.simulation import COARSE_RESOLUTION, Simulation
+from ui.contours import contour_lines
 from ui.engine import Engine
 from ui.worker import BUDGET, FINE_RESOLUTION, SimulationWorker
 
@@ -62,6 +65,23 @@ def test_surface_is_refined_when_nothing_changes(monkeypatch):
     assert len(x) == len(y) > 0
 
 
+def test_contours_follow_a_rebuilt_network():
+    """The contour cache is keyed on the surface's version: a new network's surface gets
+    its own contours, even while playing."""
+    worker = SimulationWorker(SimConfig(depth=4, width=6))
+    frames = []
+    worker.frame_ready.connect(frames.append)
+    worker.set_playing(True)
+    worker._tick()
+    for activation in ("relu", "leaky_relu"):
+        worker.set_config(SimConfig(depth=4, width=6, activation=activation))
+        worker._tick()
+        frame = frames[-1]
+        assert frame.snapshot.config.activation == activation
+        for mine, fresh in zip(frame.contours, contour_lines(frame.snapshot.surface)):
+            assert np.array_equal(mine, fresh, equal_nan=True)
+
+
 def test_engine_process_sends_frames_and_shuts_down(qtbot):
     engine = Engine(SimConfig(depth=2, width=4))
     frames = []
@@ -78,7 +98,6 @@ def test_engine_process_sends_frames_and_shuts_down(qtbot):
 def test_refinement_is_sized_to_its_time_budget():
     from simulator.landscape import Surface
     from ui.worker import REFINE_BUDGET, refined_resolution
-    import numpy as np
     steps = np.linspace(-1, 1, 16)
     quick = Surface(1, steps, steps, np.ones((16, 16)), 1, 2, 1.0, seconds=0.002)
     slow = Surface(1, steps, steps, np.ones((16, 16)), 1, 2, 1.0, seconds=REFINE_BUDGET / 2)
