@@ -11,13 +11,14 @@ a new network. A run is deterministic for a given config.
 The cost surface and the ball (landscape.py) live beside the run: the plane is sliced
 through the weights of the moment (at a build or a change of axes), and the ball
 rolls on it with the run's optimiser, learning rate and clipping. A ball step is a
-full-batch gradient, so the ball takes one step per epoch of training (``ball_every``
+full-batch gradient, so the ball takes one step per epoch of training (``epoch_steps``
 minibatch steps): in the time training sees the data once, so does the ball. Once
 the run is frozen by a divergence, the ball rolls one step per step asked for.
 
-The cost on the whole training and test sets is evaluated inside ``advance`` on a step
-schedule that thins out as the run grows (at most EVALUATIONS kept, evenly spaced), so
-the loss curve does not depend on how often anybody looks. ``snapshot()`` is a query.
+The cost on the whole training and test sets (two forward passes, more than a training
+step) is evaluated inside ``advance`` at the end of every epoch, thinning out as the run
+grows (at most EVALUATIONS kept, evenly spaced), so the loss curve does not depend on
+how often anybody looks. ``snapshot()`` is a query.
 
 Divergence: at the first step whose cost, gradient norms or weights are not finite,
 the run freezes at its last finite weights, statistics, costs and decision map, and
@@ -40,7 +41,7 @@ from .optim import Optimizer
 from .stats import DerivativeStats, LayerStats, StatsRecorder
 
 HISTORY_LENGTH = 2048
-EVALUATIONS = 128             # train/test evaluations kept for the loss curve (see advance)
+EVALUATIONS = 64              # train/test evaluations kept for the loss curve (see advance)
 DECISION_RESOLUTION = 48      # the input-plane grid of the decision-boundary map
 COARSE_RESOLUTION = 16        # the surface drawn at once after a change (refined later)
 
@@ -91,8 +92,8 @@ class History:
 
     ``steps``/``batch_loss``/``speed``: every recorded step, with ``speed[t, l]`` =
     ‖∂C/∂b^l‖ (Nielsen's speed of learning of layer l). ``eval_steps``/``train_loss``/
-    ``test_loss``: the cost on the whole training and test sets, on the run's
-    evaluation schedule (step 0, then evenly spaced, at most EVALUATIONS of them).
+    ``test_loss``: the cost on the whole training and test sets at step 0 and at the
+    end of epochs, evenly spaced, at most EVALUATIONS of them.
     """
 
     steps: np.ndarray
@@ -175,7 +176,7 @@ class Simulation:
                 self._tune_optimizer()
             self.diverged = None           # weights were kept at their last finite values
             self._configure_ball()
-            self.ball_every = self._ball_every()
+            self.epoch_steps = self._epoch_steps()
         if changed & SURFACE_FIELDS:
             self._slice()
 
@@ -205,7 +206,7 @@ class Simulation:
         self._theta_before = self.net.theta.copy()
         self._decision_grid = self._input_grid()
         self._last_decision = self._last_evaluation = None
-        self.ball_every = self._ball_every()
+        self.epoch_steps = self._epoch_steps()
         self._ball_due = 0               # steps asked for since the ball last rolled
         X = self.data.X_train
         self.theory = for_network(c.activation, c.layer_sizes, c.init,
@@ -233,8 +234,8 @@ class Simulation:
         self.landscape.configure_ball(c.optimizer, c.learning_rate, c.momentum,
                                       c.clip_threshold if c.clip else None)
 
-    def _ball_every(self):
-        """Training steps per ball step: one epoch's worth of minibatches."""
+    def _epoch_steps(self):
+        """Minibatch steps per epoch: per ball step, and per evaluation of the costs."""
         n = len(self.Y_train)
         return -(-n // min(self.config.batch_size, n))
 
@@ -310,7 +311,7 @@ class Simulation:
 
     def advance(self, n=1, ball=True):
         """Run up to ``n`` training steps (none once diverged), evaluating the costs on
-        schedule, and roll the ball: one step per ``ball_every`` training steps, and one
+        schedule, and roll the ball: one step per ``epoch_steps`` training steps, and one
         per step asked for once the run is frozen (the ball, a learner of its own, rolls
         on, and training no longer costs anything)."""
         taken = 0
@@ -319,7 +320,7 @@ class Simulation:
                 break
             taken += 1
         if ball:
-            rolls, self._ball_due = divmod(self._ball_due + taken, self.ball_every)
+            rolls, self._ball_due = divmod(self._ball_due + taken, self.epoch_steps)
             rolls += int(n) - taken
             if rolls:
                 self.landscape.roll(rolls)
@@ -344,7 +345,8 @@ class Simulation:
         self.stats = stats
         self._last_dphis = trace.dphis
         self.history.record(next_step, (grads.loss, stats.grad_b_norm))
-        self.eval_history.record(next_step, self._costs)
+        if next_step % self.epoch_steps == 0:
+            self.eval_history.record(next_step, self._costs)
         return True
 
     def _diverge(self, step, what):

@@ -151,7 +151,7 @@ def test_bad_axes_and_positions_are_named():
 
 def test_simulation_carries_surface_and_ball_and_reslices_on_axis_change():
     sim = Simulation(SimConfig(depth=3, width=6))
-    snap = sim.step(5 * sim.ball_every)
+    snap = sim.step(5 * sim.epoch_steps)
     assert snap.surface.resolution == COARSE_RESOLUTION and (snap.surface.u_layer, snap.surface.v_layer) == (1, 4)
     assert snap.ball.steps == 5
     version = snap.surface.version
@@ -193,7 +193,7 @@ def test_surface_versions_are_unique_across_rebuilt_networks():
 def test_the_ball_rolls_once_per_epoch_however_the_steps_are_asked_for():
     config = SimConfig(depth=3, width=6, n_samples=200, batch_size=16)   # 150 training points
     one_by_one, at_once = Simulation(config), Simulation(config)
-    assert one_by_one.ball_every == 10                                   # ⌈150 / 16⌉
+    assert one_by_one.epoch_steps == 10                                   # ⌈150 / 16⌉
     for _ in range(57):
         one_by_one.advance(1)
     at_once.advance(57)

@@ -151,7 +151,9 @@ def test_the_costs_are_evaluated_on_a_thinning_schedule(monkeypatch):
     monkeypatch.setattr(sim, "evaluate", lambda X, Y: (calls.append(1), evaluate(X, Y))[1])
     sim.advance(3000)
     steps = sim.snapshot().history.eval_steps
-    assert steps[0] == 0 and steps[-1] > 2900 and len(steps) <= EVALUATIONS + 1
-    assert len(set(np.diff(steps))) == 1                                 # evenly spaced
-    n = 3000
-    assert len(calls) <= 2 * (EVALUATIONS + EVALUATIONS // 2 * np.log2(n / EVALUATIONS) + 2)
+    epochs = 3000 // sim.epoch_steps
+    assert steps[0] == 0 and steps[-1] > 2700 and len(steps) <= EVALUATIONS + 1
+    assert len(set(np.diff(steps))) == 1 and steps[1] % sim.epoch_steps == 0  # evenly, at epochs
+    # EVALUATIONS at one per epoch, then EVALUATIONS/2 per doubling of the stride
+    kept = EVALUATIONS + EVALUATIONS // 2 * np.ceil(np.log2(epochs / EVALUATIONS))
+    assert len(calls) <= 2 * kept                       # two evaluations: training and test set
