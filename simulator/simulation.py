@@ -15,10 +15,11 @@ full-batch gradient, so the ball takes one step per epoch of training (``epoch_s
 minibatch steps): in the time training sees the data once, so does the ball. Once
 the run is frozen by a divergence, the ball rolls one step per step asked for.
 
-The cost on the whole training and test sets (two forward passes, more than a training
-step) is evaluated inside ``advance`` at the end of every epoch, thinning out as the run
-grows (at most EVALUATIONS kept, evenly spaced), so the loss curve does not depend on
-how often anybody looks. ``snapshot()`` is a query.
+The cost on the whole training and test sets (a forward pass over both, about a
+training step's time) is evaluated inside ``advance`` after every step at first, then
+on a schedule that thins out as the run grows (at most EVALUATIONS kept, evenly spaced:
+a 3000-step run evaluates about 240 times), so the loss curve does not depend on how
+often anybody looks. ``snapshot()`` is a query.
 
 Divergence: at the first step whose cost, gradient norms or weights are not finite,
 the run freezes at its last finite weights, statistics, costs and decision map, and
@@ -92,8 +93,8 @@ class History:
 
     ``steps``/``batch_loss``/``speed``: every recorded step, with ``speed[t, l]`` =
     ‖∂C/∂b^l‖ (Nielsen's speed of learning of layer l). ``eval_steps``/``train_loss``/
-    ``test_loss``: the cost on the whole training and test sets at step 0 and at the
-    end of epochs, evenly spaced, at most EVALUATIONS of them.
+    ``test_loss``: the cost on the whole training and test sets, evenly spaced from
+    step 0, at most EVALUATIONS of them.
     """
 
     steps: np.ndarray
@@ -195,6 +196,8 @@ class Simulation:
             array.setflags(write=False)          # shared by every Snapshot
         self.Y_train = self._targets(self.data.y_train)
         self.Y_test = self._targets(self.data.y_test)
+        self._eval_X = np.concatenate([self.data.X_train, self.data.X_test])
+        self._eval_Y = np.concatenate([self.Y_train, self.Y_test])
         self._batch_rng = np.random.default_rng(int(batch_seed))
         self._shuffled, self._cursor = None, 0
         self.optimizer = self._make_optimizer()
@@ -235,7 +238,7 @@ class Simulation:
                                       c.clip_threshold if c.clip else None)
 
     def _epoch_steps(self):
-        """Minibatch steps per epoch: per ball step, and per evaluation of the costs."""
+        """Minibatch steps per epoch: training steps per ball step."""
         n = len(self.Y_train)
         return -(-n // min(self.config.batch_size, n))
 
@@ -345,8 +348,7 @@ class Simulation:
         self.stats = stats
         self._last_dphis = trace.dphis
         self.history.record(next_step, (grads.loss, stats.grad_b_norm))
-        if next_step % self.epoch_steps == 0:
-            self.eval_history.record(next_step, self._costs)
+        self.eval_history.record(next_step, self._costs)
         return True
 
     def _diverge(self, step, what):
@@ -361,21 +363,21 @@ class Simulation:
                          "then press Reset.")
 
     # ------------------------------------------------------------------ reporting
-    def evaluate(self, X, Y):
-        """(cost, accuracy) on a data set, with batch norm in evaluation mode."""
-        net = self.net
-        z = net.propagate(X, 0, None, batch_statistics=False)
-        with np.errstate(all="ignore"):
-            cost = net.loss_function.cost(z, Y)
-        predicted = np.argmax(z, axis=1) if net.loss_function.one_hot else (z[:, 0] > 0)
-        truth = np.argmax(Y, axis=1) if net.loss_function.one_hot else (Y[:, 0] > 0.5)
-        return cost, float(np.mean(predicted == truth))
-
     def evaluation(self):
-        """Costs and accuracies now, or the last finite ones where these are not finite."""
-        train_loss, train_acc = self.evaluate(self.data.X_train, self.Y_train)
-        test_loss, test_acc = self.evaluate(self.data.X_test, self.Y_test)
-        now = Evaluation(train_loss, test_loss, train_acc, test_acc)
+        """Cost and accuracy on the training and test sets now, in one forward pass over
+        both (batch norm in evaluation mode: every sample is its own), or the last
+        finite ones where these are not finite."""
+        net, n = self.net, len(self.Y_train)
+        z = net.propagate(self._eval_X, 0, None, batch_statistics=False)
+        Y = self._eval_Y
+        with np.errstate(all="ignore"):
+            costs = net.loss_function.sample_costs(z, Y)
+        if net.loss_function.one_hot:
+            correct = np.argmax(z, axis=1) == np.argmax(Y, axis=1)
+        else:
+            correct = (z[:, 0] > 0) == (Y[:, 0] > 0.5)
+        now = Evaluation(float(costs[:n].mean()), float(costs[n:].mean()),
+                         float(correct[:n].mean()), float(correct[n:].mean()))
         if now.finite or self._last_evaluation is None:
             self._last_evaluation = now
         return self._last_evaluation

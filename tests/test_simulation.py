@@ -147,13 +147,24 @@ def test_the_costs_are_evaluated_on_a_thinning_schedule(monkeypatch):
     from simulator.simulation import EVALUATIONS
     sim = Simulation(SimConfig(depth=1, width=4))
     calls = []
-    evaluate = sim.evaluate
-    monkeypatch.setattr(sim, "evaluate", lambda X, Y: (calls.append(1), evaluate(X, Y))[1])
-    sim.advance(3000)
+    evaluation = sim.evaluation
+    monkeypatch.setattr(sim, "evaluation", lambda: (calls.append(1), evaluation())[1])
+    n = 3000
+    sim.advance(n)
     steps = sim.snapshot().history.eval_steps
-    epochs = 3000 // sim.epoch_steps
-    assert steps[0] == 0 and steps[-1] > 2700 and len(steps) <= EVALUATIONS + 1
-    assert len(set(np.diff(steps))) == 1 and steps[1] % sim.epoch_steps == 0  # evenly, at epochs
-    # EVALUATIONS at one per epoch, then EVALUATIONS/2 per doubling of the stride
-    kept = EVALUATIONS + EVALUATIONS // 2 * np.ceil(np.log2(epochs / EVALUATIONS))
-    assert len(calls) <= 2 * kept                       # two evaluations: training and test set
+    assert steps[0] == 0 and steps[-1] > n - 64 and len(steps) <= EVALUATIONS + 1
+    assert len(set(np.diff(steps))) == 1                                 # evenly spaced
+    # every step until EVALUATIONS are kept, then EVALUATIONS/2 per doubling of the stride
+    assert len(calls) <= EVALUATIONS + EVALUATIONS // 2 * np.ceil(np.log2(n / EVALUATIONS)) + 1
+
+
+def test_evaluation_by_hand():
+    sim = Simulation(SimConfig(depth=2, width=5, seed=3))
+    sim.advance(20)
+    e = sim.snapshot()
+    for X, y, cost, accuracy in ((sim.data.X_train, sim.data.y_train, e.train_loss, e.train_accuracy),
+                                 (sim.data.X_test, sim.data.y_test, e.test_loss, e.test_accuracy)):
+        a = sim.net.predict(X)[:, 0]                                   # σ(z), evaluation mode
+        expected = np.mean(-y * np.log(a) - (1 - y) * np.log(1 - a))
+        assert cost == pytest.approx(expected, rel=1e-9)
+        assert accuracy == np.mean((a > 0.5) == (y > 0.5))

@@ -192,6 +192,8 @@ def test_bars_headline_in_words_for_each_kind_of_number():
     from ui.panels.bars import log_heights, slowdown_text
     assert slowdown_text(log_heights([np.nan, 1.0])).startswith("Layer 1's gradient is not a number")
     assert slowdown_text(log_heights([0.0, 1.0])) == "Layer 1's gradient is exactly 0: it does not learn at all"
+    assert slowdown_text(log_heights([0.0, 0.0, 0.0, 1.0])) == \
+        "Layers 1–3 get a gradient of exactly 0: no error reaches them, so they do not learn"
     assert slowdown_text(log_heights([1.0, np.inf])) == "Layer 2's gradient overflowed (∞): it explodes"
     assert slowdown_text(log_heights([1e-4, 1.0])) == "Layer 1 learns 10,000× slower than layer 2"
 

@@ -121,7 +121,11 @@ def slowdown_text(logs):
         if value == np.inf:
             return f"Layer {layer}'s gradient overflowed (∞): it explodes"
     if first == -np.inf:
-        return "Layer 1's gradient is exactly 0: it does not learn at all"
+        dead = int(np.argmax(logs != -np.inf)) if np.any(logs != -np.inf) else len(logs)
+        if dead == 1:
+            return "Layer 1's gradient is exactly 0: it does not learn at all"
+        return (f"Layers 1–{dead} get a gradient of exactly 0: no error reaches them, so they "
+                "do not learn")
     if last == -np.inf:
         return f"Layer {len(logs)}'s gradient is exactly 0: the output does not learn"
     exponent = last - first
