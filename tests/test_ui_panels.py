@@ -215,3 +215,23 @@ def test_after_a_divergence_the_panels_show_the_last_finite_step_and_say_so(qtbo
     zeros = [float(l + 1) for l in np.flatnonzero(speeds == 0)]
     assert sorted(x for x, text in bars.bars.texts() if text == "0") == zeros
     assert all(text in ("0", "NaN") for _, text in chain.bars.texts())   # 0/0 factors marked
+
+
+def test_3d_view_redraws_for_a_rebuilt_network(qtbot):
+    """The 3-D view caches on the surface's version too (drawn into a stand-in view: the
+    offscreen platform has no OpenGL)."""
+    from simulator.simulation import Simulation
+    from ui.panels.surface3d import HEIGHT_FRACTION, Surface3D, height
+
+    class StandInView:
+        def addItem(self, item):
+            pass
+
+    view = Surface3D()
+    qtbot.addWidget(view)
+    view.view = StandInView()
+    for activation in ("sigmoid", "relu"):
+        surface = Simulation(SimConfig(depth=4, width=6, activation=activation)).landscape.surface
+        view.show_surface(surface)
+        z = view._surface_item._z
+        assert np.allclose(z, height(surface.cost, surface) * 2 * HEIGHT_FRACTION)
