@@ -1,9 +1,7 @@
 """The worker: newest config wins, ticks keep to their budget, shutdown is clean."""
-import gc
 import time
 
 import numpy as np
-import pytest
 
 from simulator import SimConfig, load_presets
 from simulator.simulation import COARSE_RESOLUTION, Simulation
@@ -13,13 +11,6 @@ from ui.worker import BUDGET, FINE_RESOLUTION, SimulationWorker
 
 from ui_helpers import close_window, make_window
 
-
-@pytest.fixture(autouse=True)
-def collect_in_the_ui_thread():
-    """Workers made here live in the main thread; collect them here, before a later
-    test's engine thread can (Qt objects must die in their own thread: issue 9.0)."""
-    yield
-    gc.collect()
 
 
 def test_only_the_newest_of_many_configs_is_built(monkeypatch):
