@@ -51,9 +51,9 @@ class MarkedBars:
     mark: -inf (exactly 0) a stub marked 0, +inf a bar through the top marked ∞, NaN a
     hatched bar marked NaN. Shared by the gradient bars and the chain-rule factors."""
 
-    def __init__(self, plot, width):
+    def __init__(self, plot, width, color=None):
         self.plot = plot
-        self.plain = pg.BarGraphItem(x=[], height=[], width=width)
+        self.plain = pg.BarGraphItem(x=[], height=[], width=width, brush=color, pen=None)  # legend
         self.hatched = pg.BarGraphItem(x=[], height=[], width=width)
         plot.addItem(self.plain)
         plot.addItem(self.hatched)

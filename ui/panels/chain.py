@@ -73,7 +73,7 @@ class ChainRulePanel(QWidget):
         self.plot.showGrid(y=True, alpha=0.25)
         style_axes(self.plot)
         self.legend = self.plot.addLegend(offset=(-10, 10))
-        self.bars = MarkedBars(self.plot, 0.6)
+        self.bars = MarkedBars(self.plot, 0.6, FACTOR_COLOR)
         self.legend.addItem(self.bars.plain, "factor of layer l: ‖δ^(l-1)‖ / ‖δ^l‖")
         self.product = self.plot.plot(pen=pen(PRODUCT_COLOR, 3), symbol="o",
                                       symbolBrush=PRODUCT_COLOR, symbolPen=None, symbolSize=8,
