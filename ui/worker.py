@@ -9,7 +9,9 @@
   slider sends dozens, the engine builds the newest, at once.
 * Commands (reset, drop the ball) apply after the config that was sent before them;
   a reset makes everything queued before it moot and builds the network once.
-* A tick trains for at most ``steps_per_frame`` steps and about ``BUDGET`` seconds,
+* A tick trains for at most ``steps_per_frame`` steps and about ``BUDGET`` seconds of
+  the worker thread's own CPU time (time spent waiting for the GIL or for a CPU on a
+  busy machine is not the worker's: counting it cut ticks short of the steps asked),
   then emits one Frame: the Snapshot plus the worker's measured steps per second
   (0 when no step was taken: paused, or frozen after a divergence).
 * A divergence pauses playback: the Frame of that tick says so (``halted``), and the
@@ -33,7 +35,7 @@ from simulator import SimConfig, Simulation, Snapshot
 from .contours import contour_lines
 
 TICK_MS = 15
-BUDGET = 0.008             # seconds of training per tick: the rest of the frame is the UI's
+BUDGET = 0.008             # CPU seconds of training per tick: the rest of the frame is the UI's
 REFINE_AFTER = 0.35        # seconds without changes before the surface is refined
 FINE_RESOLUTION = 96
 REFINE_BUDGET = 0.15       # seconds a refinement may take (the worker answers nothing meanwhile)
@@ -188,9 +190,10 @@ class SimulationWorker(QObject):
         return True
 
     def _train(self, steps, budget):
-        """Train up to ``steps`` steps, one at a time, until ``budget`` seconds have passed;
-        pause playback at a divergence. A frozen run takes no steps: only the ball rolls."""
-        start = time.perf_counter()
+        """Train up to ``steps`` steps, one at a time, until this thread has used ``budget``
+        seconds of CPU; pause playback at a divergence. A frozen run takes no steps: only
+        the ball rolls."""
+        start, cpu = time.perf_counter(), time.thread_time()
         first_step, was_frozen = self.sim.step_count, self.sim.diverged is not None
         for _ in range(steps):
             self.sim.advance(1)
@@ -198,7 +201,7 @@ class SimulationWorker(QObject):
             if not was_frozen and self.sim.diverged is not None:
                 self._playing, self._halted = False, True
                 break
-            if budget and time.perf_counter() - start > budget:
+            if budget and time.thread_time() - cpu > budget:
                 break
         taken = self.sim.step_count - first_step
         elapsed = time.perf_counter() - start
