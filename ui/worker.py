@@ -10,8 +10,9 @@
 * Commands (reset, drop the ball) apply after the config that was sent before them;
   a reset makes everything queued before it moot and builds the network once.
 * A tick trains for at most ``steps_per_frame`` steps and about ``BUDGET`` seconds of
-  the worker thread's own CPU time (time spent waiting for the GIL or for a CPU on a
-  busy machine is not the worker's: counting it cut ticks short of the steps asked),
+  the worker's own CPU time (time spent waiting for a CPU on a busy machine, or for the
+  GIL where the worker runs in a thread, is not the worker's: counting it cut ticks
+  short of the steps asked),
   then emits one Frame: the Snapshot plus the worker's measured steps per second
   (0 when no step was taken: paused, or frozen after a divergence).
 * A divergence pauses playback: the Frame of that tick says so (``halted``), and the
