@@ -1,11 +1,21 @@
-"""Cost-surface grid times against evaluating every grid point separately.
+"""Cost-surface grid times against evaluating every grid point separately; the ball's
+cost beside the training it runs with.
 
     python benchmarks/bench_landscape.py
 
 Depth 10, width 16 (sigmoid), 256 data points, the default plane (first and last
 layer). "structured" is Landscape.grid_costs; "point by point" is one full forward
 pass per grid point (Landscape.cost), timed on a sample of points and scaled to the
-grid, all in one run. Also the ball's step (full backpropagation on the 256 points).
+grid, all in one run.
+
+Ball against training, side by side in one run (rounds alternate, best of each kept),
+for the default config and two presets, in process CPU time (other people's load on the
+shared machine moves wall time much more): a training step (Simulation.advance without
+the ball), a ball gradient by full backpropagation at θ(a, b) projected on U and V (how
+the ball was computed before), and the ball's gradient over the moving layers only
+(Landscape.gradient, now). "share" is the ball's time as a share of the training time:
+before, one full-backpropagation ball step per training step; now, one ball step per
+``epoch_steps`` training steps.
 """
 from __future__ import annotations
 
@@ -17,9 +27,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from simulator.config import SimConfig, load_presets  # noqa: E402
 from simulator.data import make_dataset  # noqa: E402
 from simulator.landscape import Landscape  # noqa: E402
 from simulator.network import Network  # noqa: E402
+from simulator.simulation import Simulation  # noqa: E402
 
 ROUNDS = 7
 
@@ -47,9 +59,44 @@ def main():
         grid = best_of(lambda: landscape.grid_costs(steps, steps))
         naive = per_point * resolution ** 2
         print(f"{resolution:>4}² | {grid * 1e3:13.1f} | {naive * 1e3:17.0f} | {naive / grid:7.0f}×")
-    landscape.configure_ball("sgd", 0.1)
-    ball = best_of(lambda: landscape.roll(50)) / 50
-    print(f"ball step (full backpropagation on {len(X)} points): {ball * 1e6:.0f} µs")
+    ball_against_training()
+
+
+def full_backpropagation_slopes(landscape, probe, a, b):
+    """The ball's gradient as it was computed before: backpropagation through the whole
+    network at θ(a, b), projected on U and V."""
+    probe.theta = landscape.theta(a, b)
+    flat = probe.gradients(landscape.X, landscape.Y).flat
+    return flat @ landscape.U, flat @ landscape.V
+
+
+def ball_against_training(rounds=ROUNDS, steps=50, balls=20):
+    print()
+    print(f"{'config':<26} | {'train step µs':>13} | {'ball before µs':>14} | {'ball now µs':>11} "
+          f"| {'every':>5} | {'share before':>12} | {'share now':>9}")
+    presets = load_presets()
+    for name, config in (("default", SimConfig()),
+                         ("Deep sigmoid (vanishing)", presets["Deep sigmoid (vanishing)"].config),
+                         ("Batch norm rescues deep sigmoid", presets["Batch norm rescues deep sigmoid"].config)):
+        sim = Simulation(config)
+        sim.advance(2000, ball=False)    # evaluations of the costs are rare by now (every 32 steps)
+        landscape, probe = sim.landscape, sim.net.copy()
+        train, before, now = [], [], []
+        for _ in range(rounds):                      # alternate, keep the best of each
+            start = time.process_time()
+            sim.advance(steps, ball=False)
+            train.append((time.process_time() - start) / steps)
+            start = time.process_time()
+            for _ in range(balls):
+                full_backpropagation_slopes(landscape, probe, 0.3, -0.2)
+            before.append((time.process_time() - start) / balls)
+            start = time.process_time()
+            for _ in range(balls):
+                landscape.gradient(0.3, -0.2)
+            now.append((time.process_time() - start) / balls)
+        t, b, n = min(train), min(before), min(now)
+        print(f"{name[:26]:<26} | {t * 1e6:13.0f} | {b * 1e6:14.0f} | {n * 1e6:11.0f} | "
+              f"{sim.epoch_steps:5d} | {b / t:11.0%} | {n / (sim.epoch_steps * t):8.0%}")
 
 
 if __name__ == "__main__":

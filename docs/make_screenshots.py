@@ -17,8 +17,8 @@ OUT = ROOT / "docs" / "screenshots"
 
 SHOTS = [  # file, preset, steps, extra arguments
     ("window.png", "Deep sigmoid (vanishing)", 400, []),
-    ("surface_relu.png", "Deep ReLU + He (healthy)", 40, ["--panel", "surface"]),
-    ("surface_cliff.png", "Large weights (exploding)", 3, ["--panel", "surface"]),
+    ("surface_relu.png", "Deep ReLU + He (healthy)", 400, ["--panel", "surface"]),   # 40 ball steps
+    ("surface_cliff.png", "Large weights (exploding)", 8, ["--panel", "surface"]),   # diverges at 6, launch
     ("bars.png", "Deep sigmoid (vanishing)", 300, ["--panel", "bars"]),
     ("loss_plateau.png", "Plateau", 2500, ["--panel", "loss"]),
     ("speed.png", "Deep sigmoid (vanishing)", 600, ["--panel", "speed"]),

@@ -17,12 +17,19 @@ batched array), and from there on once per (a, b), again batched. z = u + s·(a^
 is affine in the step s, so each moving layer needs just two products with the data.
 
 The ball is a learner with two parameters (a, b). Its gradient is
-(⟨∇θC, U⟩, ⟨∇θC, V⟩) from full backpropagation at θ(a, b) on the same data as the
-surface, so the ball is always exactly on the surface it descends, and its slope along
-the first-layer axis *is* the first layer's vanishing gradient.
+(⟨∇θC, U⟩, ⟨∇θC, V⟩) at θ(a, b) on the same data as the surface, and its slope along the
+first-layer axis *is* the first layer's vanishing gradient. It is computed exactly and
+cheaply the way the grid is: the layers before the first moving layer never change, so
+a_in·W and a_in·D of that layer are computed once per plane; the forward pass runs from
+the first moving layer on, with each moving layer's product formed as a·W + s·(a·D),
+the very operations of the grid (so the ball's cost is the surface's value to the last
+digit); and the backward pass carries only δ down to the first moving layer (through
+the second one's moved weights), where ∂C/∂s = ⟨∂C/∂u, a·D⟩ contracts it with the
+direction. No ∂C/∂W of the other layers, no copy of θ.
 """
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass
 
@@ -32,6 +39,10 @@ from .optim import Optimizer
 
 TRAIL_LENGTH = 2000
 LAUNCH_BOUND = 10.0       # the ball is off the map beyond 10 × the surface's extent
+# Surface versions are unique for the life of the process, across every Landscape: the
+# caches keyed on them (contours, the map, the 3-D view) can never mistake a new
+# network's surface for an old one.
+_surface_versions = itertools.count(1)
 
 
 def filter_normalized_direction(net, layer, rng):
@@ -49,7 +60,10 @@ def filter_normalized_direction(net, layer, rng):
 
 @dataclass(frozen=True)
 class Surface:
-    """The cost on a grid over the plane: ``cost[i, k]`` = C(θ0 + a_i U + b_k V)."""
+    """The cost on a grid over the plane: ``cost[i, k]`` = C(θ0 + a_i U + b_k V).
+
+    ``version`` identifies the surface for the life of the process: no two surfaces,
+    from any network, share one."""
 
     version: int
     a: np.ndarray                # (resolution,) steps along U
@@ -126,8 +140,13 @@ class Landscape:
         rng = np.random.default_rng(seed)
         self.U = filter_normalized_direction(self.net, self.u_layer, rng)
         self.V = filter_normalized_direction(self.net, self.v_layer, rng)
+        self._first, self._second = sorted((self.u_layer, self.v_layer))
+        net = self.net
+        with np.errstate(all="ignore"):
+            self._a_in = net.propagate(self.X, 0, self._first)       # a^first: never moves
+            self._fixed = self._a_in @ net.weights[self._first]       # a_in·W of the first
+            self._along = self._a_in @ self._direction_matrix(self._first)  # ... and a_in·D
         self.surface = None
-        self._version = 0
         self._ball_optimizer = None
         self.drop(0.75 * self.extent, 0.75 * self.extent)
 
@@ -142,11 +161,31 @@ class Landscape:
         return self._probe.loss(self.X, self.Y)
 
     def gradient(self, a, b):
-        """(C, (∂C/∂a, ∂C/∂b)) at θ(a, b) by full backpropagation, projected on U and V."""
-        self._probe.theta = self.theta(a, b)
-        grads = self._probe.gradients(self.X, self.Y)
+        """(C, (∂C/∂a, ∂C/∂b)) at θ(a, b), exactly, by a pass over the moving layers only
+        (see the module docstring); C is the surface's value there to the last digit."""
+        net, first, second = self.net, self._first, self._second
+        steps = {self.u_layer: a, self.v_layer: b}
+        D2 = self._direction_matrix(second)
+        weights = list(net.weights)              # δ goes back through the moved layer
+        weights[second] = net.weights[second] + steps[second] * D2
+
+        def product(l, x):                       # u = x·W of layer l, moved along the plane
+            if l == first:
+                return self._fixed + steps[first] * self._along
+            if l == second:
+                return x @ net.weights[second] + steps[second] * (x @ D2)
+            return x @ net.weights[l]
+
         with np.errstate(all="ignore"):
-            return grads.loss, np.array([grads.flat @ self.U, grads.flat @ self.V])
+            trace = net.forward_from(self._a_in, first, product)
+            cost = float(net.loss_function.sample_costs(trace.output_z, self.Y).mean(axis=-1))
+            slopes = {}
+            for l, _, du, _ in net.errors(trace, self.Y, first, weights):
+                if l == second:
+                    slopes[l] = np.vdot(trace.activations[l].T @ du, D2)
+                elif l == first:
+                    slopes[l] = np.vdot(du, self._along)
+        return cost, np.array([slopes[self.u_layer], slopes[self.v_layer]])
 
     # ------------------------------------------------------------------ the grid
     def compute_surface(self, resolution, extent=None):
@@ -156,10 +195,9 @@ class Landscape:
             raise ValueError(f"resolution: must be an integer in [2, 1024], got {resolution!r}")
         extent = self.extent if extent is None else float(extent)
         steps = np.linspace(-extent, extent, resolution)
-        self._version += 1
         start = time.perf_counter()
         cost = self.grid_costs(steps, steps)
-        self.surface = Surface(self._version, steps, steps.copy(), cost, self.u_layer + 1,
+        self.surface = Surface(next(_surface_versions), steps, steps.copy(), cost, self.u_layer + 1,
                                self.v_layer + 1, extent, time.perf_counter() - start)
         return self.surface
 
@@ -170,15 +208,13 @@ class Landscape:
         runs in chunks of about ``chunk_elements`` numbers so that it stays in cache.
         """
         swap = self.u_layer > self.v_layer
-        first, second = sorted((self.u_layer, self.v_layer))
+        first, second = self._first, self._second
         s1, s2 = (b_values, a_values) if swap else (a_values, b_values)
-        D1, D2 = (self._direction_matrix(d, l) for d, l in
-                  (((self.V, first), (self.U, second)) if swap else ((self.U, first), (self.V, second))))
+        D2 = self._direction_matrix(second)
         net = self.net
         with np.errstate(all="ignore"):
-            a_in = net.propagate(self.X, 0, first)                          # once
-            u1 = a_in @ net.weights[first] + s1[:, None, None] * (a_in @ D1)  # (R1, N, n)
-            a1 = net.activate(first, net.pre_activation(first, u1), a_in)
+            u1 = self._fixed + s1[:, None, None] * self._along                 # (R1, N, n)
+            a1 = net.activate(first, net.pre_activation(first, u1), self._a_in)
             a_mid = net.propagate(a1, first + 1, second)                   # once per a
             base, along = a_mid @ net.weights[second], a_mid @ D2
             t = s2[None, :, None, None]
@@ -194,7 +230,9 @@ class Landscape:
                 costs[chunk] = net.loss_function.sample_costs(z_out, self.Y).mean(axis=-1)
         return costs.T if swap else costs
 
-    def _direction_matrix(self, direction, layer):
+    def _direction_matrix(self, layer):
+        """D of a moving layer: U's or V's block, shaped like that layer's W."""
+        direction = self.U if layer == self.u_layer else self.V
         return direction[self.net.layer_slice(layer)].reshape(self.net.weights[layer].shape)
 
     # ------------------------------------------------------------------ the ball

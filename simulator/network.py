@@ -213,28 +213,45 @@ class Network:
         with np.errstate(all="ignore"):
             return self._forward(self._inputs(X), batch_statistics)
 
+    def forward_from(self, a, start, product, batch_statistics=True):
+        """The traced pass from a = a^start on, with ``product(l, a)`` in place of a^l W^{l+1}
+        (the ball on the cost surface: see ``_forward``)."""
+        with np.errstate(all="ignore"):
+            return self._forward(a, batch_statistics, start, product)
+
     def _inputs(self, X):
         a = np.asarray(X, dtype=np.float64)
         if a.ndim != 2 or a.shape[1] != self.layer_sizes[0]:
             raise ValueError(f"X: shape (N, {self.layer_sizes[0]}) required, got {a.shape}")
         return a
 
-    def _forward(self, a, batch_statistics):
-        trace = Trace([a], [], [], batch_statistics)
+    def _forward(self, a, batch_statistics, start=0, product=None):
+        """The traced pass from a = a^start through layers start+1 … L.
+
+        ``product(l, a)`` gives u = a^l W^{l+1} in place of the plain product: the ball on
+        the cost surface moves two layers' weights this way without copying θ, and
+        starts at the first layer that moves. The trace's entries for layers before
+        ``start`` are None.
+        """
+        skipped_bn = sum(self._bn[:start])
+        trace = Trace([None] * start + [a], [None] * start, [None] * start, batch_statistics,
+                      [None] * skipped_bn, [None] * skipped_bn)
         zs, activations, dphis = trace.zs, trace.activations, trace.dphis
         phi_and_dphi = self.activation.phi_and_dphi
         hidden = self.n_layers - 1
-        for l, W, b, bn, skip in zip(range(hidden), self.weights, self.biases, self._bn, self.skip):
-            if bn:
-                z = self._record_normalization(a @ W, trace, batch_statistics) * self.gammas[l] + b
+        for l in range(start, hidden):
+            u = a @ self.weights[l] if product is None else product(l, a)
+            if self._bn[l]:
+                z = self._record_normalization(u, trace, batch_statistics) * self.gammas[l] + self.biases[l]
             else:
-                z = a @ W + b
+                z = u + self.biases[l]
             h, dh = phi_and_dphi(z)
             dphis.append(dh)
-            a = h + a if skip else h
+            a = h + a if self.skip[l] else h
             zs.append(z)
             activations.append(a)
-        zs.append(a @ self.weights[hidden] + self.biases[hidden])
+        u = a @ self.weights[hidden] if product is None else product(hidden, a)
+        zs.append(u + self.biases[hidden])
         return trace
 
     def _normalize(self, u, k, batch_statistics):
@@ -331,31 +348,43 @@ class Network:
         L = self.n_layers
         gW, gb, gg, samples = [None] * L, [None] * L, [None] * (L - 1), [None] * L
         ones = np.ones(z_out.shape[0])         # ones @ δ sums δ over the batch (BP3), fast
-        delta = self.loss_function.delta(z_out, Y)                       # BP1
-        grad_a = None
-        k = len(trace.normalized)
-        dphis, activations, weights = trace.dphis, trace.activations, self.weights
-        for l in range(L - 1, -1, -1):
-            if grad_a is not None:
-                delta = grad_a * dphis[l]                                 # BP2
+        activations = trace.activations
+        for l, delta, du, x_hat in self.errors(trace, Y):
             samples[l] = delta
             gb[l] = ones @ delta                                          # BP3
+            if x_hat is not None:
+                gg[l] = ones @ (delta * x_hat)
+            gW[l] = activations[l].T @ du                                 # BP4
+        return Gradients(self.loss_function.cost(z_out, Y), gW, gb,
+                         gg if self.batch_norm else [], samples, trace)
+
+    def errors(self, trace, Y, stop=0, weights=None):
+        """(l, δ^{l+1}, ∂C/∂u^{l+1}, û or None) from the output layer down to layer
+        stop+1, where u = a^l W^{l+1} is the product before batch norm (u + b = z
+        without it): BP1, BP2 and batch norm's backward, nothing summed. Backpropagation
+        sums these into ∂C/∂b and ∂C/∂W; the ball contracts ∂C/∂u with its two
+        directions only, passing the moved ``weights`` the trace was made with.
+        Call with floating-point warnings off (``backward`` does)."""
+        delta = self.loss_function.delta(trace.output_z, Y)              # BP1
+        grad_a = None
+        k = len(trace.normalized)
+        dphis, weights = trace.dphis, self.weights if weights is None else weights
+        for l in range(self.n_layers - 1, stop - 1, -1):
+            if grad_a is not None:
+                delta = grad_a * dphis[l]                                 # BP2
             if self._bn[l]:
                 k -= 1
                 x_hat = trace.normalized[k]
-                gg[l] = ones @ (delta * x_hat)
                 d_hat = delta * self.gammas[l]
                 if trace.batch_statistics:      # μ and σ² depend on every sample
                     d_hat = d_hat - d_hat.mean(axis=0) - x_hat * (d_hat * x_hat).mean(axis=0)
                 du = trace.inv_std[k] * d_hat
             else:
-                du = delta
-            gW[l] = activations[l].T @ du                                 # BP4
-            if l > 0:
+                x_hat, du = None, delta
+            yield l, delta, du, x_hat
+            if l > stop:
                 through_weights = du @ weights[l].T
                 grad_a = through_weights + grad_a if self.skip[l] else through_weights
-        return Gradients(self.loss_function.cost(z_out, Y), gW, gb,
-                         gg if self.batch_norm else [], samples, trace)
 
 
 def _check_layer_sizes(layer_sizes):

@@ -10,15 +10,24 @@ a new network. A run is deterministic for a given config.
 
 The cost surface and the ball (landscape.py) live beside the run: the plane is sliced
 through the weights of the moment (at a build or a change of axes), and the ball
-rolls on it with the run's optimiser, learning rate and clipping.
+rolls on it with the run's optimiser, learning rate and clipping. A ball step is a
+full-batch gradient, so the ball takes one step per epoch of training (``epoch_steps``
+minibatch steps): in the time training sees the data once, so does the ball. Once
+the run is frozen by a divergence, the ball rolls one step per step asked for.
 
-Divergence: if the cost, the gradient or the weights stop being finite, the run
-freezes at its last finite weights and every Snapshot carries a message saying what
-happened, at which step, and what to try. Nothing raises, nothing warns.
+The cost on the whole training and test sets (a forward pass over both, about a
+training step's time) is evaluated inside ``advance`` after every step at first, then
+on a schedule that thins out as the run grows (at most EVALUATIONS kept, evenly spaced:
+a 3000-step run evaluates about 240 times), so the loss curve does not depend on how
+often anybody looks. ``snapshot()`` is a query.
+
+Divergence: at the first step whose cost, gradient norms or weights are not finite,
+the run freezes at its last finite weights, statistics, costs and decision map, and
+every Snapshot carries a message saying what happened, at which step, and what to try.
+Nothing raises, nothing warns.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +42,7 @@ from .optim import Optimizer
 from .stats import DerivativeStats, LayerStats, StatsRecorder
 
 HISTORY_LENGTH = 2048
+EVALUATIONS = 64              # train/test evaluations kept for the loss curve (see advance)
 DECISION_RESOLUTION = 48      # the input-plane grid of the decision-boundary map
 COARSE_RESOLUTION = 16        # the surface drawn at once after a change (refined later)
 
@@ -52,13 +62,15 @@ class DecimatingHistory:
         self.steps, self.rows = [], []
 
     def record(self, step, row):
+        """Offer the row of ``step``; ``row`` may be a function, called only when the
+        row is kept (an evaluation that costs forward passes is then skipped)."""
         if self.steps and step <= self.steps[-1]:
             return
         self.calls += 1
         if (self.calls - 1) % self.stride:
             return
         self.steps.append(step)
-        self.rows.append(row)
+        self.rows.append(row() if callable(row) else row)
         if len(self.steps) > self.capacity:
             self.steps, self.rows = self.steps[::2], self.rows[::2]
             self.stride *= 2
@@ -81,7 +93,8 @@ class History:
 
     ``steps``/``batch_loss``/``speed``: every recorded step, with ``speed[t, l]`` =
     ‖∂C/∂b^l‖ (Nielsen's speed of learning of layer l). ``eval_steps``/``train_loss``/
-    ``test_loss``: the cost on the whole training and test sets, once per Snapshot.
+    ``test_loss``: the cost on the whole training and test sets, evenly spaced from
+    step 0, at most EVALUATIONS of them.
     """
 
     steps: np.ndarray
@@ -103,17 +116,33 @@ class DecisionMap:
 
 
 @dataclass(frozen=True)
+class Evaluation:
+    """The cost and accuracy on the whole training and test sets (evaluation mode)."""
+
+    train_loss: float
+    test_loss: float
+    train_accuracy: float
+    test_accuracy: float
+
+    @property
+    def finite(self):
+        return bool(np.isfinite(self.train_loss) and np.isfinite(self.test_loss))
+
+
+@dataclass(frozen=True)
 class Snapshot:
-    """One frame of the run. Its arrays are fresh copies: nobody mutates them later."""
+    """One frame of the run. Its arrays are fresh copies: nobody mutates them later.
+
+    After a divergence, ``step``, ``stats``, the costs and the decision map are those
+    of the last finite step, and ``diverged`` says so."""
 
     step: int
     config: SimConfig
-    loss: float                  # cost of the last minibatch
     train_loss: float            # cost on the whole training set (evaluation mode)
     test_loss: float
     train_accuracy: float
     test_accuracy: float
-    stats: LayerStats            # the gradient, layer by layer, in the last step
+    stats: LayerStats            # the gradient, layer by layer, in the last (finite) step
     derivatives: DerivativeStats  # φ'(z) inside the hidden layers in the last step
     history: History
     diverged: str | None         # what happened and what to try, or None
@@ -148,6 +177,7 @@ class Simulation:
                 self._tune_optimizer()
             self.diverged = None           # weights were kept at their last finite values
             self._configure_ball()
+            self.epoch_steps = self._epoch_steps()
         if changed & SURFACE_FIELDS:
             self._slice()
 
@@ -166,6 +196,8 @@ class Simulation:
             array.setflags(write=False)          # shared by every Snapshot
         self.Y_train = self._targets(self.data.y_train)
         self.Y_test = self._targets(self.data.y_test)
+        self._eval_X = np.concatenate([self.data.X_train, self.data.X_test])
+        self._eval_Y = np.concatenate([self.Y_train, self.Y_test])
         self._batch_rng = np.random.default_rng(int(batch_seed))
         self._shuffled, self._cursor = None, 0
         self.optimizer = self._make_optimizer()
@@ -173,11 +205,12 @@ class Simulation:
         self.step_count = 0
         self.diverged = None
         self.history = DecimatingHistory()
-        self.eval_history = DecimatingHistory()
+        self.eval_history = DecimatingHistory(EVALUATIONS)
         self._theta_before = self.net.theta.copy()
         self._decision_grid = self._input_grid()
-        self._last_decision = None
-        self.decision_seconds = 0.0
+        self._last_decision = self._last_evaluation = None
+        self.epoch_steps = self._epoch_steps()
+        self._ball_due = 0               # steps asked for since the ball last rolled
         X = self.data.X_train
         self.theory = for_network(c.activation, c.layer_sizes, c.init,
                                   float(np.mean(np.sum(X * X, axis=1)) / X.shape[1]),
@@ -186,8 +219,9 @@ class Simulation:
         self._slice()
         X, Y = self._next_batch()
         grads = self.net.gradients(X, Y)                # statistics at initialisation
-        self.last_loss, self.stats = grads.loss, self.recorder.record(grads)
+        self.stats = self.recorder.record(grads)
         self._last_dphis = grads.trace.dphis
+        self.eval_history.record(0, self._costs)
 
     def _slice(self):
         """Take a new cost-surface plane through the current weights (coarse grid at once)."""
@@ -202,6 +236,11 @@ class Simulation:
         c = self.config
         self.landscape.configure_ball(c.optimizer, c.learning_rate, c.momentum,
                                       c.clip_threshold if c.clip else None)
+
+    def _epoch_steps(self):
+        """Minibatch steps per epoch: training steps per ball step."""
+        n = len(self.Y_train)
+        return -(-n // min(self.config.batch_size, n))
 
     def refine_surface(self, resolution=128):
         """Recompute the surface on a finer grid (the worker does this when the user rests)."""
@@ -230,11 +269,14 @@ class Simulation:
         return axis, axis.copy(), np.column_stack([xx.ravel(), yy.ravel()])
 
     def decision_map(self):
-        """The network's P(class 1) over the input plane (evaluation mode)."""
+        """The network's P(class 1) over the input plane (evaluation mode), or the last
+        finite map where this one is not finite (weights that overflow the output)."""
         x, y, points = self._decision_grid
         out = self.net.predict(points)
         probability = out[:, 1] if self.net.loss_function.one_hot else out[:, 0]
-        return DecisionMap(x, y, probability.reshape(len(x), len(y)))
+        if np.isfinite(probability).all() or self._last_decision is None:
+            self._last_decision = DecisionMap(x, y, probability.reshape(len(x), len(y)))
+        return self._last_decision
 
     def _targets(self, y):
         if self.net.loss_function.one_hot:
@@ -266,19 +308,26 @@ class Simulation:
 
     # ------------------------------------------------------------------ training
     def step(self, n=1, ball=True):
-        """Run up to ``n`` training steps (none once diverged), roll the ball ``n`` steps
-        (unless ``ball`` is False), and return a Snapshot."""
+        """``advance(n, ball)``, then a Snapshot."""
         self.advance(n, ball)
         return self.snapshot()
 
     def advance(self, n=1, ball=True):
-        """``step`` without making a Snapshot (the worker makes one per frame)."""
+        """Run up to ``n`` training steps (none once diverged), evaluating the costs on
+        schedule, and roll the ball: one step per ``epoch_steps`` training steps, and one
+        per step asked for once the run is frozen (the ball, a learner of its own, rolls
+        on, and training no longer costs anything)."""
+        taken = 0
         for _ in range(int(n)):
             if self.diverged is not None or not self._train_step():
                 break
+            taken += 1
         if ball:
-            self.landscape.roll(n)
-            self._follow_ball()
+            rolls, self._ball_due = divmod(self._ball_due + taken, self.epoch_steps)
+            rolls += int(n) - taken
+            if rolls:
+                self.landscape.roll(rolls)
+                self._follow_ball()
 
     def _train_step(self):
         net = self.net
@@ -288,22 +337,18 @@ class Simulation:
         next_step = self.step_count + 1
         np.copyto(self._theta_before, net.theta)
         report = self.optimizer.step(net.theta, grads.flat)
-        if not (np.isfinite(grads.loss) and np.isfinite(report.grad_norm)):
-            what = f"the cost or its gradient stopped being finite (cost {grads.loss:.3g})"
-        elif not np.isfinite(net.theta).all():
-            what = f"the weights overflowed after a step with ‖∇C‖ = {report.grad_norm:.3g}"
-        else:
-            what = None
+        stats = self.recorder.record(grads, report.update)
+        what = _not_finite(grads.loss, report.grad_norm, stats, net.theta)
         if what is not None:
             np.copyto(net.theta, self._theta_before)      # freeze at the last finite weights
             self._diverge(next_step, what)
             return False
         net.update_running_statistics(trace)
         self.step_count = next_step
-        self.last_loss = grads.loss
-        self.stats = self.recorder.record(grads, report.update)
+        self.stats = stats
         self._last_dphis = trace.dphis
-        self.history.record(next_step, (grads.loss, self.stats.grad_b_norm))
+        self.history.record(next_step, (grads.loss, stats.grad_b_norm))
+        self.eval_history.record(next_step, self._costs)
         return True
 
     def _diverge(self, step, what):
@@ -318,37 +363,57 @@ class Simulation:
                          "then press Reset.")
 
     # ------------------------------------------------------------------ reporting
-    def evaluate(self, X, Y):
-        """(cost, accuracy) on a data set, with batch norm in evaluation mode."""
-        net = self.net
-        z = net.propagate(X, 0, None, batch_statistics=False)
+    def evaluation(self):
+        """Cost and accuracy on the training and test sets now, in one forward pass over
+        both (batch norm in evaluation mode: every sample is its own), or the last
+        finite ones where these are not finite."""
+        net, n = self.net, len(self.Y_train)
+        z = net.propagate(self._eval_X, 0, None, batch_statistics=False)
+        Y = self._eval_Y
         with np.errstate(all="ignore"):
-            cost = net.loss_function.cost(z, Y)
-        predicted = np.argmax(z, axis=1) if net.loss_function.one_hot else (z[:, 0] > 0)
-        truth = np.argmax(Y, axis=1) if net.loss_function.one_hot else (Y[:, 0] > 0.5)
-        return cost, float(np.mean(predicted == truth))
+            costs = net.loss_function.sample_costs(z, Y)
+        if net.loss_function.one_hot:
+            correct = np.argmax(z, axis=1) == np.argmax(Y, axis=1)
+        else:
+            correct = (z[:, 0] > 0) == (Y[:, 0] > 0.5)
+        now = Evaluation(float(costs[:n].mean()), float(costs[n:].mean()),
+                         float(correct[:n].mean()), float(correct[n:].mean()))
+        if now.finite or self._last_evaluation is None:
+            self._last_evaluation = now
+        return self._last_evaluation
 
-    def snapshot(self, decision=True):
-        """The current frame (also records the train and test cost for the loss curve).
+    def _costs(self):
+        e = self.evaluation()
+        return e.train_loss, e.test_loss
 
-        ``decision=False`` reuses the last decision map (it costs a forward pass over a
-        48² grid; the worker refreshes it a few times a second, not every frame)."""
-        train_loss, train_acc = self.evaluate(self.data.X_train, self.Y_train)
-        test_loss, test_acc = self.evaluate(self.data.X_test, self.Y_test)
-        if self.diverged is None:
-            self.eval_history.record(self.step_count, (train_loss, test_loss))
+    def snapshot(self, decision=None):
+        """The current frame: a query that changes nothing. ``decision``: a DecisionMap
+        to show (the worker refreshes it a few times a second, not every frame: it is a
+        forward pass over a 48² grid); None computes it now."""
+        e = self.evaluation()
         steps, (batch_loss, speed) = self.history.arrays((None, self.net.n_layers))
         eval_steps, (train_curve, test_curve) = self.eval_history.arrays((None, None))
         history = History(steps, batch_loss, speed, eval_steps, train_curve, test_curve)
-        return Snapshot(self.step_count, self.config, self.last_loss, train_loss, test_loss,
-                        train_acc, test_acc, self.stats,
+        return Snapshot(self.step_count, self.config, e.train_loss, e.test_loss,
+                        e.train_accuracy, e.test_accuracy, self.stats,
                         self.recorder.derivatives(self._last_dphis), history, self.diverged,
-                        self.landscape.surface, self.landscape.ball, self._decision(decision),
+                        self.landscape.surface, self.landscape.ball,
+                        self.decision_map() if decision is None else decision,
                         self.data, self.theory)
 
-    def _decision(self, refresh):
-        if refresh or self._last_decision is None:
-            start = time.perf_counter()
-            self._last_decision = self.decision_map()
-            self.decision_seconds = time.perf_counter() - start
-        return self._last_decision
+
+def _not_finite(cost, grad_norm, stats, theta):
+    """What stopped being finite in a step, in words, or None if nothing did."""
+    if not np.isfinite(cost):
+        return f"the cost became {cost:.3g}"
+    for name, values in (("‖∂C/∂W‖", stats.grad_w_norm), ("‖∂C/∂b‖", stats.grad_b_norm),
+                         ("‖δ‖", stats.delta_rms)):
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            layers = ", ".join(str(l + 1) for l in bad[:4]) + (", …" if bad.size > 4 else "")
+            return f"{name} overflowed in layer{'s' if bad.size > 1 else ''} {layers}"
+    if not np.isfinite(grad_norm):
+        return "the gradient's norm overflowed"
+    if not np.isfinite(theta).all():
+        return f"the weights overflowed after a step with ‖∇C‖ = {grad_norm:.3g}"
+    return None

@@ -70,7 +70,7 @@ def test_export_one_panel_exactly_and_the_same_twice(tmp_path):
 def test_record_writes_a_gif_with_n_frames_that_differ(tmp_path):
     out = tmp_path / "ball.gif"
     result = run("--preset", "Deep ReLU + He (healthy)", "--record", out, "--frames", 6,
-                 "--every", 4, "--panel", "surface", "--size", "400x300")
+                 "--every", 10, "--panel", "surface", "--size", "400x300")
     assert result.returncode == 0, result.stderr
     with Image.open(out) as gif:
         assert gif.n_frames == 6 and gif.size == (400, 300)

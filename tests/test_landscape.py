@@ -61,14 +61,35 @@ def test_ball_gradient_equals_finite_differences_of_the_surface(remedy):
     assert cost == pytest.approx(landscape.cost(a, b), rel=1e-14)
 
 
-def test_dropped_ball_sits_on_the_surface():
+@pytest.mark.parametrize("remedy", REMEDIES)
+@pytest.mark.parametrize("layers", [(0, -1), (3, 1), (1, 2)])
+@pytest.mark.parametrize("activation", ["sigmoid", "relu", "tanh"])
+def test_ball_sits_on_the_surface_to_the_last_digit(remedy, layers, activation):
     X, Y = _data()
-    landscape = Landscape(Network([2, 6, 6, 1], seed=4), X, Y, extent=2.0)
+    net = Network([2, 6, 6, 6, 6, 1], activation=activation, seed=4, **REMEDIES[remedy])
+    landscape = Landscape(net, X, Y, *layers, seed=1, extent=2.0)
     surface = landscape.compute_surface(9)
-    landscape.drop(surface.a[2], surface.b[6])
-    ball = landscape.ball
-    assert ball.cost == pytest.approx(surface.cost[2, 6], abs=1e-12)
-    assert np.array_equal(ball.trail, [[surface.a[2], surface.b[6]]]) and ball.steps == 0
+    for i, k in ((2, 6), (0, 8), (4, 4), (7, 1)):
+        landscape.drop(surface.a[i], surface.b[k])
+        ball = landscape.ball
+        assert ball.cost == surface.cost[i, k]                       # the same number
+        assert np.array_equal(ball.trail, [[surface.a[i], surface.b[k]]]) and ball.steps == 0
+
+
+@pytest.mark.parametrize("remedy", REMEDIES)
+@pytest.mark.parametrize("layers", [(0, -1), (3, 1), (1, 2)])
+def test_ball_gradient_is_full_backpropagation_projected_on_the_plane(remedy, layers):
+    """The cheap pass over the moving layers gives ⟨∇θC, U⟩, ⟨∇θC, V⟩ of a full
+    backpropagation at θ(a, b), computed here on a network moved by hand."""
+    X, Y = _data()
+    net = Network([2, 6, 6, 6, 6, 1], activation="tanh", seed=3, **REMEDIES[remedy])
+    landscape = Landscape(net, X, Y, *layers, seed=5, extent=1.5)
+    for a, b in ((0.3, -0.4), (-1.2, 0.9)):
+        grads = _moved_by_hand(landscape, a, b).gradients(X, Y)
+        cost, gradient = landscape.gradient(a, b)
+        assert np.allclose(gradient, [grads.flat @ landscape.U, grads.flat @ landscape.V],
+                           rtol=1e-10, atol=1e-15)
+        assert cost == pytest.approx(grads.loss, rel=1e-12)
 
 
 def test_ball_rolls_downhill_and_keeps_a_bounded_trail():
@@ -130,11 +151,11 @@ def test_bad_axes_and_positions_are_named():
 
 def test_simulation_carries_surface_and_ball_and_reslices_on_axis_change():
     sim = Simulation(SimConfig(depth=3, width=6))
-    snap = sim.step(5)
+    snap = sim.step(5 * sim.epoch_steps)
     assert snap.surface.resolution == COARSE_RESOLUTION and (snap.surface.u_layer, snap.surface.v_layer) == (1, 4)
     assert snap.ball.steps == 5
     version = snap.surface.version
-    assert sim.refine_surface(48).version == version + 1
+    assert sim.refine_surface(48).version > version
     assert sim.step(1).surface.resolution == 48
     trained = sim.net.theta.copy()
     sim.apply(sim.config.replace(u_layer=2, v_layer=3))
@@ -154,3 +175,29 @@ def test_trail_keeps_the_newest_positions_oldest_first():
     short = Trail(4)
     short.append([1, 1])
     assert short.array().tolist() == [[1, 1]]
+
+
+def test_surface_versions_are_unique_across_rebuilt_networks():
+    """Every new Landscape used to number its surfaces from 1: a cache keyed on the
+    version took a relu network's surface for the sigmoid one's."""
+    sim = Simulation(SimConfig(depth=3, width=6))
+    seen = {sim.snapshot().surface.version}
+    for activation in ("relu", "leaky_relu", "tanh"):
+        sim.apply(sim.config.replace(activation=activation))          # a new network
+        seen.add(sim.snapshot().surface.version)
+        seen.add(sim.refine_surface(24).version)
+    seen.add(Simulation(SimConfig(depth=3, width=6)).snapshot().surface.version)
+    assert len(seen) == 8
+
+
+def test_the_ball_rolls_once_per_epoch_however_the_steps_are_asked_for():
+    config = SimConfig(depth=3, width=6, n_samples=200, batch_size=16)   # 150 training points
+    one_by_one, at_once = Simulation(config), Simulation(config)
+    assert one_by_one.epoch_steps == 10                                   # ⌈150 / 16⌉
+    for _ in range(57):
+        one_by_one.advance(1)
+    at_once.advance(57)
+    a, b = one_by_one.snapshot(), at_once.snapshot()
+    assert a.ball.steps == b.ball.steps == 5
+    assert np.array_equal(a.ball.trail, b.ball.trail)
+    assert np.array_equal(a.history.eval_steps, b.history.eval_steps)

@@ -101,3 +101,70 @@ def test_decimating_history_keeps_the_span_at_lower_resolution():
 def test_apply_rejects_what_is_not_a_config():
     with pytest.raises(ValueError, match="config: a SimConfig is required, got dict"):
         Simulation().apply({"depth": 3})
+
+
+def test_divergence_is_caught_at_the_first_non_finite_statistic():
+    """Large weights: at step 6 some ‖∂C/∂W‖ overflow while the batch cost is finite; that
+    step used to pass, and the Snapshots carried NaN costs and an all-NaN decision map."""
+    from simulator.config import load_presets
+    sim = Simulation(load_presets()["Large weights (exploding)"].config)
+    for _ in range(10):
+        snap = sim.step(1)
+        stats = snap.stats
+        for values in (stats.grad_w_norm, stats.grad_b_norm, stats.delta_rms,
+                       [snap.train_loss, snap.test_loss], snap.decision.probability):
+            assert np.isfinite(values).all()
+        assert np.isfinite(snap.history.train_loss).all()
+    assert snap.step == 5 and snap.diverged.startswith("Diverged at step 6: ‖∂C/∂W‖ overflowed in layers")
+    # Step 6 by hand, from the frozen weights on its minibatch (the sixth slice of 32):
+    # a finite batch cost, norms that overflow, and a whole-set cost that is NaN after it.
+    X, Y = sim._shuffled[0][160:192], sim._shuffled[1][160:192]
+    grads = sim.net.gradients(X, Y)
+    assert np.isfinite(grads.loss)
+    with np.errstate(over="ignore"):
+        assert not np.isfinite(np.sqrt(np.add.reduceat(grads.flat ** 2, sim.net.segment_starts))).all()
+    moved = sim.net.copy()
+    moved.theta = sim.net.theta - 0.05 * grads.flat
+    assert not np.isfinite(moved.loss(sim.data.X_train, sim.Y_train, batch_statistics=False))
+
+
+def test_a_snapshot_is_a_query():
+    """Taking Snapshots changes nothing: the loss curve is the same however often one looks."""
+    config = SimConfig(depth=3, width=8, seed=2)
+    watched, alone = Simulation(config), Simulation(config)
+    for _ in range(40):
+        watched.advance(5)
+        watched.snapshot()
+        watched.snapshot()
+    alone.advance(200)
+    a, b = watched.snapshot(), alone.snapshot()
+    assert np.array_equal(a.history.eval_steps, b.history.eval_steps)
+    assert np.array_equal(a.history.train_loss, b.history.train_loss)
+    assert a.train_loss == b.train_loss and np.array_equal(a.decision.probability, b.decision.probability)
+
+
+def test_the_costs_are_evaluated_on_a_thinning_schedule(monkeypatch):
+    from simulator.simulation import EVALUATIONS
+    sim = Simulation(SimConfig(depth=1, width=4))
+    calls = []
+    evaluation = sim.evaluation
+    monkeypatch.setattr(sim, "evaluation", lambda: (calls.append(1), evaluation())[1])
+    n = 3000
+    sim.advance(n)
+    steps = sim.snapshot().history.eval_steps
+    assert steps[0] == 0 and steps[-1] > n - 64 and len(steps) <= EVALUATIONS + 1
+    assert len(set(np.diff(steps))) == 1                                 # evenly spaced
+    # every step until EVALUATIONS are kept, then EVALUATIONS/2 per doubling of the stride
+    assert len(calls) <= EVALUATIONS + EVALUATIONS // 2 * np.ceil(np.log2(n / EVALUATIONS)) + 1
+
+
+def test_evaluation_by_hand():
+    sim = Simulation(SimConfig(depth=2, width=5, seed=3))
+    sim.advance(20)
+    e = sim.snapshot()
+    for X, y, cost, accuracy in ((sim.data.X_train, sim.data.y_train, e.train_loss, e.train_accuracy),
+                                 (sim.data.X_test, sim.data.y_test, e.test_loss, e.test_accuracy)):
+        a = sim.net.predict(X)[:, 0]                                   # σ(z), evaluation mode
+        expected = np.mean(-y * np.log(a) - (1 - y) * np.log(1 - a))
+        assert cost == pytest.approx(expected, rel=1e-9)
+        assert accuracy == np.mean((a > 0.5) == (y > 0.5))

@@ -46,7 +46,7 @@ def test_chain_rule_line_is_the_product_of_the_bars(qtbot):
     panel = shown(qtbot, ChainRulePanel())
     frame = run_frame(DEEP_SIGMOID, 5)
     panel.show_frame(frame)
-    bars = panel.bars.opts
+    bars = panel.bars.plain.opts
     factor_logs = np.asarray(bars["y0"]) + np.asarray(bars["height"])     # top of each bar
     _, product_logs = panel.product.getData()
     n = len(product_logs)
@@ -148,3 +148,90 @@ def test_phase_diagram_of_sigmoid_has_no_critical_line_in_range():
     d = phase_diagram("sigmoid", 0.0, depths=np.array([1, 10]), sigma_ws=np.array([0.5, 2.0, 4.0]),
                       seeds=1)
     assert np.isnan(d.critical_sigma_w) and np.all(d.log_ratio[1] < 0)
+
+
+def test_surface_panel_redraws_for_a_rebuilt_network(qtbot):
+    """The map, colour bar and contours belong to the network of the newest frame, also
+    when a rebuilt network's surface is its first one."""
+    from ui.panels.surface import SurfacePanel
+    panel = shown(qtbot, SurfacePanel())
+    for activation in ("sigmoid", "relu"):
+        frame = run_frame(SimConfig(depth=4, width=6, activation=activation), 3)
+        panel.show_frame(frame)
+        with np.errstate(divide="ignore"):
+            expected = np.log10(frame.snapshot.surface.cost)
+        assert np.array_equal(panel.image.image, np.where(np.isfinite(expected), expected,
+                                                          np.nanmax(expected)))
+        assert np.array_equal(panel.contours.getData()[0], frame.contours[0], equal_nan=True)
+
+
+def _with_speeds(frame, speeds):
+    """The frame with ‖∂C/∂b‖ replaced by ``speeds`` (one per layer)."""
+    from dataclasses import replace
+    snapshot = frame.snapshot
+    stats = replace(snapshot.stats, grad_b_norm=np.asarray(speeds, dtype=float))
+    return replace(frame, snapshot=replace(snapshot, stats=stats))
+
+
+def test_bars_draw_infinity_nan_and_zero_each_its_own_way(qtbot):
+    panel = shown(qtbot, GradientBarsPanel())
+    frame = _with_speeds(run_frame(SimConfig(depth=4, width=6), 2), [np.inf, np.nan, 0.0, 1e-3, 1.0])
+    panel.show_frame(frame)
+    assert sorted(panel.bars.texts()) == [(1.0, "▲∞"), (2.0, "NaN"), (3.0, "0")]
+    bottom, top = panel.plot.getPlotItem().vb.viewRange()[1]
+    plain = panel.bars.plain.opts
+    heights = dict(zip(plain["x"], np.asarray(plain["y0"]) + np.asarray(plain["height"])))
+    assert heights[1] == pytest.approx(top)                      # ∞: up through the top
+    assert heights[3] == pytest.approx(bottom + 0.3)             # 0: a stub
+    assert heights[4] == pytest.approx(-3.0) and heights[5] == pytest.approx(0.0)
+    assert list(panel.bars.hatched.opts["x"]) == [2]             # NaN: hatched, not a bar
+    assert panel.ratio.text() == "Layer 1's gradient overflowed (∞): it explodes"
+
+
+def test_bars_headline_in_words_for_each_kind_of_number():
+    from ui.panels.bars import log_heights, slowdown_text
+    assert slowdown_text(log_heights([np.nan, 1.0])).startswith("Layer 1's gradient is not a number")
+    assert slowdown_text(log_heights([0.0, 1.0])) == "Layer 1's gradient is exactly 0: it does not learn at all"
+    assert slowdown_text(log_heights([0.0, 0.0, 0.0, 1.0])) == \
+        "Layers 1–3 get a gradient of exactly 0: no error reaches them, so they do not learn"
+    assert slowdown_text(log_heights([1.0, np.inf])) == "Layer 2's gradient overflowed (∞): it explodes"
+    assert slowdown_text(log_heights([1e-4, 1.0])) == "Layer 1 learns 10,000× slower than layer 2"
+
+
+def test_after_a_divergence_the_panels_show_the_last_finite_step_and_say_so(qtbot):
+    from simulator import load_presets
+    frame = run_frame(load_presets()["Large weights (exploding)"].config, 30)
+    snapshot = frame.snapshot
+    assert snapshot.diverged.startswith(f"Diverged at step {snapshot.step + 1}:")
+    bars, chain, speed = (shown(qtbot, p) for p in (GradientBarsPanel(), ChainRulePanel(), LearningSpeedPanel()))
+    for panel in (bars, chain, speed):
+        panel.show_frame(frame)
+    speed.throttle.flush()
+    label = f"Last finite step, {snapshot.step}"
+    assert bars.ratio.text().startswith(label + ": ") and chain.caption.text().startswith(label + ": ")
+    assert speed.title_text == label
+    speeds = snapshot.stats.grad_b_norm
+    assert np.all(np.isfinite(speeds))                       # honest numbers, not inf or NaN
+    zeros = [float(l + 1) for l in np.flatnonzero(speeds == 0)]
+    assert sorted(x for x, text in bars.bars.texts() if text == "0") == zeros
+    assert all(text in ("0", "NaN") for _, text in chain.bars.texts())   # 0/0 factors marked
+
+
+def test_3d_view_redraws_for_a_rebuilt_network(qtbot):
+    """The 3-D view caches on the surface's version too (drawn into a stand-in view: the
+    offscreen platform has no OpenGL)."""
+    from simulator.simulation import Simulation
+    from ui.panels.surface3d import HEIGHT_FRACTION, Surface3D, height
+
+    class StandInView:
+        def addItem(self, item):
+            pass
+
+    view = Surface3D()
+    qtbot.addWidget(view)
+    view.view = StandInView()
+    for activation in ("sigmoid", "relu"):
+        surface = Simulation(SimConfig(depth=4, width=6, activation=activation)).landscape.surface
+        view.show_surface(surface)
+        z = view._surface_item._z
+        assert np.allclose(z, height(surface.cost, surface) * 2 * HEIGHT_FRACTION)

@@ -48,7 +48,7 @@ def test_bars_count_equals_depth_plus_one(window, qtbot):
         window.controls.fields["depth"].slider.setValue(depth - 1)   # slider index = depth - 1
         qtbot.waitUntil(lambda: window.painted.snapshot.config.depth == depth, timeout=5000)
         bars = window.panels["bars"]
-        assert len(bars.bars.opts["x"]) == depth + 1 == len(bars.logs)
+        assert len(bars.bars.plain.opts["x"]) == depth + 1 == len(bars.logs)
         expected = np.log10(window.painted.snapshot.stats.grad_b_norm)   # the default quantity
         assert np.allclose(bars.logs, expected)
 
@@ -94,7 +94,8 @@ def test_diverging_preset_shows_its_message_and_reset_recovers(window, qtbot):
     qtbot.mouseClick(window.controls.play_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.painted.snapshot.diverged is not None, timeout=10000)
     assert window.banner_bar.isVisible() and window.banner.text().startswith("Diverged at step")
-    qtbot.mouseClick(window.controls.play_button, Qt.MouseButton.LeftButton)   # pause
+    qtbot.waitUntil(lambda: window.controls.play_button.text() == "Play", timeout=2000)  # paused itself
+    assert not window.controls.play_button.isChecked() and not window.painted.playing
     qtbot.mouseClick(window.controls.reset_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.painted.snapshot.step == 0
                     and window.painted.snapshot.diverged is None, timeout=5000)
@@ -106,6 +107,9 @@ def test_cliff_launches_the_ball_with_a_banner(qtbot, tmp_path):
     w = make_window(qtbot, tmp_path, config)
     try:
         qtbot.mouseClick(w.controls.play_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: w.painted.snapshot.diverged is not None
+                        and not w.controls.play_button.isChecked(), timeout=10000)
+        qtbot.mouseClick(w.controls.play_button, Qt.MouseButton.LeftButton)   # the ball rolls on
         qtbot.waitUntil(lambda: w.painted.snapshot.ball.launched is not None, timeout=10000)
         panel = w.panels["surface"]
         assert panel.banner.isVisible() and "Launched off the surface" in panel.banner.text()

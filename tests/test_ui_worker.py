@@ -1,10 +1,16 @@
 """The worker: newest config wins, ticks keep to their budget, shutdown is clean."""
 import time
 
-from simulator import SimConfig
+import numpy as np
+
+from simulator import SimConfig, load_presets
 from simulator.simulation import COARSE_RESOLUTION, Simulation
+from ui.contours import contour_lines
 from ui.engine import Engine
 from ui.worker import BUDGET, FINE_RESOLUTION, SimulationWorker
+
+from ui_helpers import close_window, make_window
+
 
 
 def test_only_the_newest_of_many_configs_is_built(monkeypatch):
@@ -62,6 +68,23 @@ def test_surface_is_refined_when_nothing_changes(monkeypatch):
     assert len(x) == len(y) > 0
 
 
+def test_contours_follow_a_rebuilt_network():
+    """The contour cache is keyed on the surface's version: a new network's surface gets
+    its own contours, even while playing."""
+    worker = SimulationWorker(SimConfig(depth=4, width=6))
+    frames = []
+    worker.frame_ready.connect(frames.append)
+    worker.set_playing(True)
+    worker._tick()
+    for activation in ("relu", "leaky_relu"):
+        worker.set_config(SimConfig(depth=4, width=6, activation=activation))
+        worker._tick()
+        frame = frames[-1]
+        assert frame.snapshot.config.activation == activation
+        for mine, fresh in zip(frame.contours, contour_lines(frame.snapshot.surface)):
+            assert np.array_equal(mine, fresh, equal_nan=True)
+
+
 def test_engine_process_sends_frames_and_shuts_down(qtbot):
     engine = Engine(SimConfig(depth=2, width=4))
     frames = []
@@ -78,7 +101,6 @@ def test_engine_process_sends_frames_and_shuts_down(qtbot):
 def test_refinement_is_sized_to_its_time_budget():
     from simulator.landscape import Surface
     from ui.worker import REFINE_BUDGET, refined_resolution
-    import numpy as np
     steps = np.linspace(-1, 1, 16)
     quick = Surface(1, steps, steps, np.ones((16, 16)), 1, 2, 1.0, seconds=0.002)
     slow = Surface(1, steps, steps, np.ones((16, 16)), 1, 2, 1.0, seconds=REFINE_BUDGET / 2)
@@ -86,3 +108,89 @@ def test_refinement_is_sized_to_its_time_budget():
     assert refined_resolution(quick) == FINE_RESOLUTION
     assert refined_resolution(slow) == 32             # twice 16 rows fits, three times would not
     assert refined_resolution(hopeless) == 16          # stays coarse
+
+
+LARGE_WEIGHTS = load_presets()["Large weights (exploding)"].config
+
+
+def test_a_divergence_pauses_playback_and_the_run_stays_honest(monkeypatch):
+    monkeypatch.setattr("ui.worker.BUDGET", 60.0)       # every tick takes all its steps
+    worker = SimulationWorker(LARGE_WEIGHTS)
+    frames = []
+    worker.frame_ready.connect(frames.append)
+    worker._tick()
+    worker.set_steps_per_frame(50)
+    worker.set_playing(True)
+    worker._tick()                                   # diverges at step 6 of the 50
+    frame = frames[-1]
+    snapshot = frame.snapshot
+    assert frame.halted and not frame.playing and frame.steps_per_second == 0
+    assert snapshot.step == 5 and snapshot.diverged.startswith("Diverged at step 6:")
+    assert np.isfinite([snapshot.train_loss, snapshot.test_loss]).all()
+    assert np.isfinite(snapshot.decision.probability).all()
+    for values in (snapshot.stats.grad_b_norm, snapshot.stats.grad_w_norm, snapshot.stats.delta_rms):
+        assert np.isfinite(values).all()
+    monkeypatch.setattr("ui.worker.REFINE_AFTER", 0.0)
+    worker._tick()                                   # paused and frozen: the surface is refined
+    assert frames[-1].snapshot.surface.resolution > COARSE_RESOLUTION and not frames[-1].halted
+    assert frames[-1].snapshot.ball.launched is None
+    worker.set_playing(True)                         # a frozen run: only the ball rolls...
+    worker._tick()
+    assert frames[-1].playing and frames[-1].steps_per_second == 0
+    assert frames[-1].snapshot.step == 5 and frames[-1].snapshot.ball.launched is not None  # ...off the cliff
+
+
+def test_steps_per_second_read_zero_when_paused():
+    worker = SimulationWorker(SimConfig(depth=2, width=4))
+    frames = []
+    worker.frame_ready.connect(frames.append)
+    worker.set_playing(True)
+    worker._tick()
+    assert frames[-1].steps_per_second > 0
+    worker.set_playing(False)
+    worker._tick()
+    assert frames[-1].steps_per_second == 0
+
+
+def test_a_reset_sent_after_a_config_applies_after_it(monkeypatch):
+    monkeypatch.setattr("ui.worker.BUDGET", 60.0)       # every tick takes all its steps
+    worker = SimulationWorker(LARGE_WEIGHTS)
+    worker.set_steps_per_frame(50)
+    for _ in range(2):                                # diverges and pauses, then the ball launches
+        worker.set_playing(True)
+        worker._tick()
+    assert worker.sim.diverged is not None and worker.sim.landscape.ball.launched is not None
+    clipping = load_presets()["Clipping tames the cliff"].config
+    worker.set_config(clipping)
+    worker.drop_ball(0.1, 0.2)                        # moot: the reset comes after it
+    worker.reset()
+    worker.set_playing(False)
+    worker._tick()
+    fresh = Simulation(clipping)
+    assert worker.sim.config == clipping and worker.sim.step_count == 0
+    assert worker.sim.diverged is None and worker.sim.landscape.ball.launched is None
+    assert np.array_equal(worker.sim.net.theta, fresh.net.theta)
+    assert np.array_equal(worker.sim.landscape.ball.position, fresh.landscape.ball.position)
+
+
+def test_choosing_a_preset_after_a_divergence_starts_afresh(qtbot, tmp_path):
+    """Large weights → Play → diverges → choose "Clipping tames the cliff" → Play: fresh
+    weights, no divergence, no banner (it used to diverge again at step 7)."""
+    window = make_window(qtbot, tmp_path, LARGE_WEIGHTS)
+    try:
+        window.controls.play_button.click()
+        qtbot.waitUntil(lambda: window.painted.snapshot.diverged is not None
+                        and window.painted.snapshot.ball.launched is not None
+                        or not window.controls.play_button.isChecked(), timeout=10000)
+        assert window.controls.play_button.text() == "Play"        # paused itself
+        window.controls.preset.setCurrentText("Clipping tames the cliff")
+        qtbot.waitUntil(lambda: window.painted.snapshot.config == window.controls.config
+                        and window.painted.snapshot.step == 0, timeout=5000)
+        snapshot = window.painted.snapshot
+        assert snapshot.diverged is None and snapshot.ball.launched is None
+        assert not window.banner_bar.isVisible() and not window.panels["surface"].banner.isVisible()
+        window.controls.play_button.click()
+        qtbot.waitUntil(lambda: window.painted.snapshot.step >= 30, timeout=10000)
+        assert window.painted.snapshot.diverged is None
+    finally:
+        close_window(window)

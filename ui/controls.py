@@ -241,6 +241,7 @@ class ControlPanel(QWidget):
             return
         self.set_config(preset.config)
         self.config_changed.emit(self.config)
+        self.reset_requested.emit()          # a preset is a clean start: fresh weights
 
     def _play_toggled(self, playing):
         self.play_button.setText("Pause" if playing else "Play")

@@ -20,9 +20,6 @@ from .export import render as render_widget
 from .style import apply_theme
 from .worker import FINE_RESOLUTION, Frame
 
-FRAMES = 200          # snapshots taken along a run, as the live window would, for the curves
-
-
 def frame_of(sim):
     """The Frame the window would show for the simulation's current state."""
     if sim.landscape.surface.resolution < FINE_RESOLUTION:
@@ -34,10 +31,7 @@ def frame_of(sim):
 def run_frame(config, steps):
     """The Frame after ``steps`` training steps of ``config``."""
     sim = Simulation(config)
-    chunk = max(1, steps // FRAMES)
-    for done in range(0, steps, chunk):
-        sim.advance(min(chunk, steps - done))
-        sim.snapshot()                          # records the train and test cost
+    sim.advance(steps)
     return frame_of(sim)
 
 

@@ -212,6 +212,8 @@ class MainWindow(QMainWindow):
         frames that arrived together are read, if the last paint is a display frame old,
         else the paint timer will."""
         self.latest = frame
+        if frame.halted:                  # the run diverged and playback paused itself
+            self.controls.set_playing(False)
         if time.monotonic() - self._last_paint >= PAINT_MS / 1000:
             QTimer.singleShot(0, self.paint)
 

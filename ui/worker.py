@@ -7,11 +7,22 @@
 * Configs are coalesced: ``set_config`` only stores the newest and asks for a 0 ms
   timer, which fires once the queued burst of configs has been read: dragging a
   slider sends dozens, the engine builds the newest, at once.
-* A tick trains for at most ``steps_per_frame`` steps and about ``BUDGET`` seconds,
-  then emits one Frame: the Snapshot plus the worker's measured steps per second.
-* When nothing changed for ``REFINE_AFTER`` seconds, the worker refines the cost
-  surface from the coarse grid, as fine as ``FINE_RESOLUTION`` allows within
-  ``REFINE_BUDGET`` (a depth-50, width-128 network gets a coarser map than a small one).
+* Commands (reset, drop the ball) apply after the config that was sent before them;
+  a reset makes everything queued before it moot and builds the network once.
+* A tick trains for at most ``steps_per_frame`` steps and about ``BUDGET`` seconds of
+  the worker's own CPU time (time spent waiting for a CPU on a busy machine, or for the
+  GIL where the worker runs in a thread, is not the worker's: counting it cut ticks
+  short of the steps asked),
+  then emits one Frame: the Snapshot plus the worker's measured steps per second
+  (0 when no step was taken: paused, or frozen after a divergence).
+* A divergence pauses playback: the Frame of that tick says so (``halted``), and the
+  window's Play button follows. Playing a frozen run rolls only the ball.
+* When nothing changed and no training step was taken for ``REFINE_AFTER`` seconds
+  (paused, or frozen), the worker refines the cost surface from the coarse grid, as
+  fine as ``FINE_RESOLUTION`` allows within ``REFINE_BUDGET`` (a depth-50, width-128
+  network gets a coarser map than a small one).
+* The decision map is the worker's to time: a fresh one at most every
+  ``DECISION_REFRESH`` seconds and with at most ``DECISION_SHARE`` of the time.
 """
 from __future__ import annotations
 
@@ -25,7 +36,7 @@ from simulator import SimConfig, Simulation, Snapshot
 from .contours import contour_lines
 
 TICK_MS = 15
-BUDGET = 0.008             # seconds of training per tick: the rest of the frame is the UI's
+BUDGET = 0.008             # CPU seconds of training per tick: the rest of the frame is the UI's
 REFINE_AFTER = 0.35        # seconds without changes before the surface is refined
 FINE_RESOLUTION = 96
 REFINE_BUDGET = 0.15       # seconds a refinement may take (the worker answers nothing meanwhile)
@@ -38,9 +49,10 @@ class Frame:
     """What the worker sends to the window for one tick."""
 
     snapshot: Snapshot
-    steps_per_second: float
+    steps_per_second: float  # training steps taken per second (0 when none are)
     playing: bool
     contours: tuple          # (x, y) of the surface's contour lines, NaN-separated
+    halted: bool = False     # playback paused itself: the run diverged in this tick
 
 
 def refined_resolution(surface):
@@ -70,7 +82,9 @@ class SimulationWorker(QObject):
         self._applying_soon = False
         self._last_change = time.monotonic()
         self._contours = (None, None)     # (surface version, lines)
-        self._decision_time = 0.0
+        self._decision = None             # the DecisionMap shown, its time and its cost
+        self._decision_time = self._decision_seconds = 0.0
+        self._halted = False
         self.sim = None
         self.timer = None
 
@@ -103,6 +117,7 @@ class SimulationWorker(QObject):
     @Slot(bool)
     def set_playing(self, playing):
         self._playing = bool(playing)
+        self._rate = 0.0 if not playing else self._rate
         self._send_now = True
 
     @Slot(int)
@@ -123,7 +138,7 @@ class SimulationWorker(QObject):
 
     # --------------------------------------------------------- the tick
     def _tick(self):
-        changed = self._apply_pending()
+        applied = changed = self._apply_pending()
         if self._playing:
             self._train(self._steps_per_frame, BUDGET)
             changed = True
@@ -131,7 +146,8 @@ class SimulationWorker(QObject):
             self._train(self._single_steps, None)
             self._single_steps = 0
             changed = True
-        elif not changed and time.monotonic() - self._last_change > REFINE_AFTER:
+        # Resting (no change, no training step: paused, or frozen by a divergence): refine.
+        if not applied and time.monotonic() - self._last_change > REFINE_AFTER:
             resolution = refined_resolution(self.sim.landscape.surface)
             if resolution > self.sim.landscape.surface.resolution:
                 self.sim.refine_surface(resolution)
@@ -142,47 +158,57 @@ class SimulationWorker(QObject):
     def _emit(self):
         self._send_now = False
         now = time.monotonic()
-        interval = max(DECISION_REFRESH, self.sim.decision_seconds / DECISION_SHARE)
-        fresh = now - self._decision_time >= interval
-        if fresh:
+        interval = max(DECISION_REFRESH, self._decision_seconds / DECISION_SHARE)
+        if self._decision is None or now - self._decision_time >= interval:
+            start = time.perf_counter()
+            self._decision = self.sim.decision_map()
+            self._decision_seconds = time.perf_counter() - start
             self._decision_time = now
-        snapshot = self.sim.snapshot(decision=fresh)
+        snapshot = self.sim.snapshot(self._decision)
         if self._contours[0] != snapshot.surface.version:
             self._contours = (snapshot.surface.version, contour_lines(snapshot.surface))
-        self.frame_ready.emit(Frame(snapshot, self._rate, self._playing, self._contours[1]))
+        halted, self._halted = self._halted, False
+        self.frame_ready.emit(Frame(snapshot, self._rate, self._playing, self._contours[1], halted))
 
     def _apply_pending(self):
-        changed = False
-        if self._pending is not None:
-            config, self._pending = self._pending, None
+        """The newest config, then the commands sent after it, in order."""
+        config, self._pending = self._pending, None
+        commands, self._commands = self._commands, []
+        if ("reset",) in commands:        # a fresh start: what was queued before it is moot
+            commands = commands[len(commands) - commands[::-1].index(("reset",)):]
+            self.sim = Simulation(config if config is not None else self.sim.config)
+        elif config is not None:
             if self.sim is None:
                 self.sim = Simulation(config)
             else:
                 self.sim.apply(config)
-            changed = True
-        for command in self._commands:
-            if command[0] == "reset":
-                self.sim.reset()
-            else:
-                self.sim.drop_ball(*command[1:])
-            changed = True
-        self._commands.clear()
-        if changed:
-            self._last_change = time.monotonic()
-        return changed
+        elif not commands:
+            return False
+        for _, a, b in commands:
+            self.sim.drop_ball(a, b)
+        self._decision = None             # the network or its data may be new
+        self._last_change = time.monotonic()
+        return True
 
     def _train(self, steps, budget):
-        """Train up to ``steps`` steps, one at a time, until ``budget`` seconds have passed."""
-        start = time.perf_counter()
-        done = 0
-        while done < steps and self.sim.diverged is None:
+        """Train up to ``steps`` steps, one at a time, until this thread has used ``budget``
+        seconds of CPU; pause playback at a divergence. A frozen run takes no steps: only
+        the ball rolls."""
+        start, cpu = time.perf_counter(), time.thread_time()
+        first_step, was_frozen = self.sim.step_count, self.sim.diverged is not None
+        for _ in range(steps):
             self.sim.advance(1)
-            done += 1
             time.sleep(0)          # let the UI thread take the GIL if it is waiting
-            if budget and time.perf_counter() - start > budget:
+            if not was_frozen and self.sim.diverged is not None:
+                self._playing, self._halted = False, True
                 break
+            if budget and time.thread_time() - cpu > budget:
+                break
+        taken = self.sim.step_count - first_step
         elapsed = time.perf_counter() - start
-        if elapsed > 0 and done:
-            rate = done / elapsed
+        if taken and elapsed > 0 and not self._halted:
+            rate = taken / elapsed
             self._rate = rate if self._rate == 0 else 0.8 * self._rate + 0.2 * rate
-        self._last_change = time.monotonic()
+            self._last_change = time.monotonic()
+        else:
+            self._rate = 0.0

@@ -3,7 +3,10 @@
 The picture of the vanishing gradient: in a deep sigmoid network the bars fall by
 orders of magnitude from right (output) to left (layer 1). The axis always spans at
 least 10⁻³⁰ … 10³ and extends to show any smaller value, so tiny gradients are drawn,
-never clipped; a gradient that is exactly 0 is drawn as a stub at the bottom.
+never clipped. What is not a positive number is drawn for what it is: exactly 0 as a
+stub marked 0, an overflow (∞) as a bar through the top marked ∞, NaN as a hatched
+bar marked NaN. After a divergence the bars are those of the last finite step, and
+the headline says so.
 
 Theory overlay: for ‖δ‖ per sample, the quantity mean-field theory predicts, a dashed
 line shows the prediction √(χ¹⋯) anchored at the output layer, with χ named.
@@ -13,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..style import current, pen, style_axes
@@ -26,14 +30,75 @@ QUANTITIES = {
 }
 THEORY_FIELD = "delta_rms"
 FLOOR, CEILING = -30.0, 3.0        # the axis spans at least 10⁻³⁰ … 10³
+STUB = 0.3                         # height of the stub that marks an exact 0 (in decades)
 
 
 def log_heights(values):
-    """log₁₀ of the values; zeros (and NaN) become -inf, to be drawn as stubs."""
+    """log₁₀ of the values: 0 → -inf, ∞ → +inf, NaN (and anything negative) → NaN."""
     values = np.asarray(values, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        logs = np.log10(np.where(values > 0, values, 0.0))
-    return np.where(np.isfinite(logs) | (values == 0), logs, -np.inf)
+        logs = np.log10(np.where(values > 0, values, 1.0))
+    return np.where(values > 0, logs, np.where(values == 0, -np.inf, np.nan))
+
+
+def last_finite_label(snapshot):
+    """'Last finite step, 6: ' after a divergence (the statistics shown are that step's)."""
+    return f"Last finite step, {snapshot.step}: " if snapshot.diverged else ""
+
+
+class MarkedBars:
+    """Bars on a log axis, drawn from a bottom; log heights that are not finite get a
+    mark: -inf (exactly 0) a stub marked 0, +inf a bar through the top marked ∞, NaN a
+    hatched bar marked NaN. Shared by the gradient bars and the chain-rule factors."""
+
+    def __init__(self, plot, width, color=None):
+        self.plot = plot
+        self.plain = pg.BarGraphItem(x=[], height=[], width=width, brush=color, pen=None)  # legend
+        self.hatched = pg.BarGraphItem(x=[], height=[], width=width)
+        plot.addItem(self.plain)
+        plot.addItem(self.hatched)
+        self.marks = []                  # TextItems, reused from frame to frame
+
+    def set(self, x, logs, bottom, top, brushes):
+        """Draw bars at ``x`` with log heights ``logs`` on the axis ``bottom`` … ``top``."""
+        zero, nan = logs == -np.inf, np.isnan(logs)
+        drawn = np.where(zero, bottom + STUB, np.where(np.isfinite(logs), logs, top))
+        plain = ~nan
+        _set_bars(self.plain, x[plain], bottom, drawn[plain] - bottom,
+                  [b for b, keep in zip(brushes, plain) if keep], lambda b: pg.mkPen(None))
+        hatch = [QBrush(pg.mkColor(b), Qt.BrushStyle.BDiagPattern) for b, bad in zip(brushes, nan) if bad]
+        _set_bars(self.hatched, x[nan], bottom, np.full(len(hatch), top - bottom), hatch,
+                  lambda b: pg.mkPen(b.color(), width=1))
+        self._place([(xi, bottom + STUB, "0", (0.5, 1.0)) for xi in x[zero]]     # above the stub
+                    + [(xi, top, "▲∞", (0.5, 0.0)) for xi in x[logs == np.inf]]   # under the top
+                    + [(xi, (top + bottom) / 2, "NaN", (0.5, 0.5)) for xi in x[nan]])
+
+    def _place(self, marks):
+        while len(self.marks) < len(marks):
+            item = pg.TextItem(color=current().foreground)
+            self.plot.addItem(item)
+            self.marks.append(item)
+        for item, (xi, y, text, anchor) in zip(self.marks, marks):
+            item.setAnchor(anchor)
+            item.setText(text)
+            item.setPos(float(xi), y)
+            item.setVisible(True)
+        for item in self.marks[len(marks):]:
+            item.setVisible(False)
+
+    def texts(self):
+        """The marks on show, as (x, text), for tests and pictures."""
+        return [(item.pos().x(), item.textItem.toPlainText()) for item in self.marks
+                if item.isVisible()]
+
+
+def _set_bars(item, x, bottom, heights, brushes, pen_of):
+    """Bars from ``bottom``; none at all without any x (pyqtgraph 0.14 fails on empty pens)."""
+    if len(x) == 0:
+        item.setOpts(x=[], y0=[], height=[], brushes=None, pens=None)
+    else:
+        item.setOpts(x=x, y0=np.full(len(x), bottom), height=heights, brushes=brushes,
+                     pens=[pen_of(b) for b in brushes])
 
 
 def axis_range(logs):
@@ -45,14 +110,24 @@ def axis_range(logs):
 
 
 def slowdown_text(logs):
-    """'Layer 1 learns 31,000× slower than layer 9' (or faster), from the log heights."""
+    """'Layer 1 learns 31,000× slower than layer 9' (or faster), from the log heights;
+    in words where a gradient is 0, overflowed (∞) or is not a number."""
     if len(logs) < 2:
         return ""
     first, last = logs[0], logs[-1]
+    for layer, value in ((1, first), (len(logs), last)):
+        if np.isnan(value):
+            return f"Layer {layer}'s gradient is not a number (NaN): the run has broken down"
+        if value == np.inf:
+            return f"Layer {layer}'s gradient overflowed (∞): it explodes"
     if first == -np.inf:
-        return "Layer 1's gradient is exactly 0: it does not learn at all"
-    if not (np.isfinite(first) and np.isfinite(last)):
-        return ""
+        dead = int(np.argmax(logs != -np.inf)) if np.any(logs != -np.inf) else len(logs)
+        if dead == 1:
+            return "Layer 1's gradient is exactly 0: it does not learn at all"
+        return (f"Layers 1–{dead} get a gradient of exactly 0: no error reaches them, so they "
+                "do not learn")
+    if last == -np.inf:
+        return f"Layer {len(logs)}'s gradient is exactly 0: the output does not learn"
     exponent = last - first
     if abs(exponent) < np.log10(1.5):
         return f"Layer 1 learns about as fast as layer {len(logs)}"
@@ -96,8 +171,7 @@ class GradientBarsPanel(QWidget):
         self.plot.hideButtons()
         self.plot.setLabel("bottom", "layer (1 = first, next to the input)")
         self.plot.showGrid(y=True, alpha=0.25)
-        self.bars = pg.BarGraphItem(x=[], height=[], width=0.7)
-        self.plot.addItem(self.bars)
+        self.bars = MarkedBars(self.plot, 0.7)
         ink = current().foreground
         self.theory = pg.PlotDataItem(pen=pen(ink, 2.5, style=Qt.PenStyle.DashLine),
                                       symbol="o", symbolSize=7, symbolBrush=ink, symbolPen=None)
@@ -111,13 +185,14 @@ class GradientBarsPanel(QWidget):
         layout.addWidget(self.ratio)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.theory_label)
-        self._stats = self._theory = None
+        self._stats = self._theory = self._snapshot = None
         self._frame = None
         self._brushes = []
         self.logs = np.zeros(0)
         self.theory_logs = None
 
     def show_frame(self, frame):
+        self._snapshot = frame.snapshot
         self._stats = frame.snapshot.stats
         self._theory = frame.snapshot.theory
         self._redraw()
@@ -131,11 +206,9 @@ class GradientBarsPanel(QWidget):
         self.theory_logs = theory_line(values, self._theory) if field == THEORY_FIELD else None
         shown = self.logs if self.theory_logs is None else np.concatenate([self.logs, self.theory_logs])
         bottom, top = axis_range(shown)
-        drawn = np.where(np.isfinite(self.logs), self.logs, bottom + 0.3)
-        n = len(drawn)
+        n = len(self.logs)
         x = np.arange(1, n + 1)
-        self.bars.setOpts(x=x, y0=np.full(n, bottom), height=drawn - bottom,
-                          brushes=self._colors(n), pens=[pg.mkPen(None)] * n)
+        self.bars.set(x, self.logs, bottom, top, self._colors(n))
         if self.theory_logs is None:
             self.theory.setData([], [])
         else:
@@ -148,7 +221,8 @@ class GradientBarsPanel(QWidget):
             self.plot.setXRange(0.4, n + 0.6, padding=0)
             self.plot.setYRange(bottom, top, padding=0)
             self.plot.getAxis("bottom").setTicks([[(int(i), str(i)) for i in _layer_ticks(n)]])
-        self.ratio.setText(slowdown_text(self.logs) if field != "relative_update" else "")
+        headline = slowdown_text(self.logs) if field != "relative_update" else ""
+        self.ratio.setText(last_finite_label(self._snapshot) + headline)
         self.theory_label.setText(self._theory_text(field))
 
     def _theory_text(self, field):

@@ -3,7 +3,10 @@
 Bars: the factor f^l = ‖δ^{l-1}‖/‖δ^l‖ each layer l = 2 … L contributes (for one neuron
 per layer exactly |w^l·φ'(z^{l-1})|). Line: the running product from the output back,
 P^l = f^{l+1}⋯f^L = ‖δ^l‖/‖δ^L‖, on the same log axis. For the sigmoid a reference line
-marks 1/4, the largest σ' can be.
+marks 1/4, the largest σ' can be. A factor of 0/0 (no error reaches either layer) is
+a hatched bar marked NaN, an exact 0 a stub marked 0, an overflow a bar marked ∞; the
+line skips the layers where the product is 0 or not finite, and the caption says so.
+After a divergence the panel shows the last finite step, and says so.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..style import pen, style_axes
 from ..widgets import PowerOfTenAxis, power_of_ten
+from .bars import MarkedBars, last_finite_label, log_heights
 
 FACTOR_COLOR = "#5dade2"
 PRODUCT_COLOR = "#ff9f43"
@@ -24,7 +28,9 @@ def caption(factors, product, activation):
     n = len(factors)
     if n == 0:
         return "One layer: its error is the output's own, with no factors to multiply."
-    if np.all(factors < 0.25):
+    if not np.all(np.isfinite(factors)):
+        each = ", some of them 0/0 or ∞"
+    elif np.all(factors < 0.25):
         each = ", each below 1/4"
     elif np.all(factors < 1):
         each = ", each below 1"
@@ -36,6 +42,10 @@ def caption(factors, product, activation):
         exponent = np.log10(product)
         size = f"{product:.2g}" if abs(exponent) < 3 else power_of_ten(round(exponent))
         together = f": together {size} of the output's error"
+    elif product == 0:
+        together = ": together exactly 0: no error reaches layer 1"
+    elif product == np.inf:
+        together = ": together ∞: the error overflowed"
     else:
         together = ""
     hint = " (σ' ≤ 1/4)" if activation == "sigmoid" else ""
@@ -63,9 +73,8 @@ class ChainRulePanel(QWidget):
         self.plot.showGrid(y=True, alpha=0.25)
         style_axes(self.plot)
         self.legend = self.plot.addLegend(offset=(-10, 10))
-        self.bars = pg.BarGraphItem(x=[], height=[], width=0.6, brush=FACTOR_COLOR, pen=None)
-        self.plot.addItem(self.bars)
-        self.legend.addItem(self.bars, "factor of layer l: ‖δ^(l-1)‖ / ‖δ^l‖")
+        self.bars = MarkedBars(self.plot, 0.6, FACTOR_COLOR)
+        self.legend.addItem(self.bars.plain, "factor of layer l: ‖δ^(l-1)‖ / ‖δ^l‖")
         self.product = self.plot.plot(pen=pen(PRODUCT_COLOR, 3), symbol="o",
                                       symbolBrush=PRODUCT_COLOR, symbolPen=None, symbolSize=8,
                                       name="product from the output back: ‖δ^l‖ / ‖δ^L‖")
@@ -82,19 +91,17 @@ class ChainRulePanel(QWidget):
         snapshot = frame.snapshot
         stats = snapshot.stats
         n = len(stats.chain_factors)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            self.factor_logs = np.log10(stats.chain_factors[1:])
-            self.product_logs = np.log10(stats.chain_product)
+        self.factor_logs = log_heights(stats.chain_factors[1:])
+        self.product_logs = log_heights(stats.chain_product)
         layers = np.arange(1, n + 1)
         finite_f = np.isfinite(self.factor_logs)
         shown = np.concatenate([self.factor_logs[finite_f], self.product_logs[np.isfinite(self.product_logs)], [0.0]])
         bottom, top = np.floor(shown.min()) - 1, max(1.0, np.ceil(shown.max()) + 0.5)
-        self.bars.setOpts(x=layers[1:][finite_f], y0=np.full(finite_f.sum(), bottom),
-                          height=self.factor_logs[finite_f] - bottom)
+        self.bars.set(layers[1:], self.factor_logs, bottom, top, [FACTOR_COLOR] * (n - 1))
         keep = np.isfinite(self.product_logs)
         self.product.setData(layers[keep], self.product_logs[keep])
         self.quarter.setVisible(snapshot.config.activation == "sigmoid")
         self.plot.setXRange(0.4, n + 0.6, padding=0)
         self.plot.setYRange(bottom, top, padding=0)
-        self.caption.setText(caption(stats.chain_factors[1:], stats.chain_product[0],
-                                     snapshot.config.activation))
+        self.caption.setText(last_finite_label(snapshot) + caption(
+            stats.chain_factors[1:], stats.chain_product[0], snapshot.config.activation))

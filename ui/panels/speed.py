@@ -4,6 +4,8 @@ Nielsen's figure (ch. 5): the curves of the early layers run far below those of 
 late ones for the whole run. Colours go from the first layer (warm) to the last (cool).
 One minibatch's gradient is noisy, so each curve is a running geometric mean over 1/50
 of the run (at least one step), which keeps the orders of magnitude and drops the jitter.
+A layer whose gradient is exactly 0 (or not finite) leaves a gap. After a divergence the
+curves end at the last finite step, and the title says so.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..style import pen
 from ..widgets import Throttle, layer_colors
+from .bars import last_finite_label
 from .loss import REFRESH, curve_plot, set_positive
 
 
@@ -42,14 +45,20 @@ class LearningSpeedPanel(QWidget):
         super().__init__(parent)
         self.plot, self.legend = curve_plot("speed of learning ‖∂C/∂b‖")
         self.curves = []
+        self.title_text = ""
         layout = QVBoxLayout(self)
         layout.addWidget(self.plot)
         self.throttle = Throttle(self._draw, REFRESH, self)
 
     def show_frame(self, frame):
-        self.throttle.submit(frame.snapshot.history)
+        self.throttle.submit(frame.snapshot)
 
-    def _draw(self, history):
+    def _draw(self, snapshot):
+        history = snapshot.history
+        title = last_finite_label(snapshot).rstrip(": ")
+        if title != self.title_text:
+            self.title_text = title
+            self.plot.setTitle(title or None)
         n = history.speed.shape[1]
         if len(self.curves) != n:
             self._make_curves(n)
