@@ -43,7 +43,6 @@ def main():
     from ui.panels.phase import PhaseDiagramPanel
 
     from stall_probe import StallProbe
-    sys.setswitchinterval(0.001)          # as the window sets it
     app = QApplication([])
     panel = PhaseDiagramPanel()
     panel.resize(800, 600)

@@ -10,9 +10,8 @@
 * Commands (reset, drop the ball) apply after the config that was sent before them;
   a reset makes everything queued before it moot and builds the network once.
 * A tick trains for at most ``steps_per_frame`` steps and about ``BUDGET`` seconds of
-  the worker's own CPU time (time spent waiting for a CPU on a busy machine, or for the
-  GIL where the worker runs in a thread, is not the worker's: counting it cut ticks
-  short of the steps asked),
+  the worker's own CPU time (time spent waiting for a CPU on a busy machine is not the
+  worker's: counting it cut ticks short of the steps asked),
   then emits one Frame: the Snapshot plus the worker's measured steps per second
   (0 when no step was taken: paused, or frozen after a divergence).
 * A divergence pauses playback: the Frame of that tick says so (``halted``), and the
@@ -36,7 +35,7 @@ from simulator import SimConfig, Simulation, Snapshot
 from .contours import contour_lines
 
 TICK_MS = 15
-BUDGET = 0.008             # CPU seconds of training per tick: the rest of the frame is the UI's
+BUDGET = 0.012             # CPU seconds of training per tick: the rest is for commands and the Frame
 REFINE_AFTER = 0.35        # seconds without changes before the surface is refined
 FINE_RESOLUTION = 96
 REFINE_BUDGET = 0.15       # seconds a refinement may take (the worker answers nothing meanwhile)
@@ -198,7 +197,6 @@ class SimulationWorker(QObject):
         first_step, was_frozen = self.sim.step_count, self.sim.diverged is not None
         for _ in range(steps):
             self.sim.advance(1)
-            time.sleep(0)          # let the UI thread take the GIL if it is waiting
             if not was_frozen and self.sim.diverged is not None:
                 self._playing, self._halted = False, True
                 break
