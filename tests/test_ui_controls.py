@@ -51,6 +51,12 @@ def test_every_value_the_config_accepts_is_shown_exactly(panel, changes, labels)
     assert panel.config == config
 
 
+@pytest.mark.parametrize("field, ends", [("depth", (1, 100)), ("width", (1, 512))])
+def test_depth_and_width_sliders_span_the_config(panel, field, ends):
+    slider = panel.fields[field]
+    assert (slider.steps[0], slider.steps[-1]) == ends
+
+
 def test_an_off_list_value_sits_between_its_neighbours_and_the_slider_moves_on(panel, qtbot):
     panel.set_config(SimConfig(learning_rate=0.037))
     slider = panel.fields["learning_rate"]
