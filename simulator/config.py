@@ -38,7 +38,7 @@ _CHOICES = {"activation": tuple(ACTIVATIONS), "init": INITIALIZERS, "loss": tupl
             "optimizer": OPTIMIZERS, "dataset": DATASETS}
 # (low, high, low inclusive, high inclusive)
 _RANGES = {
-    "depth": (1, 100, True, True), "width": (1, 512, True, True),
+    "depth": (1, 100, True, True), "width": (1, 256, True, True),
     "sigma_w": (0.0, 10.0, False, True), "sigma_b": (0.0, 10.0, True, True),
     "gain": (0.0, 10.0, False, True), "learning_rate": (0.0, 100.0, False, True),
     "momentum": (0.0, 1.0, True, False), "batch_size": (1, 4096, True, True),

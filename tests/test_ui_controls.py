@@ -13,8 +13,8 @@ from ui.widgets import log_values
 EXTREMES = [
     ({"depth": 100}, {"depth": "100"}),
     ({"depth": 80}, {"depth": "80"}),
-    ({"width": 512}, {"width": "512"}),
-    ({"width": 300}, {"width": "300"}),
+    ({"width": 256}, {"width": "256"}),
+    ({"width": 200}, {"width": "200"}),
     ({"init": "scaled_normal", "sigma_w": 10.0, "sigma_b": 10.0}, {"sigma_w": "10", "sigma_b": "10"}),
     ({"init": "scaled_normal", "sigma_w": 1e-6, "sigma_b": 0.0}, {"sigma_w": "1e-06", "sigma_b": "0"}),
     ({"learning_rate": 100.0}, {"learning_rate": "100"}),
@@ -51,7 +51,7 @@ def test_every_value_the_config_accepts_is_shown_exactly(panel, changes, labels)
     assert panel.config == config
 
 
-@pytest.mark.parametrize("field, ends", [("depth", (1, 100)), ("width", (1, 512))])
+@pytest.mark.parametrize("field, ends", [("depth", (1, 100)), ("width", (1, 256))])
 def test_depth_and_width_sliders_span_the_config(panel, field, ends):
     slider = panel.fields[field]
     assert (slider.steps[0], slider.steps[-1]) == ends

@@ -111,7 +111,7 @@ class ControlPanel(QWidget):
         network = self._group(layout, "Network")
         self._slider(network, "depth", "Depth (hidden layers)", list(range(1, 101)), str)
         self._slider(network, "width", "Width", [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128,
-                                                 192, 256, 384, 512], str)
+                                                 192, 256], str)
         self._combo(network, "activation", "Activation", list(ACTIVATIONS))
         self._combo(network, "init", "Initialisation", list(INITIALIZERS))
         self._slider(network, "sigma_w", "σw", steps(0.1, 4, 0.1) + steps(4.5, 10, 0.5), _fmt_float)
