@@ -159,6 +159,8 @@ def main(argv=None):
     from PySide6.QtWidgets import QApplication
     app = QApplication([sys.argv[0]])
     app.setApplicationName("Vanishing Gradient Lab")
+    from ui import collector
+    collector.hold()                      # cycles collected by the event loop: see collector.py
     if out:
         from ui import headless
         from ui.export import ExportError, atomic_write, png_bytes

@@ -70,10 +70,17 @@ def main():
     worst, count = defaultdict(float), defaultdict(int)
     state = {"kind": None, "from": 0}
 
+    context = []                     # (gap, action, what the window showed)
+
     def charge():
         if state["kind"] is not None and len(probe.gaps) > state["from"]:
             gap = max(probe.gaps[state["from"]:])
             worst[state["kind"]] = max(worst[state["kind"]], gap)
+            c = window.controls.config
+            shown = [n for n, p in window.panels.items() if p.isVisible() and not p.visibleRegion().isEmpty()]
+            context.append((gap, state["kind"], f"depth {c.depth} width {c.width} {c.activation}, "
+                                                f"{window.theme}, {window.width()}x{window.height()}, "
+                                                f"panels {'+'.join(shown)}"))
 
     def after(kind, seconds):
         charge()
@@ -113,6 +120,9 @@ def main():
         if times:
             print(f"garbage collections of generation {generation}: {len(times)}, longest "
                   f"{max(times) * 1e3:.1f} ms")
+    print("longest gaps, with what the window showed after them:")
+    for gap, kind, what in sorted(context, reverse=True)[:5]:
+        print(f"  {gap * 1e3:6.0f} ms after {kind}: {what}")
     print(f"{'action':28s} {'count':>6s} {'worst gap (ms)':>15s}")
     for kind in sorted(worst, key=worst.get, reverse=True):
         print(f"{kind:28s} {count[kind]:6d} {worst[kind] * 1e3:15.0f}")

@@ -57,20 +57,13 @@ def critical_sigma_w(activation, sigma_b, low=SIGMA_WS[0], high=SIGMA_WS[-1]):
     return 0.5 * (low + high)
 
 
-def phase_diagram(activation, sigma_b, depths=DEPTHS, sigma_ws=SIGMA_WS, seeds=SEEDS,
-                  cancelled=lambda: False):
-    """Measure the map cell by cell (a few seconds at most; run it off the UI thread).
-    Returns None as soon as ``cancelled()`` is true (checked before every cell)."""
+def phase_diagram(activation, sigma_b, depths=DEPTHS, sigma_ws=SIGMA_WS, seeds=SEEDS):
+    """Measure the map cell by cell (a second or so: run it away from the UI)."""
     rng = np.random.default_rng(0)
     X = rng.uniform(-1.0, 1.0, (N_SAMPLES, 2))
     Y = (X[:, :1] * X[:, 1:] > 0) * 1.0
-    ratios = np.empty((len(depths), len(sigma_ws)))
-    for i, d in enumerate(depths):
-        for j, s in enumerate(sigma_ws):
-            if cancelled():
-                return None
-            ratios[i, j] = _mean_of_finite([log_error_ratio(activation, int(d), float(s), sigma_b, k, X, Y)
-                                            for k in range(seeds)])
+    ratios = np.array([[_mean_of_finite([log_error_ratio(activation, int(d), float(s), sigma_b, k, X, Y)
+                                         for k in range(seeds)]) for s in sigma_ws] for d in depths])
     return PhaseDiagram(activation, float(sigma_b), np.asarray(depths), np.asarray(sigma_ws),
                         ratios, critical_sigma_w(activation, sigma_b))
 

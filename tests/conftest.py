@@ -17,3 +17,13 @@ def window(qtbot, tmp_path):
     w = make_window(qtbot, tmp_path)
     yield w
     close_window(w)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def garbage_collected_on_the_event_loop(qapp):
+    """As in the lab (main.py): cycles are collected by a timer of the event loop, never in
+    the middle of a paint or on another thread (see ui/collector.py)."""
+    from ui import collector
+    collector.hold()
+    yield
+    collector.release()

@@ -1,15 +1,16 @@
-"""Garbage collection on the UI thread only.
+"""Garbage collection by the UI thread's event loop only.
 
-Python's cyclic garbage collector runs on whichever thread happens to allocate when a
-generation's threshold is crossed. With the engine in a worker thread that is often the
-worker, and if the garbage holds Qt objects (a panel thrown away by a theme switch, a
-pyqtgraph menu), their destructors then run in the wrong thread: Qt warns
-"QBasicTimer::start: Timers cannot be started from another thread" and soon crashes.
+Python's cyclic garbage collector runs wherever an allocation crosses a generation's
+threshold: on any thread, and in the middle of anything. If the garbage holds Qt objects
+(a panel thrown away by a theme switch, a pyqtgraph menu or curve), their destructors then
+run there. On another thread Qt warns "QBasicTimer::start: Timers cannot be started from
+another thread" and soon crashes; inside a paint event, destroying graphics items crashed
+pyqtgraph's view (a segmentation fault in ``GraphicsView.paintEvent``).
 
-While an engine thread runs, automatic collection is therefore off and a UI-thread timer
-collects instead, generation by generation with Python's own thresholds (the recipe of
-pyqtgraph's ``GarbageCollector``). Reference counting still frees everything that is not
-in a cycle at once, on the thread that drops it; only cycles wait for the timer.
+So while the lab runs, automatic collection is off and a timer of the UI thread's event
+loop collects instead, generation by generation with Python's own thresholds (the recipe
+of pyqtgraph's ``GarbageCollector``). Reference counting still frees everything that is not
+in a cycle at once, where it is dropped; only cycles wait for the timer.
 """
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ class UiThreadCollector(QObject):
 
 
 def hold():
-    """Collect on the UI thread from now on (call from the UI thread; pairs with release)."""
+    """Collect from the UI thread's event loop from now on (call it from the UI thread, once a
+    QApplication exists; pairs with release)."""
     global _holders, _collector
     if _collector is None:
         _collector = UiThreadCollector(QCoreApplication.instance())
@@ -53,7 +55,7 @@ def hold():
 
 
 def release():
-    """Give collection back to Python once the last holder (engine thread) has ended."""
+    """Give collection back to Python once the last holder has let go."""
     global _holders
     _holders = max(0, _holders - 1)
     if _holders == 0 and _collector is not None:

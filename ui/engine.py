@@ -14,19 +14,16 @@ its timers, in a ``QCoreApplication`` event loop (no widgets, no display). Comma
 ``(slot name, arguments)`` tuples; the process calls the worker's slot of that name.
 Configs are coalesced on both sides, so a dragged slider costs one build.
 
-The process is forked from a server started once per session with the engine's modules
-already imported (``forkserver``), so a window starts its engine in milliseconds, not in
-the second a fresh interpreter needs to import NumPy, Qt and pyqtgraph.
+The process is forked from the lab's server of processes (``processes.py``), so a window
+starts its engine in milliseconds.
 """
 from __future__ import annotations
 
-import multiprocessing
 import time
 
 from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QTimer, Signal
 
-_CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["ui.engine", "ui.worker"])
+from .processes import CONTEXT
 
 
 def serve(connection, config):
@@ -67,8 +64,8 @@ class Engine(QObject):
 
     def __init__(self, config, parent=None):
         super().__init__(parent)
-        self._connection, theirs = _CONTEXT.Pipe(duplex=True)
-        self.process = _CONTEXT.Process(target=serve, args=(theirs, config), name="engine",
+        self._connection, theirs = CONTEXT.Pipe(duplex=True)
+        self.process = CONTEXT.Process(target=serve, args=(theirs, config), name="engine",
                                         daemon=True)
         self.process.start()
         theirs.close()

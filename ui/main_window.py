@@ -113,7 +113,7 @@ class MainWindow(QMainWindow):
         self.engine = Engine(config) if engine else None
         self._shut_down = False
         if engine:
-            collector.hold()          # pool threads must not destroy Qt objects: see collector.py
+            collector.hold()          # as main() does, for windows made elsewhere (tests)
             self.engine.frame_ready.connect(self._receive)
             self.engine.stopped.connect(self.report)
             self.controls.config_changed.connect(self.engine.set_config)

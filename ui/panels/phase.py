@@ -1,7 +1,7 @@
 """Phase diagram: log₁₀ of layer 1's error over the output's, at initialisation, over
 depth × σw, measured on real networks, with the theory's critical line χ = 1.
 
-The map is computed in a background thread (a few seconds at most) and cached per
+The map is computed in a background process (a few seconds at most) and cached per
 activation and σb; the current setting is marked on it.
 """
 from __future__ import annotations
@@ -10,12 +10,13 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from simulator.phase import phase_diagram
 from simulator.theory import effective_sigmas
 
+from ..processes import ProcessJob
 from ..style import pen, style_axes
 from ..widgets import on_screen
 
@@ -23,52 +24,49 @@ RATIO_MAP = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=["#2166ac", "#f7f7f7", "#b218
 LIMIT = 10.0          # colours saturate at 10⁻¹⁰ and 10¹⁰
 
 
-class _Job(QRunnable):
-    """One measurement in the pool's thread; its result goes out by a queued signal."""
-
-    def __init__(self, key, generation, measurer):
-        super().__init__()
-        self.key, self.generation, self.measurer = key, generation, measurer
-
-    def run(self):
-        diagram = phase_diagram(*self.key, cancelled=lambda: self.measurer.generation != self.generation)
-        if diagram is not None:
-            self.measurer.finished.emit(self.key, diagram)
-
-
 class Measurer(QObject):
-    """The application's phase diagrams: measured one at a time in a background thread,
-    kept per (activation, σb). It outlives the panels, so a panel rebuilt for another
-    theme finds what was measured, and a measurement under way is never waited for."""
+    """The application's phase diagrams: measured one at a time in a process of their own
+    (a map is a second of NumPy: in a thread it would take the interpreter's lock from the
+    window), kept per (activation, σb). It outlives the panels, so a panel rebuilt for
+    another theme finds what was measured, and a measurement under way is never waited for."""
 
-    finished = Signal(object, object)      # (key, diagram), emitted in the pool's thread
-    measured = Signal(object)              # the diagram, in the UI thread
+    measured = Signal(object)              # a diagram, in the UI thread
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.cache = {}
-        self.running = set()
-        self.generation = 0
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
-        self.finished.connect(self._store)   # queued: self lives in the UI thread
+        self.queue = []
+        self.job = self.key = None
 
     def request(self, key):
-        if key not in self.cache and key not in self.running:
-            self.running.add(key)
-            self.pool.start(_Job(key, self.generation, self))
+        if key not in self.cache and key != self.key and key not in self.queue:
+            self.queue.append(key)
+            self._next()
 
-    def _store(self, key, diagram):
-        self.running.discard(key)
-        self.cache[key] = diagram
+    def _next(self):
+        if self.job is None and self.queue:
+            self.key = self.queue.pop(0)
+            self.job = ProcessJob(phase_diagram, *self.key, parent=self)
+            self.job.done.connect(self._store)
+            self.job.failed.connect(lambda _: self._finish())
+
+    def _store(self, diagram):
+        self.cache[self.key] = diagram
+        self._finish()
         self.measured.emit(diagram)
 
+    def _finish(self):
+        self.job.deleteLater()
+        self.job = self.key = None
+        self._next()
+
     def stop(self):
-        """Cancel what is queued or running (it stops within one network) and wait."""
-        self.generation += 1
-        self.pool.clear()
-        self.pool.waitForDone()
-        self.running.clear()
+        """Forget what is queued and end a measurement under way at once."""
+        self.queue.clear()
+        if self.job is not None:
+            self.job.kill()
+            self.job.deleteLater()
+            self.job = self.key = None
 
 
 _measurer = None

@@ -1,0 +1,59 @@
+"""Work in processes of its own: what the lab computes beside the window never shares the
+window's interpreter lock (PySide releases it around every Qt call and must take it back
+each time; a busy computing thread made one pyqtgraph call wait up to 5 ms for it, and a
+panel's redraw of a hundred calls half a second).
+
+Every such process is forked from one server started once per session with the engine's
+modules already imported (``forkserver``), so starting one takes milliseconds, not the
+second a fresh interpreter needs to import NumPy, Qt and pyqtgraph.
+"""
+from __future__ import annotations
+
+import multiprocessing
+
+from PySide6.QtCore import QObject, QSocketNotifier, Signal
+
+CONTEXT = multiprocessing.get_context("forkserver")
+CONTEXT.set_forkserver_preload(["ui.worker", "simulator.phase"])
+
+
+def _call(connection, function, arguments):
+    connection.send(function(*arguments))
+    connection.close()
+
+
+class ProcessJob(QObject):
+    """``function(*arguments)`` in a process of its own (both picklable); ``done(result)``
+    or ``failed(message)`` arrive in the UI thread. ``kill()`` ends it at once."""
+
+    done = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, function, *arguments, parent=None):
+        super().__init__(parent)
+        self._connection, theirs = CONTEXT.Pipe(duplex=False)
+        self.process = CONTEXT.Process(target=_call, args=(theirs, function, arguments), daemon=True)
+        self.process.start()
+        theirs.close()
+        self._notifier = QSocketNotifier(self._connection.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._collect)
+
+    def _collect(self):
+        self._notifier.setEnabled(False)
+        try:
+            result = self._connection.recv()
+        except (EOFError, OSError):
+            self.process.join()
+            self._connection.close()
+            self.failed.emit(f"the computation stopped (exit code {self.process.exitcode})")
+            return
+        self.process.join()
+        self._connection.close()
+        self.done.emit(result)
+
+    def kill(self):
+        self._notifier.setEnabled(False)
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self._connection.close()
