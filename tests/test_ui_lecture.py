@@ -132,3 +132,11 @@ def test_export_and_record_dialogs_offer_every_panel_and_return_the_choice(windo
     record = RecordDialog(window.docks, window)
     record.fps.setValue(15)
     assert record.choice() == ("surface", 15, 10.0)
+
+
+def test_written_files_get_the_users_normal_permissions(tmp_path):
+    import os
+    atomic_write(tmp_path / "x.png", b"picture")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (tmp_path / "x.png").stat().st_mode & 0o777 == 0o666 & ~mask    # not mkstemp's 0600

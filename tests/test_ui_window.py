@@ -218,3 +218,16 @@ def test_an_engine_that_dies_is_reported_and_the_window_lives_on(qtbot, tmp_path
     qtbot.wait(50)
     window.close()
     assert not window.engine.running
+
+
+def test_a_recording_says_so_in_the_status_bar_while_it_plays(window, qtbot, tmp_path):
+    window.controls.play_button.click()
+    qtbot.waitUntil(lambda: window.painted.playing, timeout=5000)
+    window.record("bars", tmp_path / "bars.gif", fps=10, max_seconds=2.0)
+    qtbot.wait(500)                          # frames keep arriving meanwhile
+    assert window.statusBar().currentMessage().startswith("Recording")
+    window.stop_recording()
+    qtbot.waitUntil(lambda: (tmp_path / "bars.gif").exists(), timeout=10000)
+    window.controls.play_button.click()
+    qtbot.waitUntil(lambda: not window.painted.playing, timeout=5000)
+    assert window.status["fps"].text() == ""  # no frame rate while paused

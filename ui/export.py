@@ -72,6 +72,8 @@ def _temporary_beside(path):
 # characters + ".part". Sixty characters of the name keep it under 255 bytes.
 TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.part")
 NAME_CHARACTERS = 60
+UMASK = os.umask(0o022)                     # read once (setting it is the only way to read it)
+os.umask(UMASK)
 
 
 def _checked_target(path):
@@ -104,6 +106,7 @@ def _locked_temporary(path):
     except OSError as error:
         raise ExportError(f"cannot write {path_text(path)}: {error.strerror}") from None
     fcntl.flock(handle, fcntl.LOCK_EX)
+    os.fchmod(handle, 0o666 & ~UMASK)       # mkstemp's 0600 would stay with the renamed file
     if os.fstat(handle).st_nlink == 0:      # removed as a leftover before it was locked
         os.close(handle)
         raise ExportError(f"cannot write {path_text(path)}: another writer removed the "

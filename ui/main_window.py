@@ -34,7 +34,7 @@ from .panels.speed import LearningSpeedPanel
 from .panels.surface import SurfacePanel
 from .recorder import Recorder
 from .setup import Setup, read_setup, setup_json
-from .style import THEMES, apply_theme
+from .style import BANNER_STYLE, GROUPS_STYLE, THEMES, apply_theme, restyle
 from .widgets import on_screen
 
 PAINT_MS = 16
@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         apply_theme(self.theme)
 
         self.controls = ControlPanel(config)
+        self.controls.setStyleSheet(GROUPS_STYLE)
         scroll = QScrollArea()
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
@@ -73,7 +74,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, controls_dock)
 
         self.banner = QLabel()                 # the diverged message, across the top
-        self.banner.setObjectName("banner")
+        self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.setWordWrap(True)
         self.banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.banner_bar = QToolBar("Messages")
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
 
         self.recorder = None
         self.last_message = None
+        self._diverged = None         # the divergence message the status bar shows
         self.latest = None            # newest Frame, not yet painted
         self._last_paint = 0.0
         self.painted = None           # the Frame on screen
@@ -235,9 +237,12 @@ class MainWindow(QMainWindow):
                 panel.show_frame(frame)
         self.banner.setText(snapshot.diverged or "")
         self.banner_bar.setVisible(snapshot.diverged is not None)
-        message = snapshot.diverged.split(":")[0] + ": see the message above" if snapshot.diverged else ""
-        if message != self.statusBar().currentMessage():
-            self.statusBar().showMessage(message)
+        if snapshot.diverged != self._diverged:           # other messages (a recording's
+            self._diverged = snapshot.diverged              # progress) are left alone
+            if snapshot.diverged:
+                self.statusBar().showMessage(snapshot.diverged.split(":")[0] + ": see the message above")
+            else:
+                self.statusBar().clearMessage()
         self.status["step"].setText(f"step {snapshot.step:,}")
         self.status["cost"].setText(f"cost {snapshot.train_loss:.4g}  (test {snapshot.test_loss:.4g})")
         self.status["rate"].setText(f"{frame.steps_per_second:,.0f} steps/s" if frame.playing else "paused")
@@ -245,7 +250,9 @@ class MainWindow(QMainWindow):
         self.frames_painted += 1
         start, count = self._fps_clock
         now = time.monotonic()
-        if now - start >= 1.0 and self.engine is not None:
+        if not frame.playing:
+            self.status["fps"].setText("")
+        elif now - start >= 1.0 and self.engine is not None:
             self.status["fps"].setText(f"{(self.frames_painted - count) / (now - start):.0f} frames/s")
             self._fps_clock = (now, self.frames_painted)
 
@@ -303,6 +310,7 @@ class MainWindow(QMainWindow):
         state = self.saveState()
         self.theme = name
         apply_theme(name)
+        restyle(self.controls, GROUPS_STYLE)
         yield True
         for key, dock in self.docks.items():
             old, new = self.panels[key], build(PANELS[key])

@@ -43,17 +43,24 @@ def pen(color, width=1.0, **options):
     return pg.mkPen(color, width=width * _current.line_scale, **options)
 
 
-# Translucent greys read on dark and light backgrounds alike, so the style sheet is the same
-# for every theme and is set once: setting it restyles every widget (160 ms), while a new
-# palette only repaints.
-STYLE_SHEET = """
-QLabel#banner { background: #b3261e; color: white; font-weight: bold; padding: 8px 12px;
-                border-radius: 4px; }
+# Style sheets only where the palette cannot say it, set on those widgets alone: an
+# application-wide sheet must be set anew at every theme switch (widgets under a sheet take
+# a new palette only when polished again), and that restyled every widget, 0.2-0.4 s.
+BANNER_STYLE = ("QLabel { background: #b3261e; color: white; font-weight: bold; "
+                "padding: 8px 12px; border-radius: 4px; }")
+# Translucent greys read on dark and light backgrounds alike.
+GROUPS_STYLE = """
 QGroupBox { font-weight: bold; margin-top: 12px; border: 1px solid rgba(128, 134, 145, 120);
             border-radius: 4px; padding-top: 6px; }
 QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 3px; }
-QDockWidget::title { background: rgba(128, 134, 145, 45); padding: 4px; }
 """
+
+
+def restyle(widget, sheet):
+    """Give ``widget`` its style sheet anew, so that it and its children are polished with the
+    palette and font of the theme now current."""
+    widget.setStyleSheet("")
+    widget.setStyleSheet(sheet)
 
 
 def palette(theme):
@@ -77,7 +84,7 @@ def palette(theme):
 
 def apply_theme(name="dark"):
     """Make ``name`` current: pyqtgraph's defaults (before plots are made), Fusion, the
-    palette, the application font and style sheet. A ValueError names unknown themes."""
+    palette and the application font. A ValueError names unknown themes."""
     global _current
     if name not in THEMES:
         raise ValueError(f"theme: unknown name {name!r}; allowed: {', '.join(THEMES)}")
@@ -87,19 +94,14 @@ def apply_theme(name="dark"):
     pg.setConfigOptions(antialias=False, background=theme.background, foreground=theme.foreground,
                         imageAxisOrder="col-major")
     app = QApplication.instance()
-    font = app.font()
-    resized = font.pointSize() != theme.font_pt
-    # Each of these restyles every widget, so only what changes is set; a new type size
-    # needs the style set again, or widgets keep the metrics of the old one.
-    if resized or app.property("lab_style") != "Fusion":
+    if app.property("lab_style") != "Fusion":
         app.setStyle(QStyleFactory.create("Fusion"))
         app.setProperty("lab_style", "Fusion")
     app.setPalette(palette(theme))
-    if resized:
+    font = app.font()
+    if font.pointSize() != theme.font_pt:
         font.setPointSize(theme.font_pt)
         app.setFont(font)
-    if app.styleSheet() != STYLE_SHEET:
-        app.setStyleSheet(STYLE_SHEET)
     return theme
 
 

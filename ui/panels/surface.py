@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QTabWidget,
                                QVBoxLayout, QWidget)
 
-from ..style import pen, style_axes
+from ..style import BANNER_STYLE, pen, style_axes
 from .surface3d import Surface3D
 
 COLORMAP = "viridis"
@@ -53,7 +53,7 @@ class SurfacePanel(QWidget):
         self.slopes.setMinimumHeight(2 * self.slopes.fontMetrics().height() + 4)
         self.slopes.setToolTip("The ball's gradient along each axis: (⟨∇C, U⟩, ⟨∇C, V⟩).")
         self.banner = QLabel()
-        self.banner.setObjectName("banner")
+        self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.setWordWrap(True)
         self.banner.hide()
 
