@@ -140,3 +140,12 @@ def test_written_files_get_the_users_normal_permissions(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert (tmp_path / "x.png").stat().st_mode & 0o777 == 0o666 & ~mask    # not mkstemp's 0600
+
+
+def test_a_theme_reaches_the_controls_and_the_menu_bar_at_once(window, qtbot):
+    for name in ("light", "presentation", "dark"):
+        window.set_theme(name)
+        qtbot.wait(10)                                   # palette changes arrive as events
+        for widget in (window.controls, window.menuBar(), window.statusBar()):
+            assert widget.palette().window().color().name() == THEMES[name].panel
+        assert window.controls.palette().windowText().color().name() == THEMES[name].foreground
