@@ -146,6 +146,7 @@ def test_steps_per_second_read_zero_when_paused():
     worker.frame_ready.connect(frames.append)
     worker.set_playing(True)
     worker._tick()
+    worker._tick()                          # a rate needs two ticks' times
     assert frames[-1].steps_per_second > 0
     worker.set_playing(False)
     worker._tick()
@@ -194,3 +195,15 @@ def test_choosing_a_preset_after_a_divergence_starts_afresh(qtbot, tmp_path):
         assert window.painted.snapshot.diverged is None
     finally:
         close_window(window)
+
+
+def test_steps_per_second_are_steps_of_the_clock_not_of_the_training_loop():
+    worker = SimulationWorker(SimConfig(depth=2, width=4))
+    frames = []
+    worker.frame_ready.connect(frames.append)
+    worker.set_steps_per_frame(5)
+    worker.set_playing(True)
+    for _ in range(4):
+        worker._tick()
+        time.sleep(0.05)                      # ticks 50 ms apart: at most 100 steps a second
+    assert 0 < frames[-1].steps_per_second <= 5 / 0.05

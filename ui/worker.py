@@ -77,6 +77,7 @@ class SimulationWorker(QObject):
         self._single_steps = 0
         self._commands = []
         self._rate = 0.0
+        self._trained_until = None        # when the last tick that trained ended
         self._send_now = False
         self._applying_soon = False
         self._last_change = time.monotonic()
@@ -117,6 +118,7 @@ class SimulationWorker(QObject):
     def set_playing(self, playing):
         self._playing = bool(playing)
         self._rate = 0.0 if not playing else self._rate
+        self._trained_until = None
         self._send_now = True
 
     @Slot(int)
@@ -193,7 +195,7 @@ class SimulationWorker(QObject):
         """Train up to ``steps`` steps, one at a time, until this thread has used ``budget``
         seconds of CPU; pause playback at a divergence. A frozen run takes no steps: only
         the ball rolls."""
-        start, cpu = time.perf_counter(), time.thread_time()
+        cpu = time.thread_time()
         first_step, was_frozen = self.sim.step_count, self.sim.diverged is not None
         for _ in range(steps):
             self.sim.advance(1)
@@ -202,11 +204,12 @@ class SimulationWorker(QObject):
                 break
             if budget and time.thread_time() - cpu > budget:
                 break
-        taken = self.sim.step_count - first_step
-        elapsed = time.perf_counter() - start
-        if taken and elapsed > 0 and not self._halted:
-            rate = taken / elapsed
-            self._rate = rate if self._rate == 0 else 0.8 * self._rate + 0.2 * rate
+        taken, now = self.sim.step_count - first_step, time.perf_counter()
+        if taken and not self._halted:       # steps per second of the clock, ticks' gaps included
+            if self._trained_until is not None:
+                rate = taken / (now - self._trained_until)
+                self._rate = rate if self._rate == 0 else 0.8 * self._rate + 0.2 * rate
+            self._trained_until = now
             self._last_change = time.monotonic()
         else:
-            self._rate = 0.0
+            self._rate, self._trained_until = 0.0, None
