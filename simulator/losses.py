@@ -76,8 +76,9 @@ class Loss:
     description: str
 
     def cost(self, z, y):
-        """C: the mean over the samples of the batch."""
-        return float(self.sample_costs(z, y).mean())
+        """C: the mean over the samples of the batch (inf where their sum overflows)."""
+        with np.errstate(over="ignore"):
+            return float(self.sample_costs(z, y).mean())
 
 
 LOSSES: dict[str, Loss] = {l.name: l for l in (

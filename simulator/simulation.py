@@ -370,14 +370,14 @@ class Simulation:
         net, n = self.net, len(self.Y_train)
         z = net.propagate(self._eval_X, 0, None, batch_statistics=False)
         Y = self._eval_Y
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):              # a diverging run's costs overflow to inf
             costs = net.loss_function.sample_costs(z, Y)
+            train_cost, test_cost = float(costs[:n].mean()), float(costs[n:].mean())
         if net.loss_function.one_hot:
             correct = np.argmax(z, axis=1) == np.argmax(Y, axis=1)
         else:
             correct = (z[:, 0] > 0) == (Y[:, 0] > 0.5)
-        now = Evaluation(float(costs[:n].mean()), float(costs[n:].mean()),
-                         float(correct[:n].mean()), float(correct[n:].mean()))
+        now = Evaluation(train_cost, test_cost, float(correct[:n].mean()), float(correct[n:].mean()))
         if now.finite or self._last_evaluation is None:
             self._last_evaluation = now
         return self._last_evaluation

@@ -20,6 +20,7 @@ starts its engine in milliseconds.
 from __future__ import annotations
 
 import time
+import warnings
 
 from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QTimer, Signal
 
@@ -32,6 +33,8 @@ def serve(connection, config):
     from .worker import SimulationWorker
 
     app = QCoreApplication.instance() or QCoreApplication([])
+    warnings.showwarning = lambda message, category, filename, line, *_: connection.send(
+        ("warning", f"{category.__name__}: {message} ({filename}:{line})"))   # shown by the window
     worker = SimulationWorker(config)
     worker.frame_ready.connect(connection.send)
 
@@ -113,10 +116,15 @@ class Engine(QObject):
 
     # ------------------------------------------------------------ frames
     def _read(self):
-        """Pass on every Frame that arrived (the window paints only the newest)."""
+        """Pass on every Frame that arrived (the window paints only the newest); a warning
+        raised in the engine is raised again here, where it is seen (and fails a test)."""
         try:
             while self._connection.poll():
-                self.frame_ready.emit(self._connection.recv())
+                received = self._connection.recv()
+                if isinstance(received, tuple):
+                    warnings.warn(f"in the engine: {received[1]}", RuntimeWarning, stacklevel=1)
+                else:
+                    self.frame_ready.emit(received)
         except (EOFError, OSError):
             self._lost()
 
