@@ -207,3 +207,22 @@ def test_steps_per_second_are_steps_of_the_clock_not_of_the_training_loop():
         worker._tick()
         time.sleep(0.05)                      # ticks 50 ms apart: at most 100 steps a second
     assert 0 < frames[-1].steps_per_second <= 5 / 0.05
+
+
+def test_the_window_never_waits_to_send_while_the_engine_computes(qtbot):
+    import time as clock
+    engine = Engine(SimConfig(depth=2, width=4))
+    frames = []
+    engine.frame_ready.connect(frames.append)
+    qtbot.waitUntil(lambda: len(frames) > 0, timeout=10000)
+    big = SimConfig(depth=100, width=256)                   # seconds to build
+    start = clock.perf_counter()
+    engine.set_config(big)
+    engine._send_config()
+    for _ in range(30_000):                                  # far more than a pipe holds
+        engine.set_steps_per_frame(3)
+    sent = clock.perf_counter() - start
+    qtbot.waitUntil(lambda: frames[-1].snapshot.config == big, timeout=60000)
+    built = clock.perf_counter() - start
+    assert sent < 0.5 * built                                # the sends did not wait for the build
+    assert engine.shutdown(timeout_ms=3000)

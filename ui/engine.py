@@ -19,12 +19,39 @@ starts its engine in milliseconds.
 """
 from __future__ import annotations
 
+import queue
+import threading
 import time
 import warnings
 
-from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, Qt, QTimer, Signal
 
 from .processes import CONTEXT
+
+
+class _Mailbox(QObject):
+    """Commands read from the window by a thread of the engine process, delivered to the
+    worker in the process's main thread (queued), between its ticks."""
+
+    arrived = Signal()
+
+    def __init__(self, connection):
+        super().__init__()
+        self.connection, self.commands = connection, queue.SimpleQueue()
+        threading.Thread(target=self._read, name="commands", daemon=True).start()
+
+    def _read(self):
+        """Read whatever the window sends at once, even while the worker computes for
+        seconds: a window that wrote into a full pipe would stop until the worker read it."""
+        while True:
+            try:
+                command = self.connection.recv()
+            except (EOFError, OSError):
+                command = ("stop",)
+            self.commands.put(command)
+            self.arrived.emit()
+            if command[0] == "stop":
+                return
 
 
 def serve(connection, config):
@@ -37,22 +64,18 @@ def serve(connection, config):
         ("warning", f"{category.__name__}: {message} ({filename}:{line})"))   # shown by the window
     worker = SimulationWorker(config)
     worker.frame_ready.connect(connection.send)
+    mailbox = _Mailbox(connection)
 
-    def read_commands():
-        while connection.poll():
-            try:
-                name, *arguments = connection.recv()
-            except (EOFError, OSError):
-                name = "stop"
+    def deliver():
+        while not mailbox.commands.empty():
+            name, *arguments = mailbox.commands.get()
             if name == "stop":
-                notifier.setEnabled(False)
                 worker.stop()
                 app.quit()
                 return
             getattr(worker, name)(*arguments)
 
-    notifier = QSocketNotifier(connection.fileno(), QSocketNotifier.Type.Read)
-    notifier.activated.connect(read_commands)
+    mailbox.arrived.connect(deliver, Qt.ConnectionType.QueuedConnection)
     worker.start()
     app.exec()
     connection.close()
