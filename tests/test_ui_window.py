@@ -212,7 +212,7 @@ def test_an_engine_that_dies_is_reported_and_the_window_lives_on(qtbot, tmp_path
     window = make_window(qtbot, tmp_path)
     window.engine.process.kill()
     qtbot.waitUntil(lambda: window.last_message is not None, timeout=5000)
-    assert "engine stopped unexpectedly" in window.last_message
+    assert "engine stopped unexpectedly (exit code -9)" in window.last_message
     window.controls.step_button.click()                   # commands to a dead engine are dropped
     window.controls.fields["depth"].slider.setValue(4)
     qtbot.wait(50)

@@ -155,6 +155,7 @@ class Engine(QObject):
         if not self._closing:
             self._closing = True
             self._notifier.setEnabled(False)
+            self.process.join(1.0)                 # for its exit code
             self.stopped.emit(f"The engine stopped unexpectedly (exit code {self.process.exitcode}); "
                               "save your setup and restart the lab.")
 
