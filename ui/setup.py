@@ -16,7 +16,6 @@ import json
 import os
 import stat
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from simulator import SimConfig
 from simulator.config import parse_json, path_text, quoted
