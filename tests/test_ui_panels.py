@@ -9,6 +9,7 @@ from ui.panels.activation import ActivationPanel
 from ui.panels.bars import GradientBarsPanel
 from ui.panels.chain import ChainRulePanel, caption
 from ui.panels.decision import DecisionBoundaryPanel
+from ui.panels.loss import LossPanel
 from ui.panels.phase import PhaseDiagramPanel, measurer
 from ui.panels.speed import LearningSpeedPanel, geometric_running_mean
 
@@ -235,3 +236,38 @@ def test_3d_view_redraws_for_a_rebuilt_network(qtbot):
         view.show_surface(surface)
         z = view._surface_item._z
         assert np.allclose(z, height(surface.cost, surface) * 2 * HEIGHT_FRACTION)
+
+
+def _history(steps, loss):
+    from simulator.simulation import History
+    steps, loss = np.asarray(steps, float), np.asarray(loss, float)
+    return History(steps, loss, np.ones((len(steps), 2)), steps, loss, loss)
+
+
+def _show_history(panel, history):
+    from types import SimpleNamespace
+    panel.show_frame(SimpleNamespace(snapshot=SimpleNamespace(history=history)))
+    panel.throttle.flush()
+
+
+def test_loss_view_ends_at_a_round_step_and_holds_while_the_curves_stay_inside(qtbot):
+    panel = shown(qtbot, LossPanel())
+    (x0, x1), (y0, y1) = panel.plot.viewRange()
+    assert x0 < 0 <= x1 and x1 >= 10                 # empty: steps from 0, not -0.4 … 0.4
+    changes = []
+    panel.plot.getViewBox().sigRangeChanged.connect(lambda *_: changes.append(1))
+    _show_history(panel, _history(np.arange(0, 1101, 10), np.geomspace(0.7, 0.02, 111)))
+    (x0, x1), (y0, y1) = panel.plot.viewRange()
+    assert 1100 <= x1 <= 1.1 * 1500                  # a round end (1500) past the last step
+    assert y0 <= np.log10(0.02) and y1 >= np.log10(0.7)      # whole decades around the curve
+    assert y1 - y0 <= 2 * 1.1
+    qtbot.wait(20)                                   # the view applies its range lazily
+    changes.clear()
+    for last in range(1110, 1510, 10):               # training on, within the view
+        _show_history(panel, _history(np.arange(0, last + 1, 10), np.geomspace(0.7, 0.03, last // 10 + 1)))
+    qtbot.wait(20)
+    assert changes == []                             # not redrawn (nor creeping) at every update
+    _show_history(panel, _history(np.arange(0, 1601, 10), np.geomspace(0.7, 0.03, 161)))
+    assert panel.plot.viewRange()[0][1] >= 1600      # grows past the end at once
+    _show_history(panel, _history([0, 10, 20], [0.7, 0.6, 0.5]))   # after a reset
+    assert panel.plot.viewRange()[0][1] <= 50        # shrinks to the new run

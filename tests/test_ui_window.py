@@ -231,3 +231,22 @@ def test_a_recording_says_so_in_the_status_bar_while_it_plays(window, qtbot, tmp
     window.controls.play_button.click()
     qtbot.waitUntil(lambda: not window.painted.playing, timeout=5000)
     assert window.status["fps"].text() == ""  # no frame rate while paused
+
+
+def test_when_playback_stops_every_panel_on_screen_shows_the_last_frame(window, qtbot):
+    """Panels are drawn one per event-loop turn while playing; none may be left behind
+    on an older frame when the frames stop."""
+    last_shown = {}
+    for name, panel in window.panels.items():
+        original = panel.show_frame
+        panel.show_frame = lambda frame, name=name, original=original: (
+            last_shown.__setitem__(name, frame), original(frame))
+    qtbot.mouseClick(window.controls.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.painted.snapshot.step >= 30, timeout=10000)
+    qtbot.mouseClick(window.controls.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.painted.playing and window.latest is None
+                    and not window._round, timeout=5000)
+    on_screen = [name for name, panel in window.panels.items() if panel.visibleRegion().isEmpty() is False]
+    assert len(on_screen) >= 3
+    for name in on_screen:
+        assert last_shown[name] is window.painted, name

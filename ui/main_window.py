@@ -141,6 +141,10 @@ class MainWindow(QMainWindow):
         self._theme_timer = QTimer(self)
         self._theme_timer.setInterval(0)
         self._theme_timer.timeout.connect(self._theme_step)
+        self._round = []                  # [frame, names of the panels still to show it]
+        self._round_timer = QTimer(self)
+        self._round_timer.setInterval(0)
+        self._round_timer.timeout.connect(self._paint_next)
         self.paint_timer = QTimer(self)
         self.paint_timer.setInterval(PAINT_MS)
         self.paint_timer.timeout.connect(self.paint)
@@ -220,21 +224,47 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.paint)
 
     def paint(self):
-        """Show the newest frame, if there is one not shown yet."""
+        """Start showing the newest frame, unless the last one is still being shown: the
+        status bar at once, then one panel per event-loop turn (``_paint_next``). A panel
+        drawn in a turn of its own keeps every stretch of work on the UI thread short, so
+        a key press or a menu is answered between two panels even on a busy machine."""
+        if self._round or self.latest is None:
+            return
         frame, self.latest = self.latest, None
-        if frame is not None:
-            self._last_paint = time.monotonic()
-            self.show_frame(frame)
+        self._last_paint = time.monotonic()
+        self._show_status(frame)
+        self._round = [frame, *self.panels]
+        self._round_timer.start()
+
+    def _paint_next(self):
+        frame, *names = self._round
+        while names:
+            panel = self.panels[names.pop(0)]        # the one there now (themes replace them)
+            if on_screen(panel):
+                panel.show_frame(frame)
+                break
+        if names:
+            self._round = [frame, *names]
+        else:
+            self._round = []
+            self._round_timer.stop()
+            self._shown(frame)
+            if self.latest is not None:            # it arrived while this one was drawn
+                self.paint()
 
     def show_frame(self, frame, complete=False):
-        """Show one frame in every panel and the status bar (``complete``: also the parts
-        that are normally redrawn less often, for an exported picture)."""
-        snapshot = frame.snapshot
+        """Show one frame in every panel and the status bar now (``complete``: also the
+        parts that are normally redrawn less often, for an exported picture)."""
+        self._show_status(frame)
         for panel in self.panels.values():
             if complete:
                 show_completely(panel, frame)
             elif on_screen(panel):                     # tabs behind others catch up when shown
                 panel.show_frame(frame)
+        self._shown(frame)
+
+    def _show_status(self, frame):
+        snapshot = frame.snapshot
         self.banner.setText(snapshot.diverged or "")
         self.banner_bar.setVisible(snapshot.diverged is not None)
         if snapshot.diverged != self._diverged:           # other messages (a recording's
@@ -246,6 +276,9 @@ class MainWindow(QMainWindow):
         self.status["step"].setText(f"step {snapshot.step:,}")
         self.status["cost"].setText(f"cost {snapshot.train_loss:.4g}  (test {snapshot.test_loss:.4g})")
         self.status["rate"].setText(f"{frame.steps_per_second:,.0f} steps/s" if frame.playing else "paused")
+
+    def _shown(self, frame):
+        """``frame`` is now on screen in every panel."""
         self.painted = frame
         self.frames_painted += 1
         start, count = self._fps_clock

@@ -16,6 +16,46 @@ TRAIN_COLOR, TEST_COLOR, BATCH_COLOR = "#4fa3ff", "#ff9f43", (150, 150, 150, 90)
 REFRESH = 0.1          # seconds between redraws: a curve needs no more than 10 per second
 
 
+ROUND = (1, 1.5, 2, 3, 5, 7.5, 10)      # round numbers of steps an x axis ends at (× 10ᵏ)
+
+
+def round_up(value):
+    """The smallest of 1, 1.5, 2, 3, 5, 7.5 × 10ᵏ that is ≥ value (value > 0)."""
+    scale = 10.0 ** np.floor(np.log10(value))
+    return next(r * scale for r in ROUND if r * scale >= value)
+
+
+class SteadyView:
+    """The view of a curve over the training steps: x from 0 to a round number past the
+    last step, y over whole decades around the values.
+
+    It changes only when the curves leave it (or fill much less of it, after a reset),
+    not at every redraw: the picture does not creep while training, and the axes, whose
+    ticks and labels are the costliest part of a plot to draw, are redrawn only then."""
+
+    def __init__(self, plot):
+        self.plot = plot
+        self.x_end = self.decades = None
+        plot.disableAutoRange()
+        self.fit(0, np.array([]))
+
+    def fit(self, last_step, values):
+        x_end = round_up(max(last_step, 10))
+        if self.x_end is None or not last_step <= self.x_end <= 2 * x_end:
+            self.x_end = x_end
+            self.plot.setXRange(0, x_end, padding=0.02)
+        shown = values[np.isfinite(values) & (values > 0)]
+        if shown.size == 0:
+            needed = (-1, 1) if self.decades is None else self.decades
+        else:
+            low, high = np.log10(shown.min()), np.log10(shown.max())
+            needed = (int(np.floor(low)), max(int(np.ceil(high)), int(np.floor(low)) + 1))
+        if (self.decades is None or needed[0] < self.decades[0] or needed[1] > self.decades[1]
+                or (self.decades[1] - self.decades[0]) - (needed[1] - needed[0]) > 2):
+            self.decades = needed
+            self.plot.setYRange(*needed, padding=0.02)
+
+
 def curve_plot(y_label):
     """A plot of values over the training steps, log y, with a legend: (plot, legend)."""
     plot = pg.PlotWidget()
@@ -40,6 +80,7 @@ class LossPanel(QWidget):
         self.test = self.plot.plot(pen=pen(TEST_COLOR, 2.5), name="test set")
         layout = QVBoxLayout(self)
         layout.addWidget(self.plot)
+        self.view = SteadyView(self.plot)
         self.throttle = Throttle(self._draw, REFRESH, self)
 
     def show_frame(self, frame):
@@ -49,6 +90,8 @@ class LossPanel(QWidget):
         set_positive(self.batch, h.steps, h.batch_loss)
         set_positive(self.train, h.eval_steps, h.train_loss)
         set_positive(self.test, h.eval_steps, h.test_loss)
+        last = max(h.steps[-1] if len(h.steps) else 0, h.eval_steps[-1] if len(h.eval_steps) else 0)
+        self.view.fit(last, np.concatenate([h.batch_loss, h.train_loss, h.test_loss]))
 
 
 def set_positive(curve, x, y):

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from ..style import pen
 from ..widgets import Throttle, layer_colors
 from .bars import last_finite_label
-from .loss import REFRESH, curve_plot, set_positive
+from .loss import REFRESH, SteadyView, curve_plot, set_positive
 
 
 def geometric_running_mean(values, window):
@@ -48,6 +48,7 @@ class LearningSpeedPanel(QWidget):
         self.title_text = ""
         layout = QVBoxLayout(self)
         layout.addWidget(self.plot)
+        self.view = SteadyView(self.plot)
         self.throttle = Throttle(self._draw, REFRESH, self)
 
     def show_frame(self, frame):
@@ -63,8 +64,10 @@ class LearningSpeedPanel(QWidget):
         if len(self.curves) != n:
             self._make_curves(n)
         window = max(1, len(history.steps) // 50)
-        for curve, column in zip(self.curves, history.speed.T):
-            set_positive(curve, history.steps, geometric_running_mean(column, window))
+        means = [geometric_running_mean(column, window) for column in history.speed.T]
+        for curve, mean in zip(self.curves, means):
+            set_positive(curve, history.steps, mean)
+        self.view.fit(history.steps[-1] if len(history.steps) else 0, np.concatenate([[]] + means))
 
     def _make_curves(self, n):
         for curve in self.curves:
