@@ -227,11 +227,18 @@ class MainWindow(QMainWindow):
         """Start showing the newest frame, unless the last one is still being shown: the
         status bar at once, then one panel per event-loop turn (``_paint_next``). A panel
         drawn in a turn of its own keeps every stretch of work on the UI thread short, so
-        a key press or a menu is answered between two panels even on a busy machine."""
-        if self._round or self.latest is None:
+        a key press or a menu is answered between two panels even on a busy machine. A
+        frame of a paused run (a single step, a refined surface) is drawn whole at once:
+        nothing else moves then, and every panel shows ``painted`` as soon as it is set."""
+        if self.latest is None or (self._round and self.latest.playing):
             return
         frame, self.latest = self.latest, None
         self._last_paint = time.monotonic()
+        if not frame.playing:
+            self._round = []
+            self._round_timer.stop()
+            self.show_frame(frame)
+            return
         self._show_status(frame)
         self._round = [frame, *self.panels]
         self._round_timer.start()

@@ -16,18 +16,28 @@ TRAIN_COLOR, TEST_COLOR, BATCH_COLOR = "#4fa3ff", "#ff9f43", (150, 150, 150, 90)
 REFRESH = 0.1          # seconds between redraws: a curve needs no more than 10 per second
 
 
-ROUND = (1, 1.5, 2, 3, 5, 7.5, 10)      # round numbers of steps an x axis ends at (× 10ᵏ)
+ROUND = (1, 1.5, 2, 3, 5, 7.5, 10)      # round numbers a view ends at (× 10ᵏ)
+SLACK = np.log10(3)    # a view shrinks when it is 3× wider (in y: 3× the ratio) than needed
 
 
 def round_up(value):
-    """The smallest of 1, 1.5, 2, 3, 5, 7.5 × 10ᵏ that is ≥ value (value > 0)."""
+    """The smallest of 1, 1.5, 2, 3, 5, 7.5 × 10ᵏ that is ≥ value (value > 0; values
+    beyond 10^±300 are taken as 10^±300, which a float can still scale)."""
+    value = min(max(value, 1e-300), 1e300)
     scale = 10.0 ** np.floor(np.log10(value))
-    return next(r * scale for r in ROUND if r * scale >= value)
+    return next(r * scale for r in ROUND if r * scale >= value * (1 - 1e-12))
+
+
+def round_down(value):
+    """The largest of 1, 1.5, 2, 3, 5, 7.5 × 10ᵏ that is ≤ value (value > 0, as round_up)."""
+    value = min(max(value, 1e-300), 1e300)
+    scale = 10.0 ** np.floor(np.log10(value))
+    return next(r * scale for r in reversed(ROUND) if r * scale <= value * (1 + 1e-12))
 
 
 class SteadyView:
     """The view of a curve over the training steps: x from 0 to a round number past the
-    last step, y over whole decades around the values.
+    last step, y (log₁₀) between round numbers around the values.
 
     It changes only when the curves leave it (or fill much less of it, after a reset),
     not at every redraw: the picture does not creep while training, and the axes, whose
@@ -35,24 +45,25 @@ class SteadyView:
 
     def __init__(self, plot):
         self.plot = plot
-        self.x_end = self.decades = None
+        self.x_end = self.y_range = None
         plot.disableAutoRange()
         self.fit(0, np.array([]))
 
     def fit(self, last_step, values):
         x_end = round_up(max(last_step, 10))
-        if self.x_end is None or not last_step <= self.x_end <= 2 * x_end:
+        if self.x_end is None or not last_step <= self.x_end <= 3 * x_end:
             self.x_end = x_end
             self.plot.setXRange(0, x_end, padding=0.02)
         shown = values[np.isfinite(values) & (values > 0)]
         if shown.size == 0:
-            needed = (-1, 1) if self.decades is None else self.decades
+            needed = (-1.0, 0.0) if self.y_range is None else self.y_range
         else:
-            low, high = np.log10(shown.min()), np.log10(shown.max())
-            needed = (int(np.floor(low)), max(int(np.ceil(high)), int(np.floor(low)) + 1))
-        if (self.decades is None or needed[0] < self.decades[0] or needed[1] > self.decades[1]
-                or (self.decades[1] - self.decades[0]) - (needed[1] - needed[0]) > 2):
-            self.decades = needed
+            low, high = round_down(shown.min()), round_up(shown.max())
+            needed = (np.log10(low), np.log10(high if high > low else round_up(high * 1.01)))
+        current = self.y_range
+        if (current is None or needed[0] < current[0] or needed[1] > current[1]
+                or (current[1] - current[0]) - (needed[1] - needed[0]) > SLACK):
+            self.y_range = needed
             self.plot.setYRange(*needed, padding=0.02)
 
 
