@@ -77,7 +77,7 @@ def checked(args):
     the defaults of --every and --fps."""
     from simulator import SimConfig, load_presets
     from ui.export import ExportError, check_writable
-    from ui.main_window import PANELS
+    from ui.panels import PANELS
     from ui.style import THEMES
 
     if args.preset is not None and args.config is not None:
@@ -144,7 +144,7 @@ def main(argv=None):
                 print(f"{preset.name}: {preset.description}")
             return 0
         if args.list_panels:
-            from ui.main_window import PANELS
+            from ui.panels import PANELS
             for name, panel in PANELS.items():
                 print(f"{name:10s} {panel.title}")
             return 0

@@ -5,9 +5,10 @@ import numpy as np
 
 from simulator import SimConfig, load_presets
 from simulator.simulation import COARSE_RESOLUTION, Simulation
-from ui.contours import contour_lines
+from ui.frames import contour_lines
 from ui.engine import Engine
-from ui.worker import BUDGET, FINE_RESOLUTION, SimulationWorker
+from ui.frames import FINE_RESOLUTION
+from ui.worker import BUDGET, SimulationWorker
 
 from ui_helpers import close_window, make_window
 
