@@ -47,12 +47,14 @@ def os_threads():
 
 def open_window(folder):
     from simulator import SimConfig
+    from ui import collector
     from ui.main_window import MainWindow
 
     settings = QSettings(str(Path(folder) / "bench.ini"), QSettings.Format.IniFormat)
     window = MainWindow(SimConfig(), settings=settings)
     window.resize(1600, 950)
     window.show()
+    collector.freeze_start_up()           # as main() does
     pump(QApplication.instance(), 1.0, lambda: window.painted is not None)
     speed = window.controls.speed.slider
     speed.setValue(speed.maximum())                  # full speed: 100 steps per frame

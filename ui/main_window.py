@@ -7,7 +7,6 @@ are the lecture tools' (``lecture.py``).
 """
 from __future__ import annotations
 
-import gc
 import time
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -132,11 +131,6 @@ class MainWindow(QMainWindow):
         self.paint_timer.timeout.connect(self.paint)
         self.paint_timer.start()
         self._restore_geometry()
-        # A full garbage collection over the thousands of objects Qt and pyqtgraph made
-        # stops both threads for 30-40 ms: a visible stall. Freezing what exists now takes
-        # them out of every later collection.
-        gc.collect()
-        gc.freeze()
 
     # ----------------------------------------------------------------- menus
     def _build_menu(self):
