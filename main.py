@@ -102,7 +102,7 @@ def checked(args):
         config = presets[args.preset].config
     try:
         if args.config is not None:
-            from ui.setup import read_setup
+            from ui.saved_setups import read_setup
             config = read_setup(args.config).config
         if args.seed is not None:
             config = config.replace(seed=args.seed)

@@ -25,20 +25,40 @@ def test_png_of_a_panel_at_an_exact_size(window, tmp_path):
         assert image.size == (500, 400)
 
 
-def test_svg_is_valid_where_pyqtgraph_can_export_it_and_refused_in_words_elsewhere(window, tmp_path):
-    written = []
-    for name in window.panels:
-        out = tmp_path / f"{name}.svg"
-        if window.lecture.export_picture(name, out, fmt="svg"):
-            assert out.read_text(encoding="utf-8").lstrip().startswith("<?xml")
-            written.append(name)
-        else:
-            assert "pyqtgraph" in window.lecture.last_message and not out.exists()
-    # pyqtgraph 0.14's SVG exporter cannot parse the paths Qt 6.11 writes (pyqtgraph issue
-    # #3485): here every panel is refused in words; where it works, the files are checked above
+SVG = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+       b'<rect width="10" height="10"/></svg>')
+
+
+def exporter_giving(monkeypatch, result):
+    """pyqtgraph's SVG exporter replaced: it returns ``result``, or raises it."""
+    from pyqtgraph.exporters import SVGExporter
+
+    def export(self, toBytes=False):
+        if isinstance(result, Exception):
+            raise result
+        return result
+    monkeypatch.setattr(SVGExporter, "export", export)
+
+
+def test_an_svg_the_exporter_gives_is_written_as_it_is(window, tmp_path, monkeypatch):
+    exporter_giving(monkeypatch, SVG)
+    out = tmp_path / "bars.svg"
+    assert window.lecture.export_picture("bars", out, fmt="svg")
+    assert out.read_bytes() == SVG
+
+
+@pytest.mark.parametrize("result, message", [
+    (ValueError("correctCoordinates"), "pyqtgraph cannot export this panel as SVG"),  # pyqtgraph #3485
+    (b"<svg", "SVG of this panel is not valid"),
+])
+def test_an_svg_the_exporter_fails_to_make_is_refused_in_words(window, tmp_path, monkeypatch, result,
+                                                               message):
+    exporter_giving(monkeypatch, result)
+    assert not window.lecture.export_picture("loss", tmp_path / "loss.svg", fmt="svg")
+    assert message in window.lecture.last_message and "PNG" in window.lecture.last_message
     assert not window.lecture.export_picture("window", tmp_path / "w.svg", fmt="svg")
     assert "SVG is made per panel" in window.lecture.last_message
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n}.svg" for n in written)
+    assert not [p for p in tmp_path.iterdir() if p.suffix in (".svg", ".part")]
 
 
 def test_unwritable_path_gives_a_message_not_a_crash(window, tmp_path):

@@ -18,7 +18,7 @@ from . import headless
 from .dialogs import ExportDialog, RecordDialog
 from .export import ExportError, atomic_write, png_bytes, render, svg_bytes
 from .recorder import Recorder
-from .setup import Setup, read_setup, setup_json
+from .saved_setups import Setup, read_setup, setup_json
 
 
 class LectureTools(QObject):
