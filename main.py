@@ -32,7 +32,7 @@ class Usage(Exception):
 
 class Parser(argparse.ArgumentParser):
     def error(self, message):             # one short line, not argparse's usage block
-        message = " ".join(message.split())
+        message = " ".join(message.split()).removeprefix("argument ")
         raise Usage(message if len(message) <= 200 else message[:199] + "…")
 
 
@@ -45,23 +45,39 @@ def integer(text):
         raise argparse.ArgumentTypeError(f"{quoted(text)} is not a whole number") from None
 
 
+def size(text):
+    """(width, height) from 'WxH', each in 50 … 8000."""
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        width = height = 0
+    if not (50 <= width <= 8000 and 50 <= height <= 8000):
+        raise argparse.ArgumentTypeError(f"must look like 1600x950 (50 … 8000 each), got {quoted(text)}")
+    return width, height
+
+
 def parse_args(argv):
+    from ui.panels import PANELS          # Qt's and pyqtgraph's modules, no window
+    from ui.style import THEMES
+
     p = Parser(description="The Vanishing Gradient Lab.")
     p.add_argument("--list-presets", action="store_true", help="print the presets and exit")
     p.add_argument("--list-panels", action="store_true", help="print the panel names and exit")
-    p.add_argument("--preset", help="start from this preset (see --list-presets)")
-    p.add_argument("--config", metavar="FILE.json", help="start from a saved setup instead")
+    start = p.add_mutually_exclusive_group()
+    start.add_argument("--preset", help="start from this preset (see --list-presets)")
+    start.add_argument("--config", metavar="FILE.json", help="start from a saved setup instead")
     p.add_argument("--seed", type=integer, help="override the seed")
     p.add_argument("--steps", type=integer, default=0,
                    help=f"training steps before the picture (at most {MAX_STEPS:,})")
-    p.add_argument("--export", metavar="OUT.png", help="write a picture and exit")
-    p.add_argument("--record", metavar="OUT.gif", help="write an animation (.gif or .mp4) and exit")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--export", metavar="OUT.png", help="write a picture and exit")
+    out.add_argument("--record", metavar="OUT.gif", help="write an animation (.gif or .mp4) and exit")
     p.add_argument("--frames", type=integer, help=f"with --record: how many frames (at most {MAX_FRAMES})")
     p.add_argument("--every", type=integer, help=f"with --record: steps between frames ({EVERY})")
     p.add_argument("--fps", type=integer, help=f"with --record: frames per second ({FPS})")
-    p.add_argument("--panel", help="picture one panel (see --list-panels), not the window")
-    p.add_argument("--size", help="picture size WxH (default 1600x950; 900x650 for a panel)")
-    p.add_argument("--theme", default="dark", help="dark, light or presentation (default dark)")
+    p.add_argument("--panel", choices=PANELS, help="picture one panel, not the window")
+    p.add_argument("--size", type=size, help="picture size WxH (default 1600x950; 900x650 for a panel)")
+    p.add_argument("--theme", default="dark", choices=THEMES, help="the theme (default dark)")
     return p.parse_args(argv)
 
 
@@ -77,11 +93,7 @@ def checked(args):
     the defaults of --every and --fps."""
     from simulator import SimConfig, load_presets
     from ui.export import ExportError, check_writable
-    from ui.main_window import PANELS
-    from ui.style import THEMES
 
-    if args.preset is not None and args.config is not None:
-        raise Usage("give --preset or --config, not both")
     config = SimConfig()
     if args.preset is not None:
         presets = load_presets()
@@ -90,19 +102,13 @@ def checked(args):
         config = presets[args.preset].config
     try:
         if args.config is not None:
-            from ui.setup import read_setup
+            from ui.saved_setups import read_setup
             config = read_setup(args.config).config
         if args.seed is not None:
             config = config.replace(seed=args.seed)
     except ValueError as error:
         raise Usage(str(error)) from None
-    if args.panel is not None and args.panel not in PANELS:
-        raise Usage(f"unknown panel {quoted(args.panel)}; allowed: {', '.join(PANELS)}")
-    if args.theme not in THEMES:
-        raise Usage(f"unknown theme {quoted(args.theme)}; allowed: {', '.join(THEMES)}")
     count("--steps", args.steps, 0, MAX_STEPS)
-    if args.export is not None and args.record is not None:
-        raise Usage("give --export or --record, not both")
     if args.record is None:
         for flag, value in (("--frames", args.frames), ("--every", args.every), ("--fps", args.fps)):
             if value is not None:
@@ -126,13 +132,7 @@ def checked(args):
             check_writable(out)
         except ExportError as error:
             raise Usage(str(error)) from None
-    size = ("900x650" if args.panel else "1600x950") if args.size is None else args.size
-    try:
-        width, height = (int(v) for v in size.lower().split("x"))
-        assert 50 <= width <= 8000 and 50 <= height <= 8000
-    except (ValueError, AssertionError):
-        raise Usage(f"--size must look like 1600x950 (50 … 8000 each), got {quoted(size)}") from None
-    return config, (width, height)
+    return config, args.size or ((900, 650) if args.panel else (1600, 950))
 
 
 def main(argv=None):
@@ -144,7 +144,7 @@ def main(argv=None):
                 print(f"{preset.name}: {preset.description}")
             return 0
         if args.list_panels:
-            from ui.main_window import PANELS
+            from ui.panels import PANELS
             for name, panel in PANELS.items():
                 print(f"{name:10s} {panel.title}")
             return 0
@@ -178,6 +178,7 @@ def main(argv=None):
     from ui.main_window import MainWindow
     window = MainWindow(config if (args.preset or args.config or args.seed is not None) else None)
     window.show()
+    collector.freeze_start_up()
     return app.exec()
 
 

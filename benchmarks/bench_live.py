@@ -60,6 +60,7 @@ def engine_cpu(pid):
 
 
 def live(app):
+    from ui import collector
     from ui.main_window import MainWindow
     from ui.worker import TICK_MS
 
@@ -74,6 +75,7 @@ def live(app):
     window = MainWindow(SimConfig(), settings=settings)
     window.resize(1600, 950)
     window.show()
+    collector.freeze_start_up()           # as main() does
     pump(1.0)
     window.controls.play_button.click()
     pump(1.0)                                   # warm up

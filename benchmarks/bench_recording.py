@@ -47,12 +47,14 @@ def os_threads():
 
 def open_window(folder):
     from simulator import SimConfig
+    from ui import collector
     from ui.main_window import MainWindow
 
     settings = QSettings(str(Path(folder) / "bench.ini"), QSettings.Format.IniFormat)
     window = MainWindow(SimConfig(), settings=settings)
     window.resize(1600, 950)
     window.show()
+    collector.freeze_start_up()           # as main() does
     pump(QApplication.instance(), 1.0, lambda: window.painted is not None)
     speed = window.controls.speed.slider
     speed.setValue(speed.maximum())                  # full speed: 100 steps per frame
@@ -83,9 +85,9 @@ def record(window, target, path, seconds, fps=10):
     app = QApplication.instance()
     messages = []
     before = resident_mb()
-    recorder = window.record(target, path, fps=fps, max_seconds=seconds)
+    recorder = window.lecture.record(target, path, fps=fps, max_seconds=seconds)
     recorder.finished.connect(messages.append)
-    widget = window.target_widget(target)
+    widget = window.lecture.target_widget(target)
     raw = widget.width() * widget.height() * 3 / 1e6
     start, samples = time.monotonic(), []
     while not messages and time.monotonic() < start + seconds + 120:
@@ -115,14 +117,14 @@ def main():
 
         threads = os_threads()
         out = Path(folder) / "closing.gif"
-        window.record("window", out, fps=10, max_seconds=60)
+        window.lecture.record("window", out, fps=10, max_seconds=60)
         pump(app, 8.0)
         start = time.monotonic()
         window.close()
         took = time.monotonic() - start
         pump(app, 0.5)
         left = sorted(t.name for t in threading.enumerate() if t is not threading.main_thread())
-        print(f"closing after 8 s of recording the window: {took:.2f} s; said: {window.last_message!r}; "
+        print(f"closing after 8 s of recording the window: {took:.2f} s; said: {window.lecture.last_message!r}; "
               f"file {'written' if out.exists() else 'absent'}; "
               f"{len(os_threads() - threads)} new OS threads left; Python threads left: {left or 'none'}")
 

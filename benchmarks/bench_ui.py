@@ -87,6 +87,7 @@ def main():
 
     app = QApplication([])
     from simulator import SimConfig
+    from ui import collector
     from ui.main_window import MainWindow
 
     settings = QSettings(str(Path("/tmp") / "bench_ui.ini"), QSettings.Format.IniFormat)
@@ -94,6 +95,7 @@ def main():
     window = MainWindow(SimConfig(), settings=settings)
     window.resize(1600, 950)
     window.show()
+    collector.freeze_start_up()           # as main() does
     pump(app, 2.0, lambda: window.painted is not None)
 
     probe = StallProbe()

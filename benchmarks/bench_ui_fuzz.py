@@ -49,6 +49,7 @@ def main():
 
     app = QApplication([])
     from simulator import SimConfig
+    from ui import collector
     from ui.main_window import MainWindow
     from ui_fuzz import fuzz, pump
 
@@ -61,6 +62,7 @@ def main():
     window = MainWindow(SimConfig(), settings=settings)
     window.resize(1600, 950)
     window.show()
+    collector.freeze_start_up()           # as main() does
     pump(1.0)
     window.controls.play_button.click()
     pump(1.0)

@@ -83,8 +83,8 @@ class Gradients:
     """∂C/∂θ for one batch, with the per-layer records the lab displays.
 
     ``weights``, ``biases``, ``gammas`` are shaped like the parameters; ``flat`` holds
-    the same numbers laid out like ``Network.theta``. ``deltas[l]`` = Σ_x δ^{l+1} =
-    ∂C/∂b^{l+1}, Nielsen's speed of learning. ``delta_samples[l]`` is δ^{l+1} per
+    the same numbers laid out like ``Network.theta``. ``biases[l]`` = Σ_x δ^{l+1} =
+    ∂C/∂b^{l+1}, Nielsen's speed of learning; ``delta_samples[l]`` is δ^{l+1} per
     sample, before the sum.
     """
 
@@ -101,10 +101,6 @@ class Gradients:
             parts = zip(self.weights, self.biases, self.gammas + [None] * len(self.weights))
             self.flat = np.concatenate([p.ravel() for group in parts for p in group
                                         if p is not None])
-
-    @property
-    def deltas(self):
-        return self.biases
 
 
 class Network:
@@ -157,7 +153,6 @@ class Network:
                 offset += math.prod(shape)
         self._theta = np.zeros(offset)
         self.segment_starts = np.array(starts)
-        self.segment_kinds = kinds
         self._shapes = shapes
         self.weight_segments = np.array([i for i, (k, _) in enumerate(kinds) if k == "W"])
         self.bias_segments = np.array([i for i, (k, _) in enumerate(kinds) if k == "b"])

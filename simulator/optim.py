@@ -25,10 +25,9 @@ OPTIMIZERS = ("sgd", "momentum", "adam")
 
 @dataclass
 class StepReport:
-    """What one optimiser step did: the gradient norm before and after clipping, Δθ."""
+    """What one optimiser step did: the gradient's norm (before clipping) and Δθ."""
 
     grad_norm: float
-    clipped_norm: float
     update: np.ndarray
 
 
@@ -80,9 +79,6 @@ class Optimizer:
         norm = euclidean_norm(grad)
         if self.clip_threshold is not None and norm > self.clip_threshold:
             grad = grad * (self.clip_threshold / norm)
-            clipped = float(self.clip_threshold)
-        else:
-            clipped = norm
         eta = self.learning_rate
         if self.kind == "sgd":
             update = -eta * grad
@@ -104,4 +100,4 @@ class Optimizer:
             update = m * (-eta / (1.0 - b1 ** self.t))                 # -η m̂
             update /= denominator
         theta += update
-        return StepReport(norm, clipped, update)
+        return StepReport(norm, update)

@@ -60,8 +60,7 @@ def test_one_neuron_per_layer_gives_nielsens_product_of_factors():
     w = [W[0, 0] for W in net.weights]
     expected = s_prime[0] * w[1] * s_prime[1] * w[2] * s_prime[2] * w[3] * s_prime[3] * (a - y)
     grads = net.gradients(np.array([[x]]), np.array([[y]]))
-    assert grads.deltas[0][0] == pytest.approx(expected, rel=1e-13)
-    assert grads.biases[0][0] == grads.deltas[0][0]
+    assert grads.biases[0][0] == pytest.approx(expected, rel=1e-13)      # ∂C/∂b¹ = δ¹
 
 
 def test_deltas_sum_the_per_sample_errors_as_the_cost_averages_them():
@@ -69,7 +68,7 @@ def test_deltas_sum_the_per_sample_errors_as_the_cost_averages_them():
     net = Network([2, 3, 1], seed=1)
     X, Y = rng.normal(size=(5, 2)), rng.uniform(size=(5, 1))
     grads = net.gradients(X, Y)
-    for delta, samples in zip(grads.deltas, grads.delta_samples):
+    for delta, samples in zip(grads.biases, grads.delta_samples):
         assert np.allclose(delta, samples.sum(axis=0), rtol=1e-14)
     # the output error of cross-entropy is (a - y)/N
     a = 1.0 / (1.0 + np.exp(-grads.trace.output_z))

@@ -13,37 +13,57 @@ from ui.style import THEMES, current
 
 def test_png_of_the_window_at_twice_the_scale(window, tmp_path):
     out = tmp_path / "window.png"
-    assert window.export_picture("window", out, scale=2)
+    assert window.lecture.export_picture("window", out, scale=2)
     with Image.open(out) as image:
         assert image.size == (2 * window.width(), 2 * window.height())
 
 
 def test_png_of_a_panel_at_an_exact_size(window, tmp_path):
     out = tmp_path / "bars.png"
-    assert window.export_picture("bars", out, size=(500, 400))
+    assert window.lecture.export_picture("bars", out, size=(500, 400))
     with Image.open(out) as image:
         assert image.size == (500, 400)
 
 
-def test_svg_is_valid_where_pyqtgraph_can_export_it_and_refused_in_words_elsewhere(window, tmp_path):
-    written = []
-    for name in window.panels:
-        out = tmp_path / f"{name}.svg"
-        if window.export_picture(name, out, fmt="svg"):
-            assert out.read_text(encoding="utf-8").lstrip().startswith("<?xml")
-            written.append(name)
-        else:
-            assert "pyqtgraph" in window.last_message and not out.exists()
-    # pyqtgraph 0.14's SVG exporter cannot parse the paths Qt 6.11 writes (pyqtgraph issue
-    # #3485): here every panel is refused in words; where it works, the files are checked above
-    assert not window.export_picture("window", tmp_path / "w.svg", fmt="svg")
-    assert "SVG is made per panel" in window.last_message
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n}.svg" for n in written)
+SVG = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+       b'<rect width="10" height="10"/></svg>')
+
+
+def exporter_giving(monkeypatch, result):
+    """pyqtgraph's SVG exporter replaced: it returns ``result``, or raises it."""
+    from pyqtgraph.exporters import SVGExporter
+
+    def export(self, toBytes=False):
+        if isinstance(result, Exception):
+            raise result
+        return result
+    monkeypatch.setattr(SVGExporter, "export", export)
+
+
+def test_an_svg_the_exporter_gives_is_written_as_it_is(window, tmp_path, monkeypatch):
+    exporter_giving(monkeypatch, SVG)
+    out = tmp_path / "bars.svg"
+    assert window.lecture.export_picture("bars", out, fmt="svg")
+    assert out.read_bytes() == SVG
+
+
+@pytest.mark.parametrize("result, message", [
+    (ValueError("correctCoordinates"), "pyqtgraph cannot export this panel as SVG"),  # pyqtgraph #3485
+    (b"<svg", "SVG of this panel is not valid"),
+])
+def test_an_svg_the_exporter_fails_to_make_is_refused_in_words(window, tmp_path, monkeypatch, result,
+                                                               message):
+    exporter_giving(monkeypatch, result)
+    assert not window.lecture.export_picture("loss", tmp_path / "loss.svg", fmt="svg")
+    assert message in window.lecture.last_message and "PNG" in window.lecture.last_message
+    assert not window.lecture.export_picture("window", tmp_path / "w.svg", fmt="svg")
+    assert "SVG is made per panel" in window.lecture.last_message
+    assert not [p for p in tmp_path.iterdir() if p.suffix in (".svg", ".part")]
 
 
 def test_unwritable_path_gives_a_message_not_a_crash(window, tmp_path):
-    assert not window.export_picture("bars", tmp_path / "missing" / "x.png")
-    assert "does not exist" in window.last_message
+    assert not window.lecture.export_picture("bars", tmp_path / "missing" / "x.png")
+    assert "does not exist" in window.lecture.last_message
 
 
 def test_atomic_write_leaves_nothing_half_written(tmp_path):
@@ -56,7 +76,7 @@ def test_atomic_write_leaves_nothing_half_written(tmp_path):
 
 
 def test_copy_panel_to_clipboard(window):
-    window.copy_panel()
+    window.lecture.copy_panel()
     image = QApplication.clipboard().image()
     assert not image.isNull() and image.width() > 100
 
@@ -66,12 +86,12 @@ def test_setup_round_trip(window, qtbot, tmp_path):
     window.controls.fields["depth"].slider.setValue(6)                # depth 7
     window.panels["surface"].log_scale.setChecked(False)
     window.panels["bars"].quantity.setCurrentText("‖∂C/∂W‖ per layer")
-    assert window.save_setup(path)
+    assert window.lecture.save_setup(path)
     saved = json.loads(path.read_text())
     assert saved["config"]["depth"] == 7 and saved["view"]["log_colour"] is False
     window.controls.fields["depth"].slider.setValue(2)
     window.panels["surface"].log_scale.setChecked(True)
-    assert window.load_setup(path)
+    assert window.lecture.load_setup(path)
     assert window.controls.config.depth == 7
     assert not window.panels["surface"].log_scale.isChecked()
     assert window.panels["bars"].quantity.currentText() == "‖∂C/∂W‖ per layer"
@@ -88,8 +108,8 @@ def test_a_bad_setup_changes_nothing_and_says_why(window, tmp_path, content, mes
     path = tmp_path / "bad.json"
     path.write_text(content)
     before = window.controls.config
-    assert not window.load_setup(path)
-    assert message in window.last_message and str(path) in window.last_message
+    assert not window.lecture.load_setup(path)
+    assert message in window.lecture.last_message and str(path) in window.lecture.last_message
     assert window.controls.config == before
 
 
@@ -149,3 +169,14 @@ def test_a_theme_reaches_the_controls_and_the_menu_bar_at_once(window, qtbot):
         for widget in (window.controls, window.menuBar(), window.statusBar()):
             assert widget.palette().window().color().name() == THEMES[name].panel
         assert window.controls.palette().windowText().color().name() == THEMES[name].foreground
+
+
+def test_the_readers_view_choices_survive_a_theme_switch(window):
+    window.panels["surface"].log_scale.setChecked(False)
+    window.panels["bars"].quantity.setCurrentText("‖∂C/∂W‖ per layer")
+    window.set_theme("light")                            # every panel is built anew
+    try:
+        assert not window.panels["surface"].log_scale.isChecked()
+        assert window.panels["bars"].quantity.currentText() == "‖∂C/∂W‖ per layer"
+    finally:
+        window.set_theme("dark")

@@ -28,7 +28,7 @@ def test_themes_and_exact_size_pictures_while_training_leave_nothing_behind(wind
             assert len(QApplication.allWidgets()) - widgets <= SLACK
     names = [name for name in window.panels if name != "phase"]
     for k in range(50):
-        assert window.export_picture(names[k % len(names)], tmp_path / "p.png", size=(400, 300))
+        assert window.lecture.export_picture(names[k % len(names)], tmp_path / "p.png", size=(400, 300))
         qtbot.wait(5)
     gc.collect()
     qtbot.wait(100)

@@ -211,8 +211,8 @@ def test_speed_slider_sets_steps_per_frame(window, qtbot):
 def test_an_engine_that_dies_is_reported_and_the_window_lives_on(qtbot, tmp_path):
     window = make_window(qtbot, tmp_path)
     window.engine.process.kill()
-    qtbot.waitUntil(lambda: window.last_message is not None, timeout=5000)
-    assert "engine stopped unexpectedly (exit code -9)" in window.last_message
+    qtbot.waitUntil(lambda: window.lecture.last_message is not None, timeout=5000)
+    assert "engine stopped unexpectedly (exit code -9)" in window.lecture.last_message
     window.controls.step_button.click()                   # commands to a dead engine are dropped
     window.controls.fields["depth"].slider.setValue(4)
     qtbot.wait(50)
@@ -223,10 +223,10 @@ def test_an_engine_that_dies_is_reported_and_the_window_lives_on(qtbot, tmp_path
 def test_a_recording_says_so_in_the_status_bar_while_it_plays(window, qtbot, tmp_path):
     window.controls.play_button.click()
     qtbot.waitUntil(lambda: window.painted.playing, timeout=5000)
-    window.record("bars", tmp_path / "bars.gif", fps=10, max_seconds=2.0)
+    window.lecture.record("bars", tmp_path / "bars.gif", fps=10, max_seconds=2.0)
     qtbot.wait(500)                          # frames keep arriving meanwhile
     assert window.statusBar().currentMessage().startswith("Recording")
-    window.stop_recording()
+    window.lecture.stop_recording()
     qtbot.waitUntil(lambda: (tmp_path / "bars.gif").exists(), timeout=10000)
     window.controls.play_button.click()
     qtbot.waitUntil(lambda: not window.painted.playing, timeout=5000)

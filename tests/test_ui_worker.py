@@ -5,18 +5,23 @@ import numpy as np
 
 from simulator import SimConfig, load_presets
 from simulator.simulation import COARSE_RESOLUTION, Simulation
-from ui.contours import contour_lines
+from simulator.network import Network
 from ui.engine import Engine
-from ui.worker import BUDGET, FINE_RESOLUTION, SimulationWorker
+from ui.frames import FINE_RESOLUTION, contour_lines
+from ui.worker import BUDGET, SimulationWorker
 
 from ui_helpers import close_window, make_window
 
 
 
 def test_only_the_newest_of_many_configs_is_built(monkeypatch):
-    builds = []
-    original = Simulation._build
-    monkeypatch.setattr(Simulation, "_build", lambda self: (builds.append(self.config.depth), original(self)))
+    import simulator.simulation
+    builds = []                              # the depth of every network made
+
+    def network(layer_sizes, *args, **options):
+        builds.append(len(layer_sizes) - 2)
+        return Network(layer_sizes, *args, **options)
+    monkeypatch.setattr(simulator.simulation, "Network", network)
     worker = SimulationWorker(SimConfig(depth=2, width=4))
     worker._tick()
     assert builds == [2]

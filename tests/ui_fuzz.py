@@ -84,12 +84,12 @@ def _speed(window, rng, folder):
 
 
 def _record(window, rng, folder):
-    recorder = window.recorder
+    recorder = window.lecture.recorder
     if recorder is not None and recorder.recording:
-        window.stop_recording()
+        window.lecture.stop_recording()
         return "record:stop"
     target = rng.choice(["window"] + sorted(window.panels))
-    window.record(target, str(folder / f"fuzz.{rng.choice(['gif', 'mp4'])}"), fps=10,
+    window.lecture.record(target, str(folder / f"fuzz.{rng.choice(['gif', 'mp4'])}"), fps=10,
                   max_seconds=rng.uniform(0.2, 1.5))
     return "record:start"
 

@@ -54,6 +54,15 @@ def hold():
         _collector.timer.start()
 
 
+def freeze_start_up():
+    """Take what exists now out of every later collection: once, after the lab's window
+    is built (main.py). A full collection over the thousands of objects Qt and pyqtgraph
+    made at start-up stops the UI thread for 30-40 ms, a visible stall; tests, pictures and
+    other windows need no such tuning of the whole process."""
+    gc.collect()
+    gc.freeze()
+
+
 def release():
     """Give collection back to Python once the last holder has let go."""
     global _holders

@@ -1,31 +1,32 @@
-"""Pictures and recordings without a visible window.
+"""Pictures and recordings made off screen: the command line's, and the window's pictures
+of a panel at a size of their own.
 
-The run happens here, in the calling thread, with the same Simulation the worker
-uses, so the same inputs always give the same picture.
+The run happens here, in the calling thread, with the same Simulation the worker uses and
+the same Frames (``Framer``), so the same inputs always give the same picture.
 """
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from simulator import Simulation
 
-from .contours import contour_lines
 from .export import Animation, image_to_rgb
-from .panels import build, dispose, show_completely
 from .export import render as render_widget
-from .style import apply_theme
-from .worker import FINE_RESOLUTION, Frame
+from .frames import FINE_RESOLUTION, Framer
+from .panels import build, dispose
+from .style import apply_theme, current
 
-def frame_of(sim):
-    """The Frame the window would show for the simulation's current state."""
+
+def frame_of(sim, framer=None):
+    """The Frame the window would show for the simulation's current state, with the
+    finest surface (``framer``: the run's own, so contours are traced once per surface)."""
     if sim.landscape.surface.resolution < FINE_RESOLUTION:
         sim.refine_surface(FINE_RESOLUTION)
-    snapshot = sim.snapshot()
-    return Frame(snapshot, 0.0, False, contour_lines(snapshot.surface))
+    return (framer or Framer()).frame(sim)
 
 
 def run_frame(config, steps):
@@ -36,37 +37,41 @@ def run_frame(config, steps):
 
 
 class HeadlessView:
-    """The whole window (``panel=None``) or one panel, laid out at ``size``, off screen."""
+    """The whole window (``panel=None``) or one new panel (with the reader's ``view``
+    choices), laid out at ``size``, in the current theme. It is shown, so Qt lays it out
+    and panels draw as on screen, but never on the screen itself (WA_DontShowOnScreen)."""
 
-    def __init__(self, config, panel=None, size=(1600, 950), theme="dark"):
-        from .main_window import PANELS, MainWindow
+    def __init__(self, config=None, panel=None, size=(1600, 950), view=None):
+        from .main_window import MainWindow        # which makes its pictures here
 
         self.app = QApplication.instance()
-        apply_theme(theme)
         self._scratch = tempfile.TemporaryDirectory()      # no user settings read or written
         if panel is None:
             settings = QSettings(str(Path(self._scratch.name) / "render.ini"), QSettings.Format.IniFormat)
-            self.widget = MainWindow(config, settings=settings, engine=False, theme=theme)
+            self.widget = MainWindow(config, settings=settings, engine=False, theme=current().name)
         else:
-            self.widget = build(PANELS[panel])
+            self.widget = build(panel, view)
         self.is_window = panel is None
         self.size = size
+        self.widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
         self.widget.resize(*size)
         self.widget.show()
         self.app.processEvents()
 
     def show(self, frame):
+        """Show ``frame`` completely: nothing a panel would draw later is left out."""
         if self.is_window:
             self.widget.show_frame(frame, complete=True)
         else:
-            show_completely(self.widget, frame)
+            self.widget.show_frame(frame)
+            self.widget.finish()
         for _ in range(3):
             self.app.processEvents()
 
-    def grab(self):
-        """The picture, exactly ``size`` (a window whose controls cannot shrink that far,
-        as with presentation type, is cut at the right edge rather than scaled)."""
-        return render_widget(self.widget, size=self.size)
+    def grab(self, scale=1):
+        """The picture, exactly ``size`` × ``scale`` (a window whose controls cannot shrink
+        that far, as with presentation type, is cut at the right edge rather than scaled)."""
+        return render_widget(self.widget, scale, self.size)
 
     def close(self):
         self.widget.close()
@@ -78,26 +83,35 @@ class HeadlessView:
         self._scratch.cleanup()
 
 
-def render(config, steps, panel=None, size=(1600, 950), theme="dark"):
-    """A QImage of the window or one panel after ``steps`` steps of ``config``."""
-    view = HeadlessView(config, panel, size, theme)
+def picture(frame, panel=None, size=(1600, 950), scale=1, view=None, config=None):
+    """A QImage of the window or a new panel laid out at ``size`` showing ``frame`` (None:
+    nothing yet), in the current theme."""
+    view = HeadlessView(config, panel, size, view)
     try:
-        view.show(run_frame(config, steps))
-        return view.grab()
+        if frame is not None:
+            view.show(frame)
+        return view.grab(scale)
     finally:
         view.close()
+
+
+def render(config, steps, panel=None, size=(1600, 950), theme="dark"):
+    """A QImage of the window or one panel after ``steps`` steps of ``config``."""
+    apply_theme(theme)
+    return picture(run_frame(config, steps), panel, size, config=config)
 
 
 def record(config, path, frames, every, fps=10, panel=None, size=(900, 650), theme="dark", steps=0):
     """Write a GIF or MP4 of ``frames`` pictures, ``every`` training steps apart, after
     ``steps``, shown ``fps`` a second; each picture is encoded as it is made."""
+    apply_theme(theme)
     with Animation(path, fps) as animation:       # a file not finished is removed
-        sim = Simulation(config)
+        sim, framer = Simulation(config), Framer()
         sim.advance(steps)
-        view = HeadlessView(config, panel, size, theme)
+        view = HeadlessView(config, panel, size)
         try:
             for k in range(frames):
-                view.show(frame_of(sim))
+                view.show(frame_of(sim, framer))
                 animation.add(image_to_rgb(view.grab()), k / fps)
                 sim.advance(every)
             animation.finish(frames / fps)

@@ -1,48 +1,31 @@
-"""The main window: controls on the left, panels in docks, a status bar.
+"""The main window: controls on the left, panels in docks, menus, a status bar, themes.
 
-Frames arrive from the worker thread as queued signals; the window keeps only the
-newest and paints it on its own timer, at most once per display frame, so a slow
-paint drops stale frames instead of queueing them.
+Frames arrive from the engine process (``Engine.frame_ready``); the window keeps only the
+newest and paints it, one panel per event-loop turn, so a slow paint drops stale frames
+instead of queueing them. The File menu and what it does (pictures, recordings, setups)
+are the lecture tools' (``lecture.py``).
 """
 from __future__ import annotations
 
-import gc
-import sys
 import time
 
-import pyqtgraph as pg
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow,
-                               QMessageBox, QScrollArea, QSizePolicy, QToolBar, QWidget)
+from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QScrollArea, QSizePolicy,
+                               QToolBar, QWidget)
 
 from simulator import SimConfig
 
 from . import collector
 from .controls import ControlPanel
-from .dialogs import ExportDialog, RecordDialog
 from .engine import Engine
-from .export import ExportError, atomic_write, png_bytes, render, svg_bytes
-from .panels import build, dispose, show_completely
-from .panels.activation import ActivationPanel
-from .panels.bars import GradientBarsPanel
-from .panels.chain import ChainRulePanel
-from .panels.decision import DecisionBoundaryPanel
-from .panels.loss import LossPanel
-from .panels.phase import PhaseDiagramPanel, measurer
-from .panels.speed import LearningSpeedPanel
-from .panels.surface import SurfacePanel
-from .recorder import Recorder
-from .setup import Setup, read_setup, setup_json
+from .lecture import LectureTools
+from .panels import PANELS, build, dispose
+from .panels.phase import measurer
 from .style import BANNER_STYLE, GROUPS_STYLE, THEMES, apply_theme, restyle
 from .widgets import on_screen
 
 PAINT_MS = 16
-PANELS = {                       # name (for --panel and View menu) → panel class
-    "surface": SurfacePanel, "bars": GradientBarsPanel, "loss": LossPanel,
-    "speed": LearningSpeedPanel, "chain": ChainRulePanel, "activation": ActivationPanel,
-    "decision": DecisionBoundaryPanel, "phase": PhaseDiagramPanel,
-}
 
 
 class MainWindow(QMainWindow):
@@ -87,7 +70,7 @@ class MainWindow(QMainWindow):
         empty.setMaximumSize(0, 0)
         self.setCentralWidget(empty)
 
-        self.panels = {name: build(make) for name, make in PANELS.items()}
+        self.panels = {name: build(name) for name in PANELS}
         self.docks = {}
         for name, panel in self.panels.items():
             dock = QDockWidget(panel.title)
@@ -116,7 +99,7 @@ class MainWindow(QMainWindow):
         if engine:
             collector.hold()          # as main() does, for windows made elsewhere (tests)
             self.engine.frame_ready.connect(self._receive)
-            self.engine.stopped.connect(self.report)
+            self.engine.stopped.connect(self.lecture.report)
             self.controls.config_changed.connect(self.engine.set_config)
             self.controls.play_toggled.connect(self.engine.set_playing)
             self.controls.step_requested.connect(self.engine.step_once)
@@ -129,8 +112,6 @@ class MainWindow(QMainWindow):
             shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
             shortcut.activated.connect(slot)
 
-        self.recorder = None
-        self.last_message = None
         self._diverged = None         # the divergence message the status bar shows
         self.latest = None            # newest Frame, not yet painted
         self._last_paint = 0.0
@@ -150,30 +131,10 @@ class MainWindow(QMainWindow):
         self.paint_timer.timeout.connect(self.paint)
         self.paint_timer.start()
         self._restore_geometry()
-        # A full garbage collection over the thousands of objects Qt and pyqtgraph made
-        # stops both threads for 30-40 ms: a visible stall. Freezing what exists now takes
-        # them out of every later collection.
-        gc.collect()
-        gc.freeze()
 
     # ----------------------------------------------------------------- menus
     def _build_menu(self):
-        files = self.menuBar().addMenu("&File")
-        for text, slot, key in (("Save setup…", self.save_setup_dialog, "Ctrl+S"),
-                                ("Load setup…", self.load_setup_dialog, "Ctrl+O"),
-                                (None, None, None),
-                                ("Export picture…", self.export_dialog, "Ctrl+E"),
-                                ("Copy panel to clipboard", self.copy_panel, "Ctrl+Shift+C"),
-                                ("Record GIF or MP4…", self.record_dialog, "Ctrl+R"),
-                                ("Stop recording", self.stop_recording, None)):
-            if text is None:
-                files.addSeparator()
-                continue
-            action = QAction(text, self)
-            if key:
-                action.setShortcut(QKeySequence(key))
-            action.triggered.connect(slot)
-            files.addAction(action)
+        self.lecture = LectureTools(self)          # the File menu
         view = self.menuBar().addMenu("&View")
         for name, dock in self.docks.items():
             view.addAction(dock.toggleViewAction())
@@ -265,7 +226,8 @@ class MainWindow(QMainWindow):
         self._show_status(frame)
         for panel in self.panels.values():
             if complete:
-                show_completely(panel, frame)
+                panel.show_frame(frame)
+                panel.finish()
             elif on_screen(panel):                     # tabs behind others catch up when shown
                 panel.show_frame(frame)
         self._shown(frame)
@@ -353,7 +315,8 @@ class MainWindow(QMainWindow):
         restyle(self.controls, GROUPS_STYLE)
         yield True
         for key, dock in self.docks.items():
-            old, new = self.panels[key], build(PANELS[key])
+            old = self.panels[key]
+            new = build(key, old.view_state())
             dock.setWidget(new)
             self.panels[key] = new
             dispose(old)
@@ -381,153 +344,9 @@ class MainWindow(QMainWindow):
             self._theme_before_presentation = self.theme
             self.switch_theme("presentation")
 
-    # ----------------------------------------------------------------- files
-    def report(self, message):
-        """Tell the user one thing (a dialog that does not block, and the status bar)."""
-        self.last_message = message
-        self.statusBar().showMessage(message, 10_000)
-        box = QMessageBox(QMessageBox.Icon.Information, "Vanishing Gradient Lab", message,
-                          QMessageBox.StandardButton.Ok, self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-
-    def current_setup(self):
-        return Setup(self.controls.config, bytes(self.saveState()),
-                     {"theme": self.theme, "log_colour": self.panels["surface"].log_scale.isChecked(),
-                      "bars": self.panels["bars"].quantity.currentText()})
-
-    def save_setup(self, path):
-        try:
-            atomic_write(path, setup_json(self.current_setup()).encode("utf-8"))
-        except ExportError as error:
-            self.report(f"The setup was not saved: {error}")
-            return False
-        self.statusBar().showMessage(f"Saved the setup to {path}", 5000)
-        return True
-
-    def load_setup(self, path):
-        """Load a setup; a bad file changes nothing and says what is wrong."""
-        try:
-            setup = read_setup(path)
-        except ValueError as error:
-            self.report(f"The setup was not loaded: {error}")
-            return False
-        view = setup.view
-        if view.get("theme", self.theme) != self.theme:
-            self.set_theme(view["theme"])
-        self.controls.set_config(setup.config)
-        self.controls.config_changed.emit(setup.config)
-        if setup.layout:
-            self.restoreState(QByteArray(setup.layout))
-        if "log_colour" in view:
-            self.panels["surface"].log_scale.setChecked(view["log_colour"])
-        if "bars" in view:
-            self.panels["bars"].quantity.setCurrentText(view["bars"])
-        return True
-
-    def save_setup_dialog(self):
-        path, _ = QFileDialog.getSaveFileName(self, "Save setup", "setup.json", "Setups (*.json)")
-        if path:
-            self.save_setup(path)
-
-    def load_setup_dialog(self):
-        path, _ = QFileDialog.getOpenFileName(self, "Load setup", "", "Setups (*.json)")
-        if path:
-            self.load_setup(path)
-
-    def target_widget(self, target):
-        """The window (``"window"``) or the panel named ``target``."""
-        return self if target == "window" else self.panels[target]
-
-    def export_picture(self, target, path, scale=1, size=None, fmt="png"):
-        """Write the window or a panel as PNG (at ``scale`` or ``size``) or a panel as SVG."""
-        try:
-            if fmt == "svg":
-                if target == "window":
-                    raise ExportError("SVG is made per panel: choose a panel, or PNG for the window")
-                data = svg_bytes(self.panels[target].findChild(pg.PlotWidget).getPlotItem())
-            else:
-                data = png_bytes(self._picture(target, scale, size))
-            atomic_write(path, data)
-        except ExportError as error:
-            self.report(f"The picture was not saved: {error}")
-            return False
-        self.statusBar().showMessage(f"Saved {path}", 5000)
-        return True
-
-    def _picture(self, target, scale, size):
-        widget = self.target_widget(target)
-        if size is None or target == "window":
-            before = self.size()
-            image = render(widget, scale, size)
-            if size is not None:
-                self.resize(before)
-            return image
-        panel = build(PANELS[target])            # laid out at exactly the size asked for
-        try:
-            panel.resize(*size)
-            if self.painted is not None:
-                show_completely(panel, self.painted)
-            return render(panel, scale, size)
-        finally:
-            dispose(panel)
-
-    def export_dialog(self):
-        dialog = ExportDialog(self.docks, self)
-        if dialog.exec():
-            target, fmt, scale, size = dialog.choice()
-            path, _ = QFileDialog.getSaveFileName(self, "Export picture", f"{target}.{fmt}",
-                                                  f"{fmt.upper()} (*.{fmt})")
-            if path:
-                self.export_picture(target, path, scale, size, fmt)
-
-    def copy_panel(self):
-        """Copy the panel with the keyboard focus (or the cost surface) to the clipboard."""
-        name = next((n for n, p in self.panels.items() if p.isAncestorOf(QApplication.focusWidget() or self)),
-                    "surface")
-        QApplication.clipboard().setImage(render(self.panels[name]))
-        self.statusBar().showMessage(f"Copied {self.panels[name].title} to the clipboard", 5000)
-
-    def record(self, target, path, fps=10, max_seconds=10.0):
-        """Start recording the window or a panel as a GIF or MP4, by the path's suffix
-        (File ▸ Stop recording ends it)."""
-        if self.recorder is not None and self.recorder.outcome is None:
-            self.report("A recording is already running or being saved: stop it first.")
-            return None
-        recorder = Recorder(lambda: self.target_widget(target).grab().toImage(), path, fps, max_seconds, self)
-        recorder.progress.connect(self.statusBar().showMessage)     # both in the UI thread
-        recorder.finished.connect(self.report)
-        try:
-            recorder.start()
-        except ExportError as error:
-            recorder.deleteLater()
-            self.report(f"The recording was not started: {error}")
-            return None
-        if self.recorder is not None:
-            self.recorder.deleteLater()                 # finished: nothing of it runs
-        self.recorder = recorder
-        return recorder
-
-    def stop_recording(self):
-        if self.recorder is not None:
-            self.recorder.stop()
-
-    def record_dialog(self):
-        dialog = RecordDialog(self.docks, self)
-        if dialog.exec():
-            target, fps, seconds = dialog.choice()
-            path, _ = QFileDialog.getSaveFileName(self, "Record", f"{target}.gif",
-                                                  "GIF (*.gif);;MP4 video (*.mp4)")
-            if path:
-                self.record(target, path, fps, seconds)
-
     def closeEvent(self, event):
         self._finish_theme_switch()
-        if self.recorder is not None:
-            outcome = self.recorder.finish_now()
-            if outcome is not None:
-                self.last_message = outcome
-                print(outcome, file=sys.stderr)         # the window is going: no dialog
+        self.lecture.close()
         self.paint_timer.stop()
         if self.engine is not None and not self._shut_down:
             self._shut_down = True

@@ -26,32 +26,19 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from simulator import SimConfig, Simulation, Snapshot
+from simulator import SimConfig, Simulation
 
-from .contours import contour_lines
+from .frames import FINE_RESOLUTION, Framer
 
 TICK_MS = 15
 BUDGET = 0.012             # CPU seconds of training per tick: the rest is for commands and the Frame
 REFINE_AFTER = 0.35        # seconds without changes before the surface is refined
-FINE_RESOLUTION = 96
 REFINE_BUDGET = 0.15       # seconds a refinement may take (the worker answers nothing meanwhile)
 DECISION_REFRESH = 0.1     # seconds between decision maps (a forward pass over a 48² grid)...
 DECISION_SHARE = 0.1       # ...and at most this share of the worker's time
-
-
-@dataclass(frozen=True)
-class Frame:
-    """What the worker sends to the window for one tick."""
-
-    snapshot: Snapshot
-    steps_per_second: float  # training steps taken per second (0 when none are)
-    playing: bool
-    contours: tuple          # (x, y) of the surface's contour lines, NaN-separated
-    halted: bool = False     # playback paused itself: the run diverged in this tick
 
 
 def refined_resolution(surface):
@@ -81,7 +68,7 @@ class SimulationWorker(QObject):
         self._send_now = False
         self._applying_soon = False
         self._last_change = time.monotonic()
-        self._contours = (None, None)     # (surface version, lines)
+        self._framer = Framer()
         self._decision = None             # the DecisionMap shown, its time and its cost
         self._decision_time = self._decision_seconds = 0.0
         self._halted = False
@@ -165,11 +152,8 @@ class SimulationWorker(QObject):
             self._decision = self.sim.decision_map()
             self._decision_seconds = time.perf_counter() - start
             self._decision_time = now
-        snapshot = self.sim.snapshot(self._decision)
-        if self._contours[0] != snapshot.surface.version:
-            self._contours = (snapshot.surface.version, contour_lines(snapshot.surface))
         halted, self._halted = self._halted, False
-        self.frame_ready.emit(Frame(snapshot, self._rate, self._playing, self._contours[1], halted))
+        self.frame_ready.emit(self._framer.frame(self.sim, self._decision, self._rate, self._playing, halted))
 
     def _apply_pending(self):
         """The newest config, then the commands sent after it, in order."""

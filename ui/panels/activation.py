@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from simulator.activations import get_activation
 
+from . import Panel
 from ..style import pen, style_axes
 
 PHI_COLOR, DPHI_COLOR, MAX_COLOR = "#5dade2", "#ff9f43", "#e74c3c"
@@ -21,7 +22,7 @@ def max_label(activation):
     return f"max φ' = {activation.derivative_max:.3g}"
 
 
-class ActivationPanel(QWidget):
+class ActivationPanel(Panel):
     """φ and φ' of the hidden layers' activation, and the histogram of φ'(z) inside."""
 
     title = "Activation"

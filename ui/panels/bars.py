@@ -17,8 +17,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
 
+from . import Panel
 from ..style import current, pen, style_axes
 from ..widgets import PowerOfTenAxis, layer_colors, power_of_ten
 
@@ -144,7 +145,7 @@ def theory_line(measured, theory):
         return np.log10(measured[-1] * theory.prediction.chain_product)
 
 
-class GradientBarsPanel(QWidget):
+class GradientBarsPanel(Panel):
     """Per-layer gradient size as log-scale bars, and the first-to-last ratio written large."""
 
     title = "Gradient bars"
@@ -190,6 +191,13 @@ class GradientBarsPanel(QWidget):
         self._brushes = []
         self.logs = np.zeros(0)
         self.theory_logs = None
+
+    def view_state(self):
+        return {"bars": self.quantity.currentText()}
+
+    def restore_view(self, state):
+        if "bars" in state:
+            self.quantity.setCurrentText(state["bars"])
 
     def show_frame(self, frame):
         self._snapshot = frame.snapshot

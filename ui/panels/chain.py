@@ -13,8 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout
 
+from . import Panel
 from ..style import pen, style_axes
 from ..widgets import PowerOfTenAxis, power_of_ten
 from .bars import MarkedBars, last_finite_label, log_heights
@@ -52,7 +53,7 @@ def caption(factors, product, activation):
     return f"Layer 1's error is the product of {n} factors{each}{together}{hint}."
 
 
-class ChainRulePanel(QWidget):
+class ChainRulePanel(Panel):
     """The factor each layer contributes, and their running product from the output back."""
 
     title = "Chain rule"

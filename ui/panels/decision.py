@@ -3,15 +3,16 @@ TensorFlow Playground, so one sees whether the network learns at all."""
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout
 
+from . import Panel
 from ..style import pen, style_axes
 
 CLASS_COLORS = ("#3b82f6", "#f59e0b")      # class 0, class 1
 OUTPUT_MAP = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=["#1d4f91", "#2b2f38", "#a8650a"])
 
 
-class DecisionBoundaryPanel(QWidget):
+class DecisionBoundaryPanel(Panel):
     """P(class 1) over the input plane, with the training (filled) and test (ringed) points."""
 
     title = "Decision boundary"

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout
 
+from . import Panel
 from ..style import pen, style_axes
 from ..widgets import Throttle
 
@@ -78,7 +79,7 @@ def curve_plot(y_label):
     return plot, plot.addLegend(offset=(-10, 10))
 
 
-class LossPanel(QWidget):
+class LossPanel(Panel):
     """Training cost (whole set), test cost, and the noisy minibatch cost behind them."""
 
     title = "Loss"
@@ -96,6 +97,9 @@ class LossPanel(QWidget):
 
     def show_frame(self, frame):
         self.throttle.submit(frame.snapshot.history)
+
+    def finish(self):
+        self.throttle.flush()
 
     def _draw(self, h):
         set_positive(self.batch, h.steps, h.batch_loss)

@@ -11,11 +11,12 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from simulator.phase import phase_diagram
 from simulator.theory import effective_sigmas
 
+from . import Panel
 from ..processes import ProcessJob
 from ..style import pen, style_axes
 from ..widgets import on_screen
@@ -80,7 +81,7 @@ def measurer():
     return _measurer
 
 
-class PhaseDiagramPanel(QWidget):
+class PhaseDiagramPanel(Panel):
     """The measured map, the critical line and the current setting."""
 
     title = "Phase diagram"
@@ -160,7 +161,7 @@ class PhaseDiagramPanel(QWidget):
         self.plot.setRange(xRange=(d[0] - dd / 2, d[-1] + dd / 2), yRange=(s[0] - ds / 2, s[-1] + ds / 2),
                            padding=0)
 
-    def wait_until_ready(self, timeout=30.0):
+    def finish(self, timeout=30.0):
         """Block until the current map is shown (for a picture); at once if the panel is
         not on screen, where no measurement is started."""
         if not on_screen(self):

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout
 
+from . import Panel
 from ..style import pen
 from ..widgets import Throttle, layer_colors
 from .bars import last_finite_label
@@ -36,7 +37,7 @@ def legend_layers(n):
     return sorted(set(range(0, n, step)) | {n - 1})
 
 
-class LearningSpeedPanel(QWidget):
+class LearningSpeedPanel(Panel):
     """One curve per layer of its speed of learning ‖∂C/∂b‖ over the run."""
 
     title = "Learning speed"
@@ -53,6 +54,9 @@ class LearningSpeedPanel(QWidget):
 
     def show_frame(self, frame):
         self.throttle.submit(frame.snapshot)
+
+    def finish(self):
+        self.throttle.flush()
 
     def _draw(self, snapshot):
         history = snapshot.history

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QTabWidget,
                                QVBoxLayout, QWidget)
 
+from . import Panel
 from ..style import BANNER_STYLE, pen, style_axes
 from .surface3d import Surface3D
 
@@ -36,7 +37,7 @@ def downhill_arrow(position, gradient, length):
     return position - length * np.asarray(gradient) / norm
 
 
-class SurfacePanel(QWidget):
+class SurfacePanel(Panel):
     """The cost surface with the ball; emits ``drop_requested(a, b)`` on a click."""
 
     title = "Cost surface"
@@ -99,6 +100,13 @@ class SurfacePanel(QWidget):
         self.surface = None
         self._contour_lines = (np.zeros(0), np.zeros(0))
         self._ball = None
+
+    def view_state(self):
+        return {"log_colour": self.log_scale.isChecked()}
+
+    def restore_view(self, state):
+        if "log_colour" in state:
+            self.log_scale.setChecked(state["log_colour"])
 
     # ----------------------------------------------------------------- updates
     def show_frame(self, frame):

@@ -1,0 +1,199 @@
+"""The lecture tools and the File menu: pictures (PNG, SVG), the clipboard, recordings
+(GIF, MP4) and saved setups, with their dialogs and the one-sentence reports.
+
+They work on the window from outside: its panels, through the Panel contract only, its
+dock layout and its controls. A picture of a panel at a size of its own is made the
+headless way (``headless.picture``): a new panel laid out at that size, off screen.
+"""
+from __future__ import annotations
+
+import sys
+
+import pyqtgraph as pg
+from PySide6.QtCore import QByteArray, QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from . import headless
+from .dialogs import ExportDialog, RecordDialog
+from .export import ExportError, atomic_write, png_bytes, render, svg_bytes
+from .recorder import Recorder
+from .saved_setups import Setup, read_setup, setup_json
+
+
+class LectureTools(QObject):
+    """The File menu of ``window`` (a MainWindow) and what it does."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.recorder = None
+        self.last_message = None        # the last thing reported to the user
+        files = window.menuBar().addMenu("&File")
+        for text, slot, key in (("Save setup…", self.save_setup_dialog, "Ctrl+S"),
+                                ("Load setup…", self.load_setup_dialog, "Ctrl+O"),
+                                (None, None, None),
+                                ("Export picture…", self.export_dialog, "Ctrl+E"),
+                                ("Copy panel to clipboard", self.copy_panel, "Ctrl+Shift+C"),
+                                ("Record GIF or MP4…", self.record_dialog, "Ctrl+R"),
+                                ("Stop recording", self.stop_recording, None)):
+            if text is None:
+                files.addSeparator()
+                continue
+            action = QAction(text, window)
+            if key:
+                action.setShortcut(QKeySequence(key))
+            action.triggered.connect(slot)
+            files.addAction(action)
+
+    def report(self, message):
+        """Tell the user one thing (a dialog that does not block, and the status bar)."""
+        self.last_message = message
+        self.window.statusBar().showMessage(message, 10_000)
+        box = QMessageBox(QMessageBox.Icon.Information, "Vanishing Gradient Lab", message,
+                          QMessageBox.StandardButton.Ok, self.window)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def _say(self, message):
+        self.window.statusBar().showMessage(message, 5000)
+
+    # ----------------------------------------------------------------- setups
+    def current_setup(self):
+        w = self.window
+        view = {"theme": w.theme}
+        for panel in w.panels.values():
+            view.update(panel.view_state())
+        return Setup(w.controls.config, bytes(w.saveState()), view)
+
+    def save_setup(self, path):
+        try:
+            atomic_write(path, setup_json(self.current_setup()).encode("utf-8"))
+        except ExportError as error:
+            self.report(f"The setup was not saved: {error}")
+            return False
+        self._say(f"Saved the setup to {path}")
+        return True
+
+    def load_setup(self, path):
+        """Load a setup; a bad file changes nothing and says what is wrong."""
+        try:
+            setup = read_setup(path)
+        except ValueError as error:
+            self.report(f"The setup was not loaded: {error}")
+            return False
+        w = self.window
+        if setup.view.get("theme", w.theme) != w.theme:
+            w.set_theme(setup.view["theme"])
+        w.controls.set_config(setup.config)
+        w.controls.config_changed.emit(setup.config)
+        if setup.layout:
+            w.restoreState(QByteArray(setup.layout))
+        for panel in w.panels.values():
+            panel.restore_view(setup.view)
+        return True
+
+    def save_setup_dialog(self):
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save setup", "setup.json", "Setups (*.json)")
+        if path:
+            self.save_setup(path)
+
+    def load_setup_dialog(self):
+        path, _ = QFileDialog.getOpenFileName(self.window, "Load setup", "", "Setups (*.json)")
+        if path:
+            self.load_setup(path)
+
+    # ----------------------------------------------------------------- pictures
+    def target_widget(self, target):
+        """The window (``"window"``) or the panel named ``target``."""
+        return self.window if target == "window" else self.window.panels[target]
+
+    def export_picture(self, target, path, scale=1, size=None, fmt="png"):
+        """Write the window or a panel as PNG (at ``scale`` or ``size``) or a panel as SVG."""
+        try:
+            if fmt == "svg":
+                if target == "window":
+                    raise ExportError("SVG is made per panel: choose a panel, or PNG for the window")
+                data = svg_bytes(self.window.panels[target].findChild(pg.PlotWidget).getPlotItem())
+            else:
+                data = png_bytes(self.picture(target, scale, size))
+            atomic_write(path, data)
+        except ExportError as error:
+            self.report(f"The picture was not saved: {error}")
+            return False
+        self._say(f"Saved {path}")
+        return True
+
+    def picture(self, target, scale=1, size=None):
+        """A QImage of the window or a panel: as it is on screen, at ``scale``; or laid out
+        at ``size`` (a panel anew, off screen, with the reader's view choices)."""
+        w = self.window
+        if size is not None and target != "window":
+            panel = w.panels[target]
+            return headless.picture(w.painted, target, size, scale, panel.view_state())
+        before = w.size()
+        image = render(self.target_widget(target), scale, size)
+        if size is not None:
+            w.resize(before)
+        return image
+
+    def export_dialog(self):
+        dialog = ExportDialog(self.window.docks, self.window)
+        if dialog.exec():
+            target, fmt, scale, size = dialog.choice()
+            path, _ = QFileDialog.getSaveFileName(self.window, "Export picture", f"{target}.{fmt}",
+                                                  f"{fmt.upper()} (*.{fmt})")
+            if path:
+                self.export_picture(target, path, scale, size, fmt)
+
+    def copy_panel(self):
+        """Copy the panel with the keyboard focus (or the cost surface) to the clipboard."""
+        panels = self.window.panels
+        focus = QApplication.focusWidget() or self.window
+        name = next((n for n, p in panels.items() if p.isAncestorOf(focus)), "surface")
+        QApplication.clipboard().setImage(render(panels[name]))
+        self._say(f"Copied {panels[name].title} to the clipboard")
+
+    # ----------------------------------------------------------------- recordings
+    def record(self, target, path, fps=10, max_seconds=10.0):
+        """Start recording the window or a panel as a GIF or MP4, by the path's suffix
+        (File ▸ Stop recording ends it)."""
+        if self.recorder is not None and self.recorder.outcome is None:
+            self.report("A recording is already running or being saved: stop it first.")
+            return None
+        recorder = Recorder(lambda: self.target_widget(target).grab().toImage(), path, fps,
+                            max_seconds, self)
+        recorder.progress.connect(self.window.statusBar().showMessage)     # both in the UI thread
+        recorder.finished.connect(self.report)
+        try:
+            recorder.start()
+        except ExportError as error:
+            recorder.deleteLater()
+            self.report(f"The recording was not started: {error}")
+            return None
+        if self.recorder is not None:
+            self.recorder.deleteLater()                 # finished: nothing of it runs
+        self.recorder = recorder
+        return recorder
+
+    def stop_recording(self):
+        if self.recorder is not None:
+            self.recorder.stop()
+
+    def record_dialog(self):
+        dialog = RecordDialog(self.window.docks, self.window)
+        if dialog.exec():
+            target, fps, seconds = dialog.choice()
+            path, _ = QFileDialog.getSaveFileName(self.window, "Record", f"{target}.gif",
+                                                  "GIF (*.gif);;MP4 video (*.mp4)")
+            if path:
+                self.record(target, path, fps, seconds)
+
+    def close(self):
+        """The window is closing: finish a recording under way (or abandon it, past about
+        2 s) and say what happened on stderr, where it can still be read."""
+        if self.recorder is not None:
+            outcome = self.recorder.finish_now()
+            if outcome is not None:
+                self.last_message = outcome
+                print(outcome, file=sys.stderr)
