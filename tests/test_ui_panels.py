@@ -11,7 +11,6 @@ from ui.panels.bars import GradientBarsPanel
 from ui.panels.chain import ChainRulePanel, caption
 from ui.panels.decision import DecisionBoundaryPanel
 from ui.panels import build
-from ui.panels.loss import LossPanel
 from ui.panels.phase import PhaseDiagramPanel, measurer
 from ui.panels.speed import LearningSpeedPanel, geometric_running_mean
 
@@ -268,7 +267,7 @@ def _show_history(panel, history):
 
 
 def test_loss_view_ends_at_a_round_step_and_holds_while_the_curves_stay_inside(qtbot):
-    panel = shown(qtbot, build(LossPanel))
+    panel = shown(qtbot, build("loss"))
     (x0, x1), (y0, y1) = panel.plot.viewRange()
     assert x0 < 0 <= x1 and x1 >= 10                 # empty: steps from 0, not -0.4 … 0.4
     changes = []
@@ -292,7 +291,7 @@ def test_loss_view_ends_at_a_round_step_and_holds_while_the_curves_stay_inside(q
 
 @pytest.mark.parametrize("values", [[5e-324, 1e-310], [1e308, 1.7e308], [0.5, 0.5]])
 def test_loss_view_takes_extreme_and_constant_costs(qtbot, values):
-    panel = shown(qtbot, build(LossPanel))
+    panel = shown(qtbot, build("loss"))
     _show_history(panel, _history([0, 10], values))
     (x0, x1), (y0, y1) = panel.plot.viewRange()
     assert np.isfinite([x0, x1, y0, y1]).all() and y1 > y0
