@@ -6,11 +6,11 @@ import shiboken6
 from simulator import SimConfig
 from simulator.phase import phase_diagram
 from ui.headless import run_frame
+from ui.panels import build
 from ui.panels.activation import ActivationPanel
 from ui.panels.bars import GradientBarsPanel
 from ui.panels.chain import ChainRulePanel, caption
 from ui.panels.decision import DecisionBoundaryPanel
-from ui.panels import build
 from ui.panels.phase import PhaseDiagramPanel, measurer
 from ui.panels.speed import LearningSpeedPanel, geometric_running_mean
 
