@@ -221,7 +221,7 @@ class Network:
         return a
 
     def _forward(self, a, batch_statistics, start=0, product=None):
-        """The traced pass from a = a^start through layers start+1 … L.
+        """The traced pass from a = a^start through layers start+1 … L (see ``_pass``).
 
         ``product(l, a)`` gives u = a^l W^{l+1} in place of the plain product: the ball on
         the cost surface moves two layers' weights this way without copying θ, and
@@ -231,23 +231,27 @@ class Network:
         skipped_bn = sum(self._bn[:start])
         trace = Trace([None] * start + [a], [None] * start, [None] * start, batch_statistics,
                       [None] * skipped_bn, [None] * skipped_bn)
-        zs, activations, dphis = trace.zs, trace.activations, trace.dphis
-        phi_and_dphi = self.activation.phi_and_dphi
-        hidden = self.n_layers - 1
-        for l in range(start, hidden):
-            u = a @ self.weights[l] if product is None else product(l, a)
-            if self._bn[l]:
-                z = self._record_normalization(u, trace, batch_statistics) * self.gammas[l] + self.biases[l]
-            else:
-                z = u + self.biases[l]
-            h, dh = phi_and_dphi(z)
-            dphis.append(dh)
-            a = h + a if self.skip[l] else h
-            zs.append(z)
-            activations.append(a)
-        u = a @ self.weights[hidden] if product is None else product(hidden, a)
-        zs.append(u + self.biases[hidden])
+        self._pass(a, start, self.n_layers, batch_statistics, trace, product)
         return trace
+
+    def _pass(self, a, start, stop, batch_statistics, trace=None, product=None):
+        """The forward pass, read once: for l = start … stop-1,
+
+            u = a^l W^{l+1},  z^{l+1} = BN(u)·γ + b  (or u + b),  a^{l+1} = φ(z^{l+1}) (+ a^l
+            where a residual connection skips the layer),
+
+        returning a^stop, or z^L when the pass reaches the output layer. With a ``trace`` it
+        also records z, φ'(z), a and batch norm's û, 1/σ and batch statistics for the
+        backward pass (and ``product`` may stand for a^l W^{l+1}); without one, a may have
+        leading dimensions (..., N, n), each leading index its own batch."""
+        output = self.n_layers - 1
+        for l in range(start, stop):
+            u = a @ self.weights[l] if product is None else product(l, a)
+            z = self.pre_activation(l, u, batch_statistics, trace)
+            if l == output:
+                return z
+            a = self.activate(l, z, a, trace)
+        return a
 
     def _normalize(self, u, k, batch_statistics):
         """Batch-normalise u over its samples (axis -2): (û, mean, variance, 1/√(σ²+ε))."""
@@ -271,34 +275,42 @@ class Network:
         return normalized
 
     # ------------------------------------------------ batched evaluation (no trace)
-    def pre_activation(self, l, u, batch_statistics=True):
-        """z^{l+1} from u = a^l W^{l+1}: batch norm (hidden layers) then γ and the bias.
+    def pre_activation(self, l, u, batch_statistics=True, trace=None):
+        """z^{l+1} from u = a^l W^{l+1}: batch norm (hidden layers) then γ and the bias
+        (with a ``trace``, z and batch norm's numbers are recorded in it).
 
         u may have leading dimensions (..., N, n): each leading index is its own batch.
         u is overwritten (callers pass a fresh product): large arrays stay in one buffer.
         """
         if self._bn[l]:
-            u = self._normalize(u, sum(self._bn[:l]), batch_statistics)[0]
-            u *= self.gammas[l]
+            if trace is None:
+                u = self._normalize(u, sum(self._bn[:l]), batch_statistics)[0]
+                u *= self.gammas[l]
+            else:                                   # û is kept for the backward pass
+                u = self._record_normalization(u, trace, batch_statistics) * self.gammas[l]
         u += self.biases[l]
+        if trace is not None:
+            trace.zs.append(u)
         return u
 
     def propagate(self, a, start, stop=None, batch_statistics=True):
         """Run a = a^start (..., N, n) through layers start+1 … stop and return a^stop;
         with stop=None run to the end and return the output layer's z^L."""
-        stop = self.n_layers if stop is None else stop
         with np.errstate(all="ignore"):
-            for l in range(start, stop):
-                z = self.pre_activation(l, a @ self.weights[l], batch_statistics)
-                if l == self.n_layers - 1:
-                    return z
-                a = self.activate(l, z, a)
-        return a
+            return self._pass(a, start, self.n_layers if stop is None else stop, batch_statistics)
 
-    def activate(self, l, z, a_in):
-        """a^{l+1} = φ(z^{l+1}), plus a^l where a residual connection skips layer l+1."""
-        h = self.activation.phi(z)
-        return h + a_in if self.skip[l] else h
+    def activate(self, l, z, a_in, trace=None):
+        """a^{l+1} = φ(z^{l+1}), plus a^l where a residual connection skips layer l+1
+        (with a ``trace``, φ'(z^{l+1}) and a^{l+1} are recorded in it)."""
+        if trace is None:
+            h = self.activation.phi(z)
+        else:
+            h, dphi = self.activation.phi_and_dphi(z)
+            trace.dphis.append(dphi)
+        a = h + a_in if self.skip[l] else h
+        if trace is not None:
+            trace.activations.append(a)
+        return a
 
     def update_running_statistics(self, trace):
         """Move the batch-norm running averages towards the batch statistics of ``trace``."""
