@@ -13,12 +13,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import os
-import stat
 from dataclasses import dataclass, field
 
 from simulator import SimConfig
 from simulator.config import parse_json, path_text, quoted
+from simulator.files import read_small_file
 
 SETUP_VERSION = 1
 MAX_BYTES = 1_000_000                   # a setup is a few kB: a larger file is not one
@@ -43,38 +42,11 @@ def read_setup(path):
     if not str(path):
         raise ValueError("the setup's file name is empty")
     try:
-        return parse_setup(read_small_file(path).decode("utf-8"))
+        return parse_setup(read_small_file(path, MAX_BYTES, "a setup").decode("utf-8"))
     except UnicodeDecodeError:
         raise ValueError(f"{path_text(path)}: cannot read it (it is not UTF-8 text)") from None
     except ValueError as error:
         raise ValueError(f"{path_text(path)}: {error}") from None
-
-
-def read_small_file(path, limit=MAX_BYTES):
-    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes.
-
-    The file is opened without blocking and looked at (fstat) before anything is read, so
-    a FIFO nobody writes, /dev/zero or a folder is refused at once instead of waited on."""
-    try:
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError as error:
-        raise ValueError(f"cannot read it ({error.strerror})") from None
-    too_large = f"it is larger than {limit:,} bytes, too large for a setup"
-    try:
-        info = os.fstat(handle)
-        if stat.S_ISDIR(info.st_mode):
-            raise ValueError("it is a folder, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            raise ValueError("it is not a regular file (a FIFO or a device?)")
-        if info.st_size > limit:
-            raise ValueError(too_large)
-        with os.fdopen(handle, "rb", closefd=False) as file:
-            data = file.read(limit + 1)         # the file may have grown since fstat
-    finally:
-        os.close(handle)
-    if len(data) > limit:
-        raise ValueError(too_large)
-    return data
 
 
 def parse_setup(text):
