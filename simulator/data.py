@@ -148,6 +148,12 @@ def stratified_split(name, X, y, classes, rng, test_fraction, image_shape=None):
     return Dataset(name, X[train], y[train], X[test], y[test], tuple(classes), image_shape)
 
 
+def check_data_file(path):
+    """Nothing if the file at ``path`` is a data set the lab can train on, else a ValueError
+    of one sentence naming the file and what is wrong (the file is read, and kept)."""
+    _read_cached(path, *_identity(path))
+
+
 def _identity(path):
     """(modification time, size) of the file: one changed on disk is read again."""
     if not path:

@@ -3,7 +3,9 @@
     {"setup": 1, "config": {...SimConfig...}, "layout": "<base64 of QMainWindow.saveState>",
      "view": {"theme": "dark", "log_colour": true, "bars": "‖∂C/∂b‖: speed of learning"}}
 
-A bare SimConfig object is read as a setup with only a config. Reading checks all of
+A bare SimConfig object is read as a setup with only a config. A data set loaded from a
+file is saved by its path (``data_file``), and a setup whose data file is gone or no
+longer readable is refused with a sentence that names it. Reading checks all of
 it before anything is used, for the command line and the window alike: a bad file raises
 one short ValueError naming what is wrong. Only a regular file of at most 1 MB is read; a
 FIFO, a device or a folder is refused before anything is read from it.
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 
 from simulator import SimConfig
 from simulator.config import parse_json, path_text, quoted
+from simulator.data import check_data_file
 from simulator.files import read_small_file
 
 SETUP_VERSION = 1
@@ -42,7 +45,13 @@ def read_setup(path):
     if not str(path):
         raise ValueError("the setup's file name is empty")
     try:
-        return parse_setup(read_small_file(path, MAX_BYTES, "a setup").decode("utf-8"))
+        setup = parse_setup(read_small_file(path, MAX_BYTES, "a setup").decode("utf-8"))
+        if setup.config.dataset == "file":
+            try:
+                check_data_file(setup.config.data_file)
+            except ValueError as error:
+                raise ValueError(f"its data set cannot be used: {error}") from None
+        return setup
     except UnicodeDecodeError:
         raise ValueError(f"{path_text(path)}: cannot read it (it is not UTF-8 text)") from None
     except ValueError as error:
