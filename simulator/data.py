@@ -14,6 +14,7 @@ test sets (a stratified split). The same arguments always give the same data.
 from __future__ import annotations
 
 import functools
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,8 +110,10 @@ def make_dataset(name, n_samples=400, noise=0.05, seed=0, test_fraction=0.25, pa
         X, y = load_digits()
         return stratified_split(name, X, y, tuple("0123456789"), rng, test_fraction, (8, 8))
     if name == "file":
-        X, y, classes = _read_cached(path, *_identity(path))
-        return stratified_split(Path(path).name, X, y, classes, rng, test_fraction)
+        X, y, classes = _read_file(path)
+        side = math.isqrt(X.shape[1])                   # n² inputs: shown as n × n images
+        shape = (side, side) if side >= 4 and side * side == X.shape[1] else None
+        return stratified_split(Path(path).name, X, y, classes, rng, test_fraction, shape)
     if not (isinstance(n_samples, (int, np.integer)) and n_samples >= 4):
         raise ValueError(f"n_samples: must be an integer ≥ 4, got {n_samples!r}")
     if not 0.0 <= noise <= 1.0:
@@ -150,24 +153,29 @@ def stratified_split(name, X, y, classes, rng, test_fraction, image_shape=None):
 
 def check_data_file(path):
     """Nothing if the file at ``path`` is a data set the lab can train on, else a ValueError
-    of one sentence naming the file and what is wrong (the file is read, and kept)."""
-    _read_cached(path, *_identity(path))
+    of one sentence naming the file and what is wrong. The file is read now, and kept."""
+    _read_file(path, fresh=True)
 
 
-def _identity(path):
-    """(modification time, size) of the file: one changed on disk is read again."""
+_files = {}             # path → ((modification time, size), (X, labels, classes))
+
+
+def _read_file(path, fresh=False):
+    """(X, labels, classes) of a data file, read again only when it changed on disk. A file
+    that has gone or gone bad since it was read is trained on as it was read (the window
+    checked it, ``fresh``, when it was chosen), so a moved file does not stop a running lab."""
     if not path:
         raise ValueError("dataset: 'file' needs a data file")
+    kept = _files.get(path)
     try:
         info = os.stat(path)
+        identity = info.st_mtime_ns, info.st_size
+        if kept is None or kept[0] != identity:
+            kept = _files[path] = identity, read_data_file(path)
     except OSError as error:
-        raise ValueError(f"{path_text(path)}: cannot read it ({error.strerror})") from None
-    return info.st_mtime_ns, info.st_size
-
-
-@functools.lru_cache(maxsize=4)
-def _read_cached(path, mtime, size):
-    try:
-        return read_data_file(path)
+        if fresh or kept is None:
+            raise ValueError(f"{path_text(path)}: cannot read it ({error.strerror})") from None
     except ValueError as error:
-        raise ValueError(f"{path_text(path)}: {error}") from None
+        if fresh or kept is None:
+            raise ValueError(f"{path_text(path)}: {error}") from None
+    return kept[1]

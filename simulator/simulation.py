@@ -177,7 +177,11 @@ class Simulation:
         old, self.config = self.config, config
         changed = old.changed_fields(config) if old is not None else None
         if changed is None or not changed <= TRAINING_FIELDS | SURFACE_FIELDS:
-            self._build()
+            try:
+                self._build()
+            except ValueError:              # its data cannot be read: the run goes on as it was
+                self.config = old
+                raise
             return
         if changed & TRAINING_FIELDS:
             if old.optimizer != config.optimizer or self.diverged is not None:

@@ -30,6 +30,9 @@ def test_an_npz_with_integer_labels_is_split_by_class(tmp_path):
     np.savez(tmp_path / "d.npz", X=rng.normal(size=(60, 5)), y=y)
     data = make_dataset("file", seed=1, path=str(tmp_path / "d.npz"))
     assert data.name == "d.npz" and data.classes == ("-1", "7", "30") and data.n_inputs == 5
+    assert data.image_shape is None
+    np.savez(tmp_path / "pixels.npz", X=rng.normal(size=(60, 16)), y=y)
+    assert make_dataset("file", path=str(tmp_path / "pixels.npz")).image_shape == (4, 4)
     assert np.bincount(data.y_test).tolist() == [2, 5, 8]                # 25 % of each class
     assert np.bincount(data.y_train).tolist() == [8, 15, 22]
 
@@ -79,3 +82,16 @@ def test_every_bad_file_is_refused_in_one_sentence(tmp_path):
             read_data_file(path)
         message = str(caught.value)
         assert words in message and "\n" not in message and len(message) < 200, path.name
+
+
+def test_a_file_moved_away_after_it_was_read_is_trained_on_as_read(tmp_path):
+    from simulator import SimConfig, Simulation
+    path = write_csv(tmp_path / "moving.csv", [[i, i % 4, "ab"[i % 2]] for i in range(20)])
+    sim = Simulation(SimConfig(depth=1, dataset="file", data_file=str(path)))
+    path.unlink()
+    sim.apply(sim.config.replace(depth=2))                       # rebuilt from what was read
+    assert sim.net.layer_sizes == [2, 16, 16, 1] and sim.data.classes == ("a", "b")
+    before = sim.config
+    with pytest.raises(ValueError, match="never.csv: cannot read it"):
+        sim.apply(before.replace(data_file=str(tmp_path / "never.csv")))
+    assert sim.config == before                                  # and the run goes on
