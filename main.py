@@ -4,6 +4,7 @@
     python main.py --list-presets                     the presets, one per line
     python main.py --preset NAME --steps N --export OUT.png [--panel NAME] [--size WxH]
     python main.py --preset NAME --record OUT.gif|OUT.mp4 --frames N [--every K] [--panel NAME]
+    python main.py --preset NAME --data FILE.csv|FILE.npz ...   train on your own data set
 
 Pictures are made headless (no window is shown). Bad input exits with status 2 and one
 line on stderr, and writes nothing.
@@ -67,6 +68,8 @@ def parse_args(argv):
     start.add_argument("--preset", help="start from this preset (see --list-presets)")
     start.add_argument("--config", metavar="FILE.json", help="start from a saved setup instead")
     p.add_argument("--seed", type=integer, help="override the seed")
+    p.add_argument("--data", metavar="FILE", help="train on this data set: a CSV (the last "
+                   "column the class) or an .npz with X and y")
     p.add_argument("--steps", type=integer, default=0,
                    help=f"training steps before the picture (at most {MAX_STEPS:,})")
     out = p.add_mutually_exclusive_group()
@@ -92,6 +95,7 @@ def checked(args):
     the output file's folder included, is checked before anything is computed. Fills in
     the defaults of --every and --fps."""
     from simulator import SimConfig, load_presets
+    from simulator.data import check_data_file
     from ui.export import ExportError, check_writable
 
     config = SimConfig()
@@ -106,6 +110,9 @@ def checked(args):
             config = read_setup(args.config).config
         if args.seed is not None:
             config = config.replace(seed=args.seed)
+        if args.data is not None:
+            check_data_file(args.data)
+            config = config.replace(dataset="file", data_file=os.path.abspath(args.data))
     except ValueError as error:
         raise Usage(str(error)) from None
     count("--steps", args.steps, 0, MAX_STEPS)
@@ -176,7 +183,8 @@ def main(argv=None):
             return 2
         return 0
     from ui.main_window import MainWindow
-    window = MainWindow(config if (args.preset or args.config or args.seed is not None) else None)
+    chosen = args.preset or args.config or args.seed is not None or args.data
+    window = MainWindow(config if chosen else None)
     window.show()
     collector.freeze_start_up()
     return app.exec()

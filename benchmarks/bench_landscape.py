@@ -59,7 +59,23 @@ def main():
         grid = best_of(lambda: landscape.grid_costs(steps, steps))
         naive = per_point * resolution ** 2
         print(f"{resolution:>4}² | {grid * 1e3:13.1f} | {naive * 1e3:17.0f} | {naive / grid:7.0f}×")
+    refinement_on_digits()
     ball_against_training()
+
+
+def refinement_on_digits(budget=0.12):
+    """The worker's refinement of the surface on the digits (1,347 training images through
+    [64, 30, 30, 30, 30, 10]): how many shares, the longest, and the whole grid."""
+    sim = Simulation(load_presets()["Nielsen's experiment"].config)
+    print()
+    print(f"digits, {budget * 1e3:.0f} ms shares | {'shares':>6} | {'longest ms':>10} | {'whole s':>7}")
+    for resolution in (64, 96):
+        sim.landscape.compute_surface(16)
+        shares, began = [], time.perf_counter()
+        for _ in sim.landscape.refinement(resolution, budget):
+            shares.append(time.perf_counter() - began - sum(shares))
+        print(f"{resolution:>22}² | {len(shares):6d} | {max(shares) * 1e3:10.0f} | "
+              f"{time.perf_counter() - began:7.2f}")
 
 
 def full_backpropagation_slopes(landscape, probe, a, b):
@@ -77,7 +93,8 @@ def ball_against_training(rounds=ROUNDS, steps=50, balls=20):
     presets = load_presets()
     for name, config in (("default", SimConfig()),
                          ("Deep sigmoid (vanishing)", presets["Deep sigmoid (vanishing)"].config),
-                         ("Batch norm rescues deep sigmoid", presets["Batch norm rescues deep sigmoid"].config)):
+                         ("Batch norm rescues deep sigmoid", presets["Batch norm rescues deep sigmoid"].config),
+                         ("Nielsen's experiment", presets["Nielsen's experiment"].config)):
         sim = Simulation(config)
         sim.advance(2000, ball=False)    # evaluations of the costs are rare by now (every 32 steps)
         landscape, probe = sim.landscape, sim.net.copy()

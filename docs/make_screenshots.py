@@ -28,6 +28,8 @@ SHOTS = [  # file, preset, steps, extra arguments
     ("phase.png", "Deep ReLU + He (healthy)", 0, ["--panel", "phase"]),
     ("presentation.png", "Plateau", 2500, ["--theme", "presentation", "--size", "1920x1080"]),
     ("bars_light.png", "Nielsen's experiment", 100, ["--panel", "bars", "--theme", "light"]),
+    ("digits.png", "Nielsen's experiment", 3000, ["--panel", "decision"]),
+    ("speed_digits.png", "Nielsen's experiment", 3000, ["--panel", "speed"]),
 ]
 
 

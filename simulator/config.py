@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .activations import ACTIVATIONS
 from .data import DATASETS
+from .files import path_text, quoted  # noqa: F401  (path_text: for the callers of config)
 from .initializers import INITIALIZERS
 from .losses import LOSSES
 from .optim import OPTIMIZERS
@@ -32,7 +33,7 @@ SEED_MAX = 2 ** 31 - 1
 # The smallest surface extent. Below about 1e-14 the map shows the rounding of θ0 + aU in
 # float64, not a cost surface; pyqtgraph's axes warn below 1e-306 and crash on denormals.
 EXTENT_MIN = 1e-9
-QUOTE_LIMIT = 40                        # characters of a bad value quoted in a message
+PATH_MAX = 4096                         # the longest path Linux takes
 
 _CHOICES = {"activation": tuple(ACTIVATIONS), "init": INITIALIZERS, "loss": tuple(LOSSES),
             "optimizer": OPTIMIZERS, "dataset": DATASETS}
@@ -72,6 +73,7 @@ class SimConfig:
     batch_norm: bool = False
     residual: bool = False
     dataset: str = "circles"
+    data_file: str = ""                 # the user's data set (dataset "file"), by path
     noise: float = 0.05
     n_samples: int = 400
     seed: int = 0
@@ -90,6 +92,8 @@ class SimConfig:
             if value == 0 or not -n <= value <= n:
                 raise ValueError(f"{name}: must be a layer number in 1 … {n} or -{n} … -1 "
                                  f"(counting from the output), got {value}")
+        if self.dataset == "file" and not self.data_file:
+            raise ValueError("data_file: the data set 'file' needs the path of a data file")
         if self.surface_layers[0] == self.surface_layers[1]:
             raise ValueError(f"v_layer: must name another layer than u_layer "
                              f"(both are layer {self.surface_layers[0] + 1})")
@@ -100,11 +104,12 @@ class SimConfig:
         n = self.depth + 1
         return tuple(v - 1 if v > 0 else v + n for v in (self.u_layer, self.v_layer))
 
-    @property
-    def layer_sizes(self):
-        """[inputs, width × depth, outputs]: 2 inputs, 2 outputs for softmax, else 1."""
-        outputs = 2 if LOSSES[self.loss].one_hot else 1
-        return [2] + [self.width] * self.depth + [outputs]
+    def layer_sizes(self, inputs=2, classes=2):
+        """[inputs, width × depth, outputs] for data of ``inputs`` inputs and ``classes``
+        classes: one output per class, but a single sigmoid output for two classes (P(class
+        1)) unless the cost is softmax's."""
+        outputs = classes if classes > 2 or LOSSES[self.loss].one_hot else 1
+        return [inputs] + [self.width] * self.depth + [outputs]
 
     def replace(self, **changes):
         """A new, validated config with ``changes`` applied."""
@@ -155,23 +160,6 @@ def parse_json(text):
         raise ValueError("the JSON holds a number too long to read") from None
 
 
-def quoted(value, limit=QUOTE_LIMIT):
-    """repr(value), cut to ``limit`` characters: a message names a bad value, but never
-    prints a 50 MB string back."""
-    try:
-        text = repr(value[:limit + 1] if isinstance(value, str) else value)
-    except (RecursionError, ValueError):    # deeply nested, or an int too long for str()
-        text = f"<a {type(value).__name__}>"
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
-def path_text(path, limit=3 * QUOTE_LIMIT):
-    """A file name as a message shows it: as typed, or quoted and cut if it is long or
-    holds characters (such as a newline) that would break the message's one line."""
-    text = str(path)
-    return text if len(text) <= limit and text.isprintable() else quoted(text, limit)
-
-
 def _unknown_message(name):
     allowed = ", ".join(f.name for f in fields(SimConfig))
     return f"config: unknown field {quoted(name)}; allowed: {allowed}"
@@ -181,6 +169,11 @@ def _check_field(name, kind, value):
     if name in _CHOICES:
         if value not in _CHOICES[name]:
             raise ValueError(f"{name}: unknown value {quoted(value)}; allowed: {', '.join(_CHOICES[name])}")
+        return
+    if kind == "str":
+        if not isinstance(value, str) or len(value) > PATH_MAX:
+            raise ValueError(f"{name}: must be a file path of at most {PATH_MAX} characters, "
+                             f"got {quoted(value)}")
         return
     if kind == "bool":
         if not isinstance(value, bool):

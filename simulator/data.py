@@ -1,27 +1,61 @@
-"""Seeded 2-D teaching data sets for binary classification, as in TensorFlow Playground.
+"""The data sets: seeded 2-D teaching sets, the handwritten digits, a lecturer's own file.
 
-Every set lies roughly in the square [-1, 1]², labels are 0 or 1 in equal numbers,
-and ``noise`` is the standard deviation of Gaussian jitter added to the points (in
-the same units). The same (name, n_samples, noise, seed) always gives the same data.
+* The 2-D sets (``PLANE_DATASETS``), as in TensorFlow Playground, are binary: every set
+  lies roughly in the square [-1, 1]², labels are 0 or 1 in equal numbers, and ``noise``
+  is the standard deviation of Gaussian jitter added to the points (in the same units).
+* ``digits``: the 1,797 8×8 handwritten digits of the UCI collection (the copy scikit-learn
+  ships as ``load_digits``; see ``resources/datasets/README.md``), pixels scaled from
+  0 … 16 to [0, 1], ten classes: the data of Nielsen's chapter-5 experiment, in small.
+* ``file``: a CSV or ``.npz`` file of the user's (``datafile.py``).
+
+Digits and files are split with every class in the same proportion in the training and
+test sets (a stratified split). The same arguments always give the same data.
 """
 from __future__ import annotations
 
+import functools
+import math
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-DATASETS = ("circles", "xor", "gauss", "spiral", "moons")
+from .datafile import read_data_file
+from .files import path_text
+
+PLANE_DATASETS = ("circles", "xor", "gauss", "spiral", "moons")
+DATASETS = PLANE_DATASETS + ("digits", "file")
+DIGITS_PATH = Path(__file__).resolve().parent.parent / "resources" / "datasets" / "digits.npz"
 
 
 @dataclass(frozen=True)
 class Dataset:
-    """Points X (N, 2) and labels y (N,) in {0, 1}, split into train and test."""
+    """Inputs X (N, inputs) and labels y (N,) in 0 … K-1, split into train and test.
+
+    ``classes`` names the K labels; ``image_shape`` is (rows, columns) where each input
+    vector is an image (the digits), else None."""
 
     name: str
     X_train: np.ndarray
     y_train: np.ndarray
     X_test: np.ndarray
     y_test: np.ndarray
+    classes: tuple = ("0", "1")
+    image_shape: tuple | None = None
+
+    @property
+    def n_inputs(self):
+        return self.X_train.shape[1]
+
+    @property
+    def n_classes(self):
+        return len(self.classes)
+
+    @property
+    def planar(self):
+        """Two inputs and two classes: a map of P(class 1) over the plane means something."""
+        return self.n_inputs == 2 and self.n_classes == 2
 
 
 def _circles(n, rng):
@@ -64,20 +98,84 @@ def _moons(n, rng):
 _MAKERS = {"circles": _circles, "xor": _xor, "gauss": _gauss, "spiral": _spiral, "moons": _moons}
 
 
-def make_dataset(name, n_samples=400, noise=0.05, seed=0, test_fraction=0.25):
-    """Draw ``n_samples`` points of data set ``name`` and split off ``test_fraction``."""
-    if name not in _MAKERS:
+def make_dataset(name, n_samples=400, noise=0.05, seed=0, test_fraction=0.25, path=None):
+    """Data set ``name`` with ``test_fraction`` of it split off for testing: ``n_samples``
+    points for a 2-D set, all 1,797 digits, or the rows of the file at ``path``."""
+    if name not in DATASETS:
         raise ValueError(f"dataset: unknown name {name!r}; allowed: {', '.join(DATASETS)}")
+    if not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"test_fraction: must be between 0 and 1 (exclusive), got {test_fraction!r}")
+    rng = np.random.default_rng(seed)
+    if name == "digits":
+        X, y = load_digits()
+        return stratified_split(name, X, y, tuple("0123456789"), rng, test_fraction, (8, 8))
+    if name == "file":
+        X, y, classes = _read_file(path)
+        side = math.isqrt(X.shape[1])                   # n² inputs: shown as n × n images
+        shape = (side, side) if side >= 4 and side * side == X.shape[1] else None
+        return stratified_split(Path(path).name, X, y, classes, rng, test_fraction, shape)
     if not (isinstance(n_samples, (int, np.integer)) and n_samples >= 4):
         raise ValueError(f"n_samples: must be an integer ≥ 4, got {n_samples!r}")
     if not 0.0 <= noise <= 1.0:
         raise ValueError(f"noise: must be between 0 and 1, got {noise!r}")
-    if not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"test_fraction: must be between 0 and 1 (exclusive), got {test_fraction!r}")
-    rng = np.random.default_rng(seed)
     X, y = _MAKERS[name](n_samples, rng)
     X = X + rng.normal(0.0, noise, X.shape) if noise > 0 else X
     order = rng.permutation(n_samples)
     n_test = max(1, int(round(test_fraction * n_samples)))
     test, train = order[:n_test], order[n_test:]
     return Dataset(name, X[train], y[train], X[test], y[test])
+
+
+@functools.cache
+def load_digits():
+    """(X, y): the 1,797 digits as rows of 64 pixels scaled to [0, 1], and their digits."""
+    with np.load(DIGITS_PATH) as stored:
+        X, y = stored["X"] / 16.0, stored["y"].astype(np.intp)
+    X.setflags(write=False)
+    y.setflags(write=False)
+    return X, y
+
+
+def stratified_split(name, X, y, classes, rng, test_fraction, image_shape=None):
+    """A Dataset whose test set holds ``test_fraction`` of each class (at least one
+    sample, and at least one left to train on), both sets in a random order."""
+    test = []
+    for k in range(len(classes)):
+        members = rng.permutation(np.flatnonzero(y == k))
+        n_test = min(max(1, int(round(test_fraction * len(members)))), len(members) - 1)
+        test.append(members[:n_test])
+    test = rng.permutation(np.concatenate(test))
+    in_test = np.zeros(len(y), dtype=bool)
+    in_test[test] = True
+    train = rng.permutation(np.flatnonzero(~in_test))
+    return Dataset(name, X[train], y[train], X[test], y[test], tuple(classes), image_shape)
+
+
+def check_data_file(path):
+    """Nothing if the file at ``path`` is a data set the lab can train on, else a ValueError
+    of one sentence naming the file and what is wrong. The file is read now, and kept."""
+    _read_file(path, fresh=True)
+
+
+_files = {}             # path → ((modification time, size), (X, labels, classes))
+
+
+def _read_file(path, fresh=False):
+    """(X, labels, classes) of a data file, read again only when it changed on disk. A file
+    that has gone or gone bad since it was read is trained on as it was read (the window
+    checked it, ``fresh``, when it was chosen), so a moved file does not stop a running lab."""
+    if not path:
+        raise ValueError("dataset: 'file' needs a data file")
+    kept = _files.get(path)
+    try:
+        info = os.stat(path)
+        identity = info.st_mtime_ns, info.st_size
+        if kept is None or kept[0] != identity:
+            kept = _files[path] = identity, read_data_file(path)
+    except OSError as error:
+        if fresh or kept is None:
+            raise ValueError(f"{path_text(path)}: cannot read it ({error.strerror})") from None
+    except ValueError as error:
+        if fresh or kept is None:
+            raise ValueError(f"{path_text(path)}: {error}") from None
+    return kept[1]

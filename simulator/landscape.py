@@ -191,14 +191,47 @@ class Landscape:
     def compute_surface(self, resolution, extent=None):
         """The cost on a resolution × resolution grid over [-extent, extent]² (by default
         the landscape's extent; a wider one lets the map follow a ball that rolled out)."""
-        if not (isinstance(resolution, (int, np.integer)) and 2 <= resolution <= 1024):
-            raise ValueError(f"resolution: must be an integer in [2, 1024], got {resolution!r}")
+        _check_resolution(resolution)
         extent = self.extent if extent is None else float(extent)
         steps = np.linspace(-extent, extent, resolution)
         start = time.perf_counter()
         cost = self.grid_costs(steps, steps)
+        return self._install(steps, cost, extent, time.perf_counter() - start)
+
+    def refinement(self, resolution, budget):
+        """The present surface again on a resolution² grid, a few rows at a time: a generator
+        whose every ``next()`` computes rows for about ``budget`` seconds (at least one) and
+        yields False, and, once all are done, installs the new surface and yields True (it
+        is dropped if the surface was replaced meanwhile: the map widened after the ball).
+        So a surface that takes seconds never holds the caller for longer than ``budget``."""
+        _check_resolution(resolution)
+        base = self.surface
+        steps = np.linspace(-base.extent, base.extent, resolution)
+        cost = np.empty((resolution, resolution))
+        done, seconds = 0, 0.0
+        swap = self.u_layer > self.v_layer      # rows of the first moving layer's steps
+        while done < resolution:
+            began = time.perf_counter()
+            rows = max(1, int(budget * done / max(seconds, 1e-9))) if done else 1
+            while rows >= 1 and done < resolution:
+                chunk = slice(done, min(done + rows, resolution))
+                start = time.perf_counter()
+                if swap:
+                    cost[:, chunk] = self.grid_costs(steps, steps[chunk])
+                else:
+                    cost[chunk] = self.grid_costs(steps[chunk], steps)
+                now = time.perf_counter()
+                seconds, done = seconds + now - start, chunk.stop
+                rows = int((budget - (now - began)) * done / max(seconds, 1e-9))  # what fits
+            if done < resolution:
+                yield False
+        if self.surface is base:
+            self._install(steps, cost, base.extent, seconds)
+        yield True
+
+    def _install(self, steps, cost, extent, seconds):
         self.surface = Surface(next(_surface_versions), steps, steps.copy(), cost, self.u_layer + 1,
-                               self.v_layer + 1, extent, time.perf_counter() - start)
+                               self.v_layer + 1, extent, seconds)
         return self.surface
 
     def grid_costs(self, a_values, b_values, chunk_elements=1 << 16):
@@ -298,6 +331,11 @@ class Landscape:
     def ball_position(self):
         """(a, b) of the ball now, and why it launched (or None): cheaper than ``ball``."""
         return self._position.copy(), self._launched
+
+
+def _check_resolution(resolution):
+    if not (isinstance(resolution, (int, np.integer)) and 2 <= resolution <= 1024):
+        raise ValueError(f"resolution: must be an integer in [2, 1024], got {resolution!r}")
 
 
 def _layer_index(layer, n_layers, name):

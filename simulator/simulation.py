@@ -116,6 +116,14 @@ class DecisionMap:
 
 
 @dataclass(frozen=True)
+class TestPredictions:
+    """The class the network predicts for each test sample (evaluation mode): what the
+    decision-boundary panel shows where the input is not a plane."""
+
+    predicted: np.ndarray
+
+
+@dataclass(frozen=True)
 class Evaluation:
     """The cost and accuracy on the whole training and test sets (evaluation mode)."""
 
@@ -148,7 +156,8 @@ class Snapshot:
     diverged: str | None         # what happened and what to try, or None
     surface: Surface             # immutable; a new one has a higher version
     ball: BallState
-    decision: DecisionMap        # the network's output over the input plane
+    decision: DecisionMap | TestPredictions   # the output over the input plane, or
+                                              # the predicted test classes (not 2-D data)
     data: Dataset                # the points (read-only arrays, shared, never changed)
     theory: TheoryView           # mean-field predictions for this network, or why not
 
@@ -168,7 +177,11 @@ class Simulation:
         old, self.config = self.config, config
         changed = old.changed_fields(config) if old is not None else None
         if changed is None or not changed <= TRAINING_FIELDS | SURFACE_FIELDS:
-            self._build()
+            try:
+                self._build()
+            except ValueError:              # its data cannot be read: the run goes on as it was
+                self.config = old
+                raise
             return
         if changed & TRAINING_FIELDS:
             if old.optimizer != config.optimizer or self.diverged is not None:
@@ -188,16 +201,19 @@ class Simulation:
     def _build(self):
         c = self.config
         init_seed, data_seed, batch_seed = np.random.SeedSequence(c.seed).generate_state(3)
-        self.net = Network(c.layer_sizes, c.activation, c.init, c.loss, seed=int(init_seed),
+        self.data = make_dataset(c.dataset, c.n_samples, c.noise, seed=int(data_seed),
+                                 path=c.data_file)
+        sizes = c.layer_sizes(self.data.n_inputs, self.data.n_classes)
+        self.net = Network(sizes, c.activation, c.init, c.loss, seed=int(init_seed),
                            sigma_w=c.sigma_w, sigma_b=c.sigma_b, gain=c.gain,
                            batch_norm=c.batch_norm, residual=c.residual)
-        self.data = make_dataset(c.dataset, c.n_samples, c.noise, seed=int(data_seed))
         for array in (self.data.X_train, self.data.y_train, self.data.X_test, self.data.y_test):
             array.setflags(write=False)          # shared by every Snapshot
         self.Y_train = self._targets(self.data.y_train)
         self.Y_test = self._targets(self.data.y_test)
         self._eval_X = np.concatenate([self.data.X_train, self.data.X_test])
         self._eval_Y = np.concatenate([self.Y_train, self.Y_test])
+        self._eval_labels = np.concatenate([self.data.y_train, self.data.y_test])
         self._batch_rng = np.random.default_rng(int(batch_seed))
         self._shuffled, self._cursor = None, 0
         self.optimizer = self._make_optimizer()
@@ -207,12 +223,12 @@ class Simulation:
         self.history = DecimatingHistory()
         self.eval_history = DecimatingHistory(EVALUATIONS)
         self._theta_before = self.net.theta.copy()
-        self._decision_grid = self._input_grid()
+        self._decision_grid = self._input_grid() if self.data.planar else None
         self._last_decision = self._last_evaluation = None
         self.epoch_steps = self._epoch_steps()
         self._ball_due = 0               # steps asked for since the ball last rolled
         X = self.data.X_train
-        self.theory = for_network(c.activation, c.layer_sizes, c.init,
+        self.theory = for_network(c.activation, sizes, c.init,
                                   float(np.mean(np.sum(X * X, axis=1)) / X.shape[1]),
                                   c.sigma_w, c.sigma_b, c.gain, c.batch_norm, c.residual)
         self.landscape = None
@@ -270,7 +286,12 @@ class Simulation:
 
     def decision_map(self):
         """The network's P(class 1) over the input plane (evaluation mode), or the last
-        finite map where this one is not finite (weights that overflow the output)."""
+        finite map where this one is not finite (weights that overflow the output).
+        Where the data are not 2-D and binary, a map means nothing: the classes the
+        network predicts for the test set instead."""
+        if self._decision_grid is None:
+            z = self.net.propagate(self.data.X_test, 0, None, batch_statistics=False)
+            return TestPredictions(predicted_classes(z))
         x, y, points = self._decision_grid
         out = self.net.predict(points)
         probability = out[:, 1] if self.net.loss_function.one_hot else out[:, 0]
@@ -279,8 +300,10 @@ class Simulation:
         return self._last_decision
 
     def _targets(self, y):
-        if self.net.loss_function.one_hot:
-            return np.eye(2)[y.astype(np.intp)]
+        """One-hot rows over the output units, or the label itself for a single output."""
+        outputs = self.net.layer_sizes[-1]
+        if outputs > 1:
+            return np.eye(outputs)[y.astype(np.intp)]
         return y[:, None].astype(np.float64)
 
     def _make_optimizer(self):
@@ -373,10 +396,7 @@ class Simulation:
         with np.errstate(all="ignore"):              # a diverging run's costs overflow to inf
             costs = net.loss_function.sample_costs(z, Y)
             train_cost, test_cost = float(costs[:n].mean()), float(costs[n:].mean())
-        if net.loss_function.one_hot:
-            correct = np.argmax(z, axis=1) == np.argmax(Y, axis=1)
-        else:
-            correct = (z[:, 0] > 0) == (Y[:, 0] > 0.5)
+        correct = predicted_classes(z) == self._eval_labels
         now = Evaluation(train_cost, test_cost, float(correct[:n].mean()), float(correct[n:].mean()))
         if now.finite or self._last_evaluation is None:
             self._last_evaluation = now
@@ -400,6 +420,12 @@ class Simulation:
                         self.landscape.surface, self.landscape.ball,
                         self.decision_map() if decision is None else decision,
                         self.data, self.theory)
+
+
+def predicted_classes(z):
+    """The class each row of output weighted inputs z^L stands for: the largest output,
+    or, for a single sigmoid output, class 1 where σ(z) > ½."""
+    return np.argmax(z, axis=1) if z.shape[1] > 1 else (z[:, 0] > 0).astype(np.intp)
 
 
 def _not_finite(cost, grad_norm, stats, theta):

@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")     # as the engine runs: simulator/__init__.py
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 

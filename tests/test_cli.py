@@ -163,6 +163,12 @@ BAD_INPUTS = [
     (["--config", "FILE", '{"setup": 1, "config": {}, "colour": 1}'], "unknown key 'colour'"),
     (["--record", "DIR/a.gif"], "--record needs --frames N (1 … 300)"),
     (["--record", "DIR/a.png", "--frames", 2], "must end in .gif or .mp4"),
+    # the user's data set
+    (["--data", "/dev/zero"], "a data set must be a .csv or .npz file"),
+    (["--data", "DIR/folder.png"], "a data set must be a .csv or .npz file"),
+    (["--data", "DIR/none.csv"], "none.csv: cannot read it (No such file or directory)"),
+    (["--config", "FILE", '{"dataset": "file", "data_file": "/no/such.csv"}'],
+     "setup.json: its data set cannot be used: /no/such.csv: cannot read it"),
 ]
 
 

@@ -57,9 +57,17 @@ def test_changed_fields():
     assert a.changed_fields(a.replace(learning_rate=0.1, depth=3)) == {"learning_rate", "depth"}
 
 
-def test_layer_sizes_follow_the_cost():
-    assert SimConfig(depth=3, width=5).layer_sizes == [2, 5, 5, 5, 1]
-    assert SimConfig(depth=1, loss="softmax_cross_entropy").layer_sizes == [2, 16, 2]
+def test_layer_sizes_follow_the_cost_and_the_data():
+    assert SimConfig(depth=3, width=5).layer_sizes() == [2, 5, 5, 5, 1]
+    assert SimConfig(depth=1, loss="softmax_cross_entropy").layer_sizes() == [2, 16, 2]
+    assert SimConfig(depth=1).layer_sizes(64, 10) == [64, 16, 10]        # one-hot sigmoids
+
+
+def test_a_file_data_set_needs_its_path():
+    with pytest.raises(ValueError, match="data_file: the data set 'file' needs"):
+        SimConfig(dataset="file")
+    with pytest.raises(ValueError, match="data_file: must be a file path"):
+        SimConfig(data_file=3)
 
 
 def test_preset_file_errors_name_the_file(tmp_path):

@@ -201,3 +201,17 @@ def test_the_ball_rolls_once_per_epoch_however_the_steps_are_asked_for():
     assert a.ball.steps == b.ball.steps == 5
     assert np.array_equal(a.ball.trail, b.ball.trail)
     assert np.array_equal(a.history.eval_steps, b.history.eval_steps)
+
+
+@pytest.mark.parametrize("axes", [(1, -1), (-1, 1)])
+def test_a_refinement_computes_a_row_per_share_at_least_and_the_same_surface(axes):
+    sim = Simulation(SimConfig(depth=3, width=6, u_layer=axes[0], v_layer=axes[1]))
+    landscape = sim.landscape
+    shares = list(landscape.refinement(12, budget=0.0))        # no time: one row a share
+    assert shares == [False] * 11 + [True] and landscape.surface.resolution == 12
+    refined = landscape.surface.cost
+    assert np.array_equal(refined, landscape.compute_surface(12).cost)
+    stale = landscape.refinement(12, budget=0.0)
+    next(stale)
+    landscape.compute_surface(8, 2.0)                           # the map widened meanwhile
+    assert list(stale)[-1] and landscape.surface.resolution == 8   # it is kept

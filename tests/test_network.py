@@ -34,6 +34,17 @@ def test_gradients_match_central_differences(activation, loss, remedy):
     assert grads.loss == pytest.approx(net.loss(X, Y), rel=1e-15)
 
 
+@pytest.mark.parametrize("loss", LOSSES)
+def test_gradients_at_64_inputs_and_10_outputs_match_central_differences(loss):
+    """The digits' shape: one-hot targets over ten sigmoid (or softmax) outputs."""
+    rng = np.random.default_rng(5)
+    net = Network([64, 6, 6, 10], activation="sigmoid", loss=loss, init="scaled_normal",
+                  sigma_b=1.0, seed=4)
+    X, Y = rng.uniform(0.0, 1.0, (5, 64)), np.eye(10)[rng.integers(0, 10, 5)]
+    numeric = central_differences(lambda: net.loss(X, Y), net.theta)
+    assert relative_error(net.gradients(X, Y).flat, numeric) < 1e-6
+
+
 def test_batch_norm_in_evaluation_mode_has_exact_gradients_too():
     rng = np.random.default_rng(3)
     net = Network([3, 5, 5, 1], activation="tanh", batch_norm=True, seed=2)

@@ -168,3 +168,18 @@ def test_evaluation_by_hand():
         expected = np.mean(-y * np.log(a) - (1 - y) * np.log(1 - a))
         assert cost == pytest.approx(expected, rel=1e-9)
         assert accuracy == np.mean((a > 0.5) == (y > 0.5))
+
+
+def test_evaluation_of_ten_classes_by_hand():
+    sim = Simulation(SimConfig(depth=1, width=8, dataset="digits", seed=2))
+    sim.advance(30)
+    e = sim.snapshot()
+    for X, y, cost, accuracy in ((sim.data.X_train, sim.data.y_train, e.train_loss, e.train_accuracy),
+                                 (sim.data.X_test, sim.data.y_test, e.test_loss, e.test_accuracy)):
+        a = sim.net.predict(X)                                          # ten sigmoid outputs
+        hot = np.arange(10) == y[:, None]
+        expected = np.mean(np.sum(np.where(hot, -np.log(a), -np.log(1 - a)), axis=1))
+        assert cost == pytest.approx(expected, rel=1e-9)
+        assert accuracy == np.mean([np.argmax(row) == label for row, label in zip(a, y)])
+    predicted = e.decision.predicted                                    # no map of a plane
+    assert np.array_equal(predicted, np.argmax(sim.net.predict(sim.data.X_test), axis=1))

@@ -136,3 +136,21 @@ def test_the_wheel_scrolls_the_panel_not_the_control_under_it(qtbot):
     qtbot.waitUntil(noise.hasFocus)
     wheel(noise)                                # with focus, the wheel is the control's
     assert panel.config.noise != SimConfig().noise
+
+
+def test_the_data_set_choice_lists_the_2d_sets_digits_and_the_loaded_file(qtbot, tmp_path):
+    panel = ControlPanel()
+    qtbot.addWidget(panel)
+    combo = panel.fields["dataset"]
+    names = ["circles", "xor", "gauss", "spiral", "moons", "digits"]
+    assert [combo.itemText(i) for i in range(combo.count())] == names
+    with qtbot.waitSignal(panel.config_changed) as changed:
+        combo.setCurrentIndex(names.index("digits"))
+    assert changed.args[0].dataset == "digits" and not panel.fields["noise"].isEnabled()
+    path = str(tmp_path / "my data.csv")
+    panel.set_config(panel.config.replace(dataset="file", data_file=path))
+    assert combo.currentText() == "my data.csv" and combo.count() == len(names) + 1
+    with qtbot.waitSignal(panel.config_changed) as changed:
+        combo.setCurrentIndex(0)                          # back to circles: the file stays listed
+    assert changed.args[0].dataset == "circles" and changed.args[0].data_file == path
+    assert combo.count() == len(names) + 1 and panel.fields["noise"].isEnabled()

@@ -180,3 +180,29 @@ def test_the_readers_view_choices_survive_a_theme_switch(window):
         assert window.panels["bars"].quantity.currentText() == "‖∂C/∂W‖ per layer"
     finally:
         window.set_theme("dark")
+
+
+def test_a_data_set_is_loaded_saved_with_the_setup_and_missed_when_gone(window, qtbot, tmp_path):
+    data = tmp_path / "three.csv"
+    data.write_text("".join(f"{i},{i % 5},{'abc'[i % 3]}\n" for i in range(30)))
+    assert window.lecture.load_data(data)
+    assert window.controls.config.dataset == "file" and window.controls.config.data_file == str(data)
+    qtbot.waitUntil(lambda: window.painted.snapshot.data.classes == ("a", "b", "c"), timeout=5000)
+    setup = tmp_path / "setup.json"
+    assert window.lecture.save_setup(setup) and json.loads(setup.read_text())["config"]["data_file"] == str(data)
+    data.unlink()
+    before = window.controls.config
+    assert not window.lecture.load_setup(setup)
+    assert window.lecture.last_message.startswith(f"The setup was not loaded: {setup}: its data set "
+                                          f"cannot be used: {data}: cannot read it")
+    assert window.controls.config == before
+
+
+def test_a_bad_data_file_changes_nothing_and_says_why(window, tmp_path):
+    path = tmp_path / "ragged.csv"
+    path.write_text("1,2,a\n" * 5 + "1,2,3,b\n" + "1,2,b\n" * 5)
+    before = window.controls.config
+    assert not window.lecture.load_data(path)
+    assert window.lecture.last_message == (f"The data set was not loaded: {path}: it is ragged: row 6 "
+                                   "has 4 columns, the first has 3")
+    assert window.controls.config == before

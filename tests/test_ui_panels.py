@@ -109,7 +109,7 @@ def test_activation_panel_shows_dead_relus(qtbot):
 
 
 def test_decision_boundary_shows_the_network_output_and_the_points(qtbot):
-    panel = shown(qtbot, DecisionBoundaryPanel())
+    panel = shown(qtbot, build("decision"))
     frame = run_frame(SimConfig(depth=2, width=8, dataset="gauss", optimizer="adam",
                                 learning_rate=0.05), 200)
     panel.show_frame(frame)
@@ -295,3 +295,38 @@ def test_loss_view_takes_extreme_and_constant_costs(qtbot, values):
     _show_history(panel, _history([0, 10], values))
     (x0, x1), (y0, y1) = panel.plot.viewRange()
     assert np.isfinite([x0, x1, y0, y1]).all() and y1 > y0
+
+
+def test_digits_show_test_images_with_the_predicted_labels_wrong_ones_in_red(qtbot):
+    from ui.panels.predictions import COLUMNS, ROWS, WRONG
+    panel = shown(qtbot, build("decision"))
+    frame = run_frame(SimConfig(depth=1, width=16, dataset="digits", learning_rate=2.0), 300)
+    panel.show_frame(frame)
+    s = frame.snapshot
+    assert panel.views.currentWidget() is panel.test_images.widget
+    predicted = s.decision.predicted
+    n = ROWS * COLUMNS
+    labels = panel.test_images.labels[:n]
+    assert [label.textItem.toPlainText() for label in labels] == [str(p) for p in predicted[:n]]
+    red = [label.color.name() == WRONG for label in labels]
+    assert red == list(predicted[:n] != s.data.y_test[:n]) and 0 < sum(red) < n
+    right = int((predicted == s.data.y_test).sum())
+    assert panel.accuracy.text().startswith(f"test accuracy {100 * right / 450:.0f} % ({right} of 450)")
+    panel.show_frame(run_frame(SimConfig(depth=1, width=8, dataset="xor"), 1))   # and back
+    assert panel.views.currentWidget() is panel.plot
+
+
+def test_a_file_of_many_columns_shows_its_confusion_matrix(qtbot, tmp_path):
+    rng = np.random.default_rng(1)
+    y = np.arange(60) % 3
+    np.savez(tmp_path / "d.npz", X=rng.normal(size=(60, 5)) + y[:, None], y=np.array(["a", "b", "c"])[y])
+    panel = shown(qtbot, build("decision"))
+    frame = run_frame(SimConfig(depth=1, width=8, dataset="file", data_file=str(tmp_path / "d.npz")), 50)
+    panel.show_frame(frame)
+    s = frame.snapshot
+    assert panel.views.currentWidget() is panel.confusion.widget
+    counts = [[sum(1 for t, p in zip(s.data.y_test, s.decision.predicted) if (t, p) == (i, j))
+               for j in range(3)] for i in range(3)]
+    assert [item.textItem.toPlainText() for item in panel.confusion.counts] == \
+        [str(c) for row in counts for c in row]
+    assert np.allclose(panel.confusion.image.image, np.array(counts) / np.sum(counts, axis=1, keepdims=True))

@@ -103,18 +103,6 @@ def test_engine_process_sends_frames_and_shuts_down(qtbot):
     assert not engine.running and engine.process.exitcode == 0
 
 
-def test_refinement_is_sized_to_its_time_budget():
-    from simulator.landscape import Surface
-    from ui.worker import REFINE_BUDGET, refined_resolution
-    steps = np.linspace(-1, 1, 16)
-    quick = Surface(1, steps, steps, np.ones((16, 16)), 1, 2, 1.0, seconds=0.002)
-    slow = Surface(1, steps, steps, np.ones((16, 16)), 1, 2, 1.0, seconds=REFINE_BUDGET / 2)
-    hopeless = Surface(1, steps, steps, np.ones((16, 16)), 1, 2, 1.0, seconds=1.0)
-    assert refined_resolution(quick) == FINE_RESOLUTION
-    assert refined_resolution(slow) == 32             # twice 16 rows fits, three times would not
-    assert refined_resolution(hopeless) == 16          # stays coarse
-
-
 LARGE_WEIGHTS = load_presets()["Large weights (exploding)"].config
 
 

@@ -5,6 +5,8 @@ The panel holds the current SimConfig. A widget change makes a new config with
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (QAbstractScrollArea, QApplication, QCheckBox, QComboBox, QFormLayout,
                                QGroupBox, QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox,
@@ -13,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractScrollArea, QApplication, QCheckBox, QCo
 from simulator import SimConfig, load_presets
 from simulator.config import SEED_MAX
 from simulator.activations import ACTIVATIONS
-from simulator.data import DATASETS
+from simulator.data import PLANE_DATASETS
 from simulator.initializers import INITIALIZERS
 from simulator.optim import OPTIMIZERS
 
@@ -42,8 +44,10 @@ TIPS = {
                   "weighted inputs, keeping units out of saturation.",
     "residual": "Residual connections a = φ(z) + a_prev: the error also flows back "
                 "along the identity, bypassing the small factors.",
-    "dataset": "The 2-D points the network learns to separate.",
-    "noise": "Jitter added to the points.",
+    "dataset": "What the network learns: 2-D points to separate (drawn over the network's "
+               "output), 8×8 handwritten digits (Nielsen's experiment), or your own file "
+               "(File ▸ Load data set…).",
+    "noise": "Jitter added to the 2-D points.",
     "seed": "Random seed of weights, data and batches: the same seed gives the same run.",
     "speed": "Training steps per frame.",
     "play": "Start or pause training (Space).",
@@ -131,7 +135,9 @@ class ControlPanel(QWidget):
         self._check(remedies, "residual", "Residual connections")
 
         data = self._group(layout, "Data")
-        self._combo(data, "dataset", "Data set", list(DATASETS))
+        self._combo(data, "dataset", "Data set", [])
+        self.fields["dataset"].setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.fields["dataset"].setMinimumContentsLength(10)   # a long file name stays in bounds
         self._slider(data, "noise", "Noise", steps(0, 1, 0.01), _fmt_float)
         seed = QSpinBox()
         seed.setRange(0, SEED_MAX)
@@ -183,10 +189,13 @@ class ControlPanel(QWidget):
         self.fields[field] = slider
 
     def _combo(self, form, field, label, items):
+        """A combo box of ``items``, each the field's value; the data-set combo's items are
+        set per config (``_list_datasets``): its file item shows the file's name."""
         combo = QComboBox()
-        combo.addItems(items)
+        for item in items:
+            combo.addItem(item, item)
         combo.setToolTip(TIPS[field])
-        combo.currentTextChanged.connect(lambda v: self._change(field, v))
+        combo.currentIndexChanged.connect(lambda i: self._change(field, combo.itemData(i)))
         form.addRow(label, combo)
         self.fields[field] = combo
 
@@ -212,14 +221,27 @@ class ControlPanel(QWidget):
                 if isinstance(widget, ValueSlider):
                     widget.set_value(value)
                 elif isinstance(widget, QComboBox):
-                    widget.setCurrentText(value)
+                    if field == "dataset":
+                        self._list_datasets(widget, config)
+                    widget.setCurrentIndex(widget.findData(value))
                 elif isinstance(widget, QCheckBox):
                     widget.setChecked(value)
                 else:
                     widget.setValue(value)
         self._enable_dependent()
 
+    @staticmethod
+    def _list_datasets(combo, config):
+        """The 2-D sets, the digits, and the data file of ``config`` if it names one."""
+        combo.clear()
+        for name in PLANE_DATASETS + ("digits",):
+            combo.addItem(name, name)
+        if config.data_file:
+            combo.addItem(Path(config.data_file).name, "file")
+            combo.setItemData(combo.count() - 1, config.data_file, Qt.ItemDataRole.ToolTipRole)
+
     def _enable_dependent(self):
+        self.fields["noise"].setEnabled(self.config.dataset in PLANE_DATASETS)
         scaled = self.config.init == "scaled_normal"
         self.fields["sigma_w"].setEnabled(scaled)
         self.fields["sigma_b"].setEnabled(scaled)

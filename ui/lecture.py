@@ -1,5 +1,6 @@
 """The lecture tools and the File menu: pictures (PNG, SVG), the clipboard, recordings
-(GIF, MP4) and saved setups, with their dialogs and the one-sentence reports.
+(GIF, MP4), saved setups and the user's data sets, with their dialogs and the
+one-sentence reports.
 
 They work on the window from outside: its panels, through the Panel contract only, its
 dock layout and its controls. A picture of a panel at a size of its own is made the
@@ -7,12 +8,15 @@ headless way (``headless.picture``): a new panel laid out at that size, off scre
 """
 from __future__ import annotations
 
+import os
 import sys
 
 import pyqtgraph as pg
 from PySide6.QtCore import QByteArray, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from simulator.data import check_data_file
 
 from . import headless
 from .dialogs import ExportDialog, RecordDialog
@@ -32,6 +36,7 @@ class LectureTools(QObject):
         files = window.menuBar().addMenu("&File")
         for text, slot, key in (("Save setup…", self.save_setup_dialog, "Ctrl+S"),
                                 ("Load setup…", self.load_setup_dialog, "Ctrl+O"),
+                                ("Load data set…", self.load_data_dialog, None),
                                 (None, None, None),
                                 ("Export picture…", self.export_dialog, "Ctrl+E"),
                                 ("Copy panel to clipboard", self.copy_panel, "Ctrl+Shift+C"),
@@ -102,6 +107,27 @@ class LectureTools(QObject):
         path, _ = QFileDialog.getOpenFileName(self.window, "Load setup", "", "Setups (*.json)")
         if path:
             self.load_setup(path)
+
+    # ----------------------------------------------------------------- data sets
+    def load_data(self, path):
+        """Train on the data set in ``path`` (CSV or .npz); a bad file changes nothing and
+        says what is wrong."""
+        try:
+            check_data_file(path)
+        except ValueError as error:
+            self.report(f"The data set was not loaded: {error}")
+            return False
+        controls = self.window.controls
+        config = controls.config.replace(dataset="file", data_file=os.path.abspath(path))
+        controls.set_config(config)
+        controls.config_changed.emit(config)
+        return True
+
+    def load_data_dialog(self):
+        path, _ = QFileDialog.getOpenFileName(self.window, "Load data set", "",
+                                              "Data sets (*.csv *.txt *.npz)")
+        if path:
+            self.load_data(path)
 
     # ----------------------------------------------------------------- pictures
     def target_widget(self, target):

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QScrollArea, QS
                                QToolBar, QWidget)
 
 from simulator import SimConfig
+from simulator.data import check_data_file
 
 from . import collector
 from .controls import ControlPanel
@@ -264,9 +265,12 @@ class MainWindow(QMainWindow):
         if not text:
             return None
         try:
-            return SimConfig.from_json(str(text))
-        except ValueError:
-            return None                # a config from an older version: start from defaults
+            config = SimConfig.from_json(str(text))
+            if config.dataset == "file":
+                check_data_file(config.data_file)
+            return config
+        except ValueError:             # from an older version, or its data file is gone:
+            return None                # start from the defaults
 
     def _restore_geometry(self):
         geometry, state = self.settings.value("geometry"), self.settings.value("state")

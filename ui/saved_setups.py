@@ -3,7 +3,9 @@
     {"setup": 1, "config": {...SimConfig...}, "layout": "<base64 of QMainWindow.saveState>",
      "view": {"theme": "dark", "log_colour": true, "bars": "‖∂C/∂b‖: speed of learning"}}
 
-A bare SimConfig object is read as a setup with only a config. Reading checks all of
+A bare SimConfig object is read as a setup with only a config. A data set loaded from a
+file is saved by its path (``data_file``), and a setup whose data file is gone or no
+longer readable is refused with a sentence that names it. Reading checks all of
 it before anything is used, for the command line and the window alike: a bad file raises
 one short ValueError naming what is wrong. Only a regular file of at most 1 MB is read; a
 FIFO, a device or a folder is refused before anything is read from it.
@@ -13,12 +15,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import os
-import stat
 from dataclasses import dataclass, field
 
 from simulator import SimConfig
 from simulator.config import parse_json, path_text, quoted
+from simulator.data import check_data_file
+from simulator.files import read_small_file
 
 SETUP_VERSION = 1
 MAX_BYTES = 1_000_000                   # a setup is a few kB: a larger file is not one
@@ -43,38 +45,17 @@ def read_setup(path):
     if not str(path):
         raise ValueError("the setup's file name is empty")
     try:
-        return parse_setup(read_small_file(path).decode("utf-8"))
+        setup = parse_setup(read_small_file(path, MAX_BYTES, "a setup").decode("utf-8"))
+        if setup.config.dataset == "file":
+            try:
+                check_data_file(setup.config.data_file)
+            except ValueError as error:
+                raise ValueError(f"its data set cannot be used: {error}") from None
+        return setup
     except UnicodeDecodeError:
         raise ValueError(f"{path_text(path)}: cannot read it (it is not UTF-8 text)") from None
     except ValueError as error:
         raise ValueError(f"{path_text(path)}: {error}") from None
-
-
-def read_small_file(path, limit=MAX_BYTES):
-    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes.
-
-    The file is opened without blocking and looked at (fstat) before anything is read, so
-    a FIFO nobody writes, /dev/zero or a folder is refused at once instead of waited on."""
-    try:
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError as error:
-        raise ValueError(f"cannot read it ({error.strerror})") from None
-    too_large = f"it is larger than {limit:,} bytes, too large for a setup"
-    try:
-        info = os.fstat(handle)
-        if stat.S_ISDIR(info.st_mode):
-            raise ValueError("it is a folder, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            raise ValueError("it is not a regular file (a FIFO or a device?)")
-        if info.st_size > limit:
-            raise ValueError(too_large)
-        with os.fdopen(handle, "rb", closefd=False) as file:
-            data = file.read(limit + 1)         # the file may have grown since fstat
-    finally:
-        os.close(handle)
-    if len(data) > limit:
-        raise ValueError(too_large)
-    return data
 
 
 def parse_setup(text):

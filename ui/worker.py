@@ -17,9 +17,10 @@
 * A divergence pauses playback: the Frame of that tick says so (``halted``), and the
   window's Play button follows. Playing a frozen run rolls only the ball.
 * When nothing changed and no training step was taken for ``REFINE_AFTER`` seconds
-  (paused, or frozen), the worker refines the cost surface from the coarse grid, as
-  fine as ``FINE_RESOLUTION`` allows within ``REFINE_BUDGET`` (a depth-50, width-128
-  network gets a coarser map than a small one).
+  (paused, or frozen), the worker refines the cost surface from the coarse grid to
+  ``FINE_RESOLUTION``, a few rows per tick, each tick's share taking about
+  ``REFINE_BUDGET`` (a depth-50, width-128 network or the 1,797 digits take seconds for
+  the whole grid: the worker still answers within one share).
 * The decision map is the worker's to time: a fresh one at most every
   ``DECISION_REFRESH`` seconds and with at most ``DECISION_SHARE`` of the time.
 """
@@ -36,19 +37,9 @@ from .frames import FINE_RESOLUTION, Framer
 TICK_MS = 15
 BUDGET = 0.012             # CPU seconds of training per tick: the rest is for commands and the Frame
 REFINE_AFTER = 0.35        # seconds without changes before the surface is refined
-REFINE_BUDGET = 0.15       # seconds a refinement may take (the worker answers nothing meanwhile)
+REFINE_BUDGET = 0.12       # seconds of refinement per tick (it overshoots by a few ms: under 150)
 DECISION_REFRESH = 0.1     # seconds between decision maps (a forward pass over a 48² grid)...
 DECISION_SHARE = 0.1       # ...and at most this share of the worker's time
-
-
-def refined_resolution(surface):
-    """The finest grid, up to FINE_RESOLUTION, that should take at most REFINE_BUDGET: the
-    cost of a grid grows about linearly with its resolution (the stage per value of a
-    dominates in deep networks), measured on the surface there is now."""
-    per_row = surface.seconds / surface.resolution
-    affordable = REFINE_BUDGET / per_row if per_row > 0 else FINE_RESOLUTION
-    choices = [r for r in (96, 64, 48, 32, 24) if r <= min(FINE_RESOLUTION, affordable)]
-    return max(choices, default=surface.resolution)
 
 
 class SimulationWorker(QObject):
@@ -69,6 +60,7 @@ class SimulationWorker(QObject):
         self._applying_soon = False
         self._last_change = time.monotonic()
         self._framer = Framer()
+        self._refining = None             # (surface version, its refinement under way)
         self._decision = None             # the DecisionMap shown, its time and its cost
         self._decision_time = self._decision_seconds = 0.0
         self._halted = False
@@ -136,12 +128,19 @@ class SimulationWorker(QObject):
             changed = True
         # Resting (no change, no training step: paused, or frozen by a divergence): refine.
         if not applied and time.monotonic() - self._last_change > REFINE_AFTER:
-            resolution = refined_resolution(self.sim.landscape.surface)
-            if resolution > self.sim.landscape.surface.resolution:
-                self.sim.refine_surface(resolution)
-                changed = True
+            changed = self._refine() or changed
         if changed or self._send_now:
             self._emit()
+
+    def _refine(self):
+        """One share of the fine surface's rows; True once the fine surface is in place."""
+        surface = self.sim.landscape.surface
+        if surface.resolution >= FINE_RESOLUTION:
+            return False
+        if self._refining is None or self._refining[0] != surface.version:
+            self._refining = (surface.version,
+                              self.sim.landscape.refinement(FINE_RESOLUTION, REFINE_BUDGET))
+        return next(self._refining[1])
 
     def _emit(self):
         self._send_now = False

@@ -1,12 +1,17 @@
 """Decision boundary: the data over the network's output on the input plane, as in
-TensorFlow Playground, so one sees whether the network learns at all."""
+TensorFlow Playground, so one sees whether the network learns at all. Where the input is
+not a plane (the digits, a file of many columns) there is no map to draw: the panel
+shows the test set and the network's answers instead (``predictions.py``)."""
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtWidgets import QLabel, QVBoxLayout
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout
+
+from simulator.simulation import TestPredictions
 
 from . import Panel
 from ..style import pen, style_axes
+from .predictions import COLUMNS, ROWS, ConfusionMatrix, TestImages
 
 CLASS_COLORS = ("#3b82f6", "#f59e0b")      # class 0, class 1
 OUTPUT_MAP = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=["#1d4f91", "#2b2f38", "#a8650a"])
@@ -32,14 +37,22 @@ class DecisionBoundaryPanel(Panel):
         self.test = pg.ScatterPlotItem(size=9, brush=None)
         self.plot.addItem(self.train)
         self.plot.addItem(self.test)
+        self.test_images, self.confusion = TestImages(), ConfusionMatrix()
+        self.views = QStackedWidget()
+        for view in (self.plot, self.test_images.widget, self.confusion.widget):
+            self.views.addWidget(view)
         layout = QVBoxLayout(self)
         layout.addWidget(self.accuracy)
-        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.views, 1)
         self._data = None
 
     def show_frame(self, frame):
         snapshot = frame.snapshot
         decision = snapshot.decision
+        if isinstance(decision, TestPredictions):
+            self._show_predictions(snapshot, decision.predicted)
+            return
+        self.views.setCurrentWidget(self.plot)
         self.image.setImage(decision.probability, levels=(0.0, 1.0))
         dx, dy = decision.x[1] - decision.x[0], decision.y[1] - decision.y[0]
         self.image.setRect(decision.x[0] - dx / 2, decision.y[0] - dy / 2,
@@ -55,3 +68,15 @@ class DecisionBoundaryPanel(Panel):
         self.accuracy.setText(f"accuracy: training {100 * snapshot.train_accuracy:.0f} %, "
                               f"test {100 * snapshot.test_accuracy:.0f} %    "
                               "(filled: training points, rings: test points)")
+
+    def _show_predictions(self, snapshot, predicted):
+        data = snapshot.data
+        view = self.test_images if data.image_shape else self.confusion
+        self.views.setCurrentWidget(view.widget)
+        view.show(data, predicted)
+        right = int((predicted == data.y_test).sum())
+        what = (f"the first {min(len(predicted), ROWS * COLUMNS)} test images, each under "
+                "the label the network gives it (red: wrong)" if data.image_shape else
+                "rows: the true class, columns: the class the network gives it")
+        self.accuracy.setText(f"test accuracy {100 * right / len(predicted):.0f} % "
+                              f"({right} of {len(predicted)})    {what}")

@@ -1,0 +1,53 @@
+"""What the user typed or named, handled safely: a file read only if it is a regular file
+of bounded size, and a bad value quoted in a message without flooding it."""
+from __future__ import annotations
+
+import os
+import stat
+
+QUOTE_LIMIT = 40                        # characters of a bad value quoted in a message
+
+
+def read_small_file(path, limit, what):
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes; otherwise
+    a ValueError saying why not (``what`` names what the file should have been: "a setup").
+
+    The file is opened without blocking and looked at (fstat) before anything is read, so
+    a FIFO nobody writes, /dev/zero or a folder is refused at once instead of waited on."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise ValueError(f"cannot read it ({error.strerror})") from None
+    too_large = f"it is larger than {limit:,} bytes, too large for {what}"
+    try:
+        info = os.fstat(handle)
+        if stat.S_ISDIR(info.st_mode):
+            raise ValueError("it is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("it is not a regular file (a FIFO or a device?)")
+        if info.st_size > limit:
+            raise ValueError(too_large)
+        with os.fdopen(handle, "rb", closefd=False) as file:
+            data = file.read(limit + 1)         # the file may have grown since fstat
+    finally:
+        os.close(handle)
+    if len(data) > limit:
+        raise ValueError(too_large)
+    return data
+
+
+def quoted(value, limit=QUOTE_LIMIT):
+    """repr(value), cut to ``limit`` characters: a message names a bad value, but never
+    prints a 50 MB string back."""
+    try:
+        text = repr(value[:limit + 1] if isinstance(value, str) else value)
+    except (RecursionError, ValueError):    # deeply nested, or an int too long for str()
+        text = f"<a {type(value).__name__}>"
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def path_text(path, limit=3 * QUOTE_LIMIT):
+    """A file name as a message shows it: as typed, or quoted and cut if it is long or
+    holds characters (such as a newline) that would break the message's one line."""
+    text = str(path)
+    return text if len(text) <= limit and text.isprintable() else quoted(text, limit)
