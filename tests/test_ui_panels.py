@@ -199,10 +199,54 @@ def test_bars_draw_infinity_nan_and_zero_each_its_own_way(qtbot):
     plain = panel.bars.plain.opts
     heights = dict(zip(plain["x"], np.asarray(plain["y0"]) + np.asarray(plain["height"])))
     assert heights[1] == pytest.approx(top)                      # ∞: up through the top
-    assert heights[3] == pytest.approx(bottom + 0.3)             # 0: a stub
+    assert heights[3] == pytest.approx(bottom + 0.04 * (top - bottom))   # 0: a stub
     assert heights[4] == pytest.approx(-3.0) and heights[5] == pytest.approx(0.0)
     assert list(panel.bars.hatched.opts["x"]) == [2]             # NaN: hatched, not a bar
     assert panel.ratio.text() == "Layer 1's gradient overflowed (∞): it explodes"
+
+
+def _drawn_heights(panel):
+    """Each bar's drawn height (in axis units, from the axis' bottom), by layer."""
+    plain = panel.bars.plain.opts
+    return dict(zip(plain["x"], np.asarray(plain["height"])))
+
+
+def test_log_bars_span_the_data_so_a_slow_layer_looks_slow(qtbot):
+    panel = shown(qtbot, GradientBarsPanel())
+    frame = run_frame(SimConfig(depth=8, width=6), 1)
+    panel.show_frame(_with_speeds(frame, np.logspace(-8, 0, 9)))
+    heights = _drawn_heights(panel)
+    assert heights[1] < 0.25 * heights[9]         # 10⁻⁸ against 10⁰: under a quarter as tall
+    bottom, top = panel.plot.getPlotItem().vb.viewRange()[1]
+    assert -10 <= bottom <= -8 and 0 < top <= 2   # about a decade beyond either end
+
+
+def test_log_bars_widen_at_once_and_shrink_only_when_much_too_wide(qtbot):
+    panel = shown(qtbot, GradientBarsPanel())
+    frame = run_frame(SimConfig(depth=3, width=6), 1)
+
+    def axis(speeds):
+        panel.show_frame(_with_speeds(frame, speeds))
+        return tuple(round(v) for v in panel.plot.getPlotItem().vb.viewRange()[1])
+
+    first = axis([1e-4, 1e-3, 1e-2, 1e-1])
+    assert first == (-5, 0)
+    assert axis([2e-4, 1e-3, 1e-2, 9e-2]) == first          # jitter inside: the axis holds
+    assert axis([1e-7, 1e-3, 1e-2, 1e-1]) == (-8, 0)        # a bar leaves it: wider at once
+    assert axis([1e-6, 1e-3, 1e-2, 1e-1]) == (-8, 0)        # one decade less: holds
+    assert axis([1e-3, 1e-3, 1e-2, 1e-1]) == (-4, 0)        # three decades less: shrinks
+
+
+def test_linear_bars_show_the_values_themselves_and_zero_as_a_marked_stub(qtbot):
+    panel = shown(qtbot, GradientBarsPanel())
+    panel.log_scale.setChecked(False)
+    speeds = [0.0, 0.003, 0.02, 0.28]                     # Nielsen's figure, and a dead layer
+    panel.show_frame(_with_speeds(run_frame(SimConfig(depth=3, width=6), 1), speeds))
+    bottom, top = panel.plot.getPlotItem().vb.viewRange()[1]
+    assert bottom == pytest.approx(0) and 0.28 <= top <= 0.5
+    heights = _drawn_heights(panel)
+    assert [heights[l] for l in (2, 3, 4)] == pytest.approx(speeds[1:])
+    assert 0 < heights[1] < 0.1 * top and panel.bars.texts() == [(1.0, "0")]
 
 
 def test_bars_headline_in_words_for_each_kind_of_number():
@@ -229,8 +273,10 @@ def test_after_a_divergence_the_panels_show_the_last_finite_step_and_say_so(qtbo
     assert speed.title_text == label
     speeds = snapshot.stats.grad_b_norm
     assert np.all(np.isfinite(speeds))                       # honest numbers, not inf or NaN
-    zeros = [float(l + 1) for l in np.flatnonzero(speeds == 0)]
-    assert sorted(x for x, text in bars.bars.texts() if text == "0") == zeros
+    zero_layers = np.flatnonzero(speeds == 0) + 1
+    marked = [x for x, text in bars.bars.texts() if text == "0"]
+    assert len(zero_layers) == 0 or min(marked) >= zero_layers.min() and max(marked) <= zero_layers.max()
+    assert len(marked) == len(zero_layers) - np.sum(np.diff(zero_layers) == 1)  # one mark per run
     assert all(text in ("0", "NaN") for _, text in chain.bars.texts())   # 0/0 factors marked
 
 
