@@ -341,3 +341,24 @@ def test_loss_view_takes_extreme_and_constant_costs(qtbot, values):
     _show_history(panel, _history([0, 10], values))
     (x0, x1), (y0, y1) = panel.plot.viewRange()
     assert np.isfinite([x0, x1, y0, y1]).all() and y1 > y0
+
+
+def test_downhill_arrow_grows_with_the_slope_and_vanishes_at_rest():
+    from ui.panels.surface import SLOPE_CEILING, SLOPE_FLOOR, arrow_length
+    slopes = np.logspace(-12, 3, 200)
+    lengths = np.array([arrow_length(g, 2.0) for g in slopes])
+    assert np.all(np.diff(lengths) >= 0)                           # monotonic in the slope
+    assert np.all(lengths[slopes < SLOPE_FLOOR] == 0)               # no arrow at rest
+    assert np.all(lengths[slopes >= SLOPE_FLOOR] > 0)
+    inside = (slopes > SLOPE_FLOOR) & (slopes < SLOPE_CEILING)
+    assert np.all(np.diff(lengths[inside]) > 0)                     # strictly, between the bounds
+    assert lengths.max() < 2.0 / 2                                  # never across half the map
+
+
+def test_slope_caption_says_which_direction_is_flat():
+    from ui.panels.surface import slope_caption
+    assert slope_caption((2.2e-9, -7.6e-3), 1, 11).startswith(
+        "Flat along a (layer 1): over 10⁶× less steep than along b (layer 11)")   # 3.5 million
+    assert slope_caption((1.5e-9, 3e-12), 1, 11).startswith("The ball is at rest")
+    assert slope_caption((3e-3, -4e-5), 1, 3).startswith("Flat along b (layer 3): 75× less steep")
+    assert slope_caption((-2e-2, -3e-2), 1, 3).startswith("Downhill along both a and b alike")

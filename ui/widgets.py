@@ -55,6 +55,21 @@ def hold(current, needed, slack):
     return current
 
 
+def times(exponent):
+    """How many times, from log₁₀ of a ratio's size: '31,000×' below 10⁶, 'over 10⁶×' from
+    3.5 million on (never rounded up to a power it does not reach)."""
+    exponent = abs(exponent)
+    return f"{10 ** exponent:,.0f}×" if exponent < 6 else f"over {power_of_ten(np.floor(exponent))}×"
+
+
+def scientific(value, digits=2):
+    """'2.2×10⁻⁹' for 2.2e-9, '0.035' for 0.035: a number as a slide writes it."""
+    if value == 0 or not np.isfinite(value) or 1e-3 <= abs(value) < 1e4:
+        return f"{value:.{digits}g}"
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    return f"{mantissa}×{power_of_ten(int(exponent))}"
+
+
 def on_screen(widget):
     """Whether any of the widget can be seen (a dock behind another tab is 'visible' to
     Qt but has nothing on screen)."""

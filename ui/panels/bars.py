@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLa
 
 from . import Panel
 from ..style import current, pen, style_axes
-from ..widgets import PowerOfTenAxis, decades, hold, layer_colors, power_of_ten, round_up
+from ..widgets import PowerOfTenAxis, decades, hold, layer_colors, round_up, times
 
 QUANTITIES = {
     "‖∂C/∂b‖: speed of learning": ("grad_b_norm", "‖∂C/∂b‖"),
@@ -144,9 +144,8 @@ def slowdown_text(logs):
     exponent = last - first
     if abs(exponent) < np.log10(1.5):
         return f"Layer 1 learns about as fast as layer {len(logs)}"
-    amount = f"{10 ** abs(exponent):,.0f}" if abs(exponent) < 6 else power_of_ten(round(abs(exponent)))
     way = "slower" if exponent >= 0 else "faster"
-    return f"Layer 1 learns {amount}× {way} than layer {len(logs)}"
+    return f"Layer 1 learns {times(exponent)} {way} than layer {len(logs)}"
 
 
 def theory_line(measured, theory):

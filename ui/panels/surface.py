@@ -2,7 +2,9 @@
 
 Map tab: the cost as a colour map (log colour scale by default, so that plateaus and
 cliffs both read), contour lines at log-spaced levels, the ball with its trail and an
-arrow pointing downhill. The axes say which layer each direction moves. Click the map
+arrow pointing downhill whose length grows with the slope's size (on a log scale between
+a floor, below which the ball is at rest and no arrow is drawn, and a ceiling). The
+caption says in words which direction is flat. The axes say which layer each direction moves. Click the map
 to drop the ball there. When the ball is launched off the surface, a red banner says
 why. 3-D tab: the same surface in OpenGL, with the ball on it, where OpenGL exists.
 """
@@ -16,11 +18,14 @@ from PySide6.QtWidgets import (QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QT
 
 from . import Panel
 from ..style import BANNER_STYLE, pen, style_axes
+from ..widgets import scientific, times
 from .surface3d import Surface3D
 
 COLORMAP = "viridis"
 BALL_COLOR = "#ff3b30"
-ARROW_FRACTION = 0.18          # the downhill arrow's length, as a share of the map's width
+SLOPE_FLOOR, SLOPE_CEILING = 1e-5, 1.0   # |∇C| below the floor: at rest; above the ceiling: full arrow
+ARROW_SHORTEST, ARROW_LONGEST = 0.04, 0.25   # the arrow's length, as a share of the map's width
+FLAT = 10.0                    # one slope this many times the other: the other direction is flat
 
 
 def axis_label(axis, layer, n_layers):
@@ -29,12 +34,41 @@ def axis_label(axis, layer, n_layers):
     return f"{axis}: moves the weights of layer {layer}{where}"
 
 
+def arrow_length(slope, width):
+    """The downhill arrow's length for a slope of size ``slope`` on a map ``width`` wide:
+    0 below SLOPE_FLOOR (the ball is at rest), then growing with log₁₀ of the slope from
+    the shortest to the longest share of the width, which it keeps above SLOPE_CEILING."""
+    if not np.isfinite(slope) or slope < SLOPE_FLOOR:
+        return 0.0
+    t = min(1.0, np.log10(slope / SLOPE_FLOOR) / np.log10(SLOPE_CEILING / SLOPE_FLOOR))
+    return width * (ARROW_SHORTEST + t * (ARROW_LONGEST - ARROW_SHORTEST))
+
+
 def downhill_arrow(position, gradient, length):
     """End point of an arrow of ``length`` from ``position`` along -gradient (None if flat)."""
     norm = np.hypot(*gradient)
-    if not np.isfinite(norm) or norm == 0:
+    if not np.isfinite(norm) or norm == 0 or length == 0:
         return None
     return position - length * np.asarray(gradient) / norm
+
+
+def slope_caption(gradient, u_layer, v_layer):
+    """The ball's slopes in words: at rest, flat along a or b, or sloping both ways."""
+    ga, gb = (float(g) for g in gradient)
+    numbers = f"(slopes: a {scientific(ga)}, b {scientific(gb)})"
+    if not np.isfinite(ga) or not np.isfinite(gb):
+        return f"The slope is not a number: the cost overflowed here {numbers}."
+    if np.hypot(ga, gb) < SLOPE_FLOOR:
+        return f"The ball is at rest: flat in both directions {numbers}."
+    names = {"a": f"a (layer {u_layer})", "b": f"b (layer {v_layer})"}
+    small, large = ("a", "b") if abs(ga) < abs(gb) else ("b", "a")
+    big, little = max(abs(ga), abs(gb)), min(abs(ga), abs(gb))
+    if little * FLAT > big:
+        return f"Downhill along both a and b alike {numbers}."
+    if little == 0:
+        return f"Flat along {names[small]}: no slope at all; downhill along {names[large]} {numbers}."
+    return (f"Flat along {names[small]}: {times(np.log10(big / little))} less steep than along "
+            f"{names[large]} {numbers}.")
 
 
 class SurfacePanel(Panel):
@@ -151,15 +185,15 @@ class SurfacePanel(Panel):
         ball, s = self._ball, self.surface
         self.ball.setData([ball.position[0]], [ball.position[1]])
         self.trail.setData(ball.trail[:, 0], ball.trail[:, 1])
-        tip = downhill_arrow(ball.position, ball.gradient, ARROW_FRACTION * 2 * s.extent)
+        length = arrow_length(np.hypot(*ball.gradient), 2 * s.extent)
+        tip = downhill_arrow(ball.position, ball.gradient, length)
         if tip is None or ball.launched:
             self.arrow.setData([], [])
             self.arrow_head.setData([], [])
         else:
             self.arrow.setData([ball.position[0], tip[0]], [ball.position[1], tip[1]])
             self.arrow_head.setData([tip[0]], [tip[1]])
-        self.slopes.setText(f"slope along a: {ball.gradient[0]:.2e}    along b: {ball.gradient[1]:.2e}"
-                            f"    |a-slope / b-slope| = {ball.slope_ratio:.1e}")
+        self.slopes.setText(slope_caption(ball.gradient, s.u_layer, s.v_layer))
         self.banner.setText(ball.launched or "")
         self.banner.setVisible(bool(ball.launched))
         if self.tabs.currentWidget() is self.view3d:
