@@ -108,14 +108,39 @@ def apply_theme(name="dark"):
 def style_axes(plot_widget):
     """Theme fonts on the axes, no SI prefixes (0.69 stays 0.69, not '690 (×0.001)'), and
     each axis cached as a pixmap, so that a frame that moves only the data does not redraw it."""
+    for name in ("left", "bottom"):
+        style_axis(plot_widget.getPlotItem().getAxis(name))
+
+
+def style_axis(axis):
+    """One axis in the theme's type and ink, cached as a pixmap (see ``style_axes``)."""
     theme = _current
     tick_font = QFont()
     tick_font.setPointSize(theme.tick_pt)
-    for name in ("left", "bottom"):
-        axis = plot_widget.getPlotItem().getAxis(name)
-        axis.enableAutoSIPrefix(False)
-        axis.setStyle(tickFont=tick_font)
-        axis.setPen(pen(theme.foreground, 1))
-        axis.setTextPen(theme.foreground)
-        axis.setLabel(axis.labelText, **{"font-size": f"{theme.font_pt}pt", "color": theme.foreground})
-        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+    axis.enableAutoSIPrefix(False)
+    axis.setStyle(tickFont=tick_font)
+    axis.setPen(pen(theme.foreground, 1))
+    axis.setTextPen(theme.foreground)
+    axis.setLabel(axis.labelText, **{"font-size": f"{theme.font_pt}pt", "color": theme.foreground})
+    axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+def heading(label, factor=1.3, bold=False):
+    """Give a panel's headline or caption type ``factor`` times the theme's size (so that
+    it grows with presentation type, as a fixed point size did not)."""
+    font = label.font()
+    font.setPointSizeF(_current.font_pt * factor)
+    font.setBold(bold)
+    label.setFont(font)
+    return label
+
+
+def legend_below(plot_widget, columns):
+    """A legend in a row of its own under the plot, never over the curves, in the theme's
+    type; curves added with a ``name`` join it, as with pyqtgraph's own ``addLegend``."""
+    item = plot_widget.getPlotItem()
+    legend = pg.LegendItem(colCount=columns, horSpacing=20, labelTextColor=_current.foreground,
+                           labelTextSize=f"{_current.font_pt}pt", frame=False)
+    item.layout.addItem(legend, 4, 1)
+    item.legend = legend
+    return legend

@@ -1,7 +1,9 @@
 """Small widgets shared by the panels and the controls."""
 from __future__ import annotations
 
+import html
 import math
+import re
 import time
 
 import numpy as np
@@ -68,6 +70,24 @@ def scientific(value, digits=2):
         return f"{value:.{digits}g}"
     mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
     return f"{mantissa}×{power_of_ten(int(exponent))}"
+
+
+_SUPERSCRIPT = re.compile(r"\^(?:\(([^)]*)\)|\{([^}]*)\}|(-?\|?\w+\|?))")
+_SUBSCRIPT = re.compile(r"(σ)([wb])(?![A-Za-z])|\b(fan)_(in)\b")
+
+
+def typeset(text):
+    """Plain notation as rich text (HTML, which Qt labels and pyqtgraph's labels, legends
+    and titles show): δ^(l-1) → δ<sup>l−1</sup>, e^-z → e<sup>−z</sup>, f^l, σw → σ<sub>w</sub>."""
+    def sup(match):
+        inner = next(group for group in match.groups() if group is not None)
+        return f"<sup>{inner.replace('-', '−')}</sup>"
+
+    def sub(match):
+        base, index = (match[1], match[2]) if match[1] else (match[3], match[4])
+        return f"{base}<sub>{index}</sub>"
+
+    return _SUBSCRIPT.sub(sub, _SUPERSCRIPT.sub(sup, html.escape(text, quote=False)))
 
 
 def on_screen(widget):

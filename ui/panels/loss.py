@@ -10,7 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout
 
 from . import Panel
-from ..style import pen, style_axes
+from ..style import legend_below, pen, style_axes
 from ..widgets import Throttle, hold, round_down, round_up
 
 TRAIN_COLOR, TEST_COLOR, BATCH_COLOR = "#4fa3ff", "#ff9f43", (150, 150, 150, 90)
@@ -49,15 +49,15 @@ class SteadyView:
             self.plot.setYRange(*held, padding=0.02)
 
 
-def curve_plot(y_label):
-    """A plot of values over the training steps, log y, with a legend: (plot, legend)."""
+def curve_plot(y_label, legend_columns):
+    """A plot of values over the training steps, log y, with a legend under it: (plot, legend)."""
     plot = pg.PlotWidget()
     plot.setLogMode(y=True)
     plot.setLabel("bottom", "training step")
     plot.setLabel("left", y_label)
     plot.showGrid(x=True, y=True, alpha=0.2)
     style_axes(plot)
-    return plot, plot.addLegend(offset=(-10, 10))
+    return plot, legend_below(plot, legend_columns)
 
 
 class LossPanel(Panel):
@@ -67,7 +67,7 @@ class LossPanel(Panel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot, self.legend = curve_plot("cost C")
+        self.plot, self.legend = curve_plot("cost C", legend_columns=3)
         self.batch = self.plot.plot(pen=pen(BATCH_COLOR, 1), name="minibatch")
         self.train = self.plot.plot(pen=pen(TRAIN_COLOR, 2.5), name="training set")
         self.test = self.plot.plot(pen=pen(TEST_COLOR, 2.5), name="test set")

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QT
                                QVBoxLayout, QWidget)
 
 from . import Panel
-from ..style import BANNER_STYLE, pen, style_axes
+from ..style import BANNER_STYLE, pen, style_axes, style_axis
 from ..widgets import scientific, times
 from .surface3d import Surface3D
 
@@ -112,7 +112,8 @@ class SurfacePanel(Panel):
         for still in (self.image, self.contours):     # redrawn from a pixmap as the ball moves
             still.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.plot.scene().sigMouseClicked.connect(self._clicked)
-        self.colorbar.axis.enableAutoSIPrefix(False)
+        style_axis(self.colorbar.axis)
+        self.colorbar.axis.setWidth()       # as wide as its numbers (pyqtgraph fixes 45 px)
 
         self.view3d = Surface3D()
         self.tabs = QTabWidget()
