@@ -23,12 +23,13 @@ class Theme:
     font_pt: int             # widgets and axis labels
     tick_pt: int             # axis tick labels
     line_scale: float        # every pen's width is multiplied by this
+    controls_pt: int         # the controls column: what the lecturer reads, not the class
 
 
 THEMES = {
-    "dark": Theme("dark", True, "#16181d", "#20232a", "#e6e6e6", 10, 9, 1.0),
-    "light": Theme("light", False, "#ffffff", "#f3f4f6", "#1f2328", 10, 9, 1.0),
-    "presentation": Theme("presentation", False, "#ffffff", "#f3f4f6", "#000000", 16, 15, 2.2),
+    "dark": Theme("dark", True, "#16181d", "#20232a", "#e6e6e6", 10, 9, 1.0, 10),
+    "light": Theme("light", False, "#ffffff", "#f3f4f6", "#1f2328", 10, 9, 1.0, 10),
+    "presentation": Theme("presentation", False, "#ffffff", "#f3f4f6", "#000000", 16, 15, 2.2, 12),
 }
 _current = THEMES["dark"]
 
@@ -103,6 +104,13 @@ def apply_theme(name="dark"):
         font.setPointSize(theme.font_pt)
         app.setFont(font)
     return theme
+
+
+def controls_style():
+    """The controls column's style sheet: its groups, and its type, which in presentation
+    mode stays smaller than the panels' (the lecturer reads it, the class reads the panels,
+    which get the room). A size in the sheet: the groups' sheet would override a font."""
+    return GROUPS_STYLE + f"QWidget {{ font-size: {_current.controls_pt}pt; }}\n"
 
 
 def style_axes(plot_widget):

@@ -57,6 +57,7 @@ class ActivationPanel(Panel):
         self.layer.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.layer.currentIndexChanged.connect(lambda _: self._draw_histogram())
         self.share = QLabel()
+        self.share.setWordWrap(True)
         self.hist = pg.PlotWidget()
         self.hist.setLabel("bottom", "φ'(z) of the units inside the network, this batch")
         self.hist.setLabel("left", "count")

@@ -165,6 +165,8 @@ class GradientBarsPanel(Panel):
         super().__init__(parent)
         self.quantity = QComboBox()
         self.quantity.addItems(list(QUANTITIES))
+        self.quantity.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.quantity.setMinimumContentsLength(12)      # may narrow (the list still shows all)
         self.quantity.setToolTip("Which size to draw per layer. ‖∂C/∂b‖ is Nielsen's speed of "
                                  "learning; ‖δ‖ per sample is what mean-field theory predicts.")
         self.quantity.currentTextChanged.connect(lambda _: self._redraw())
@@ -195,8 +197,7 @@ class GradientBarsPanel(Panel):
         self.plot.addItem(self.theory)
         style_axes(self.plot)
         top = QHBoxLayout()
-        top.addWidget(self.quantity)
-        top.addStretch(1)
+        top.addWidget(self.quantity, 1)
         top.addWidget(self.log_scale)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
