@@ -58,8 +58,8 @@ def gallery(folder):
     from ui import collector
     from ui.export import png_bytes
     from ui.headless import HeadlessView, run_frame
-    from ui.main_window import PANELS
-    from ui.style import THEMES
+    from ui.panels import PANELS
+    from ui.style import THEMES, apply_theme
 
     app = QApplication.instance() or QApplication([])
     collector.hold()
@@ -68,9 +68,10 @@ def gallery(folder):
     config = load_presets()[preset].config
     frame = run_frame(config, steps)
     for theme in THEMES:
+        apply_theme(theme)
         for size in GALLERY_SIZES:
             for panel in [None, *PANELS]:
-                view = HeadlessView(config, panel, size, theme)
+                view = HeadlessView(config, panel, size)
                 try:
                     view.show(frame)
                     path = folder / f"{panel or 'window'}_{theme}_{size[0]}x{size[1]}.png"

@@ -5,7 +5,7 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QTabBar, QWidget
 
 from simulator import load_presets
 from ui.headless import HeadlessView, run_frame
-from ui.main_window import PANELS
+from ui.panels import PANELS
 from ui.style import THEMES, apply_theme
 
 SLIDE = (1280, 720)
@@ -56,7 +56,8 @@ def cut_texts(widget):
 def test_every_panel_shows_all_its_text_at_1280x720(qtbot, frame, theme, theme_restored):
     cut = {}
     for name in PANELS:
-        view = HeadlessView(frame.snapshot.config, name, SLIDE, theme)
+        apply_theme(theme)
+        view = HeadlessView(frame.snapshot.config, name, SLIDE)
         try:
             view.show(frame)
             cut[name] = cut_texts(view.widget)
@@ -67,7 +68,8 @@ def test_every_panel_shows_all_its_text_at_1280x720(qtbot, frame, theme, theme_r
 
 @pytest.mark.parametrize("theme", list(THEMES))
 def test_the_window_shows_all_its_text_at_1280x720(qtbot, frame, theme, theme_restored):
-    view = HeadlessView(frame.snapshot.config, None, SLIDE, theme)
+    apply_theme(theme)
+    view = HeadlessView(frame.snapshot.config, None, SLIDE)
     try:
         view.show(frame)
         assert view.widget.width() == SLIDE[0]          # fits, not cropped at the right
@@ -100,3 +102,34 @@ def test_f5_twice_restores_the_layout_and_the_size(window, qtbot):
         qtbot.waitUntil(lambda: window._switching is None and window.theme == theme, timeout=10000)
         qtbot.wait(50)
     assert layout() == before
+
+
+@pytest.mark.parametrize("name", ["bars", "surface", "activation"])
+def test_a_panel_picture_shows_content_and_a_caption_not_controls(qtbot, frame, name, theme_restored):
+    from PySide6.QtWidgets import QCheckBox, QComboBox
+    apply_theme("light")
+    view = HeadlessView(frame.snapshot.config, name, SLIDE)
+    try:
+        view.show(frame)
+        shown = [w for kind in (QComboBox, QCheckBox, QTabBar) for w in view.widget.findChildren(kind)
+                 if on_show(w)]
+        assert shown == []
+        caption = view.widget.findChild(QLabel, "picture_caption")
+        assert on_show(caption)
+        assert caption.text().endswith("·  Deep sigmoid (vanishing)  ·  step 30")
+    finally:
+        view.close()
+
+
+def test_a_picture_from_the_window_keeps_the_view_the_user_chose(qtbot):
+    from ui.panels import build
+    from ui.picture import caption
+    shown = build("bars")
+    qtbot.addWidget(shown)
+    shown.quantity.setCurrentIndex(2)
+    shown.log_scale.setChecked(False)
+    fresh = build("bars", shown.view_state())
+    qtbot.addWidget(fresh)
+    assert fresh.picture_caption() == "‖δ‖ per layer, linear scale"
+    assert caption(fresh, run_frame(load_presets()["Plateau"].config, 0).snapshot) == \
+        "Gradient bars: ‖δ‖ per layer, linear scale  ·  Plateau  ·  step 0"

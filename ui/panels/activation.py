@@ -92,6 +92,12 @@ class ActivationPanel(Panel):
         self._derivatives = snapshot.derivatives
         self._draw_histogram()
 
+    def view_controls(self):
+        return (self.layer,)
+
+    def picture_caption(self):
+        return f"φ'(z) of {self.layer.currentText() or POOLED}"
+
     def _draw_curves(self):
         act = self.activation
         z = np.linspace(-Z_RANGE, Z_RANGE, 601)

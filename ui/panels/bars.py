@@ -263,6 +263,13 @@ class GradientBarsPanel(Panel):
         self.ratio.setText(last_finite_label(self._snapshot) + headline)
         self.theory_label.setText(self._theory_text(field))
 
+    def view_controls(self):
+        return self.quantity, self.log_scale
+
+    def picture_caption(self):
+        label = QUANTITIES[self.quantity.currentText()][1]
+        return f"{label} per layer, {'log' if self.log_scale.isChecked() else 'linear'} scale"
+
     def _theory_text(self, field):
         t = self._theory
         if not t.applies:

@@ -175,6 +175,12 @@ class SurfacePanel(Panel):
         if self.tabs.currentWidget() is self.view3d:
             self.view3d.show_surface(s)
 
+    def view_controls(self):
+        return self.log_scale, self.tabs.tabBar()
+
+    def picture_caption(self):
+        return "colour log₁₀ C" if self.log_scale.isChecked() else "colour C"
+
     def display_values(self):
         """What the colours show: log₁₀ C or C."""
         if self.log_scale.isChecked():
