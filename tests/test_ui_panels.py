@@ -362,3 +362,12 @@ def test_slope_caption_says_which_direction_is_flat():
     assert slope_caption((1.5e-9, 3e-12), 1, 11).startswith("The ball is at rest")
     assert slope_caption((3e-3, -4e-5), 1, 3).startswith("Flat along b (layer 3): 75× less steep")
     assert slope_caption((-2e-2, -3e-2), 1, 3).startswith("Downhill along both a and b alike")
+
+
+def test_downhill_arrow_ends_on_the_map():
+    from ui.panels.surface import downhill_arrow
+    tip = downhill_arrow(np.array([0.5, 0.9]), np.array([0.0, -1.0]), 0.5, 1.0)   # uphill: +b
+    assert tip == pytest.approx([0.5, 1.0])                     # cut at the map's top edge
+    tip = downhill_arrow(np.array([0.0, 0.0]), np.array([3.0, 4.0]), 0.5, 1.0)
+    assert tip == pytest.approx([-0.3, -0.4])                   # inside: full length, downhill
+    assert downhill_arrow(np.array([1.0, 0.0]), np.array([-1.0, 0.0]), 0.5, 1.0) is None

@@ -44,12 +44,18 @@ def arrow_length(slope, width):
     return width * (ARROW_SHORTEST + t * (ARROW_LONGEST - ARROW_SHORTEST))
 
 
-def downhill_arrow(position, gradient, length):
-    """End point of an arrow of ``length`` from ``position`` along -gradient (None if flat)."""
+def downhill_arrow(position, gradient, length, extent):
+    """End point of an arrow of ``length`` from ``position`` along -gradient, shortened to
+    end on the map (-extent … extent); None if flat or if it would not show."""
     norm = np.hypot(*gradient)
     if not np.isfinite(norm) or norm == 0 or length == 0:
         return None
-    return position - length * np.asarray(gradient) / norm
+    direction = -np.asarray(gradient) / norm
+    with np.errstate(divide="ignore", invalid="ignore"):
+        room = np.where(direction > 0, (extent - position) / direction,
+                        np.where(direction < 0, (-extent - position) / direction, np.inf))
+    length = min(length, float(np.min(room)))
+    return position + length * direction if length > 0 else None
 
 
 def slope_caption(gradient, u_layer, v_layer):
@@ -193,7 +199,7 @@ class SurfacePanel(Panel):
         self.ball.setData([ball.position[0]], [ball.position[1]])
         self.trail.setData(ball.trail[:, 0], ball.trail[:, 1])
         length = arrow_length(np.hypot(*ball.gradient), 2 * s.extent)
-        tip = downhill_arrow(ball.position, ball.gradient, length)
+        tip = downhill_arrow(ball.position, ball.gradient, length, s.extent)
         if tip is None or ball.launched:
             self.arrow.setData([], [])
             self.arrow_head.setData([], [])
