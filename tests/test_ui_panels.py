@@ -371,3 +371,9 @@ def test_downhill_arrow_ends_on_the_map():
     tip = downhill_arrow(np.array([0.0, 0.0]), np.array([3.0, 4.0]), 0.5, 1.0)
     assert tip == pytest.approx([-0.3, -0.4])                   # inside: full length, downhill
     assert downhill_arrow(np.array([1.0, 0.0]), np.array([-1.0, 0.0]), 0.5, 1.0) is None
+
+
+def test_numbers_as_a_slide_writes_them():
+    from ui.widgets import scientific
+    assert [scientific(v) for v in (-2800, 3.1e-9, -0.0076, 45.3, 0.0)] == \
+        ["-2.8×10³", "3.1×10⁻⁹", "-0.0076", "45", "0"]

@@ -66,7 +66,7 @@ def times(exponent):
 
 def scientific(value, digits=2):
     """'2.2×10⁻⁹' for 2.2e-9, '0.035' for 0.035: a number as a slide writes it."""
-    if value == 0 or not np.isfinite(value) or 1e-3 <= abs(value) < 1e4:
+    if value == 0 or not np.isfinite(value) or 1e-3 <= abs(value) < 100:
         return f"{value:.{digits}g}"
     mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
     return f"{mantissa}×{power_of_ten(int(exponent))}"
