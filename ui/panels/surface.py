@@ -29,9 +29,9 @@ FLAT = 10.0                    # one slope this many times the other: the other 
 
 
 def axis_label(axis, layer, n_layers):
-    """'a: moves layer 1 (the first)' for the map's axes."""
+    """'a: layer 1's weights (the first)' for the map's axes: short enough for a slide."""
     where = " (the first)" if layer == 1 else " (the output)" if layer == n_layers else ""
-    return f"{axis}: moves the weights of layer {layer}{where}"
+    return f"{axis}: layer {layer}'s weights{where}"
 
 
 def arrow_length(slope, width):
