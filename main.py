@@ -3,7 +3,7 @@
     python main.py                                    open the lab
     python main.py --list-presets                     the presets, one per line
     python main.py --preset NAME --steps N --export OUT.png [--panel NAME] [--size WxH]
-    python main.py --preset NAME --record OUT.gif|OUT.mp4 --frames N [--every K] [--panel NAME]
+    python main.py --preset NAME --record OUT.gif|OUT.mp4 [--frames N] [--every K] [--panel NAME]
     python main.py --preset NAME --data FILE.csv|FILE.npz ...   train on your own data set
 
 Pictures are made headless (no window is shown). Bad input exits with status 2 and one
@@ -24,7 +24,7 @@ MAX_STEPS = 100_000          # a long run: about a minute at the presets' sizes
 MAX_FRAMES = 300             # 30 s of animation at 10 frames per second
 MAX_EVERY = 1_000            # training steps between two frames
 MAX_FPS = 50
-EVERY, FPS = 5, 10           # --every and --fps when not given
+FRAMES, EVERY, FPS = 30, 5, 10   # --frames, --every and --fps when not given: 3 s, 150 steps
 
 
 class Usage(Exception):
@@ -75,7 +75,8 @@ def parse_args(argv):
     out = p.add_mutually_exclusive_group()
     out.add_argument("--export", metavar="OUT.png", help="write a picture and exit")
     out.add_argument("--record", metavar="OUT.gif", help="write an animation (.gif or .mp4) and exit")
-    p.add_argument("--frames", type=integer, help=f"with --record: how many frames (at most {MAX_FRAMES})")
+    p.add_argument("--frames", type=integer,
+                   help=f"with --record: how many frames ({FRAMES}; at most {MAX_FRAMES})")
     p.add_argument("--every", type=integer, help=f"with --record: steps between frames ({EVERY})")
     p.add_argument("--fps", type=integer, help=f"with --record: frames per second ({FPS})")
     p.add_argument("--panel", choices=PANELS, help="picture one panel, not the window")
@@ -116,13 +117,14 @@ def checked(args):
     except ValueError as error:
         raise Usage(str(error)) from None
     count("--steps", args.steps, 0, MAX_STEPS)
+    if args.panel is not None and args.export is None and args.record is None:
+        raise Usage("--panel goes with --export or --record (the window shows every panel)")
     if args.record is None:
         for flag, value in (("--frames", args.frames), ("--every", args.every), ("--fps", args.fps)):
             if value is not None:
                 raise Usage(f"{flag} goes with --record")
     else:
-        if args.frames is None:
-            raise Usage(f"--record needs --frames N (1 … {MAX_FRAMES})")
+        args.frames = FRAMES if args.frames is None else args.frames
         args.every = EVERY if args.every is None else args.every
         args.fps = FPS if args.fps is None else args.fps
         count("--frames", args.frames, 1, MAX_FRAMES)
@@ -140,6 +142,18 @@ def checked(args):
         except ExportError as error:
             raise Usage(str(error)) from None
     return config, args.size or ((900, 650) if args.panel else (1600, 950))
+
+
+def quiet_offscreen_notes():
+    """Keep stderr for problems: the offscreen platform's note that it cannot size windows
+    to their hints (twice per picture) is dropped; every other Qt message is printed."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(mode, context, message):
+        if "does not support propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
 
 
 def main(argv=None):
@@ -163,6 +177,7 @@ def main(argv=None):
     out = args.export or args.record
     if out:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        quiet_offscreen_notes()
     from PySide6.QtWidgets import QApplication
     app = QApplication([sys.argv[0]])
     app.setApplicationName("Vanishing Gradient Lab")

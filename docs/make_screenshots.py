@@ -1,12 +1,16 @@
 """Regenerate every picture in docs/screenshots/ with the lab's own command line.
 
-    python docs/make_screenshots.py
+    python docs/make_screenshots.py                 the README's pictures
+    python docs/make_screenshots.py --gallery DIR   also every panel × theme × size in DIR
 
-Each picture is `python main.py --preset … --steps … --export …` (headless, offscreen):
-the same command always gives the same picture.
+Each README picture is `python main.py --preset … --steps … --export …` (headless,
+offscreen): the same command always gives the same picture. The gallery (not committed)
+renders every panel in every theme at the sizes a slide uses, in one process, so that a
+change to the panels' look can be checked by eye in a minute.
 """
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -32,8 +36,11 @@ SHOTS = [  # file, preset, steps, extra arguments
     ("speed_digits.png", "Nielsen's experiment", 3000, ["--panel", "speed"]),
 ]
 
+GALLERY_SIZES = ((1280, 720), (1920, 1080))
+GALLERY_RUN = ("Deep sigmoid (vanishing)", 300)     # the run every gallery picture shows
 
-def main():
+
+def readme_pictures():
     OUT.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     for name, preset, steps, extra in SHOTS:
@@ -41,6 +48,53 @@ def main():
                    "--export", str(OUT / name), *extra]
         subprocess.run(command, cwd=ROOT, env=env, check=True)
         print("wrote", OUT / name)
+
+
+def gallery(folder):
+    """Every panel, and the window, in every theme at every gallery size, as PNGs in ``folder``."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.path.insert(0, str(ROOT))
+    from PySide6.QtWidgets import QApplication
+
+    from simulator import load_presets
+    from ui import collector
+    from ui.export import png_bytes
+    from ui.headless import HeadlessView, run_frame
+    from ui.panels import PANELS
+    from ui.style import THEMES, apply_theme
+
+    app = QApplication.instance() or QApplication([])
+    collector.hold()
+    folder.mkdir(parents=True, exist_ok=True)
+    preset, steps = GALLERY_RUN
+    config = load_presets()[preset].config
+    frame = run_frame(config, steps)
+    for theme in THEMES:
+        apply_theme(theme)
+        for size in GALLERY_SIZES:
+            for panel in [None, *PANELS]:
+                view = HeadlessView(config, panel, size)
+                try:
+                    view.show(frame)
+                    path = folder / f"{panel or 'window'}_{theme}_{size[0]}x{size[1]}.png"
+                    path.write_bytes(png_bytes(view.grab()))
+                finally:
+                    view.close()
+                print("wrote", path)
+    collector.release()
+    del app
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gallery", metavar="DIR", type=Path,
+                        help="also write every panel × theme × size into DIR (created)")
+    parser.add_argument("--gallery-only", action="store_true", help="skip the README pictures")
+    args = parser.parse_args(argv)
+    if not args.gallery_only:
+        readme_pictures()
+    if args.gallery is not None:
+        gallery(args.gallery)
 
 
 if __name__ == "__main__":

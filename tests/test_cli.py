@@ -49,6 +49,7 @@ def test_export_window_of_the_requested_size_shows_the_lab(tmp_path):
     out = tmp_path / "window.png"
     result = run("--preset", "Deep sigmoid (vanishing)", "--steps", 20, "--export", out, "--size", "1200x800")
     assert result.returncode == 0, result.stderr
+    assert result.stderr == ""                              # success says nothing on stderr
     assert load(out).size == (1200, 800)
     assert distinct_colours(out) > 50                       # a real window, not a blank one
 
@@ -161,7 +162,6 @@ BAD_INPUTS = [
     (["--config", "FILE", '{"depth": 3,}'], "malformed JSON at line 1 column 13"),
     (["--config", "FILE", '{"depth": 0}'], "depth: must be in [1, 100], got 0"),
     (["--config", "FILE", '{"setup": 1, "config": {}, "colour": 1}'], "unknown key 'colour'"),
-    (["--record", "DIR/a.gif"], "--record needs --frames N (1 … 300)"),
     (["--record", "DIR/a.png", "--frames", 2], "must end in .gif or .mp4"),
     # the user's data set
     (["--data", "/dev/zero"], "a data set must be a .csv or .npz file"),
@@ -243,14 +243,16 @@ def test_a_fifo_nobody_writes_is_refused_at_once(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["setup.json"]
 
 
-def test_record_options_need_record_and_record_needs_frames(tmp_path):
+def test_record_options_need_record_and_record_has_defaults(tmp_path):
     import main
     for args in (["--fps", "12"], ["--frames", "2", "--export", "x.png"]):
         with pytest.raises(main.Usage, match="goes with --record"):
             main.checked(main.parse_args(args))
-    args = main.parse_args(["--record", str(tmp_path / "a.gif"), "--frames", "2"])
+    args = main.parse_args(["--record", str(tmp_path / "a.gif")])
     main.checked(args)
-    assert (args.every, args.fps) == (main.EVERY, main.FPS)
+    assert (args.frames, args.every, args.fps) == (30, 5, 10)      # 3 s of 150 steps
+    with pytest.raises(main.Usage, match="--panel goes with --export or --record"):
+        main.checked(main.parse_args(["--panel", "bars"]))
     assert list(tmp_path.iterdir()) == []
 
 

@@ -199,10 +199,54 @@ def test_bars_draw_infinity_nan_and_zero_each_its_own_way(qtbot):
     plain = panel.bars.plain.opts
     heights = dict(zip(plain["x"], np.asarray(plain["y0"]) + np.asarray(plain["height"])))
     assert heights[1] == pytest.approx(top)                      # ∞: up through the top
-    assert heights[3] == pytest.approx(bottom + 0.3)             # 0: a stub
+    assert heights[3] == pytest.approx(bottom + 0.04 * (top - bottom))   # 0: a stub
     assert heights[4] == pytest.approx(-3.0) and heights[5] == pytest.approx(0.0)
     assert list(panel.bars.hatched.opts["x"]) == [2]             # NaN: hatched, not a bar
     assert panel.ratio.text() == "Layer 1's gradient overflowed (∞): it explodes"
+
+
+def _drawn_heights(panel):
+    """Each bar's drawn height (in axis units, from the axis' bottom), by layer."""
+    plain = panel.bars.plain.opts
+    return dict(zip(plain["x"], np.asarray(plain["height"])))
+
+
+def test_log_bars_span_the_data_so_a_slow_layer_looks_slow(qtbot):
+    panel = shown(qtbot, GradientBarsPanel())
+    frame = run_frame(SimConfig(depth=8, width=6), 1)
+    panel.show_frame(_with_speeds(frame, np.logspace(-8, 0, 9)))
+    heights = _drawn_heights(panel)
+    assert heights[1] < 0.25 * heights[9]         # 10⁻⁸ against 10⁰: under a quarter as tall
+    bottom, top = panel.plot.getPlotItem().vb.viewRange()[1]
+    assert -10 <= bottom <= -8 and 0 < top <= 2   # about a decade beyond either end
+
+
+def test_log_bars_widen_at_once_and_shrink_only_when_much_too_wide(qtbot):
+    panel = shown(qtbot, GradientBarsPanel())
+    frame = run_frame(SimConfig(depth=3, width=6), 1)
+
+    def axis(speeds):
+        panel.show_frame(_with_speeds(frame, speeds))
+        return tuple(round(v) for v in panel.plot.getPlotItem().vb.viewRange()[1])
+
+    first = axis([1e-4, 1e-3, 1e-2, 1e-1])
+    assert first == (-5, 0)
+    assert axis([2e-4, 1e-3, 1e-2, 9e-2]) == first          # jitter inside: the axis holds
+    assert axis([1e-7, 1e-3, 1e-2, 1e-1]) == (-8, 0)        # a bar leaves it: wider at once
+    assert axis([1e-6, 1e-3, 1e-2, 1e-1]) == (-8, 0)        # one decade less: holds
+    assert axis([1e-3, 1e-3, 1e-2, 1e-1]) == (-4, 0)        # three decades less: shrinks
+
+
+def test_linear_bars_show_the_values_themselves_and_zero_as_a_marked_stub(qtbot):
+    panel = shown(qtbot, GradientBarsPanel())
+    panel.log_scale.setChecked(False)
+    speeds = [0.0, 0.003, 0.02, 0.28]                     # Nielsen's figure, and a dead layer
+    panel.show_frame(_with_speeds(run_frame(SimConfig(depth=3, width=6), 1), speeds))
+    bottom, top = panel.plot.getPlotItem().vb.viewRange()[1]
+    assert bottom == pytest.approx(0) and 0.28 <= top <= 0.5
+    heights = _drawn_heights(panel)
+    assert [heights[l] for l in (2, 3, 4)] == pytest.approx(speeds[1:])
+    assert 0 < heights[1] < 0.1 * top and panel.bars.texts() == [(1.0, "0")]
 
 
 def test_bars_headline_in_words_for_each_kind_of_number():
@@ -229,8 +273,10 @@ def test_after_a_divergence_the_panels_show_the_last_finite_step_and_say_so(qtbo
     assert speed.title_text == label
     speeds = snapshot.stats.grad_b_norm
     assert np.all(np.isfinite(speeds))                       # honest numbers, not inf or NaN
-    zeros = [float(l + 1) for l in np.flatnonzero(speeds == 0)]
-    assert sorted(x for x, text in bars.bars.texts() if text == "0") == zeros
+    zero_layers = np.flatnonzero(speeds == 0) + 1
+    marked = [x for x, text in bars.bars.texts() if text == "0"]
+    assert len(zero_layers) == 0 or min(marked) >= zero_layers.min() and max(marked) <= zero_layers.max()
+    assert len(marked) == len(zero_layers) - np.sum(np.diff(zero_layers) == 1)  # one mark per run
     assert all(text in ("0", "NaN") for _, text in chain.bars.texts())   # 0/0 factors marked
 
 
@@ -330,3 +376,39 @@ def test_a_file_of_many_columns_shows_its_confusion_matrix(qtbot, tmp_path):
     assert [item.textItem.toPlainText() for item in panel.confusion.counts] == \
         [str(c) for row in counts for c in row]
     assert np.allclose(panel.confusion.image.image, np.array(counts) / np.sum(counts, axis=1, keepdims=True))
+
+
+def test_downhill_arrow_grows_with_the_slope_and_vanishes_at_rest():
+    from ui.panels.surface import SLOPE_CEILING, SLOPE_FLOOR, arrow_length
+    slopes = np.logspace(-12, 3, 200)
+    lengths = np.array([arrow_length(g, 2.0) for g in slopes])
+    assert np.all(np.diff(lengths) >= 0)                           # monotonic in the slope
+    assert np.all(lengths[slopes < SLOPE_FLOOR] == 0)               # no arrow at rest
+    assert np.all(lengths[slopes >= SLOPE_FLOOR] > 0)
+    inside = (slopes > SLOPE_FLOOR) & (slopes < SLOPE_CEILING)
+    assert np.all(np.diff(lengths[inside]) > 0)                     # strictly, between the bounds
+    assert lengths.max() < 2.0 / 2                                  # never across half the map
+
+
+def test_slope_caption_says_which_direction_is_flat():
+    from ui.panels.surface import slope_caption
+    assert slope_caption((2.2e-9, -7.6e-3), 1, 11).startswith(
+        "Flat along a (layer 1): over 10⁶× less steep than along b (layer 11)")   # 3.5 million
+    assert slope_caption((1.5e-9, 3e-12), 1, 11).startswith("The ball is at rest")
+    assert slope_caption((3e-3, -4e-5), 1, 3).startswith("Flat along b (layer 3): 75× less steep")
+    assert slope_caption((-2e-2, -3e-2), 1, 3).startswith("Downhill along both a and b alike")
+
+
+def test_downhill_arrow_ends_on_the_map():
+    from ui.panels.surface import downhill_arrow
+    tip = downhill_arrow(np.array([0.5, 0.9]), np.array([0.0, -1.0]), 0.5, 1.0)   # uphill: +b
+    assert tip == pytest.approx([0.5, 1.0])                     # cut at the map's top edge
+    tip = downhill_arrow(np.array([0.0, 0.0]), np.array([3.0, 4.0]), 0.5, 1.0)
+    assert tip == pytest.approx([-0.3, -0.4])                   # inside: full length, downhill
+    assert downhill_arrow(np.array([1.0, 0.0]), np.array([-1.0, 0.0]), 0.5, 1.0) is None
+
+
+def test_numbers_as_a_slide_writes_them():
+    from ui.widgets import scientific
+    assert [scientific(v) for v in (-2800, 3.1e-9, -0.0076, 45.3, 0.0)] == \
+        ["-2.8×10³", "3.1×10⁻⁹", "-0.0076", "45", "0"]

@@ -18,6 +18,7 @@ from .export import Animation, image_to_rgb
 from .export import render as render_widget
 from .frames import FINE_RESOLUTION, Framer
 from .panels import build, dispose
+from .picture import show_picture
 from .style import apply_theme, current
 
 
@@ -63,8 +64,7 @@ class HeadlessView:
         if self.is_window:
             self.widget.show_frame(frame, complete=True)
         else:
-            self.widget.show_frame(frame)
-            self.widget.finish()
+            show_picture(self.widget, frame)
         for _ in range(3):
             self.app.processEvents()
 

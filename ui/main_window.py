@@ -12,7 +12,7 @@ import time
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QScrollArea, QSizePolicy,
-                               QToolBar, QWidget)
+                               QTabBar, QToolBar, QWidget)
 
 from simulator import SimConfig
 from simulator.data import check_data_file
@@ -23,7 +23,7 @@ from .engine import Engine
 from .lecture import LectureTools
 from .panels import PANELS, build, dispose
 from .panels.phase import measurer
-from .style import BANNER_STYLE, GROUPS_STYLE, THEMES, apply_theme, restyle
+from .style import BANNER_STYLE, THEMES, apply_theme, controls_style, restyle
 from .widgets import on_screen
 
 PAINT_MS = 16
@@ -42,11 +42,12 @@ class MainWindow(QMainWindow):
         config = config or self._saved_config() or SimConfig()
         saved_theme = str(self.settings.value("theme", "dark"))
         self.theme = theme or (saved_theme if saved_theme in THEMES else "dark")
-        self._theme_before_presentation = "dark"
+        self._before_presentation = ("dark", None, None)    # theme, layout, size
+        self._shown_once = False
         apply_theme(self.theme)
 
         self.controls = ControlPanel(config)
-        self.controls.setStyleSheet(GROUPS_STYLE)
+        self.controls.setStyleSheet(controls_style())
         scroll = QScrollArea()
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
@@ -288,12 +289,13 @@ class MainWindow(QMainWindow):
         for _ in self._theme_steps(name):
             pass
 
-    def switch_theme(self, name):
+    def switch_theme(self, name, state=None, size=None):
         """Switch theme from the menu or F5: the same steps, one per turn of the event loop,
         so the window never stops for longer than one panel takes to build (all at once, it
-        stopped for a quarter of a second or more)."""
+        stopped for a quarter of a second or more). ``state`` and ``size``: the layout and
+        window size to end with (by default those of now)."""
         self._finish_theme_switch()
-        self._switching = self._theme_steps(name)
+        self._switching = self._theme_steps(name, state, size)
         next(self._switching)                    # the theme is applied (and named) at once
         self._theme_timer.start()
 
@@ -309,14 +311,14 @@ class MainWindow(QMainWindow):
                 pass
             self._switching = None
 
-    def _theme_steps(self, name):
+    def _theme_steps(self, name, state=None, size=None):
         """Apply the theme, then replace the panels one by one (each old one is deleted after
         its successor is in place, so ``self.panels`` is whole at every step), then restore
-        the layout and show the current frame."""
-        state = self.saveState()
+        the layout (``state``, or the one of now) and show the current frame."""
+        state = state if state is not None else self.saveState()
         self.theme = name
         apply_theme(name)
-        restyle(self.controls, GROUPS_STYLE)
+        restyle(self.controls, controls_style())
         yield True
         for key, dock in self.docks.items():
             old = self.panels[key]
@@ -330,7 +332,12 @@ class MainWindow(QMainWindow):
         if self.engine is not None:
             self.panels["surface"].drop_requested.connect(self.engine.drop_ball)
         self._fit_controls(self.findChild(QScrollArea))
+        if size is not None:
+            self.resize(size)
         self.restoreState(state)
+        if name == "presentation":
+            self.give_panels_room()
+        self.whole_tab_names()
         if self.painted is not None:
             self.show_frame(self.painted)
 
@@ -340,12 +347,49 @@ class MainWindow(QMainWindow):
         scroll.setMinimumWidth(self.controls.sizeHint().width()
                                + scroll.verticalScrollBar().sizeHint().width() + 4)
 
+    def give_panels_room(self):
+        """The presentation layout: the controls at their narrowest, the cost surface and the
+        gradient bars sharing the rest of the width, the bars over most of their column."""
+        d, controls = self.docks, self.findChild(QDockWidget, "controls")
+        for name in ("loss", "speed"):
+            self.tabifyDockWidget(d["bars"], d[name])
+        d["bars"].raise_()
+        free = self.width() - controls.minimumSizeHint().width()
+        self.resizeDocks([controls, d["surface"], d["bars"]],
+                         [controls.minimumSizeHint().width(), free // 2, free // 2],
+                         Qt.Orientation.Horizontal)
+        self.whole_tab_names()
+
+    def whole_tab_names(self):
+        """Dock tabs keep their whole names ("Gradient bars", not "Gradient…"), and scroll
+        when they do not fit."""
+        by_title = {dock.windowTitle(): dock for dock in self.docks.values()}
+        for bar in self.findChildren(QTabBar):
+            bar.setElideMode(Qt.TextElideMode.ElideNone)
+            bar.setUsesScrollButtons(True)
+            # Qt leaves a tab bar behind, on show, for groups tabified before the window was
+            # shown: one not under any of its docks is such a ghost, and is hidden.
+            docks = [by_title[bar.tabText(i)] for i in range(bar.count()) if bar.tabText(i) in by_title]
+            if docks and bar.parent() is self and not any(
+                    abs(d.x() - bar.x()) <= 8 and d.isVisible() and not d.visibleRegion().isEmpty()
+                    for d in docks):
+                bar.hide()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self.theme == "presentation" and not self._shown_once:
+            self.give_panels_room()
+        self._shown_once = True
+        self.whole_tab_names()
+
     def toggle_presentation(self):
-        """F5: presentation mode (light, large type, thick lines) and back."""
+        """F5: presentation mode (light, large type, thick lines) and back to the theme,
+        the layout and the window size of before."""
         if self.theme == "presentation":
-            self.switch_theme(self._theme_before_presentation)
+            theme, state, size = self._before_presentation
+            self.switch_theme(theme, state, size)
         else:
-            self._theme_before_presentation = self.theme
+            self._before_presentation = (self.theme, self.saveState(), self.size())
             self.switch_theme("presentation")
 
     def closeEvent(self, event):

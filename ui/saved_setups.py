@@ -24,7 +24,7 @@ from simulator.files import read_small_file
 
 SETUP_VERSION = 1
 MAX_BYTES = 1_000_000                   # a setup is a few kB: a larger file is not one
-VIEW_KEYS = {"theme": str, "log_colour": bool, "bars": str}
+VIEW_KEYS = {"theme": str, "log_colour": bool, "bars": str, "bars_log": bool}
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,13 @@ class Theme:
     font_pt: int             # widgets and axis labels
     tick_pt: int             # axis tick labels
     line_scale: float        # every pen's width is multiplied by this
+    controls_pt: int         # the controls column: what the lecturer reads, not the class
 
 
 THEMES = {
-    "dark": Theme("dark", True, "#16181d", "#20232a", "#e6e6e6", 10, 9, 1.0),
-    "light": Theme("light", False, "#ffffff", "#f3f4f6", "#1f2328", 10, 9, 1.0),
-    "presentation": Theme("presentation", False, "#ffffff", "#f3f4f6", "#000000", 16, 15, 2.2),
+    "dark": Theme("dark", True, "#16181d", "#20232a", "#e6e6e6", 10, 9, 1.0, 10),
+    "light": Theme("light", False, "#ffffff", "#f3f4f6", "#1f2328", 10, 9, 1.0, 10),
+    "presentation": Theme("presentation", False, "#ffffff", "#f3f4f6", "#000000", 16, 15, 2.2, 12),
 }
 _current = THEMES["dark"]
 
@@ -105,17 +106,49 @@ def apply_theme(name="dark"):
     return theme
 
 
+def controls_style():
+    """The controls column's style sheet: its groups, and its type, which in presentation
+    mode stays smaller than the panels' (the lecturer reads it, the class reads the panels,
+    which get the room). A size in the sheet: the groups' sheet would override a font."""
+    return GROUPS_STYLE + f"QWidget {{ font-size: {_current.controls_pt}pt; }}\n"
+
+
 def style_axes(plot_widget):
     """Theme fonts on the axes, no SI prefixes (0.69 stays 0.69, not '690 (×0.001)'), and
     each axis cached as a pixmap, so that a frame that moves only the data does not redraw it."""
+    for name in ("left", "bottom"):
+        style_axis(plot_widget.getPlotItem().getAxis(name))
+
+
+def style_axis(axis):
+    """One axis in the theme's type and ink, cached as a pixmap (see ``style_axes``)."""
     theme = _current
     tick_font = QFont()
     tick_font.setPointSize(theme.tick_pt)
-    for name in ("left", "bottom"):
-        axis = plot_widget.getPlotItem().getAxis(name)
-        axis.enableAutoSIPrefix(False)
-        axis.setStyle(tickFont=tick_font)
-        axis.setPen(pen(theme.foreground, 1))
-        axis.setTextPen(theme.foreground)
-        axis.setLabel(axis.labelText, **{"font-size": f"{theme.font_pt}pt", "color": theme.foreground})
-        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+    axis.enableAutoSIPrefix(False)
+    axis.setStyle(tickFont=tick_font)
+    axis.setPen(pen(theme.foreground, 1))
+    axis.setTextPen(theme.foreground)
+    axis.setLabel(axis.labelText, **{"font-size": f"{theme.font_pt}pt", "color": theme.foreground})
+    axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+def heading(label, factor=1.3, bold=False):
+    """Give a panel's headline or caption type ``factor`` times the theme's size (so that
+    it grows with presentation type, as a fixed point size did not)."""
+    font = label.font()
+    font.setPointSizeF(_current.font_pt * factor)
+    font.setBold(bold)
+    label.setFont(font)
+    return label
+
+
+def legend_below(plot_widget, columns):
+    """A legend in a row of its own under the plot, never over the curves, in the theme's
+    type; curves added with a ``name`` join it, as with pyqtgraph's own ``addLegend``."""
+    item = plot_widget.getPlotItem()
+    legend = pg.LegendItem(colCount=columns, horSpacing=20, labelTextColor=_current.foreground,
+                           labelTextSize=f"{_current.font_pt}pt", frame=False)
+    item.layout.addItem(legend, 4, 1)
+    item.legend = legend
+    return legend

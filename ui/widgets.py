@@ -1,7 +1,9 @@
 """Small widgets shared by the panels and the controls."""
 from __future__ import annotations
 
+import html
 import math
+import re
 import time
 
 import numpy as np
@@ -17,6 +19,77 @@ def power_of_ten(exponent):
     return "10" + str(int(exponent)).translate(SUPERSCRIPT)
 
 
+ROUND = (1, 1.5, 2, 3, 5, 7.5, 10)      # round numbers an axis ends at (× 10ᵏ)
+
+
+def round_up(value):
+    """The smallest of 1, 1.5, 2, 3, 5, 7.5 × 10ᵏ that is ≥ value (value > 0; values
+    beyond 10^±300 are taken as 10^±300, which a float can still scale)."""
+    value = min(max(value, 1e-300), 1e300)
+    scale = 10.0 ** np.floor(np.log10(value))
+    return next(r * scale for r in ROUND if r * scale >= value * (1 - 1e-12))
+
+
+def round_down(value):
+    """The largest of 1, 1.5, 2, 3, 5, 7.5 × 10ᵏ that is ≤ value (value > 0, as round_up)."""
+    value = min(max(value, 1e-300), 1e300)
+    scale = 10.0 ** np.floor(np.log10(value))
+    return next(r * scale for r in reversed(ROUND) if r * scale <= value * (1 + 1e-12))
+
+
+def decades(values, margin=0):
+    """(low, high): the whole decades (log₁₀) around the finite positive ``values``, with
+    ``margin`` decades more on either side; None if there are none. At least one decade."""
+    shown = values[np.isfinite(values) & (values > 0)]
+    if shown.size == 0:
+        return None
+    low, high = int(np.floor(np.log10(shown.min()))), int(np.ceil(np.log10(shown.max())))
+    return low - margin, max(high, low + 1) + margin
+
+
+def hold(current, needed, slack):
+    """The range to show: ``current`` while it holds ``needed`` and is at most ``slack``
+    wider, else ``needed``. It widens at once when the data leave it and shrinks only when
+    they fill much less of it, so a picture does not jitter while training."""
+    if (current is None or needed[0] < current[0] or needed[1] > current[1]
+            or (current[1] - current[0]) - (needed[1] - needed[0]) > slack):
+        return needed
+    return current
+
+
+def times(exponent):
+    """How many times, from log₁₀ of a ratio's size: '31,000×' below 10⁶, 'over 10⁶×' from
+    3.5 million on (never rounded up to a power it does not reach)."""
+    exponent = abs(exponent)
+    return f"{10 ** exponent:,.0f}×" if exponent < 6 else f"over {power_of_ten(np.floor(exponent))}×"
+
+
+def scientific(value, digits=2):
+    """'2.2×10⁻⁹' for 2.2e-9, '0.035' for 0.035: a number as a slide writes it."""
+    if value == 0 or not np.isfinite(value) or 1e-3 <= abs(value) < 100:
+        return f"{value:.{digits}g}"
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    return f"{mantissa}×{power_of_ten(int(exponent))}"
+
+
+_SUPERSCRIPT = re.compile(r"\^(?:\(([^)]*)\)|\{([^}]*)\}|(-?\|?\w+\|?))")
+_SUBSCRIPT = re.compile(r"(σ)([wb])(?![A-Za-z])|\b(fan)_(in)\b")
+
+
+def typeset(text):
+    """Plain notation as rich text (HTML, which Qt labels and pyqtgraph's labels, legends
+    and titles show): δ^(l-1) → δ<sup>l−1</sup>, e^-z → e<sup>−z</sup>, f^l, σw → σ<sub>w</sub>."""
+    def sup(match):
+        inner = next(group for group in match.groups() if group is not None)
+        return f"<sup>{inner.replace('-', '−')}</sup>"
+
+    def sub(match):
+        base, index = (match[1], match[2]) if match[1] else (match[3], match[4])
+        return f"{base}<sub>{index}</sub>"
+
+    return _SUBSCRIPT.sub(sub, _SUPERSCRIPT.sub(sup, html.escape(text, quote=False)))
+
+
 def on_screen(widget):
     """Whether any of the widget can be seen (a dock behind another tab is 'visible' to
     Qt but has nothing on screen)."""
@@ -30,9 +103,14 @@ def layer_colors(n):
 
 
 class PowerOfTenAxis(pg.AxisItem):
-    """An axis whose values are log₁₀ of the quantity, labelled 10ᵏ at whole k."""
+    """An axis whose values are log₁₀ of the quantity, labelled 10ᵏ at whole k; with
+    ``logarithmic = False`` an ordinary linear axis (the values are the quantity)."""
+
+    logarithmic = True
 
     def tickValues(self, minVal, maxVal, size):
+        if not self.logarithmic:
+            return super().tickValues(minVal, maxVal, size)
         span = maxVal - minVal
         if not math.isfinite(span) or span <= 0:
             return []
@@ -45,6 +123,8 @@ class PowerOfTenAxis(pg.AxisItem):
         return [(step, list(np.arange(first, maxVal + 1e-9, step)))]
 
     def tickStrings(self, values, scale, spacing):
+        if not self.logarithmic:
+            return super().tickStrings(values, scale, spacing)
         return [power_of_ten(round(v)) for v in values]
 
 

@@ -20,6 +20,9 @@ class Panel(QWidget):
       colour scale, a quantity), as JSON-ready values under keys of the panel's own; a
       saved setup holds them, a panel rebuilt for a theme or a picture takes them over.
       ``restore_view`` ignores keys that are not its own.
+    * ``view_controls()`` / ``picture_caption()``: the widgets of those choices, which a
+      picture of the panel hides, and what they show in words, which its caption says
+      (``ui/picture.py``).
     """
 
     title = ""
@@ -38,6 +41,12 @@ class Panel(QWidget):
 
     def restore_view(self, state):
         """No choices to restore, unless a panel says otherwise."""
+
+    def view_controls(self):
+        return ()
+
+    def picture_caption(self):
+        return ""
 
 
 def build(name, view=None):

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
 from simulator.activations import get_activation
 
 from . import Panel
-from ..style import pen, style_axes
+from ..style import current, heading, pen, style_axes
+from ..widgets import typeset
 
 PHI_COLOR, DPHI_COLOR, MAX_COLOR = "#5dade2", "#ff9f43", "#e74c3c"
 Z_RANGE = 6.0
@@ -29,11 +30,14 @@ class ActivationPanel(Panel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.header = heading(QLabel(), 1.1)      # wraps, where a plot title was cut off
+        self.header.setWordWrap(True)
         self.curves = pg.PlotWidget()
         self.curves.setLabel("bottom", "z")
         self.curves.showGrid(x=True, y=True, alpha=0.2)
         style_axes(self.curves)
-        legend = self.curves.addLegend(offset=(10, 10))
+        legend = self.curves.addLegend(offset=(10, 10), labelTextSize=f"{current().font_pt}pt",
+                                       labelTextColor=current().foreground)
         self.phi = self.curves.plot(pen=pen(PHI_COLOR, 2.5), name="φ(z)")
         self.dphi = self.curves.plot(pen=pen(DPHI_COLOR, 2.5), name="φ'(z)")
         self.max_line = pg.InfiniteLine(angle=0, pen=pen(MAX_COLOR, 1.5, style=Qt.PenStyle.DashLine))
@@ -42,7 +46,7 @@ class ActivationPanel(Panel):
         self.curves.addItem(self.max_marker)
         self.max_text = pg.TextItem(color=MAX_COLOR, anchor=(0, 1))
         font = self.max_text.textItem.font()
-        font.setPointSize(13)
+        font.setPointSizeF(current().font_pt * 1.3)
         font.setBold(True)
         self.max_text.setFont(font)
         self.curves.addItem(self.max_text)
@@ -53,6 +57,7 @@ class ActivationPanel(Panel):
         self.layer.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.layer.currentIndexChanged.connect(lambda _: self._draw_histogram())
         self.share = QLabel()
+        self.share.setWordWrap(True)
         self.hist = pg.PlotWidget()
         self.hist.setLabel("bottom", "φ'(z) of the units inside the network, this batch")
         self.hist.setLabel("left", "count")
@@ -64,6 +69,7 @@ class ActivationPanel(Panel):
         controls.addWidget(self.layer)
         controls.addWidget(self.share, 1)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
         layout.addWidget(self.curves, 1)
         layout.addLayout(controls)
         layout.addWidget(self.hist, 1)
@@ -86,6 +92,12 @@ class ActivationPanel(Panel):
         self._derivatives = snapshot.derivatives
         self._draw_histogram()
 
+    def view_controls(self):
+        return (self.layer,)
+
+    def picture_caption(self):
+        return f"φ'(z) of {self.layer.currentText() or POOLED}"
+
     def _draw_curves(self):
         act = self.activation
         z = np.linspace(-Z_RANGE, Z_RANGE, 601)
@@ -97,7 +109,7 @@ class ActivationPanel(Panel):
         self.max_marker.setData([at], [act.value_and_derivative(np.array([at]))[1][0]])
         self.max_text.setText(max_label(act))
         self.max_text.setPos(at + 0.2, act.derivative_max + 0.05)
-        self.curves.setTitle(f"{act.name}: {act.description}", size="10pt")
+        self.header.setText(typeset(f"{act.name}: {act.description}"))
         self.curves.setYRange(min(-1.2, float(value.min())) if act.name in ("tanh", "linear") else -0.2,
                               max(1.3, act.derivative_max + 0.4), padding=0)
 

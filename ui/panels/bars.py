@@ -1,12 +1,14 @@
-"""Gradient bars: one bar per layer, first layer on the left, on a log scale.
+"""Gradient bars: one bar per layer, first layer on the left, on a log scale (or linear).
 
 The picture of the vanishing gradient: in a deep sigmoid network the bars fall by
-orders of magnitude from right (output) to left (layer 1). The axis always spans at
-least 10⁻³⁰ … 10³ and extends to show any smaller value, so tiny gradients are drawn,
-never clipped. What is not a positive number is drawn for what it is: exactly 0 as a
-stub marked 0, an overflow (∞) as a bar through the top marked ∞, NaN as a hatched
-bar marked NaN. After a divergence the bars are those of the last finite step, and
-the headline says so.
+orders of magnitude from right (output) to left (layer 1). The log axis spans the data,
+about a decade beyond the smallest and the largest bar, so a 10⁶× slower layer 1 looks
+it; the axis widens at once when a bar leaves it and shrinks only when the bars fill
+much less of it (``hold``), so it does not jitter while training. A linear scale shows
+Nielsen's own figures (0.003 … 0.28). What is not a positive number is drawn for what
+it is: exactly 0 as a stub marked 0, an overflow (∞) as a bar through the top marked ∞,
+NaN as a hatched bar marked NaN; neighbours of one kind share one mark. After a
+divergence the bars are those of the last finite step, and the headline says so.
 
 Theory overlay: for ‖δ‖ per sample, the quantity mean-field theory predicts, a dashed
 line shows the prediction √(χ¹⋯) anchored at the output layer, with χ named.
@@ -17,11 +19,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from . import Panel
 from ..style import current, pen, style_axes
-from ..widgets import PowerOfTenAxis, layer_colors, power_of_ten
+from ..widgets import PowerOfTenAxis, decades, hold, layer_colors, round_up, times
 
 QUANTITIES = {
     "‖∂C/∂b‖: speed of learning": ("grad_b_norm", "‖∂C/∂b‖"),
@@ -30,8 +32,7 @@ QUANTITIES = {
     "relative update ‖ΔW‖/‖W‖": ("relative_update", "‖ΔW‖/‖W‖"),
 }
 THEORY_FIELD = "delta_rms"
-FLOOR, CEILING = -30.0, 3.0        # the axis spans at least 10⁻³⁰ … 10³
-STUB = 0.3                         # height of the stub that marks an exact 0 (in decades)
+STUB = 0.04                        # the stub that marks an exact 0: this share of the axis
 
 
 def log_heights(values):
@@ -48,9 +49,10 @@ def last_finite_label(snapshot):
 
 
 class MarkedBars:
-    """Bars on a log axis, drawn from a bottom; log heights that are not finite get a
-    mark: -inf (exactly 0) a stub marked 0, +inf a bar through the top marked ∞, NaN a
-    hatched bar marked NaN. Shared by the gradient bars and the chain-rule factors."""
+    """Bars drawn from a bottom; heights that are not finite get a mark: -inf (exactly 0)
+    a stub marked 0, +inf a bar through the top marked ∞, NaN a hatched bar marked NaN.
+    Neighbouring bars of one kind share one mark (at depth 50 a "0" per bar would pile
+    up). Shared by the gradient bars and the chain-rule factors."""
 
     def __init__(self, plot, width, color=None):
         self.plot = plot
@@ -60,19 +62,20 @@ class MarkedBars:
         plot.addItem(self.hatched)
         self.marks = []                  # TextItems, reused from frame to frame
 
-    def set(self, x, logs, bottom, top, brushes):
-        """Draw bars at ``x`` with log heights ``logs`` on the axis ``bottom`` … ``top``."""
-        zero, nan = logs == -np.inf, np.isnan(logs)
-        drawn = np.where(zero, bottom + STUB, np.where(np.isfinite(logs), logs, top))
+    def set(self, x, heights, bottom, top, brushes):
+        """Draw bars at ``x`` up to ``heights`` (axis units) on the axis ``bottom`` … ``top``."""
+        zero, nan = heights == -np.inf, np.isnan(heights)
+        stub = bottom + STUB * (top - bottom)
+        drawn = np.where(zero, stub, np.where(np.isfinite(heights), heights, top))
         plain = ~nan
         _set_bars(self.plain, x[plain], bottom, drawn[plain] - bottom,
                   [b for b, keep in zip(brushes, plain) if keep], lambda b: pg.mkPen(None))
         hatch = [QBrush(pg.mkColor(b), Qt.BrushStyle.BDiagPattern) for b, bad in zip(brushes, nan) if bad]
         _set_bars(self.hatched, x[nan], bottom, np.full(len(hatch), top - bottom), hatch,
                   lambda b: pg.mkPen(b.color(), width=1))
-        self._place([(xi, bottom + STUB, "0", (0.5, 1.0)) for xi in x[zero]]     # above the stub
-                    + [(xi, top, "▲∞", (0.5, 0.0)) for xi in x[logs == np.inf]]   # under the top
-                    + [(xi, (top + bottom) / 2, "NaN", (0.5, 0.5)) for xi in x[nan]])
+        self._place([(xi, stub, "0", (0.5, 1.0)) for xi in runs(x, zero)]        # above the stub
+                    + [(xi, top, "▲∞", (0.5, 0.0)) for xi in runs(x, heights == np.inf)]
+                    + [(xi, (top + bottom) / 2, "NaN", (0.5, 0.5)) for xi in runs(x, nan)])
 
     def _place(self, marks):
         while len(self.marks) < len(marks):
@@ -93,6 +96,13 @@ class MarkedBars:
                 if item.isVisible()]
 
 
+def runs(x, chosen):
+    """The middle x of each run of neighbouring chosen bars: [3.0] for bars 2, 3, 4."""
+    edges = np.diff(np.concatenate([[0], chosen.astype(int), [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
+    return [(x[a] + x[b]) / 2 for a, b in zip(starts, ends)]
+
+
 def _set_bars(item, x, bottom, heights, brushes, pen_of):
     """Bars from ``bottom``; none at all without any x (pyqtgraph 0.14 fails on empty pens)."""
     if len(x) == 0:
@@ -102,12 +112,14 @@ def _set_bars(item, x, bottom, heights, brushes, pen_of):
                      pens=[pen_of(b) for b in brushes])
 
 
-def axis_range(logs):
-    """(bottom, top) of the log axis: at least FLOOR … CEILING, wider to fit the data."""
-    finite = logs[np.isfinite(logs)]
-    bottom = min(FLOOR, np.floor(finite.min()) - 1) if finite.size else FLOOR
-    top = max(CEILING, np.ceil(finite.max()) + 1) if finite.size else CEILING
-    return float(bottom), float(top)
+def needed_range(values, logarithmic):
+    """The axis the finite positive ``values`` need (None if there are none): on a log
+    axis (log₁₀ units) the whole decades around them and one more on either side; on a
+    linear one 0 … a round number at or above the largest."""
+    if logarithmic:
+        return decades(values, margin=1)
+    shown = values[np.isfinite(values) & (values > 0)]
+    return (0.0, round_up(shown.max())) if shown.size else None
 
 
 def slowdown_text(logs):
@@ -132,9 +144,8 @@ def slowdown_text(logs):
     exponent = last - first
     if abs(exponent) < np.log10(1.5):
         return f"Layer 1 learns about as fast as layer {len(logs)}"
-    amount = f"{10 ** abs(exponent):,.0f}" if abs(exponent) < 6 else power_of_ten(round(abs(exponent)))
     way = "slower" if exponent >= 0 else "faster"
-    return f"Layer 1 learns {amount}× {way} than layer {len(logs)}"
+    return f"Layer 1 learns {times(exponent)} {way} than layer {len(logs)}"
 
 
 def theory_line(measured, theory):
@@ -154,9 +165,16 @@ class GradientBarsPanel(Panel):
         super().__init__(parent)
         self.quantity = QComboBox()
         self.quantity.addItems(list(QUANTITIES))
+        self.quantity.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.quantity.setMinimumContentsLength(12)      # may narrow (the list still shows all)
         self.quantity.setToolTip("Which size to draw per layer. ‖∂C/∂b‖ is Nielsen's speed of "
                                  "learning; ‖δ‖ per sample is what mean-field theory predicts.")
         self.quantity.currentTextChanged.connect(lambda _: self._redraw())
+        self.log_scale = QCheckBox("log scale")
+        self.log_scale.setChecked(True)
+        self.log_scale.setToolTip("Log: every order of magnitude gets the same height, so a layer "
+                                  "10⁶× slower is visibly so. Linear: Nielsen's own figures.")
+        self.log_scale.toggled.connect(lambda _: self._redraw())
         self.ratio = QLabel()
         font = self.ratio.font()
         font.setPointSize(18)
@@ -179,25 +197,27 @@ class GradientBarsPanel(Panel):
         self.plot.addItem(self.theory)
         style_axes(self.plot)
         top = QHBoxLayout()
-        top.addWidget(self.quantity)
-        top.addStretch(1)
+        top.addWidget(self.quantity, 1)
+        top.addWidget(self.log_scale)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.ratio)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.theory_label)
         self._stats = self._theory = self._snapshot = None
-        self._frame = None
+        self._frame = self._range = None
         self._brushes = []
         self.logs = np.zeros(0)
         self.theory_logs = None
 
     def view_state(self):
-        return {"bars": self.quantity.currentText()}
+        return {"bars": self.quantity.currentText(), "bars_log": self.log_scale.isChecked()}
 
     def restore_view(self, state):
         if "bars" in state:
             self.quantity.setCurrentText(state["bars"])
+        if "bars_log" in state:
+            self.log_scale.setChecked(state["bars_log"])
 
     def show_frame(self, frame):
         self._snapshot = frame.snapshot
@@ -212,19 +232,29 @@ class GradientBarsPanel(Panel):
         values = getattr(self._stats, field)
         self.logs = log_heights(values)
         self.theory_logs = theory_line(values, self._theory) if field == THEORY_FIELD else None
-        shown = self.logs if self.theory_logs is None else np.concatenate([self.logs, self.theory_logs])
-        bottom, top = axis_range(shown)
+        logarithmic = self.log_scale.isChecked()
+        shown = values if self.theory_logs is None else np.concatenate([values, 10.0 ** self.theory_logs])
+        needed = needed_range(shown, logarithmic)
+        if needed is None:                        # nothing positive and finite to fit
+            needed = (-3, 1) if logarithmic else (0.0, 1.0)
+        if self._frame is None or self._frame[0] != logarithmic:
+            self._range = None                    # a new scale starts afresh
+        self._range = hold(self._range, needed, slack=2 if logarithmic else needed[1])
+        bottom, top = self._range
         n = len(self.logs)
         x = np.arange(1, n + 1)
-        self.bars.set(x, self.logs, bottom, top, self._colors(n))
+        heights = self.logs if logarithmic else np.where(np.isfinite(self.logs), values, self.logs)
+        self.bars.set(x, heights, bottom, top, self._colors(n))
         if self.theory_logs is None:
             self.theory.setData([], [])
         else:
             keep = np.isfinite(self.theory_logs)
-            self.theory.setData(x[keep], self.theory_logs[keep])
-        frame = (label, n, bottom, top)
+            line = self.theory_logs if logarithmic else 10.0 ** self.theory_logs
+            self.theory.setData(x[keep], line[keep])
+        frame = (logarithmic, label, n, bottom, top)
         if frame != self._frame:             # axes repaint only when their range changes
             self._frame = frame
+            self.plot.getAxis("left").logarithmic = logarithmic
             self.plot.setLabel("left", label)
             self.plot.setXRange(0.4, n + 0.6, padding=0)
             self.plot.setYRange(bottom, top, padding=0)
@@ -232,6 +262,13 @@ class GradientBarsPanel(Panel):
         headline = slowdown_text(self.logs) if field != "relative_update" else ""
         self.ratio.setText(last_finite_label(self._snapshot) + headline)
         self.theory_label.setText(self._theory_text(field))
+
+    def view_controls(self):
+        return self.quantity, self.log_scale
+
+    def picture_caption(self):
+        label = QUANTITIES[self.quantity.currentText()][1]
+        return f"{label} per layer, {'log' if self.log_scale.isChecked() else 'linear'} scale"
 
     def _theory_text(self, field):
         t = self._theory

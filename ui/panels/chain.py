@@ -16,12 +16,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from . import Panel
-from ..style import pen, style_axes
-from ..widgets import PowerOfTenAxis, power_of_ten
+from ..style import heading, legend_below, pen, style_axes
+from ..widgets import PowerOfTenAxis, power_of_ten, typeset
 from .bars import MarkedBars, last_finite_label, log_heights
 
 FACTOR_COLOR = "#5dade2"
 PRODUCT_COLOR = "#ff9f43"
+QUARTER_COLOR = "#e74c3c"
 
 
 def caption(factors, product, activation):
@@ -60,29 +61,27 @@ class ChainRulePanel(Panel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.caption = QLabel()
+        self.caption = heading(QLabel(), 1.3)
         self.caption.setWordWrap(True)
-        font = self.caption.font()
-        font.setPointSize(13)
-        self.caption.setFont(font)
         self.caption.setMinimumHeight(2 * self.caption.fontMetrics().height() + 6)
         self.plot = pg.PlotWidget(axisItems={"left": PowerOfTenAxis("left")})
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.setLabel("bottom", "layer l")
-        self.plot.setLabel("left", "factor f^l and product P^l")
+        self.plot.setLabel("left", typeset("factor f^l and product P^l"))
         self.plot.showGrid(y=True, alpha=0.25)
         style_axes(self.plot)
-        self.legend = self.plot.addLegend(offset=(-10, 10))
+        self.legend = legend_below(self.plot, columns=2)
         self.bars = MarkedBars(self.plot, 0.6, FACTOR_COLOR)
-        self.legend.addItem(self.bars.plain, "factor of layer l: ‖δ^(l-1)‖ / ‖δ^l‖")
+        self.legend.addItem(self.bars.plain, typeset("factor f^l = ‖δ^(l-1)‖ / ‖δ^l‖"))
         self.product = self.plot.plot(pen=pen(PRODUCT_COLOR, 3), symbol="o",
                                       symbolBrush=PRODUCT_COLOR, symbolPen=None, symbolSize=8,
-                                      name="product from the output back: ‖δ^l‖ / ‖δ^L‖")
-        self.quarter = pg.InfiniteLine(pos=np.log10(0.25), angle=0,
-                                       pen=pen("#e74c3c", 2, style=Qt.PenStyle.DashLine),
-                                       label="1/4 = max σ'", labelOpts={"position": 0.08, "color": "#e74c3c"})
+                                      name=typeset("product P^l = ‖δ^l‖ / ‖δ^L‖"))
+        quarter_pen = pen(QUARTER_COLOR, 2, style=Qt.PenStyle.DashLine)
+        self.quarter = pg.InfiniteLine(pos=np.log10(0.25), angle=0, pen=quarter_pen)
         self.plot.addItem(self.quarter)
+        self.quarter_key = pg.PlotDataItem(pen=quarter_pen)   # the line's entry in the legend
+        self.legend.addItem(self.quarter_key, "1/4 = max σ'")
         layout = QVBoxLayout(self)
         layout.addWidget(self.caption)
         layout.addWidget(self.plot, 1)
@@ -101,7 +100,13 @@ class ChainRulePanel(Panel):
         self.bars.set(layers[1:], self.factor_logs, bottom, top, [FACTOR_COLOR] * (n - 1))
         keep = np.isfinite(self.product_logs)
         self.product.setData(layers[keep], self.product_logs[keep])
-        self.quarter.setVisible(snapshot.config.activation == "sigmoid")
+        sigmoid = snapshot.config.activation == "sigmoid"
+        if sigmoid != self.quarter.isVisible():
+            self.quarter.setVisible(sigmoid)
+            if sigmoid:
+                self.legend.addItem(self.quarter_key, "1/4 = max σ'")
+            else:
+                self.legend.removeItem(self.quarter_key)
         self.plot.setXRange(0.4, n + 0.6, padding=0)
         self.plot.setYRange(bottom, top, padding=0)
         self.caption.setText(last_finite_label(snapshot) + caption(

@@ -25,6 +25,7 @@ class DecisionBoundaryPanel(Panel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.accuracy = QLabel()
+        self.accuracy.setWordWrap(True)
         self.plot = pg.PlotWidget()
         self.plot.setAspectLocked(True)
         self.plot.setLabel("bottom", "x₁")

@@ -10,30 +10,12 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout
 
 from . import Panel
-from ..style import pen, style_axes
-from ..widgets import Throttle
+from ..style import legend_below, pen, style_axes
+from ..widgets import Throttle, hold, round_down, round_up
 
 TRAIN_COLOR, TEST_COLOR, BATCH_COLOR = "#4fa3ff", "#ff9f43", (150, 150, 150, 90)
 REFRESH = 0.1          # seconds between redraws: a curve needs no more than 10 per second
-
-
-ROUND = (1, 1.5, 2, 3, 5, 7.5, 10)      # round numbers a view ends at (× 10ᵏ)
 SLACK = np.log10(3)    # a view shrinks when it is 3× wider (in y: 3× the ratio) than needed
-
-
-def round_up(value):
-    """The smallest of 1, 1.5, 2, 3, 5, 7.5 × 10ᵏ that is ≥ value (value > 0; values
-    beyond 10^±300 are taken as 10^±300, which a float can still scale)."""
-    value = min(max(value, 1e-300), 1e300)
-    scale = 10.0 ** np.floor(np.log10(value))
-    return next(r * scale for r in ROUND if r * scale >= value * (1 - 1e-12))
-
-
-def round_down(value):
-    """The largest of 1, 1.5, 2, 3, 5, 7.5 × 10ᵏ that is ≤ value (value > 0, as round_up)."""
-    value = min(max(value, 1e-300), 1e300)
-    scale = 10.0 ** np.floor(np.log10(value))
-    return next(r * scale for r in reversed(ROUND) if r * scale <= value * (1 + 1e-12))
 
 
 class SteadyView:
@@ -61,22 +43,21 @@ class SteadyView:
         else:
             low, high = round_down(shown.min()), round_up(shown.max())
             needed = (np.log10(low), np.log10(high if high > low else round_up(high * 1.01)))
-        current = self.y_range
-        if (current is None or needed[0] < current[0] or needed[1] > current[1]
-                or (current[1] - current[0]) - (needed[1] - needed[0]) > SLACK):
-            self.y_range = needed
-            self.plot.setYRange(*needed, padding=0.02)
+        held = hold(self.y_range, needed, SLACK)
+        if held != self.y_range:
+            self.y_range = held
+            self.plot.setYRange(*held, padding=0.02)
 
 
-def curve_plot(y_label):
-    """A plot of values over the training steps, log y, with a legend: (plot, legend)."""
+def curve_plot(y_label, legend_columns):
+    """A plot of values over the training steps, log y, with a legend under it: (plot, legend)."""
     plot = pg.PlotWidget()
     plot.setLogMode(y=True)
     plot.setLabel("bottom", "training step")
     plot.setLabel("left", y_label)
     plot.showGrid(x=True, y=True, alpha=0.2)
     style_axes(plot)
-    return plot, plot.addLegend(offset=(-10, 10))
+    return plot, legend_below(plot, legend_columns)
 
 
 class LossPanel(Panel):
@@ -86,7 +67,7 @@ class LossPanel(Panel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot, self.legend = curve_plot("cost C")
+        self.plot, self.legend = curve_plot("cost C", legend_columns=3)
         self.batch = self.plot.plot(pen=pen(BATCH_COLOR, 1), name="minibatch")
         self.train = self.plot.plot(pen=pen(TRAIN_COLOR, 2.5), name="training set")
         self.test = self.plot.plot(pen=pen(TEST_COLOR, 2.5), name="test set")

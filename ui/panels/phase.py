@@ -18,8 +18,8 @@ from simulator.theory import effective_sigmas
 
 from . import Panel
 from ..processes import ProcessJob
-from ..style import pen, style_axes
-from ..widgets import on_screen
+from ..style import pen, style_axes, style_axis
+from ..widgets import on_screen, typeset
 
 RATIO_MAP = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=["#2166ac", "#f7f7f7", "#b2182b"])
 LIMIT = 10.0          # colours saturate at 10⁻¹⁰ and 10¹⁰
@@ -92,13 +92,15 @@ class PhaseDiagramPanel(Panel):
         self.status.setWordWrap(True)
         self.plot = pg.PlotWidget()
         self.plot.setLabel("bottom", "depth (hidden layers)")
-        self.plot.setLabel("left", "σw (weights N(0, σw²/fan_in))")
+        self.plot.setLabel("left", typeset("σw (weights N(0, σw²/fan_in))"))
         style_axes(self.plot)
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)
         self.colorbar = pg.ColorBarItem(colorMap=RATIO_MAP, values=(-LIMIT, LIMIT), interactive=False,
-                                        width=14, label="log₁₀ ‖δ¹‖/‖δ^L‖")
+                                        width=14, label=typeset("log₁₀ ‖δ¹‖/‖δ^L‖"))
         self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
+        style_axis(self.colorbar.axis)
+        self.colorbar.axis.setWidth()       # as wide as its numbers (pyqtgraph fixes 45 px)
         self.critical = pg.InfiniteLine(angle=0, pen=pen("#111111", 3, style=Qt.PenStyle.DashLine),
                                         label="χ = 1", labelOpts={"position": 0.92, "color": "#111111",
                                                                   "fill": "#f7f7f7"})
@@ -123,8 +125,8 @@ class PhaseDiagramPanel(Panel):
             if key in self.measurer.cache:
                 self._show(self.measurer.cache[key])
             else:
-                self.status.setText(f"Measuring {c.activation} networks at initialisation "
-                                    f"(σb = {key[1]:g})…")
+                self.status.setText(typeset(f"Measuring {c.activation} networks at initialisation "
+                                            f"(σb = {key[1]:g})…"))
         self._measure_if_shown()
 
     def showEvent(self, event):
@@ -156,8 +158,8 @@ class PhaseDiagramPanel(Panel):
             where = (f"χ < 1 for every σw up to {s[-1]:g}: {diagram.activation} networks "
                      "vanish at any depth here." if np.nanmax(diagram.log_ratio) < 0 else
                      "χ = 1 is not reached for σw in this range.")
-        self.status.setText(f"{diagram.activation}, σb = {diagram.sigma_b:g}: blue, layer 1's "
-                            f"error vanishes; red, it explodes. {where} ✕ marks the current setting.")
+        self.status.setText(typeset(f"{diagram.activation}, σb = {diagram.sigma_b:g}: blue, layer 1's "
+                                    f"error vanishes; red, it explodes. {where} ✕ marks the current setting."))
         self.plot.setRange(xRange=(d[0] - dd / 2, d[-1] + dd / 2), yRange=(s[0] - ds / 2, s[-1] + ds / 2),
                            padding=0)
 

@@ -44,7 +44,7 @@ class LearningSpeedPanel(Panel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot, self.legend = curve_plot("speed of learning ‖∂C/∂b‖")
+        self.plot, self.legend = curve_plot("speed ‖∂C/∂b‖", legend_columns=7)
         self.curves = []
         self.title_text = ""
         layout = QVBoxLayout(self)

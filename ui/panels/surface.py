@@ -2,7 +2,9 @@
 
 Map tab: the cost as a colour map (log colour scale by default, so that plateaus and
 cliffs both read), contour lines at log-spaced levels, the ball with its trail and an
-arrow pointing downhill. The axes say which layer each direction moves. Click the map
+arrow pointing downhill whose length grows with the slope's size (on a log scale between
+a floor, below which the ball is at rest and no arrow is drawn, and a ceiling). The
+caption says in words which direction is flat. The axes say which layer each direction moves. Click the map
 to drop the ball there. When the ball is launched off the surface, a red banner says
 why. 3-D tab: the same surface in OpenGL, with the ball on it, where OpenGL exists.
 """
@@ -15,26 +17,64 @@ from PySide6.QtWidgets import (QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QT
                                QVBoxLayout, QWidget)
 
 from . import Panel
-from ..style import BANNER_STYLE, pen, style_axes
+from ..style import BANNER_STYLE, pen, style_axes, style_axis
+from ..widgets import scientific, times
 from .surface3d import Surface3D
 
 COLORMAP = "viridis"
 BALL_COLOR = "#ff3b30"
-ARROW_FRACTION = 0.18          # the downhill arrow's length, as a share of the map's width
+SLOPE_FLOOR, SLOPE_CEILING = 1e-5, 1.0   # |∇C| below the floor: at rest; above the ceiling: full arrow
+ARROW_SHORTEST, ARROW_LONGEST = 0.04, 0.25   # the arrow's length, as a share of the map's width
+FLAT = 10.0                    # one slope this many times the other: the other direction is flat
 
 
 def axis_label(axis, layer, n_layers):
-    """'a: moves layer 1 (the first)' for the map's axes."""
+    """'a: layer 1's weights (the first)' for the map's axes: short enough for a slide."""
     where = " (the first)" if layer == 1 else " (the output)" if layer == n_layers else ""
-    return f"{axis}: moves the weights of layer {layer}{where}"
+    return f"{axis}: layer {layer}'s weights{where}"
 
 
-def downhill_arrow(position, gradient, length):
-    """End point of an arrow of ``length`` from ``position`` along -gradient (None if flat)."""
+def arrow_length(slope, width):
+    """The downhill arrow's length for a slope of size ``slope`` on a map ``width`` wide:
+    0 below SLOPE_FLOOR (the ball is at rest), then growing with log₁₀ of the slope from
+    the shortest to the longest share of the width, which it keeps above SLOPE_CEILING."""
+    if not np.isfinite(slope) or slope < SLOPE_FLOOR:
+        return 0.0
+    t = min(1.0, np.log10(slope / SLOPE_FLOOR) / np.log10(SLOPE_CEILING / SLOPE_FLOOR))
+    return width * (ARROW_SHORTEST + t * (ARROW_LONGEST - ARROW_SHORTEST))
+
+
+def downhill_arrow(position, gradient, length, extent):
+    """End point of an arrow of ``length`` from ``position`` along -gradient, shortened to
+    end on the map (-extent … extent); None if flat or if it would not show."""
     norm = np.hypot(*gradient)
-    if not np.isfinite(norm) or norm == 0:
+    if not np.isfinite(norm) or norm == 0 or length == 0:
         return None
-    return position - length * np.asarray(gradient) / norm
+    direction = -np.asarray(gradient) / norm
+    with np.errstate(divide="ignore", invalid="ignore"):
+        room = np.where(direction > 0, (extent - position) / direction,
+                        np.where(direction < 0, (-extent - position) / direction, np.inf))
+    length = min(length, float(np.min(room)))
+    return position + length * direction if length > 0 else None
+
+
+def slope_caption(gradient, u_layer, v_layer):
+    """The ball's slopes in words: at rest, flat along a or b, or sloping both ways."""
+    ga, gb = (float(g) for g in gradient)
+    numbers = f"(slopes: a {scientific(ga)}, b {scientific(gb)})"
+    if not np.isfinite(ga) or not np.isfinite(gb):
+        return f"The slope is not a number: the cost overflowed here {numbers}."
+    if np.hypot(ga, gb) < SLOPE_FLOOR:
+        return f"The ball is at rest: flat in both directions {numbers}."
+    names = {"a": f"a (layer {u_layer})", "b": f"b (layer {v_layer})"}
+    small, large = ("a", "b") if abs(ga) < abs(gb) else ("b", "a")
+    big, little = max(abs(ga), abs(gb)), min(abs(ga), abs(gb))
+    if little * FLAT > big:
+        return f"Downhill along both a and b alike {numbers}."
+    if little == 0:
+        return f"Flat along {names[small]}: no slope at all; downhill along {names[large]} {numbers}."
+    return (f"Flat along {names[small]}: {times(np.log10(big / little))} less steep than along "
+            f"{names[large]} {numbers}.")
 
 
 class SurfacePanel(Panel):
@@ -78,7 +118,8 @@ class SurfacePanel(Panel):
         for still in (self.image, self.contours):     # redrawn from a pixmap as the ball moves
             still.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.plot.scene().sigMouseClicked.connect(self._clicked)
-        self.colorbar.axis.enableAutoSIPrefix(False)
+        style_axis(self.colorbar.axis)
+        self.colorbar.axis.setWidth()       # as wide as its numbers (pyqtgraph fixes 45 px)
 
         self.view3d = Surface3D()
         self.tabs = QTabWidget()
@@ -140,6 +181,12 @@ class SurfacePanel(Panel):
         if self.tabs.currentWidget() is self.view3d:
             self.view3d.show_surface(s)
 
+    def view_controls(self):
+        return self.log_scale, self.tabs.tabBar()
+
+    def picture_caption(self):
+        return "colour log₁₀ C" if self.log_scale.isChecked() else "colour C"
+
     def display_values(self):
         """What the colours show: log₁₀ C or C."""
         if self.log_scale.isChecked():
@@ -151,15 +198,15 @@ class SurfacePanel(Panel):
         ball, s = self._ball, self.surface
         self.ball.setData([ball.position[0]], [ball.position[1]])
         self.trail.setData(ball.trail[:, 0], ball.trail[:, 1])
-        tip = downhill_arrow(ball.position, ball.gradient, ARROW_FRACTION * 2 * s.extent)
+        length = arrow_length(np.hypot(*ball.gradient), 2 * s.extent)
+        tip = downhill_arrow(ball.position, ball.gradient, length, s.extent)
         if tip is None or ball.launched:
             self.arrow.setData([], [])
             self.arrow_head.setData([], [])
         else:
             self.arrow.setData([ball.position[0], tip[0]], [ball.position[1], tip[1]])
             self.arrow_head.setData([tip[0]], [tip[1]])
-        self.slopes.setText(f"slope along a: {ball.gradient[0]:.2e}    along b: {ball.gradient[1]:.2e}"
-                            f"    |a-slope / b-slope| = {ball.slope_ratio:.1e}")
+        self.slopes.setText(slope_caption(ball.gradient, s.u_layer, s.v_layer))
         self.banner.setText(ball.launched or "")
         self.banner.setVisible(bool(ball.launched))
         if self.tabs.currentWidget() is self.view3d:

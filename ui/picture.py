@@ -1,0 +1,49 @@
+"""A panel as a picture: the plot and a caption naming what is shown, without the panel's
+view controls (drop-downs, tabs, check boxes), which mean nothing on a slide.
+
+A panel lists its view controls in ``view_controls()`` and says what they show in
+``picture_caption()`` ("‖∂C/∂b‖ per layer, log scale"), both part of the Panel contract;
+the caption adds the run: the preset's name (or the network's shape) and the step. A
+picture from the window is made with a new panel given the shown one's ``view_state``.
+"""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel
+
+from simulator import load_presets
+
+from .style import heading
+
+CAPTION = "picture_caption"
+
+
+def run_name(config):
+    """The preset ``config`` is, or its network in a few words."""
+    for preset in load_presets().values():
+        if preset.config == config:
+            return preset.name
+    return f"depth {config.depth}, width {config.width}, {config.activation}, {config.init}"
+
+
+def caption(panel, snapshot):
+    """'Gradient bars: ‖∂C/∂b‖ per layer, log scale · Deep sigmoid (vanishing) · step 300'."""
+    shown = panel.picture_caption()
+    what = f"{panel.title}: {shown}" if shown else panel.title
+    return f"{what}  ·  {run_name(snapshot.config)}  ·  step {snapshot.step:,}"
+
+
+def show_picture(panel, frame):
+    """Show ``frame`` in ``panel`` completely, as a picture: view controls hidden, a caption
+    on top."""
+    panel.show_frame(frame)
+    panel.finish()
+    for control in panel.view_controls():
+        control.hide()
+    label = panel.findChild(QLabel, CAPTION)
+    if label is None:
+        label = heading(QLabel(), 1.1, bold=True)
+        label.setObjectName(CAPTION)
+        label.setWordWrap(True)
+        panel.layout().insertWidget(0, label)
+    label.setText(caption(panel, frame.snapshot))
+
