@@ -91,6 +91,7 @@ class SurfacePanel(Panel):
         self.log_scale.toggled.connect(lambda _: self._draw_surface())
         self.slopes = QLabel()
         self.slopes.setWordWrap(True)
+        self.slopes.setMinimumWidth(120)    # a wrapping caption must not set the panel's width
         self.slopes.setMinimumHeight(2 * self.slopes.fontMetrics().height() + 4)
         self.slopes.setToolTip("The ball's gradient along each axis: (⟨∇C, U⟩, ⟨∇C, V⟩).")
         self.banner = QLabel()
