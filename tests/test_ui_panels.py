@@ -412,3 +412,16 @@ def test_numbers_as_a_slide_writes_them():
     from ui.widgets import scientific
     assert [scientific(v) for v in (-2800, 3.1e-9, -0.0076, 45.3, 0.0)] == \
         ["-2.8×10³", "3.1×10⁻⁹", "-0.0076", "45", "0"]
+
+
+def test_log_ticks_label_a_few_round_numbers_inside_any_range():
+    from ui.widgets import log_ticks
+    rng = np.random.default_rng(3)
+    for low, span in zip(rng.uniform(-300, 260, 300), rng.uniform(0.05, 40, 300)):
+        labelled, minor = log_ticks(low, low + span)
+        positions = [p for p, _ in labelled]
+        assert 1 <= len(positions) <= 5 or span < np.log10(1.5)        # never a pile of labels
+        assert all(low - 1e-9 <= p <= low + span + 1e-9 for p in positions + [p for p, _ in minor])
+        assert positions == sorted(positions) and len(set(t for _, t in labelled)) == len(labelled)
+    assert [t for _, t in log_ticks(np.log10(2), 1)[0]] == ["2", "3", "5", "7.5", "10"]
+    assert [t for _, t in log_ticks(-6, 0)[0]] == ["10⁻⁶", "10⁻⁴", "10⁻²", "10⁰"]

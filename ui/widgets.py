@@ -57,6 +57,44 @@ def hold(current, needed, slack):
     return current
 
 
+def log_ticks(low, high, most=5):
+    """Ticks for a log₁₀ axis from ``low`` to ``high`` (log₁₀ values), as pyqtgraph's
+    ``AxisItem.setTicks`` takes them: [labelled, unlabelled], positions in log₁₀.
+
+    Labelled: the densest of 1, 1.5, 2, 3, 5, 7.5 × 10ᵏ / 1, 2, 5 × 10ᵏ / 10ᵏ / every
+    2nd, 5th, 10th … decade that gives at most ``most`` labels in the range (pyqtgraph's
+    own log ticks label every minor tick of a short range, and they pile up). Unlabelled:
+    1 … 9 × 10ᵏ where the range spans at most three decades."""
+    def inside(values):
+        return [v for v in values if 0 < v < np.inf and low - 1e-9 <= np.log10(v) <= high + 1e-9]
+
+    ks = range(max(int(np.floor(low)) - 1, -307), min(int(np.ceil(high)) + 1, 307))   # floats' own range
+    labelled = []
+    for mantissas in (ROUND[:-1], (1, 2, 5), (1,)):
+        labelled = inside([m * 10.0 ** k for k in ks for m in mantissas])
+        if len(labelled) <= most:
+            break
+    every = 2
+    while len(labelled) > most:
+        labelled = inside([10.0 ** k for k in ks if k % every == 0])
+        every = {2: 5}.get(every, every * 2)
+    minor = inside([m * 10.0 ** k for k in ks for m in range(1, 10)]) if high - low <= 3 else []
+    exponents = np.log10(labelled)
+    if (np.allclose(exponents, np.round(exponents))                    # 10⁻⁶ … 10⁰ alike
+            and any(not 1e-3 <= v < 100 for v in labelled)):
+        return [[(e, power_of_ten(round(e))) for e in exponents], []]
+    return [[(np.log10(v), tick_label(v)) for v in labelled],
+            [(np.log10(v), "") for v in minor if v not in labelled]]
+
+
+def tick_label(value):
+    """A tick's number as a slide writes it: 0.2, 5, 1.5×10³, 10⁻⁶ (a power of ten alone)."""
+    exponent = np.log10(value)
+    if abs(exponent - round(exponent)) < 1e-9 and not 1e-3 <= value < 100:
+        return power_of_ten(round(exponent))
+    return scientific(value)
+
+
 def times(exponent):
     """How many times, from log₁₀ of a ratio's size: '31,000×' below 10⁶, 'over 10⁶×' from
     3.5 million on (never rounded up to a power it does not reach)."""

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QVBoxLayout
 
 from . import Panel
 from ..style import legend_below, pen, style_axes
-from ..widgets import Throttle, hold, round_down, round_up
+from ..widgets import Throttle, hold, log_ticks, round_down, round_up
 
 TRAIN_COLOR, TEST_COLOR, BATCH_COLOR = "#4fa3ff", "#ff9f43", (150, 150, 150, 90)
 REFRESH = 0.1          # seconds between redraws: a curve needs no more than 10 per second
@@ -24,7 +24,8 @@ class SteadyView:
 
     It changes only when the curves leave it (or fill much less of it, after a reset),
     not at every redraw: the picture does not creep while training, and the axes, whose
-    ticks and labels are the costliest part of a plot to draw, are redrawn only then."""
+    ticks and labels are the costliest part of a plot to draw, are redrawn only then. The
+    y ticks are chosen with the range (``log_ticks``): a few labelled round numbers."""
 
     def __init__(self, plot):
         self.plot = plot
@@ -47,6 +48,7 @@ class SteadyView:
         if held != self.y_range:
             self.y_range = held
             self.plot.setYRange(*held, padding=0.02)
+            self.plot.getAxis("left").setTicks(log_ticks(*held))
 
 
 def curve_plot(y_label, legend_columns):
