@@ -425,3 +425,16 @@ def test_log_ticks_label_a_few_round_numbers_inside_any_range():
         assert positions == sorted(positions) and len(set(t for _, t in labelled)) == len(labelled)
     assert [t for _, t in log_ticks(np.log10(2), 1)[0]] == ["2", "3", "5", "7.5", "10"]
     assert [t for _, t in log_ticks(-6, 0)[0]] == ["10⁻⁶", "10⁻⁴", "10⁻²", "10⁰"]
+
+
+def test_learning_speed_of_a_deep_network_draws_twelve_layers_first_and_last_included(qtbot):
+    panel = shown(qtbot, LearningSpeedPanel())
+    frame = run_frame(SimConfig(depth=30, width=4), 20)
+    panel.show_frame(frame)
+    panel.finish()
+    h = frame.snapshot.history
+    assert len(panel.curves) == 12 and panel.layers[0] == 0 and panel.layers[-1] == 30
+    assert np.all(np.diff(panel.layers) >= 2)                      # evenly spread, not bunched
+    for curve, l in zip(panel.curves, panel.layers):
+        x, y = curve.getOriginalDataset()
+        assert np.allclose(y, geometric_running_mean(h.speed[:, l], max(1, len(h.steps) // 50)))

@@ -31,6 +31,18 @@ def geometric_running_mean(values, window):
     return np.exp((sums[index] - sums[start]) / (index - start))
 
 
+MOST_CURVES = 12       # more curves than this are a tangle the eye cannot follow
+
+
+def drawn_layers(n):
+    """Which of n layers get a curve: all of them up to MOST_CURVES, else MOST_CURVES evenly
+    spaced from the first to the last (at depth 100 a hundred curves cost 170 ms a redraw
+    and showed nothing that twelve do not)."""
+    if n <= MOST_CURVES:
+        return list(range(n))
+    return sorted(set(np.linspace(0, n - 1, MOST_CURVES).round().astype(int).tolist()))
+
+
 def legend_layers(n):
     """Which of n layers get a legend entry: the first, the last, and a few between."""
     step = max(1, int(np.ceil(n / 6)))
@@ -38,14 +50,16 @@ def legend_layers(n):
 
 
 class LearningSpeedPanel(Panel):
-    """One curve per layer of its speed of learning ‖∂C/∂b‖ over the run."""
+    """One curve per layer of its speed of learning ‖∂C/∂b‖ over the run (for deep
+    networks, for twelve layers evenly spaced from the first to the last)."""
 
     title = "Learning speed"
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.plot, self.legend = curve_plot("speed ‖∂C/∂b‖", legend_columns=7)
-        self.curves = []
+        self.curves = []               # one per drawn layer (``self.layers``)
+        self.layers = []
         self.title_text = ""
         layout = QVBoxLayout(self)
         layout.addWidget(self.plot)
@@ -65,10 +79,10 @@ class LearningSpeedPanel(Panel):
             self.title_text = title
             self.plot.setTitle(title or None)
         n = history.speed.shape[1]
-        if len(self.curves) != n:
+        if self.layers != drawn_layers(n):
             self._make_curves(n)
         window = max(1, len(history.steps) // 50)
-        means = [geometric_running_mean(column, window) for column in history.speed.T]
+        means = [geometric_running_mean(history.speed[:, l], window) for l in self.layers]
         for curve, mean in zip(self.curves, means):
             set_positive(curve, history.steps, mean)
         self.view.fit(history.steps[-1] if len(history.steps) else 0, np.concatenate([[]] + means))
@@ -77,10 +91,12 @@ class LearningSpeedPanel(Panel):
         for curve in self.curves:
             self.plot.removeItem(curve)
         self.legend.clear()
-        named = legend_layers(n)
+        self.layers = drawn_layers(n)
+        named = [self.layers[i] for i in legend_layers(len(self.layers))]
+        colors = layer_colors(n)
         self.curves = []
-        for l, color in enumerate(layer_colors(n)):
-            curve = pg.PlotDataItem(pen=pen(color, 2))
+        for l in self.layers:
+            curve = pg.PlotDataItem(pen=pen(colors[l], 2))
             self.plot.addItem(curve)
             if l in named:
                 self.legend.addItem(curve, f"layer {l + 1}")
