@@ -108,15 +108,15 @@ def pump(seconds):
 
 
 def fuzz(window, count, seed, folder, after=None):
-    """Apply ``count`` random actions; ``after(kind, seconds)`` is told what each was and
-    how long its call took. Frames keep flowing between actions (a few ms each)."""
+    """Apply ``count`` random actions; ``after(kind, seconds, cpu)`` is told what each was,
+    how long its call took and the main thread's CPU time in it. Frames keep flowing
+    between actions (a few ms each)."""
     rng = random.Random(seed)
     functions, weights = zip(*ACTIONS)
     for _ in range(count):
         action = rng.choices(functions, weights)[0]
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.thread_time()
         kind = action(window, rng, folder)
-        elapsed = time.perf_counter() - start
         if after is not None:
-            after(kind, elapsed)
+            after(kind, time.perf_counter() - start, time.thread_time() - cpu)
         pump(rng.uniform(0.0, 0.02))

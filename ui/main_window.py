@@ -293,9 +293,18 @@ class MainWindow(QMainWindow):
         """Switch theme from the menu or F5: the same steps, one per turn of the event loop,
         so the window never stops for longer than one panel takes to build (all at once, it
         stopped for a quarter of a second or more). ``state`` and ``size``: the layout and
-        window size to end with (by default those of now)."""
-        self._finish_theme_switch()
-        self._switching = self._theme_steps(name, state, size)
+        window size to end with (by default those of now). A switch asked for while one is
+        under way takes its place (and its layout and size to end with): the panels it has
+        not rebuilt yet are rebuilt once, in the newest theme, and never all at once."""
+        if self._switching is not None:
+            self._theme_timer.stop()
+            self._switching.close()
+            self._switching = None
+            earlier_state, earlier_size = self._switch_end
+            state = earlier_state if state is None else state
+            size = earlier_size if size is None else size
+        self._switch_end = (self.saveState() if state is None else state, size)
+        self._switching = self._theme_steps(name, *self._switch_end)
         next(self._switching)                    # the theme is applied (and named) at once
         self._theme_timer.start()
 
@@ -338,6 +347,7 @@ class MainWindow(QMainWindow):
         if name == "presentation":
             self.give_panels_room()
         self.whole_tab_names()
+        yield True                                 # the layout, then the panels drawn anew
         if self.painted is not None:
             self.show_frame(self.painted)
 
