@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from simulator.config import path_text, quoted
+from simulator.files import path_text, quoted
 
 
 # Upper bounds on the counts: what a lecture could need, and a run that ends.

@@ -9,12 +9,12 @@ through JSON (``to_json`` / ``from_json``); presets are JSON files in
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 from .activations import ACTIVATIONS
 from .data import DATASETS
-from .files import path_text, quoted  # noqa: F401  (path_text: for the callers of config)
+from .files import parse_json, quoted
 from .initializers import INITIALIZERS
 from .losses import LOSSES
 from .optim import OPTIMIZERS
@@ -35,55 +35,70 @@ SEED_MAX = 2 ** 31 - 1
 EXTENT_MIN = 1e-9
 PATH_MAX = 4096                         # the longest path Linux takes
 
-_CHOICES = {"activation": tuple(ACTIVATIONS), "init": INITIALIZERS, "loss": tuple(LOSSES),
-            "optimizer": OPTIMIZERS, "dataset": DATASETS}
-# (low, high, low inclusive, high inclusive)
-_RANGES = {
-    "depth": (1, 100, True, True), "width": (1, 256, True, True),
-    "sigma_w": (0.0, 10.0, False, True), "sigma_b": (0.0, 10.0, True, True),
-    "gain": (0.0, 10.0, False, True), "learning_rate": (0.0, 100.0, False, True),
-    "momentum": (0.0, 1.0, True, False), "batch_size": (1, 4096, True, True),
-    "clip_threshold": (0.0, 1e6, False, True), "l2": (0.0, 1.0, True, True),
-    "noise": (0.0, 1.0, True, True), "n_samples": (8, 5000, True, True),
-    "seed": (0, SEED_MAX, True, True),
-    "u_layer": (-101, 101, True, True), "v_layer": (-101, 101, True, True),
-    "surface_extent": (EXTENT_MIN, 100.0, True, True),
-}
+
+@dataclass(frozen=True)
+class Bounds:
+    """The numbers a field allows: ``low`` … ``high``, each end in or out of the range."""
+
+    low: float
+    high: float
+    low_in: bool = True
+    high_in: bool = True
+
+    def __contains__(self, value):
+        return ((self.low <= value if self.low_in else self.low < value)
+                and (value <= self.high if self.high_in else value < self.high))
+
+    def __str__(self):              # [1, 100], (0.0, 10.0]: the interval as written in maths
+        return f"{'[' if self.low_in else '('}{self.low}, {self.high}{']' if self.high_in else ')'}"
+
+
+def bounded(default, low, high, low_in=True, high_in=True):
+    """A numeric field and the range it allows, beside it in the field's metadata."""
+    return field(default=default, metadata={"bounds": Bounds(low, high, low_in, high_in)})
+
+
+def one_of(default, choices):
+    """A field that takes one of ``choices`` (names), beside it in the field's metadata."""
+    return field(default=default, metadata={"choices": tuple(choices)})
 
 
 @dataclass(frozen=True)
 class SimConfig:
     """One run: network, initialisation, training, remedies, data and seed."""
 
-    depth: int = 6                      # hidden layers
-    width: int = 16                     # units per hidden layer
-    activation: str = "sigmoid"
-    init: str = "xavier"
-    sigma_w: float = 1.0                # scaled_normal: Var(W) = σw²/fan_in
-    sigma_b: float = 0.0                # scaled_normal: Var(b) = σb²
-    gain: float = 1.0                   # xavier, he, lecun, orthogonal
-    loss: str = "cross_entropy"
-    optimizer: str = "sgd"
-    learning_rate: float = 0.5
-    momentum: float = 0.9
-    batch_size: int = 32
+    depth: int = bounded(6, 1, 100)                         # hidden layers
+    width: int = bounded(16, 1, 256)                        # units per hidden layer
+    activation: str = one_of("sigmoid", ACTIVATIONS)
+    init: str = one_of("xavier", INITIALIZERS)
+    sigma_w: float = bounded(1.0, 0.0, 10.0, low_in=False)  # scaled_normal: Var(W) = σw²/fan_in
+    sigma_b: float = bounded(0.0, 0.0, 10.0)                # scaled_normal: Var(b) = σb²
+    gain: float = bounded(1.0, 0.0, 10.0, low_in=False)     # xavier, he, lecun, orthogonal
+    loss: str = one_of("cross_entropy", LOSSES)
+    optimizer: str = one_of("sgd", OPTIMIZERS)
+    learning_rate: float = bounded(0.5, 0.0, 100.0, low_in=False)
+    momentum: float = bounded(0.9, 0.0, 1.0, high_in=False)
+    batch_size: int = bounded(32, 1, 4096)
     clip: bool = False
-    clip_threshold: float = 1.0
-    l2: float = 0.0
+    clip_threshold: float = bounded(1.0, 0.0, 1e6, low_in=False)
+    l2: float = bounded(0.0, 0.0, 1.0)
     batch_norm: bool = False
     residual: bool = False
-    dataset: str = "circles"
-    data_file: str = ""                 # the user's data set (dataset "file"), by path
-    noise: float = 0.05
-    n_samples: int = 400
-    seed: int = 0
-    u_layer: int = 1                    # the cost surface's axes: the layers U and V move,
-    v_layer: int = -1                   # numbered 1 … depth+1; negative counts from the output
-    surface_extent: float = 1.0         # the surface spans [-extent, extent]² in U, V units
+    dataset: str = one_of("circles", DATASETS)
+    data_file: str = ""         # the user's data set (dataset "file"), by path (≤ PATH_MAX)
+    noise: float = bounded(0.05, 0.0, 1.0)
+    n_samples: int = bounded(400, 8, 5000)
+    seed: int = bounded(0, 0, SEED_MAX)
+    # The cost surface's axes: the layers U and V move, numbered 1 … depth+1; negative
+    # counts from the output (checked against the depth after the fields).
+    u_layer: int = bounded(1, -101, 101)
+    v_layer: int = bounded(-1, -101, 101)
+    # The surface spans [-extent, extent]² in U, V units.
+    surface_extent: float = bounded(1.0, EXTENT_MIN, 100.0)
 
     def __post_init__(self):
         for f in fields(self):
-            _check_field(f.name, f.type, getattr(self, f.name))
+            _check_field(f, getattr(self, f.name))
             if f.type == "float":           # JSON may give 1 for 1.0
                 object.__setattr__(self, f.name, float(getattr(self, f.name)))
         n = self.depth + 1
@@ -97,6 +112,11 @@ class SimConfig:
         if self.surface_layers[0] == self.surface_layers[1]:
             raise ValueError(f"v_layer: must name another layer than u_layer "
                              f"(both are layer {self.surface_layers[0] + 1})")
+
+    @staticmethod
+    def bounds(name):
+        """The Bounds of the numeric field ``name`` (for the controls' ranges)."""
+        return next(f.metadata["bounds"] for f in fields(SimConfig) if f.name == name)
 
     @property
     def surface_layers(self):
@@ -147,28 +167,18 @@ class SimConfig:
         return cls.from_dict(data)
 
 
-def parse_json(text):
-    """json.loads, with every way it can fail as one short ValueError."""
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"malformed JSON at line {error.lineno} column {error.colno}: "
-                         f"{error.msg}") from None
-    except RecursionError:
-        raise ValueError("the JSON is nested too deeply") from None
-    except ValueError:                      # an integer of more than 4300 digits
-        raise ValueError("the JSON holds a number too long to read") from None
-
-
 def _unknown_message(name):
     allowed = ", ".join(f.name for f in fields(SimConfig))
     return f"config: unknown field {quoted(name)}; allowed: {allowed}"
 
 
-def _check_field(name, kind, value):
-    if name in _CHOICES:
-        if value not in _CHOICES[name]:
-            raise ValueError(f"{name}: unknown value {quoted(value)}; allowed: {', '.join(_CHOICES[name])}")
+def _check_field(f, value):
+    """A ValueError naming field ``f``, ``value`` and what ``f`` allows, unless it allows it."""
+    name, kind = f.name, f.type
+    if "choices" in f.metadata:
+        if value not in f.metadata["choices"]:
+            raise ValueError(f"{name}: unknown value {quoted(value)}; "
+                             f"allowed: {', '.join(f.metadata['choices'])}")
         return
     if kind == "str":
         if not isinstance(value, str) or len(value) > PATH_MAX:
@@ -180,14 +190,11 @@ def _check_field(name, kind, value):
             raise ValueError(f"{name}: must be true or false, got {quoted(value)}")
         return
     is_int = isinstance(value, int) and not isinstance(value, bool)
-    is_number = is_int or isinstance(value, float)
-    low, high, low_in, high_in = _RANGES[name]
-    bounds = f"{'[' if low_in else '('}{low}, {high}{']' if high_in else ')'}"
-    if (kind == "int" and not is_int) or not is_number:
+    bounds = f.metadata["bounds"]
+    if (kind == "int" and not is_int) or not (is_int or isinstance(value, float)):
         what = "an integer" if kind == "int" else "a number"
         raise ValueError(f"{name}: must be {what} in {bounds}, got {quoted(value)}")
-    inside = (low <= value if low_in else low < value) and (value <= high if high_in else value < high)
-    if not inside:
+    if value not in bounds:
         raise ValueError(f"{name}: must be in {bounds}, got {quoted(value)}")
 
 

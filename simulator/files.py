@@ -1,7 +1,9 @@
 """What the user typed or named, handled safely: a file read only if it is a regular file
-of bounded size, and a bad value quoted in a message without flooding it."""
+of bounded size, JSON read with one short message for every way it can be malformed, and
+a bad value quoted in a message without flooding it."""
 from __future__ import annotations
 
+import json
 import os
 import stat
 
@@ -51,3 +53,16 @@ def path_text(path, limit=3 * QUOTE_LIMIT):
     holds characters (such as a newline) that would break the message's one line."""
     text = str(path)
     return text if len(text) <= limit and text.isprintable() else quoted(text, limit)
+
+
+def parse_json(text):
+    """json.loads, with every way it can fail as one short ValueError."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"malformed JSON at line {error.lineno} column {error.colno}: "
+                         f"{error.msg}") from None
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply") from None
+    except ValueError:                      # an integer of more than 4300 digits
+        raise ValueError("the JSON holds a number too long to read") from None

@@ -3,7 +3,8 @@ import json
 
 import pytest
 
-from simulator.config import SimConfig, load_preset_file, quoted
+from simulator.config import SimConfig, load_preset_file
+from simulator.files import quoted
 
 
 def test_defaults_are_valid_and_round_trip_through_json():

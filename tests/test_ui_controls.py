@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QScrollArea, QSlider, QSp
 
 from simulator import SimConfig, load_presets
 from ui.controls import ControlPanel
-from ui.widgets import log_values
+from ui.widgets import ValueSlider, log_values
 
 # The ends of the config's ranges for every field with a control, as the label must read them.
 EXTREMES = [
@@ -55,6 +55,14 @@ def test_every_value_the_config_accepts_is_shown_exactly(panel, changes, labels)
 def test_depth_and_width_sliders_span_the_config(panel, field, ends):
     slider = panel.fields[field]
     assert (slider.steps[0], slider.steps[-1]) == ends
+
+
+def test_every_slider_offers_only_values_the_config_accepts(panel):
+    sliders = {f: w for f, w in panel.fields.items() if isinstance(w, ValueSlider)}
+    assert len(sliders) >= 8                 # depth, width, σw, σb, η, batch, clip, noise
+    for field, slider in sliders.items():
+        for value in (slider.steps[0], slider.steps[-1]):      # the steps increase
+            assert getattr(SimConfig().replace(**{field: value}), field) == value
 
 
 def test_an_off_list_value_sits_between_its_neighbours_and_the_slider_moves_on(panel, qtbot):

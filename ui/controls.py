@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (QAbstractScrollArea, QApplication, QCheckBox, QCo
                                QVBoxLayout, QWidget)
 
 from simulator import SimConfig, load_presets
-from simulator.config import SEED_MAX
 from simulator.activations import ACTIVATIONS
 from simulator.data import PLANE_DATASETS
 from simulator.initializers import INITIALIZERS
@@ -113,7 +112,8 @@ class ControlPanel(QWidget):
         layout.addWidget(self.preset_description)
 
         network = self._group(layout, "Network")
-        self._slider(network, "depth", "Depth (hidden layers)", list(range(1, 101)), str)
+        depth = SimConfig.bounds("depth")
+        self._slider(network, "depth", "Depth (hidden layers)", list(range(depth.low, depth.high + 1)), str)
         self._slider(network, "width", "Width", [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128,
                                                  192, 256], str)
         self._combo(network, "activation", "Activation", list(ACTIVATIONS))
@@ -140,7 +140,7 @@ class ControlPanel(QWidget):
         self.fields["dataset"].setMinimumContentsLength(10)   # a long file name stays in bounds
         self._slider(data, "noise", "Noise", steps(0, 1, 0.01), _fmt_float)
         seed = QSpinBox()
-        seed.setRange(0, SEED_MAX)
+        seed.setRange(SimConfig.bounds("seed").low, SimConfig.bounds("seed").high)
         seed.setToolTip(TIPS["seed"])
         seed.valueChanged.connect(lambda v: self._change("seed", int(v)))
         data.addRow("Seed", seed)

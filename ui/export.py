@@ -22,7 +22,7 @@ import numpy as np
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QSize
 from PySide6.QtGui import QImage, QPainter, QPixmap
 
-from simulator.config import path_text
+from simulator.files import path_text
 
 SCALES = (1, 2, 4)
 

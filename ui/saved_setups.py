@@ -18,9 +18,8 @@ import json
 from dataclasses import dataclass, field
 
 from simulator import SimConfig
-from simulator.config import parse_json, path_text, quoted
 from simulator.data import check_data_file
-from simulator.files import read_small_file
+from simulator.files import parse_json, path_text, quoted, read_small_file
 
 SETUP_VERSION = 1
 MAX_BYTES = 1_000_000                   # a setup is a few kB: a larger file is not one
