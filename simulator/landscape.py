@@ -123,15 +123,16 @@ class Trail:
 
 
 class Landscape:
-    """A plane through weight space, the cost over it, and the ball that rolls on it."""
+    """A plane through weight space, the cost over it, and the ball that rolls on it.
+
+    ``u_layer`` and ``v_layer`` are 0-based layer indices (negative from the output);
+    ``extent`` is a SimConfig's ``surface_extent``, whose range the config has checked."""
 
     def __init__(self, net, X, Y, u_layer=0, v_layer=-1, seed=0, extent=1.0):
         L = net.n_layers
         self.u_layer, self.v_layer = _layer_index(u_layer, L, "u_layer"), _layer_index(v_layer, L, "v_layer")
         if self.u_layer == self.v_layer:
             raise ValueError(f"v_layer: must differ from u_layer (both are layer {self.u_layer + 1})")
-        if not 0.0 < extent <= 100.0:
-            raise ValueError(f"extent: must be in (0, 100], got {extent!r}")
         self.extent = float(extent)
         self.net = net.copy()                       # the network at θ0
         self.theta0 = self.net.theta.copy()
