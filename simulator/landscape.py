@@ -78,6 +78,13 @@ class Surface:
     def resolution(self):
         return len(self.a)
 
+    @property
+    def log_cost(self):
+        """log₁₀ C on the grid, as the map's colours and the contour lines show it (-inf
+        where C = 0, not finite where C is not; no warning)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log10(self.cost)
+
 
 @dataclass(frozen=True)
 class BallState:

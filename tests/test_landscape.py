@@ -4,7 +4,7 @@ import pytest
 
 from simulator.config import SimConfig
 from simulator.data import make_dataset
-from simulator.landscape import LAUNCH_BOUND, Landscape, filter_normalized_direction
+from simulator.landscape import LAUNCH_BOUND, Landscape, Surface, filter_normalized_direction
 from simulator.network import Network
 from simulator.simulation import COARSE_RESOLUTION, Simulation
 
@@ -215,3 +215,9 @@ def test_a_refinement_computes_a_row_per_share_at_least_and_the_same_surface(axe
     next(stale)
     landscape.compute_surface(8, 2.0)                           # the map widened meanwhile
     assert list(stale)[-1] and landscape.surface.resolution == 8   # it is kept
+
+
+def test_log_cost_is_the_decimal_logarithm_and_warns_of_nothing():
+    cost = np.array([[1.0, 100.0], [0.0, np.inf]])                  # 0 and ∞ warn in np.log10
+    surface = Surface(1, np.zeros(2), np.zeros(2), cost, 1, 2, 1.0)
+    assert np.array_equal(surface.log_cost, [[0.0, 2.0], [-np.inf, np.inf]])

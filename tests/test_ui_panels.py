@@ -182,6 +182,21 @@ def test_surface_panel_redraws_for_a_rebuilt_network(qtbot):
         assert np.array_equal(panel.contours.getData()[0], frame.contours[0], equal_nan=True)
 
 
+def test_an_image_is_placed_with_each_pixel_centred_on_its_grid_point(qtbot):
+    import pyqtgraph as pg
+    from PySide6.QtCore import QPointF
+    from ui.widgets import place_by_centres
+    image = pg.ImageItem(np.zeros((4, 3)))                         # 4 columns (x), 3 rows (y)
+    x, y = np.linspace(-1.0, 2.0, 4), np.linspace(0.5, 1.5, 3)     # spacing 1 and 0.5
+    covered = place_by_centres(image, x, y)
+    for i in range(4):
+        for k in range(3):
+            centre = image.mapToParent(QPointF(i + 0.5, k + 0.5))
+            assert (centre.x(), centre.y()) == pytest.approx((x[i], y[k]))
+    assert (covered.left(), covered.right(), covered.top(), covered.bottom()) == \
+        pytest.approx((-1.5, 2.5, 0.25, 1.75))
+
+
 def _with_speeds(frame, speeds):
     """The frame with ‖∂C/∂b‖ replaced by ``speeds`` (one per layer)."""
     from dataclasses import replace

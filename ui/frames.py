@@ -51,8 +51,7 @@ class Framer:
 
 def contour_lines(surface, n_levels=N_LEVELS):
     """(x, y): all contour lines in surface coordinates, separated by NaN."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        logc = np.log10(surface.cost)
+    logc = surface.log_cost
     finite = logc[np.isfinite(logc)]
     if finite.size == 0 or finite.max() == finite.min():
         return np.zeros(0), np.zeros(0)

@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QRectF, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -215,6 +215,16 @@ class ValueSlider(QWidget):
         self.value_label.setText(self.fmt(self.values[index]))
         if emit:
             self.value_changed.emit(self.values[index])
+
+
+def place_by_centres(image, x, y):
+    """Stretch the pyqtgraph ImageItem ``image`` so that the centre of its pixel (i, k)
+    sits at (x[i], y[k]): x and y are a grid's evenly spaced coordinates (two or more
+    each), where its values were computed. Returns the rectangle the pixels cover."""
+    dx, dy = x[1] - x[0], y[1] - y[0]
+    rect = QRectF(x[0] - dx / 2, y[0] - dy / 2, dx * len(x), dy * len(y))
+    image.setRect(rect)
+    return rect
 
 
 def log_values(low, high, per_decade):

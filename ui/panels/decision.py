@@ -11,6 +11,7 @@ from simulator.simulation import TestPredictions
 
 from . import Panel
 from ..style import pen, style_axes
+from ..widgets import place_by_centres
 from .predictions import COLUMNS, ROWS, ConfusionMatrix, TestImages
 
 CLASS_COLORS = ("#3b82f6", "#f59e0b")      # class 0, class 1
@@ -55,9 +56,7 @@ class DecisionBoundaryPanel(Panel):
             return
         self.views.setCurrentWidget(self.plot)
         self.image.setImage(decision.probability, levels=(0.0, 1.0))
-        dx, dy = decision.x[1] - decision.x[0], decision.y[1] - decision.y[0]
-        self.image.setRect(decision.x[0] - dx / 2, decision.y[0] - dy / 2,
-                           dx * len(decision.x), dy * len(decision.y))
+        place_by_centres(self.image, decision.x, decision.y)
         if snapshot.data is not self._data:
             self._data = data = snapshot.data
             self.train.setData(data.X_train[:, 0], data.X_train[:, 1],

@@ -19,7 +19,7 @@ from simulator.theory import effective_sigmas
 from . import Panel
 from ..processes import ProcessJob
 from ..style import pen, style_axes, style_axis
-from ..widgets import on_screen, typeset
+from ..widgets import on_screen, place_by_centres, typeset
 
 RATIO_MAP = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=["#2166ac", "#f7f7f7", "#b2182b"])
 LIMIT = 10.0          # colours saturate at 10⁻¹⁰ and 10¹⁰
@@ -147,8 +147,7 @@ class PhaseDiagramPanel(Panel):
         d, s = diagram.depths, diagram.sigma_ws
         values = np.clip(np.nan_to_num(diagram.log_ratio, nan=LIMIT), -LIMIT, LIMIT)
         self.image.setImage(values, levels=(-LIMIT, LIMIT))
-        dd, ds = d[1] - d[0], s[1] - s[0]
-        self.image.setRect(d[0] - dd / 2, s[0] - ds / 2, dd * len(d), ds * len(s))
+        covered = place_by_centres(self.image, d, s)
         critical = diagram.critical_sigma_w
         self.critical.setVisible(bool(np.isfinite(critical)))
         if np.isfinite(critical):
@@ -160,8 +159,7 @@ class PhaseDiagramPanel(Panel):
                      "χ = 1 is not reached for σw in this range.")
         self.status.setText(typeset(f"{diagram.activation}, σb = {diagram.sigma_b:g}: blue, layer 1's "
                                     f"error vanishes; red, it explodes. {where} ✕ marks the current setting."))
-        self.plot.setRange(xRange=(d[0] - dd / 2, d[-1] + dd / 2), yRange=(s[0] - ds / 2, s[-1] + ds / 2),
-                           padding=0)
+        self.plot.setRange(rect=covered, padding=0)
 
     def finish(self, timeout=30.0):
         """Block until the current map is shown (for a picture); at once if the panel is

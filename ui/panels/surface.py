@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QT
 
 from . import Panel
 from ..style import BANNER_STYLE, pen, style_axes, style_axis
-from ..widgets import scientific, times
+from ..widgets import place_by_centres, scientific, times
 from .surface3d import Surface3D
 
 COLORMAP = "viridis"
@@ -172,9 +172,8 @@ class SurfacePanel(Panel):
         low, high = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
         if high <= low:
             high = low + 1e-12
-        da, db = s.a[1] - s.a[0], s.b[1] - s.b[0]
         self.image.setImage(np.where(np.isfinite(values), values, high), autoLevels=False)
-        self.image.setRect(s.a[0] - da / 2, s.b[0] - db / 2, da * len(s.a), db * len(s.b))
+        place_by_centres(self.image, s.a, s.b)
         self.colorbar.setLevels((low, high))
         self.colorbar.axis.setLabel("log₁₀ C" if self.log_scale.isChecked() else "C")
         self.contours.setData(*self._contour_lines)
@@ -190,10 +189,7 @@ class SurfacePanel(Panel):
 
     def display_values(self):
         """What the colours show: log₁₀ C or C."""
-        if self.log_scale.isChecked():
-            with np.errstate(divide="ignore", invalid="ignore"):
-                return np.log10(self.surface.cost)
-        return self.surface.cost
+        return self.surface.log_cost if self.log_scale.isChecked() else self.surface.cost
 
     def _draw_ball(self):
         ball, s = self._ball, self.surface

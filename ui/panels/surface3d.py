@@ -32,8 +32,7 @@ def opengl_unavailable_reason():
 
 def log_range(surface):
     """(low, high) of log₁₀ C over the surface's finite values."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        logc = np.log10(surface.cost)
+    logc = surface.log_cost
     finite = logc[np.isfinite(logc)]
     return (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
 
