@@ -154,8 +154,23 @@ def test_the_costs_are_evaluated_on_a_thinning_schedule(monkeypatch):
     steps = sim.snapshot().history.eval_steps
     assert steps[0] == 0 and steps[-1] > n - 64 and len(steps) <= EVALUATIONS + 1
     assert len(set(np.diff(steps))) == 1                                 # evenly spaced
-    # every step until EVALUATIONS are kept, then EVALUATIONS/2 per doubling of the stride
+    # every stride-th step until EVALUATIONS are kept, then EVALUATIONS/2 per doubling
     assert len(calls) <= EVALUATIONS + EVALUATIONS // 2 * np.ceil(np.log2(n / EVALUATIONS)) + 1
+
+
+@pytest.mark.parametrize("dataset, batch", [("digits", 32), ("circles", 32), ("circles", 400)])
+def test_the_first_evaluations_are_spaced_by_the_sets_size_over_the_batch(monkeypatch, dataset, batch):
+    sim = Simulation(SimConfig(depth=1, width=4, dataset=dataset, batch_size=batch))
+    calls = []
+    evaluation = sim.evaluation
+    monkeypatch.setattr(sim, "evaluation", lambda: (calls.append(1), evaluation())[1])
+    samples = len(sim.data.X_train) + len(sim.data.X_test)
+    stride = max(1, 2 ** int(np.log2(samples / batch)))          # 32 for the digits at 32
+    n = 60 * stride                                               # fewer than EVALUATIONS kept
+    sim.advance(n)
+    steps = sim.snapshot().history.eval_steps
+    assert steps[0] == 0 and set(np.diff(steps)) == {stride}
+    assert len(calls) == n // stride + 1                          # and the snapshot's (step 0 at build)
 
 
 def test_evaluation_by_hand():
