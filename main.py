@@ -5,6 +5,7 @@
     python main.py --preset NAME --steps N --export OUT.png [--panel NAME] [--size WxH]
     python main.py --preset NAME --record OUT.gif|OUT.mp4 [--frames N] [--every K] [--panel NAME]
     python main.py --preset NAME --data FILE.csv|FILE.npz ...   train on your own data set
+    python main.py --preset NAME --baseline PRESET|SETUP.json ...  compare with a baseline
 
 Pictures are made headless (no window is shown). Bad input exits with status 2 and one
 line on stderr, and writes nothing.
@@ -70,6 +71,9 @@ def parse_args(argv):
     p.add_argument("--seed", type=integer, help="override the seed")
     p.add_argument("--data", metavar="FILE", help="train on this data set: a CSV (the last "
                    "column the class) or an .npz with X and y")
+    p.add_argument("--baseline", metavar="PRESET_OR_SETUP",
+                   help="train this preset's or saved setup's config beside the run and show "
+                        "both (a preset may name its own baseline; 'none': no baseline)")
     p.add_argument("--steps", type=integer, default=0,
                    help=f"training steps before the picture (at most {MAX_STEPS:,})")
     out = p.add_mutually_exclusive_group()
@@ -91,17 +95,38 @@ def count(flag, value, low, high):
         raise Usage(f"{flag} must be in {low} … {high:,}, got {quoted(value)}")
 
 
+def baseline_config(name, presets, preset_name):
+    """The baseline's config: ``name`` (a preset's name, a setup file, or 'none'), else the
+    baseline the chosen preset names, else None."""
+    from ui.saved_setups import read_setup
+
+    if name is None:
+        chosen = presets.get(preset_name)
+        return presets[chosen.baseline].config if chosen and chosen.baseline else None
+    if name == "none":
+        return None
+    if name in presets:
+        return presets[name].config
+    if not Path(name).suffix.lower() == ".json":
+        raise Usage(f"--baseline: {quoted(name)} is neither a preset nor a setup file (.json); "
+                    f"presets: {', '.join(presets)}")
+    try:
+        return read_setup(name).config
+    except ValueError as error:
+        raise Usage(f"--baseline: {error}") from None
+
+
 def checked(args):
-    """(config, size) from the arguments; Usage names the first thing wrong. Everything,
+    """(config, size, baseline config or None) from the arguments; Usage names the first
+    thing wrong. Everything,
     the output file's folder included, is checked before anything is computed. Fills in
     the defaults of --every and --fps."""
     from simulator import SimConfig, load_presets
     from simulator.data import check_data_file
     from ui.export import ExportError, check_writable
 
-    config = SimConfig()
+    config, presets = SimConfig(), load_presets()
     if args.preset is not None:
-        presets = load_presets()
         if args.preset not in presets:
             raise Usage(f"unknown preset {quoted(args.preset)}; allowed: {', '.join(presets)}")
         config = presets[args.preset].config
@@ -116,6 +141,7 @@ def checked(args):
             config = config.replace(dataset="file", data_file=os.path.abspath(args.data))
     except ValueError as error:
         raise Usage(str(error)) from None
+    baseline = baseline_config(args.baseline, presets, args.preset)
     count("--steps", args.steps, 0, MAX_STEPS)
     if args.panel is not None and args.export is None and args.record is None:
         raise Usage("--panel goes with --export or --record (the window shows every panel)")
@@ -141,7 +167,7 @@ def checked(args):
             check_writable(out)
         except ExportError as error:
             raise Usage(str(error)) from None
-    return config, args.size or ((900, 650) if args.panel else (1600, 950))
+    return config, args.size or ((900, 650) if args.panel else (1600, 950)), baseline
 
 
 def quiet_offscreen_notes():
@@ -169,7 +195,7 @@ def main(argv=None):
             for name, panel in PANELS.items():
                 print(f"{name:10s} {panel.title}")
             return 0
-        config, size = checked(args)
+        config, size, baseline = checked(args)
     except Usage as error:
         print(f"main.py: error: {error}", file=sys.stderr)
         return 2
@@ -188,18 +214,18 @@ def main(argv=None):
         from ui.export import ExportError, atomic_write, png_bytes
         try:
             if args.export:
-                image = headless.render(config, args.steps, args.panel, size, args.theme)
+                image = headless.render(config, args.steps, args.panel, size, args.theme, baseline)
                 atomic_write(args.export, png_bytes(image))
             else:
                 headless.record(config, args.record, args.frames, args.every, args.fps, args.panel,
-                                size, args.theme, args.steps)
+                                size, args.theme, args.steps, baseline)
         except ExportError as error:
             print(f"main.py: error: {error}", file=sys.stderr)
             return 2
         return 0
     from ui.main_window import MainWindow
     chosen = args.preset or args.config or args.seed is not None or args.data
-    window = MainWindow(config if chosen else None)
+    window = MainWindow(config if chosen else None, baseline=baseline)
     window.show()
     collector.freeze_start_up()
     return app.exec()

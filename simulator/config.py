@@ -200,11 +200,13 @@ def _check_field(f, value):
 
 @dataclass(frozen=True)
 class Preset:
-    """A named config with the one line that says what it shows."""
+    """A named config with the one line that says what it shows, and the preset it is
+    compared with (``baseline``: another preset's name, or "")."""
 
     name: str
     description: str
     config: SimConfig
+    baseline: str = ""
 
 
 def load_preset_file(path):
@@ -212,14 +214,22 @@ def load_preset_file(path):
     path = Path(path)
     try:
         data = parse_json(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or set(data) != {"name", "description", "config"}:
-            raise ValueError("a preset is a JSON object with keys name, description, config")
-        return Preset(str(data["name"]), str(data["description"]), SimConfig.from_dict(data["config"]))
+        keys = {"name", "description", "config"}
+        if not isinstance(data, dict) or not keys <= set(data) <= keys | {"baseline"}:
+            raise ValueError("a preset is a JSON object with keys name, description, config "
+                             "(and, if it is compared with another preset, baseline)")
+        return Preset(str(data["name"]), str(data["description"]), SimConfig.from_dict(data["config"]),
+                      str(data.get("baseline", "")))
     except (OSError, ValueError) as error:
         raise ValueError(f"preset {path.name}: {error}") from None
 
 
 def load_presets(directory=PRESET_DIR):
-    """All presets in ``directory``, by name, in file-name order."""
-    presets = [load_preset_file(p) for p in sorted(Path(directory).glob("*.json"))]
-    return {p.name: p for p in presets}
+    """All presets in ``directory``, by name, in file-name order; a baseline must name
+    another preset there."""
+    presets = {p.name: p for p in map(load_preset_file, sorted(Path(directory).glob("*.json")))}
+    for preset in presets.values():
+        if preset.baseline and (preset.baseline not in presets or preset.baseline == preset.name):
+            raise ValueError(f"preset {preset.name}: its baseline {quoted(preset.baseline)} is not "
+                             f"another preset; allowed: {', '.join(presets)}")
+    return presets

@@ -187,6 +187,19 @@ class Network:
         i = self.weight_segments[l]
         return slice(int(self.segment_starts[i]), int(self.segment_starts[i + 1]))
 
+    def __getstate__(self):
+        """For pickle and deepcopy (a pinned baseline is a deep copy of its run): the
+        weights, biases and γ are views into ``theta``, which a copy would turn into
+        arrays of their own, so they are left out and made anew from the copied theta."""
+        state = dict(self.__dict__)
+        for views in ("weights", "biases", "gammas"):
+            del state[views]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.weights, self.biases, self.gammas = self._views(self._theta)
+
     def copy(self):
         """An independent network with the same architecture, parameters and BN statistics."""
         clone = object.__new__(Network)

@@ -52,6 +52,10 @@ TIPS = {
     "play": "Start or pause training (Space).",
     "step": "One training step (S).",
     "reset": "New weights from the seed; the run starts again (R).",
+    "pin": "Keep this run as the baseline (B): it trains on beside the live run, on the same "
+           "data and steps, with its own config, and every panel shows both. Then change a "
+           "control and compare.",
+    "clear": "Remove the baseline: back to one run.",
 }
 
 
@@ -89,6 +93,9 @@ class ControlPanel(QWidget):
     step_requested = Signal()
     reset_requested = Signal()
     speed_changed = Signal(int)
+    pin_requested = Signal()
+    clear_requested = Signal()
+    baseline_chosen = Signal(object)      # a preset's baseline config: both runs start over
 
     def __init__(self, config=None, parent=None):
         super().__init__(parent)
@@ -161,6 +168,17 @@ class ControlPanel(QWidget):
         for button in (self.play_button, self.step_button, self.reset_button):
             buttons.addWidget(button)
         run.addRow(buttons)
+        baseline = QHBoxLayout()
+        self.pin_button = QPushButton("Pin as baseline")
+        self.pin_button.setToolTip(TIPS["pin"])
+        self.pin_button.clicked.connect(self.pin_requested)
+        self.clear_button = QPushButton("Clear baseline")
+        self.clear_button.setToolTip(TIPS["clear"])
+        self.clear_button.clicked.connect(self.clear_requested)
+        self.clear_button.setEnabled(False)
+        baseline.addWidget(self.pin_button)
+        baseline.addWidget(self.clear_button)
+        run.addRow(baseline)
         self.speed = ValueSlider("Speed (steps per frame)", [1, 2, 3, 5, 10, 20, 30, 50, 100], str,
                                  TIPS["speed"])
         self.speed.set_value(5)
@@ -264,7 +282,10 @@ class ControlPanel(QWidget):
             return
         self.set_config(preset.config)
         self.config_changed.emit(self.config)
-        self.reset_requested.emit()          # a preset is a clean start: fresh weights
+        if preset.baseline:                  # both runs start over, from fresh weights
+            self.baseline_chosen.emit(self.presets[preset.baseline].config)
+        else:
+            self.reset_requested.emit()      # a preset is a clean start: fresh weights
 
     def _play_toggled(self, playing):
         self.play_button.setText("Pause" if playing else "Play")

@@ -127,6 +127,15 @@ class Engine(QObject):
     def drop_ball(self, a, b):
         self._send("drop_ball", float(a), float(b))
 
+    def pin_baseline(self):
+        self._send("pin_baseline")
+
+    def clear_baseline(self):
+        self._send("clear_baseline")
+
+    def set_baseline(self, config):
+        self._send("set_baseline", config)
+
     def _send(self, *command):
         if self._closing:
             return

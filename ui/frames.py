@@ -2,13 +2,15 @@
 
     Frame = Snapshot (the Simulation's state, a query) + contour lines of its surface
             + what the worker measured (steps per second, playing, halted)
+            + the pinned baseline's Snapshot and contour lines, if there is one (issue 14)
 
 The worker (in the engine process) and the headless pictures both make their Frames
 with a ``Framer``, so a picture shows exactly what the window would.
 
 Contour levels are evenly spaced in log₁₀ C, so both a plateau (small changes of a small
 cost) and a cliff (huge costs) get lines. Tracing ten levels on a 96² grid takes about
-20 ms, more than a frame, so a Framer traces them once per surface version.
+20 ms, more than a frame, so a Framer traces them once per surface version (a baseline
+pinned from the live run starts with the live run's surface and version: the same lines).
 """
 from __future__ import annotations
 
@@ -31,22 +33,29 @@ class Frame:
     steps_per_second: float  # training steps taken per second (0 when none are)
     playing: bool
     contours: tuple          # (x, y) of the surface's contour lines, NaN-separated
-    halted: bool = False     # playback paused itself: the run diverged in this tick
+    halted: bool = False     # playback paused itself: the last run still training diverged
+    baseline: Snapshot | None = None     # the pinned baseline, trained beside the live run
+    baseline_contours: tuple = ()
 
 
 class Framer:
-    """Makes the Frames of a run, tracing the contour lines once per surface version."""
+    """Makes the Frames of a run (and its baseline), tracing the contour lines once per
+    surface version."""
 
     def __init__(self):
-        self._contours = (None, None)     # (surface version, lines)
+        self._contours = {}               # surface version → lines, for the surfaces shown
 
-    def frame(self, sim, decision=None, rate=0.0, playing=False, halted=False):
-        """The Frame of ``sim`` now; ``decision``: a DecisionMap to show instead of a
-        fresh one (the worker times them)."""
+    def frame(self, sim, decision=None, rate=0.0, playing=False, halted=False, baseline=None,
+              baseline_decision=None):
+        """The Frame of ``sim`` now, and of its ``baseline`` Simulation if there is one;
+        ``decision``, ``baseline_decision``: DecisionMaps to show instead of fresh ones
+        (the worker times them)."""
         snapshot = sim.snapshot(decision)
-        if self._contours[0] != snapshot.surface.version:
-            self._contours = (snapshot.surface.version, contour_lines(snapshot.surface))
-        return Frame(snapshot, rate, playing, self._contours[1], halted)
+        twin = None if baseline is None else baseline.snapshot(baseline_decision)
+        shown = [snapshot.surface] + ([twin.surface] if twin else [])
+        self._contours = {s.version: self._contours.get(s.version) or contour_lines(s) for s in shown}
+        return Frame(snapshot, rate, playing, self._contours[snapshot.surface.version], halted,
+                     twin, self._contours[twin.surface.version] if twin else ())
 
 
 def contour_lines(surface, n_levels=N_LEVELS):

@@ -22,19 +22,34 @@ from .picture import show_picture
 from .style import apply_theme, current
 
 
-def frame_of(sim, framer=None):
-    """The Frame the window would show for the simulation's current state, with the
-    finest surface (``framer``: the run's own, so contours are traced once per surface)."""
-    if sim.landscape.surface.resolution < FINE_RESOLUTION:
-        sim.refine_surface(FINE_RESOLUTION)
-    return (framer or Framer()).frame(sim)
+def frame_of(sim, framer=None, baseline=None):
+    """The Frame the window would show for the simulation's current state (and its
+    ``baseline`` Simulation's), with the finest surfaces (``framer``: the run's own, so
+    contours are traced once per surface)."""
+    for run in (sim, baseline):
+        if run is not None and run.landscape.surface.resolution < FINE_RESOLUTION:
+            run.refine_surface(FINE_RESOLUTION)
+    return (framer or Framer()).frame(sim, baseline=baseline)
 
 
-def run_frame(config, steps):
-    """The Frame after ``steps`` training steps of ``config``."""
-    sim = Simulation(config)
-    sim.advance(steps)
-    return frame_of(sim)
+def runs(config, baseline=None, steps=0):
+    """The Simulations of ``config`` and of the ``baseline`` config (None: no baseline),
+    after ``steps`` training steps each, as the worker trains them."""
+    sims = [Simulation(config)] + ([Simulation(baseline)] if baseline is not None else [None])
+    advance(sims, steps)
+    return sims
+
+
+def advance(sims, steps):
+    for sim in sims:
+        if sim is not None:
+            sim.advance(steps)
+
+
+def run_frame(config, steps, baseline=None):
+    """The Frame after ``steps`` training steps of ``config`` (and of a ``baseline`` config)."""
+    sim, twin = runs(config, baseline, steps)
+    return frame_of(sim, baseline=twin)
 
 
 class HeadlessView:
@@ -95,25 +110,26 @@ def picture(frame, panel=None, size=(1600, 950), scale=1, view=None, config=None
         view.close()
 
 
-def render(config, steps, panel=None, size=(1600, 950), theme="dark"):
-    """A QImage of the window or one panel after ``steps`` steps of ``config``."""
+def render(config, steps, panel=None, size=(1600, 950), theme="dark", baseline=None):
+    """A QImage of the window or one panel after ``steps`` steps of ``config`` (beside a
+    ``baseline`` config, if given)."""
     apply_theme(theme)
-    return picture(run_frame(config, steps), panel, size, config=config)
+    return picture(run_frame(config, steps, baseline), panel, size, config=config)
 
 
-def record(config, path, frames, every, fps=10, panel=None, size=(900, 650), theme="dark", steps=0):
+def record(config, path, frames, every, fps=10, panel=None, size=(900, 650), theme="dark", steps=0,
+           baseline=None):
     """Write a GIF or MP4 of ``frames`` pictures, ``every`` training steps apart, after
     ``steps``, shown ``fps`` a second; each picture is encoded as it is made."""
     apply_theme(theme)
     with Animation(path, fps) as animation:       # a file not finished is removed
-        sim, framer = Simulation(config), Framer()
-        sim.advance(steps)
+        sims, framer = runs(config, baseline, steps), Framer()
         view = HeadlessView(config, panel, size)
         try:
             for k in range(frames):
-                view.show(frame_of(sim, framer))
+                view.show(frame_of(sims[0], framer, sims[1]))
                 animation.add(image_to_rgb(view.grab()), k / fps)
-                sim.advance(every)
+                advance(sims, every)
             animation.finish(frames / fps)
         finally:
             view.close()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QScrollArea, QS
                                QTabBar, QToolBar, QWidget)
 
 from simulator import SimConfig
+from simulator.compare import brief, versus
 from simulator.data import check_data_file
 
 from . import collector
@@ -29,13 +30,23 @@ from .widgets import on_screen
 PAINT_MS = 16
 
 
+def divergences(frame):
+    """The runs' divergence messages: the live run's, and the baseline's named as such."""
+    messages = [frame.snapshot.diverged]
+    if frame.baseline is not None and frame.baseline.diverged:
+        who = brief(frame.baseline.config, frame.snapshot.config)
+        messages.append(f"Baseline ({who}): {frame.baseline.diverged}")
+    return [m for m in messages if m]
+
+
 class MainWindow(QMainWindow):
     """The lab. ``settings``: where geometry and the last config persist (QSettings)."""
 
-    def __init__(self, config=None, settings=None, engine=True, theme=None):
+    def __init__(self, config=None, settings=None, engine=True, theme=None, baseline=None):
         """``engine=False`` builds the window without a worker thread: frames are then
         handed to ``show_frame`` by the caller (headless rendering). ``theme``: dark,
-        light or presentation (default: the last one used)."""
+        light or presentation (default: the last one used). ``baseline``: a config to
+        train beside the run from the start (issue 14)."""
         super().__init__()
         self.setWindowTitle("Vanishing Gradient Lab")
         self.settings = settings if settings is not None else QSettings("VanishingGradientLab", "lab")
@@ -91,8 +102,8 @@ class MainWindow(QMainWindow):
             d[name].raise_()
         self._build_menu()
 
-        self.status = {key: QLabel() for key in ("step", "cost", "rate", "fps")}
-        for key, width in (("step", 110), ("cost", 230), ("rate", 120), ("fps", 100)):
+        self.status = {key: QLabel() for key in ("versus", "step", "cost", "rate", "fps")}
+        for key, width in (("versus", 0), ("step", 110), ("cost", 230), ("rate", 120), ("fps", 100)):
             self.status[key].setMinimumWidth(width)    # a changing number must not relayout
             self.statusBar().addPermanentWidget(self.status[key])
 
@@ -108,8 +119,14 @@ class MainWindow(QMainWindow):
             self.controls.reset_requested.connect(self.engine.reset)
             self.controls.speed_changed.connect(self.engine.set_steps_per_frame)
             self.panels["surface"].drop_requested.connect(self.engine.drop_ball)
+            self.controls.pin_requested.connect(self.engine.pin_baseline)
+            self.controls.clear_requested.connect(self.engine.clear_baseline)
+            self.controls.baseline_chosen.connect(self.engine.set_baseline)
+            if baseline is not None:
+                self.engine.set_baseline(baseline)
         for key, slot in ((Qt.Key.Key_Space, self.toggle_play), (Qt.Key.Key_S, self.controls.step_requested.emit),
-                          (Qt.Key.Key_R, self.controls.reset_requested.emit)):
+                          (Qt.Key.Key_R, self.controls.reset_requested.emit),
+                          (Qt.Key.Key_B, self.controls.pin_requested.emit)):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
             shortcut.activated.connect(slot)
@@ -235,18 +252,27 @@ class MainWindow(QMainWindow):
         self._shown(frame)
 
     def _show_status(self, frame):
-        snapshot = frame.snapshot
-        self.banner.setText(snapshot.diverged or "")
-        self.banner_bar.setVisible(snapshot.diverged is not None)
-        if snapshot.diverged != self._diverged:           # other messages (a recording's
-            self._diverged = snapshot.diverged              # progress) are left alone
-            if snapshot.diverged:
-                self.statusBar().showMessage(snapshot.diverged.split(":")[0] + ": see the message above")
+        snapshot, baseline = frame.snapshot, frame.baseline
+        diverged = "\n".join(divergences(frame)) or None
+        self.banner.setText(diverged or "")
+        self.banner_bar.setVisible(diverged is not None)
+        if diverged != self._diverged:                      # other messages (a recording's
+            self._diverged = diverged                       # progress) are left alone
+            if diverged:
+                self.statusBar().showMessage(diverged.split(":")[0] + ": see the message above")
             else:
                 self.statusBar().clearMessage()
+        self.status["versus"].setText(versus(snapshot.config, baseline.config) if baseline else "")
+        self.controls.clear_button.setEnabled(baseline is not None)
         self.status["step"].setText(f"step {snapshot.step:,}")
         self.status["cost"].setText(f"cost {snapshot.train_loss:.4g}  (test {snapshot.test_loss:.4g})")
         self.status["rate"].setText(f"{frame.steps_per_second:,.0f} steps/s" if frame.playing else "paused")
+
+    @property
+    def baseline_config(self):
+        """The config of the baseline on screen, or None."""
+        frame = self.painted
+        return frame.baseline.config if frame is not None and frame.baseline is not None else None
 
     def _shown(self, frame):
         """``frame`` is now on screen in every panel."""

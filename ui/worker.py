@@ -23,9 +23,15 @@
   the whole grid: the worker still answers within one share).
 * The decision map is the worker's to time: a fresh one at most every
   ``DECISION_REFRESH`` seconds and with at most ``DECISION_SHARE`` of the time.
+* A pinned baseline (issue 14) is a second Simulation, advanced step for step with the
+  live one: pinning copies the live run as it is; whenever the live run starts over (a
+  rebuild, a reset), the baseline starts over from its own config too, so both are always
+  at the same step count, and each equals a run of its own config alone. A divergence
+  freezes only the run that diverged; playback pauses once no run is still training.
 """
 from __future__ import annotations
 
+import copy
 import time
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -61,10 +67,11 @@ class SimulationWorker(QObject):
         self._last_change = time.monotonic()
         self._framer = Framer()
         self._refining = None             # (surface version, its refinement under way)
-        self._decision = None             # the DecisionMap shown, its time and its cost
+        self._decision = None             # the DecisionMaps shown (live, baseline), their time, cost
         self._decision_time = self._decision_seconds = 0.0
         self._halted = False
         self.sim = None
+        self.baseline = None              # the pinned run, a Simulation trained beside sim
         self.timer = None
 
     # --------------------------------------------------------- commands (queued)
@@ -116,6 +123,37 @@ class SimulationWorker(QObject):
     def drop_ball(self, a, b):
         self._commands.append(("drop", a, b))
 
+    # The baseline's commands act at once, after what was sent before them: a pin takes the
+    # run as the configs and commands sent before it left it.
+    @Slot()
+    def pin_baseline(self):
+        """The live run, as it is now, becomes the baseline (a copy that trains on)."""
+        self._apply_pending()
+        self.baseline = copy.deepcopy(self.sim)
+        self._changed()
+
+    @Slot()
+    def clear_baseline(self):
+        self.baseline = None
+        self._changed()
+
+    @Slot(object)
+    def set_baseline(self, config):
+        """A baseline of ``config`` (a preset's, a setup's): both runs start over, together.
+        A config whose data cannot be read leaves everything as it was."""
+        self._apply_pending()
+        try:
+            self.baseline = Simulation(config)
+        except ValueError:
+            return
+        self.sim.reset()
+        self._changed()
+
+    def _changed(self):
+        self._decision = None
+        self._last_change = time.monotonic()
+        self._send_now = True
+
     # --------------------------------------------------------- the tick
     def _tick(self):
         applied = changed = self._apply_pending()
@@ -132,15 +170,21 @@ class SimulationWorker(QObject):
         if changed or self._send_now:
             self._emit()
 
+    def _runs(self):
+        return [self.sim] if self.baseline is None else [self.sim, self.baseline]
+
     def _refine(self):
-        """One share of the fine surface's rows; True once the fine surface is in place."""
-        surface = self.sim.landscape.surface
-        if surface.resolution >= FINE_RESOLUTION:
-            return False
-        if self._refining is None or self._refining[0] != surface.version:
-            self._refining = (surface.version,
-                              self.sim.landscape.refinement(FINE_RESOLUTION, REFINE_BUDGET))
-        return next(self._refining[1])
+        """One share of the fine surface's rows (the live run's first, then the
+        baseline's); True once a fine surface is in place."""
+        for sim in self._runs():
+            surface = sim.landscape.surface
+            if surface.resolution >= FINE_RESOLUTION:
+                continue
+            key = (id(sim), surface.version)          # a pinned copy shares the version
+            if self._refining is None or self._refining[0] != key:
+                self._refining = (key, sim.landscape.refinement(FINE_RESOLUTION, REFINE_BUDGET))
+            return next(self._refining[1])
+        return False
 
     def _emit(self):
         self._send_now = False
@@ -148,16 +192,19 @@ class SimulationWorker(QObject):
         interval = max(DECISION_REFRESH, self._decision_seconds / DECISION_SHARE)
         if self._decision is None or now - self._decision_time >= interval:
             start = time.perf_counter()
-            self._decision = self.sim.decision_map()
+            self._decision = [sim.decision_map() for sim in self._runs()]
             self._decision_seconds = time.perf_counter() - start
             self._decision_time = now
         halted, self._halted = self._halted, False
-        self.frame_ready.emit(self._framer.frame(self.sim, self._decision, self._rate, self._playing, halted))
+        decisions = self._decision + [None]
+        self.frame_ready.emit(self._framer.frame(self.sim, decisions[0], self._rate, self._playing,
+                                                 halted, self.baseline, decisions[1]))
 
     def _apply_pending(self):
         """The newest config, then the commands sent after it, in order."""
         config, self._pending = self._pending, None
         commands, self._commands = self._commands, []
+        net = None if self.sim is None else self.sim.net
         if ("reset",) in commands:        # a fresh start: what was queued before it is moot
             commands = commands[len(commands) - commands[::-1].index(("reset",)):]
             self.sim = Simulation(config if config is not None else self.sim.config)
@@ -168,6 +215,8 @@ class SimulationWorker(QObject):
                 self.sim.apply(config)
         elif not commands:
             return False
+        if self.baseline is not None and self.sim.net is not net:
+            self.baseline.reset()         # the live run starts over: so does the baseline
         for _, a, b in commands:
             self.sim.drop_ball(a, b)
         self._decision = None             # the network or its data may be new
@@ -175,19 +224,25 @@ class SimulationWorker(QObject):
         return True
 
     def _train(self, steps, budget):
-        """Train up to ``steps`` steps, one at a time, until this thread has used ``budget``
-        seconds of CPU; pause playback at a divergence. A frozen run takes no steps: only
-        the ball rolls."""
+        """Train up to ``steps`` steps (each run, live and baseline, one step at a time)
+        until this thread has used ``budget`` seconds of CPU; pause playback when a
+        divergence leaves no run training. A frozen run takes no steps: only its ball rolls."""
         cpu = time.thread_time()
-        first_step, was_frozen = self.sim.step_count, self.sim.diverged is not None
+        runs = self._runs()
+        first_steps = [sim.step_count for sim in runs]
+        frozen = [sim.diverged is not None for sim in runs]
         for _ in range(steps):
-            self.sim.advance(1)
-            if not was_frozen and self.sim.diverged is not None:
+            for sim in runs:
+                sim.advance(1)
+            now_frozen = [sim.diverged is not None for sim in runs]
+            if now_frozen != frozen and all(now_frozen):
                 self._playing, self._halted = False, True
                 break
+            frozen = now_frozen
             if budget and time.thread_time() - cpu > budget:
                 break
-        taken, now = self.sim.step_count - first_step, time.perf_counter()
+        taken = max(sim.step_count - first for sim, first in zip(runs, first_steps))
+        now = time.perf_counter()
         if taken and not self._halted:       # steps per second of the clock, ticks' gaps included
             if self._trained_until is not None:
                 rate = taken / (now - self._trained_until)

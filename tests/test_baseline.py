@@ -1,0 +1,117 @@
+"""A baseline beside the live run (issue 14): exact, started over together, frozen alone."""
+import numpy as np
+import pytest
+
+from simulator import SimConfig, Simulation, load_presets
+from simulator.compare import brief, difference, differing, versus
+from ui.worker import SimulationWorker
+
+SMALL = SimConfig(depth=3, width=8)
+
+
+def same_statistics(snapshot, sim):
+    """The snapshot's numbers equal those of ``sim``, a run of its config alone."""
+    alone = sim.snapshot()
+    assert snapshot.step == alone.step
+    assert np.array_equal(snapshot.stats.grad_b_norm, alone.stats.grad_b_norm)
+    assert np.array_equal(snapshot.history.train_loss, alone.history.train_loss)
+    assert snapshot.train_loss == alone.train_loss
+    assert np.array_equal(snapshot.ball.position, alone.ball.position)
+
+
+def worker_with(config):
+    worker = SimulationWorker(config)
+    frames = []
+    worker.frame_ready.connect(frames.append)
+    worker._tick()
+    return worker, frames
+
+
+def test_the_difference_names_only_the_fields_that_differ():
+    sigmoid = SimConfig(depth=10)
+    relu = sigmoid.replace(activation="relu", init="he", learning_rate=0.05)
+    assert differing(relu, sigmoid) == ["activation", "init", "learning_rate"]
+    assert versus(relu, sigmoid) == "sigmoid·xavier·η 0.5 vs relu·he·η 0.05"
+    assert difference(relu, sigmoid) == "activation sigmoid → relu, init xavier → he, η 0.5 → 0.05"
+    norm = sigmoid.replace(batch_norm=True)
+    assert versus(norm, sigmoid) == "sigmoid·xavier vs sigmoid·xavier·batch norm"
+    assert difference(norm, sigmoid) == "no batch norm → batch norm"
+    assert brief(sigmoid.replace(sigma_w=3.0), sigmoid) == "sigmoid·xavier"   # σw unused by xavier
+    assert difference(sigmoid, sigmoid) == "the same config"
+
+
+def test_a_pinned_baseline_equals_a_run_of_its_config_alone_after_a_control_change():
+    worker, frames = worker_with(SMALL)
+    worker.step_once()
+    worker._tick()
+    worker.pin_baseline()
+    relu = SMALL.replace(activation="relu", init="he")
+    worker.set_config(relu)                  # a new network: both runs start over
+    worker.set_steps_per_frame(7)
+    worker.set_playing(True)
+    for _ in range(3):
+        worker._tick()
+    frame = frames[-1]
+    steps = frame.snapshot.step
+    assert steps > 0 and frame.baseline.step == steps
+    assert frame.snapshot.config == relu and frame.baseline.config == SMALL
+    for snapshot, config in ((frame.baseline, SMALL), (frame.snapshot, relu)):
+        alone = Simulation(config)
+        alone.advance(steps)
+        same_statistics(snapshot, alone)
+    worker.set_config(relu.replace(learning_rate=0.1))   # a training field: both train on
+    worker._tick()
+    assert frames[-1].baseline.step > steps
+    worker.clear_baseline()
+    worker._tick()
+    assert frames[-1].baseline is None
+
+
+def test_a_pin_copies_the_run_as_it_is_and_both_train_alike():
+    worker, frames = worker_with(SMALL)
+    for _ in range(3):
+        worker.step_once()
+        worker._tick()
+    worker.pin_baseline()
+    worker.step_once()
+    worker._tick()
+    frame = frames[-1]
+    assert frame.baseline.step == frame.snapshot.step == 4
+    assert np.array_equal(frame.baseline.stats.grad_w_norm, frame.snapshot.stats.grad_w_norm)
+
+
+def test_divergence_freezes_only_the_run_that_diverged():
+    presets = load_presets()
+    large, clipped = presets["Large weights (exploding)"].config, presets["Clipping tames the cliff"].config
+    worker, frames = worker_with(clipped)
+    worker.set_baseline(large)
+    worker.set_steps_per_frame(10)
+    worker.set_playing(True)
+    for _ in range(3):
+        worker._tick()
+    frame = frames[-1]
+    assert frame.baseline.diverged and "Diverged at step 6" in frame.baseline.diverged
+    assert frame.snapshot.diverged is None and frame.snapshot.step > 6
+    assert worker._playing and not any(f.halted for f in frames)
+    worker.set_config(large)                  # both start over; the live run diverges too
+    worker.reset()
+    for _ in range(2):
+        worker._tick()
+    assert frames[-1].halted and not worker._playing
+    assert frames[-1].snapshot.diverged and frames[-1].baseline.diverged
+
+
+@pytest.mark.parametrize("name", ["Batch norm rescues deep sigmoid", "Residual connections",
+                                  "Deep ReLU + He (healthy)", "Clipping tames the cliff"])
+def test_presets_with_a_baseline_beat_it(name):
+    """The promise: layer 1 learns faster than the baseline's (or, for clipping, the
+    baseline diverges while the live run learns)."""
+    from ui.headless import run_frame
+    presets = load_presets()
+    preset = presets[name]
+    frame = run_frame(preset.config, 60, presets[preset.baseline].config)
+    live, base = frame.snapshot, frame.baseline
+    if preset.config.clip:
+        assert base.diverged and live.diverged is None
+    else:
+        assert live.stats.grad_b_norm[0] > 10 * base.stats.grad_b_norm[0]
