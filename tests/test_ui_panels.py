@@ -323,7 +323,7 @@ def _history(steps, loss):
 
 def _show_history(panel, history):
     from types import SimpleNamespace
-    panel.show_frame(SimpleNamespace(snapshot=SimpleNamespace(history=history)))
+    panel.show_frame(SimpleNamespace(snapshot=SimpleNamespace(history=history), baseline=None))
     panel.throttle.flush()
 
 

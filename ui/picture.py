@@ -3,14 +3,16 @@ view controls (drop-downs, tabs, check boxes), which mean nothing on a slide.
 
 A panel lists its view controls in ``view_controls()`` and says what they show in
 ``picture_caption()`` ("‖∂C/∂b‖ per layer, log scale"), both part of the Panel contract;
-the caption adds the run: the preset's name (or the network's shape) and the step. A
-picture from the window is made with a new panel given the shown one's ``view_state``.
+the caption adds the run: the preset's name (or the network's shape) and the step, and,
+beside a baseline, what differs from it. A picture from the window is made with a new
+panel given the shown one's ``view_state``.
 """
 from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel
 
 from simulator import load_presets
+from simulator.compare import difference
 
 from .style import heading
 
@@ -25,11 +27,15 @@ def run_name(config):
     return f"depth {config.depth}, width {config.width}, {config.activation}, {config.init}"
 
 
-def caption(panel, snapshot):
-    """'Gradient bars: ‖∂C/∂b‖ per layer, log scale · Deep sigmoid (vanishing) · step 300'."""
+def caption(panel, snapshot, baseline=None):
+    """'Gradient bars: ‖∂C/∂b‖ per layer, log scale · Deep sigmoid (vanishing) · step 300',
+    and beside a ``baseline`` Snapshot ' · against the baseline: no batch norm → batch norm'."""
     shown = panel.picture_caption()
     what = f"{panel.title}: {shown}" if shown else panel.title
-    return f"{what}  ·  {run_name(snapshot.config)}  ·  step {snapshot.step:,}"
+    text = f"{what}  ·  {run_name(snapshot.config)}  ·  step {snapshot.step:,}"
+    if baseline is not None:
+        text += f"  ·  against the baseline: {difference(snapshot.config, baseline.config)}"
+    return text
 
 
 def show_picture(panel, frame):
@@ -45,5 +51,5 @@ def show_picture(panel, frame):
         label.setObjectName(CAPTION)
         label.setWordWrap(True)
         panel.layout().insertWidget(0, label)
-    label.setText(caption(panel, frame.snapshot))
+    label.setText(caption(panel, frame.snapshot, frame.baseline))
 

@@ -10,6 +10,10 @@ it is: exactly 0 as a stub marked 0, an overflow (∞) as a bar through the top 
 NaN as a hatched bar marked NaN; neighbours of one kind share one mark. After a
 divergence the bars are those of the last finite step, and the headline says so.
 
+With a baseline (issue 14) each layer gets a pair: the live run's bar filled, the
+baseline's beside it outlined over a faded fill, in the same layer colour; the headline
+compares layer 1 with the baseline's layer 1.
+
 Theory overlay: for ‖δ‖ per sample, the quantity mean-field theory predicts, a dashed
 line shows the prediction √(χ¹⋯) anchored at the output layer, with χ named.
 """
@@ -20,6 +24,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout
+
+from simulator.compare import brief
 
 from . import Panel
 from ..style import current, pen, style_axes
@@ -32,7 +38,10 @@ QUANTITIES = {
     "relative update ‖ΔW‖/‖W‖": ("relative_update", "‖ΔW‖/‖W‖"),
 }
 THEORY_FIELD = "delta_rms"
+SINGLE_WIDTH = 0.7
+PAIR_WIDTH, PAIR_SHIFT = 0.38, 0.2   # a pair's bars: each this wide, this far off the layer
 STUB = 0.04                        # the stub that marks an exact 0: this share of the axis
+FADED = 60                         # the alpha of a baseline bar's fill (its outline is opaque)
 
 
 def log_heights(values):
@@ -52,10 +61,13 @@ class MarkedBars:
     """Bars drawn from a bottom; heights that are not finite get a mark: -inf (exactly 0)
     a stub marked 0, +inf a bar through the top marked ∞, NaN a hatched bar marked NaN.
     Neighbouring bars of one kind share one mark (at depth 50 a "0" per bar would pile
-    up). Shared by the gradient bars and the chain-rule factors."""
+    up). ``outlined``: a faded fill inside an outline of the full colour (a baseline's
+    bars). Shared by the gradient bars and the chain-rule factors."""
 
-    def __init__(self, plot, width, color=None):
+    def __init__(self, plot, width, color=None, outlined=False):
         self.plot = plot
+        self.width = width                # may change between calls of set (pairs, singles)
+        self.outlined = outlined
         self.plain = pg.BarGraphItem(x=[], height=[], width=width, brush=color, pen=None)  # legend
         self.hatched = pg.BarGraphItem(x=[], height=[], width=width)
         plot.addItem(self.plain)
@@ -68,11 +80,16 @@ class MarkedBars:
         stub = bottom + STUB * (top - bottom)
         drawn = np.where(zero, stub, np.where(np.isfinite(heights), heights, top))
         plain = ~nan
-        _set_bars(self.plain, x[plain], bottom, drawn[plain] - bottom,
-                  [b for b, keep in zip(brushes, plain) if keep], lambda b: pg.mkPen(None))
+        kept = [b for b, keep in zip(brushes, plain) if keep]
+        if self.outlined:
+            _set_bars(self.plain, x[plain], bottom, drawn[plain] - bottom, [faded(b) for b in kept],
+                      [pen(b, 1.5) for b in kept], self.width)
+        else:
+            _set_bars(self.plain, x[plain], bottom, drawn[plain] - bottom, kept,
+                      [pg.mkPen(None)] * len(kept), self.width)
         hatch = [QBrush(pg.mkColor(b), Qt.BrushStyle.BDiagPattern) for b, bad in zip(brushes, nan) if bad]
         _set_bars(self.hatched, x[nan], bottom, np.full(len(hatch), top - bottom), hatch,
-                  lambda b: pg.mkPen(b.color(), width=1))
+                  [pg.mkPen(b.color(), width=1) for b in hatch], self.width)
         self._place([(xi, stub, "0", (0.5, 1.0)) for xi in runs(x, zero)]        # above the stub
                     + [(xi, top, "▲∞", (0.5, 0.0)) for xi in runs(x, heights == np.inf)]
                     + [(xi, (top + bottom) / 2, "NaN", (0.5, 0.5)) for xi in runs(x, nan)])
@@ -103,13 +120,20 @@ def runs(x, chosen):
     return [(x[a] + x[b]) / 2 for a, b in zip(starts, ends)]
 
 
-def _set_bars(item, x, bottom, heights, brushes, pen_of):
+def faded(color, alpha=FADED):
+    """``color`` made faint (a baseline's), with ``alpha`` of 255."""
+    color = pg.mkColor(color)
+    color.setAlpha(alpha)
+    return color
+
+
+def _set_bars(item, x, bottom, heights, brushes, pens, width):
     """Bars from ``bottom``; none at all without any x (pyqtgraph 0.14 fails on empty pens)."""
     if len(x) == 0:
         item.setOpts(x=[], y0=[], height=[], brushes=None, pens=None)
     else:
-        item.setOpts(x=x, y0=np.full(len(x), bottom), height=heights, brushes=brushes,
-                     pens=[pen_of(b) for b in brushes])
+        item.setOpts(x=x, y0=np.full(len(x), bottom), height=heights, brushes=brushes, pens=pens,
+                     width=width)
 
 
 def needed_range(values, logarithmic):
@@ -146,6 +170,20 @@ def slowdown_text(logs):
         return f"Layer 1 learns about as fast as layer {len(logs)}"
     way = "slower" if exponent >= 0 else "faster"
     return f"Layer 1 learns {times(exponent)} {way} than layer {len(logs)}"
+
+
+def comparison_text(logs, baseline_logs, name):
+    """'relu·he: layer 1 learns 180,000× faster than the baseline's layer 1', from the
+    log heights of the two runs' bars; each run's own words where a layer 1 is not a
+    positive number."""
+    first, theirs = logs[0], baseline_logs[0]
+    if not (np.isfinite(first) and np.isfinite(theirs)):
+        return f"{slowdown_text(logs) or 'One layer'}; baseline: {slowdown_text(baseline_logs) or 'one layer'}"
+    exponent = first - theirs
+    if abs(exponent) < np.log10(1.5):
+        return f"{name}: layer 1 learns about as fast as the baseline's layer 1"
+    way = "faster" if exponent > 0 else "slower"
+    return f"{name}: layer 1 learns {times(abs(exponent))} {way} than the baseline's layer 1"
 
 
 def theory_line(measured, theory):
@@ -190,7 +228,8 @@ class GradientBarsPanel(Panel):
         self.plot.hideButtons()
         self.plot.setLabel("bottom", "layer (1 = first, next to the input)")
         self.plot.showGrid(y=True, alpha=0.25)
-        self.bars = MarkedBars(self.plot, 0.7)
+        self.bars = MarkedBars(self.plot, SINGLE_WIDTH)
+        self.baseline_bars = MarkedBars(self.plot, PAIR_WIDTH, outlined=True)
         ink = current().foreground
         self.theory = pg.PlotDataItem(pen=pen(ink, 2.5, style=Qt.PenStyle.DashLine),
                                       symbol="o", symbolSize=7, symbolBrush=ink, symbolPen=None)
@@ -204,11 +243,11 @@ class GradientBarsPanel(Panel):
         layout.addWidget(self.ratio)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.theory_label)
-        self._stats = self._theory = self._snapshot = None
+        self._stats = self._theory = self._snapshot = self._baseline = None
         self._frame = self._range = None
         self._brushes = []
         self.logs = np.zeros(0)
-        self.theory_logs = None
+        self.theory_logs = self.baseline_logs = None
 
     def view_state(self):
         return {"bars": self.quantity.currentText(), "bars_log": self.log_scale.isChecked()}
@@ -223,6 +262,7 @@ class GradientBarsPanel(Panel):
         self._snapshot = frame.snapshot
         self._stats = frame.snapshot.stats
         self._theory = frame.snapshot.theory
+        self._baseline = frame.baseline
         self._redraw()
 
     def _redraw(self):
@@ -233,7 +273,10 @@ class GradientBarsPanel(Panel):
         self.logs = log_heights(values)
         self.theory_logs = theory_line(values, self._theory) if field == THEORY_FIELD else None
         logarithmic = self.log_scale.isChecked()
-        shown = values if self.theory_logs is None else np.concatenate([values, 10.0 ** self.theory_logs])
+        base = None if self._baseline is None else getattr(self._baseline.stats, field)
+        self.baseline_logs = None if base is None else log_heights(base)
+        shown = np.concatenate([values] + ([] if self.theory_logs is None else [10.0 ** self.theory_logs])
+                               + ([] if base is None else [base]))
         needed = needed_range(shown, logarithmic)
         if needed is None:                        # nothing positive and finite to fit
             needed = (-3, 1) if logarithmic else (0.0, 1.0)
@@ -241,10 +284,20 @@ class GradientBarsPanel(Panel):
             self._range = None                    # a new scale starts afresh
         self._range = hold(self._range, needed, slack=2 if logarithmic else needed[1])
         bottom, top = self._range
-        n = len(self.logs)
-        x = np.arange(1, n + 1)
+        n = max(len(self.logs), 0 if base is None else len(base))
+        x = np.arange(1, len(self.logs) + 1)
         heights = self.logs if logarithmic else np.where(np.isfinite(self.logs), values, self.logs)
-        self.bars.set(x, heights, bottom, top, self._colors(n))
+        if base is None:
+            self.bars.width = SINGLE_WIDTH
+            self.bars.set(x, heights, bottom, top, self._colors(len(x)))
+            self.baseline_bars.set(np.zeros(0), np.zeros(0), bottom, top, [])
+        else:
+            self.bars.width = PAIR_WIDTH
+            self.bars.set(x - PAIR_SHIFT, heights, bottom, top, self._colors(len(x)))
+            xb = np.arange(1, len(base) + 1)
+            b_heights = self.baseline_logs if logarithmic else np.where(
+                np.isfinite(self.baseline_logs), base, self.baseline_logs)
+            self.baseline_bars.set(xb + PAIR_SHIFT, b_heights, bottom, top, layer_colors(len(xb)))
         if self.theory_logs is None:
             self.theory.setData([], [])
         else:
@@ -259,9 +312,15 @@ class GradientBarsPanel(Panel):
             self.plot.setXRange(0.4, n + 0.6, padding=0)
             self.plot.setYRange(bottom, top, padding=0)
             self.plot.getAxis("bottom").setTicks([[(int(i), str(i)) for i in _layer_ticks(n)]])
-        headline = slowdown_text(self.logs) if field != "relative_update" else ""
+        if field == "relative_update":
+            headline = ""
+        elif base is None:
+            headline = slowdown_text(self.logs)
+        else:
+            headline = comparison_text(self.logs, self.baseline_logs,
+                                       brief(self._snapshot.config, self._baseline.config))
         self.ratio.setText(last_finite_label(self._snapshot) + headline)
-        self.theory_label.setText(self._theory_text(field))
+        self.theory_label.setText(self._pairs_text() + self._theory_text(field))
 
     def view_controls(self):
         return self.quantity, self.log_scale
@@ -269,6 +328,12 @@ class GradientBarsPanel(Panel):
     def picture_caption(self):
         label = QUANTITIES[self.quantity.currentText()][1]
         return f"{label} per layer, {'log' if self.log_scale.isChecked() else 'linear'} scale"
+
+    def _pairs_text(self):
+        if self._baseline is None:
+            return ""
+        live, base = self._snapshot.config, self._baseline.config
+        return f"Filled: {brief(live, base)}. Outlined: the baseline, {brief(base, live)}. "
 
     def _theory_text(self, field):
         t = self._theory

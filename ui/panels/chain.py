@@ -6,7 +6,9 @@ P^l = f^{l+1}⋯f^L = ‖δ^l‖/‖δ^L‖, on the same log axis. For the sigmo
 marks 1/4, the largest σ' can be. A factor of 0/0 (no error reaches either layer) is
 a hatched bar marked NaN, an exact 0 a stub marked 0, an overflow a bar marked ∞; the
 line skips the layers where the product is 0 or not finite, and the caption says so.
-After a divergence the panel shows the last finite step, and says so.
+After a divergence the panel shows the last finite step, and says so. Beside a
+baseline (issue 14), the baseline's running product is drawn dashed, and the caption
+gives both products.
 """
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout
+
+from simulator.compare import brief
 
 from . import Panel
 from ..style import heading, legend_below, pen, style_axes
@@ -23,6 +27,14 @@ from .bars import MarkedBars, last_finite_label, log_heights
 FACTOR_COLOR = "#5dade2"
 PRODUCT_COLOR = "#ff9f43"
 QUARTER_COLOR = "#e74c3c"
+
+
+def together(product):
+    """The product P¹ in a few words: '10⁻⁶', '0.25', 'exactly 0', '∞', or None for NaN."""
+    if np.isfinite(product) and product > 0:
+        exponent = np.log10(product)
+        return f"{product:.2g}" if abs(exponent) < 3 else power_of_ten(round(exponent))
+    return {0.0: "exactly 0", np.inf: "∞"}.get(product)
 
 
 def caption(factors, product, activation):
@@ -40,18 +52,17 @@ def caption(factors, product, activation):
         each = ", each above 1"
     else:
         each = ""
-    if np.isfinite(product) and product > 0:
-        exponent = np.log10(product)
-        size = f"{product:.2g}" if abs(exponent) < 3 else power_of_ten(round(exponent))
-        together = f": together {size} of the output's error"
+    size = together(product)
+    if size is None:
+        total = ""
     elif product == 0:
-        together = ": together exactly 0: no error reaches layer 1"
+        total = ": together exactly 0: no error reaches layer 1"
     elif product == np.inf:
-        together = ": together ∞: the error overflowed"
+        total = ": together ∞: the error overflowed"
     else:
-        together = ""
+        total = f": together {size} of the output's error"
     hint = " (σ' ≤ 1/4)" if activation == "sigmoid" else ""
-    return f"Layer 1's error is the product of {n} factors{each}{together}{hint}."
+    return f"Layer 1's error is the product of {n} factors{each}{total}{hint}."
 
 
 class ChainRulePanel(Panel):
@@ -77,6 +88,11 @@ class ChainRulePanel(Panel):
         self.product = self.plot.plot(pen=pen(PRODUCT_COLOR, 3), symbol="o",
                                       symbolBrush=PRODUCT_COLOR, symbolPen=None, symbolSize=8,
                                       name=typeset("product P^l = ‖δ^l‖ / ‖δ^L‖"))
+        self.baseline_product = pg.PlotDataItem(
+            pen=pen(PRODUCT_COLOR, 2, style=Qt.PenStyle.DashLine), symbol="o", symbolSize=7,
+            symbolBrush=None, symbolPen=pen(PRODUCT_COLOR, 1.5))
+        self.plot.addItem(self.baseline_product)
+        self.keyed = False              # the baseline's product is in the legend
         quarter_pen = pen(QUARTER_COLOR, 2, style=Qt.PenStyle.DashLine)
         self.quarter = pg.InfiniteLine(pos=np.log10(0.25), angle=0, pen=quarter_pen)
         self.plot.addItem(self.quarter)
@@ -85,21 +101,32 @@ class ChainRulePanel(Panel):
         layout = QVBoxLayout(self)
         layout.addWidget(self.caption)
         layout.addWidget(self.plot, 1)
-        self.factor_logs = self.product_logs = np.zeros(0)
+        self.factor_logs = self.product_logs = self.baseline_logs = np.zeros(0)
 
     def show_frame(self, frame):
-        snapshot = frame.snapshot
+        snapshot, twin = frame.snapshot, frame.baseline
         stats = snapshot.stats
         n = len(stats.chain_factors)
         self.factor_logs = log_heights(stats.chain_factors[1:])
         self.product_logs = log_heights(stats.chain_product)
+        self.baseline_logs = log_heights(twin.stats.chain_product if twin else np.zeros(0))
         layers = np.arange(1, n + 1)
         finite_f = np.isfinite(self.factor_logs)
-        shown = np.concatenate([self.factor_logs[finite_f], self.product_logs[np.isfinite(self.product_logs)], [0.0]])
+        shown = np.concatenate([self.factor_logs[finite_f], self.product_logs[np.isfinite(self.product_logs)],
+                                self.baseline_logs[np.isfinite(self.baseline_logs)], [0.0]])
         bottom, top = np.floor(shown.min()) - 1, max(1.0, np.ceil(shown.max()) + 0.5)
         self.bars.set(layers[1:], self.factor_logs, bottom, top, [FACTOR_COLOR] * (n - 1))
         keep = np.isfinite(self.product_logs)
         self.product.setData(layers[keep], self.product_logs[keep])
+        keep_b = np.isfinite(self.baseline_logs)
+        self.baseline_product.setData(np.arange(1, len(keep_b) + 1)[keep_b], self.baseline_logs[keep_b])
+        if (twin is not None) != self.keyed:
+            self.keyed = twin is not None
+            if self.keyed:
+                self.legend.addItem(self.baseline_product, "the baseline's product (dashed)")
+            else:
+                self.legend.removeItem(self.baseline_product)
+        n = max(n, len(keep_b))
         sigmoid = snapshot.config.activation == "sigmoid"
         if sigmoid != self.quarter.isVisible():
             self.quarter.setVisible(sigmoid)
@@ -109,5 +136,9 @@ class ChainRulePanel(Panel):
                 self.legend.removeItem(self.quarter_key)
         self.plot.setXRange(0.4, n + 0.6, padding=0)
         self.plot.setYRange(bottom, top, padding=0)
-        self.caption.setText(last_finite_label(snapshot) + caption(
-            stats.chain_factors[1:], stats.chain_product[0], snapshot.config.activation))
+        text = last_finite_label(snapshot) + caption(
+            stats.chain_factors[1:], stats.chain_product[0], snapshot.config.activation)
+        if twin is not None:
+            size = together(twin.stats.chain_product[0]) or "not a number"
+            text += f" The baseline's ({brief(twin.config, snapshot.config)}): {size}."
+        self.caption.setText(text)

@@ -1,16 +1,18 @@
 """Loss curve: training and test cost over the steps, on a log scale.
 
 A deep sigmoid network's curve runs flat for a long stretch: the plateau where the
-first layers, whose gradients vanished, barely move.
+first layers, whose gradients vanished, barely move. Beside a baseline (issue 14), its
+training and test costs are drawn dashed in the same colours.
 """
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout
 
 from . import Panel
-from ..style import legend_below, pen, style_axes
+from ..style import current, legend_below, pen, style_axes
 from ..widgets import Throttle, hold, log_ticks, round_down, round_up
 
 TRAIN_COLOR, TEST_COLOR, BATCH_COLOR = "#4fa3ff", "#ff9f43", (150, 150, 150, 90)
@@ -73,23 +75,40 @@ class LossPanel(Panel):
         self.batch = self.plot.plot(pen=pen(BATCH_COLOR, 1), name="minibatch")
         self.train = self.plot.plot(pen=pen(TRAIN_COLOR, 2.5), name="training set")
         self.test = self.plot.plot(pen=pen(TEST_COLOR, 2.5), name="test set")
+        dashed = Qt.PenStyle.DashLine
+        self.baseline_train = self.plot.plot(pen=pen(TRAIN_COLOR, 2, style=dashed))
+        self.baseline_test = self.plot.plot(pen=pen(TEST_COLOR, 2, style=dashed))
+        self.baseline_key = pg.PlotDataItem(pen=pen(current().foreground, 2, style=dashed))
+        self.keyed = False                # the baseline's entry is in the legend
         layout = QVBoxLayout(self)
         layout.addWidget(self.plot)
         self.view = SteadyView(self.plot)
         self.throttle = Throttle(self._draw, REFRESH, self)
 
     def show_frame(self, frame):
-        self.throttle.submit(frame.snapshot.history)
+        self.throttle.submit(frame)
 
     def finish(self):
         self.throttle.flush()
 
-    def _draw(self, h):
+    def _draw(self, frame):
+        h, twin = frame.snapshot.history, frame.baseline
         set_positive(self.batch, h.steps, h.batch_loss)
         set_positive(self.train, h.eval_steps, h.train_loss)
         set_positive(self.test, h.eval_steps, h.test_loss)
+        shown = twin is not None
+        b = twin.history if shown else h
+        for curve, costs in ((self.baseline_train, b.train_loss), (self.baseline_test, b.test_loss)):
+            set_positive(curve, b.eval_steps, costs if shown else np.full(len(costs), np.nan))
+        if shown != self.keyed:
+            self.keyed = shown
+            if shown:
+                self.legend.addItem(self.baseline_key, "baseline (dashed)")
+            else:
+                self.legend.removeItem(self.baseline_key)
         last = max(h.steps[-1] if len(h.steps) else 0, h.eval_steps[-1] if len(h.eval_steps) else 0)
-        self.view.fit(last, np.concatenate([h.batch_loss, h.train_loss, h.test_loss]))
+        extra = [b.train_loss, b.test_loss] if shown else []
+        self.view.fit(last, np.concatenate([h.batch_loss, h.train_loss, h.test_loss] + extra))
 
 
 def set_positive(curve, x, y):

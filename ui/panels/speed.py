@@ -5,7 +5,8 @@ late ones for the whole run. Colours go from the first layer (warm) to the last 
 One minibatch's gradient is noisy, so each curve is a running geometric mean over 1/50
 of the run (at least one step), which keeps the orders of magnitude and drops the jitter.
 A layer whose gradient is exactly 0 (or not finite) leaves a gap. After a divergence the
-curves end at the last finite step, and the title says so.
+curves end at the last finite step, and the title says so. Beside a baseline (issue 14),
+its curves are drawn faded in the same layer colours, and the title says which is which.
 """
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout
 
+from simulator.compare import brief
+
 from . import Panel
 from ..style import pen
 from ..widgets import Throttle, layer_colors
-from .bars import last_finite_label
+from .bars import faded, last_finite_label
 from .loss import REFRESH, SteadyView, curve_plot, set_positive
 
 
@@ -31,6 +34,7 @@ def geometric_running_mean(values, window):
     return np.exp((sums[index] - sums[start]) / (index - start))
 
 
+FADED_CURVE = 110      # the alpha of the baseline's curves
 MOST_CURVES = 12       # more curves than this are a tangle the eye cannot follow
 
 
@@ -60,6 +64,7 @@ class LearningSpeedPanel(Panel):
         self.plot, self.legend = curve_plot("speed ‖∂C/∂b‖", legend_columns=7)
         self.curves = []               # one per drawn layer (``self.layers``)
         self.layers = []
+        self.baseline_curves, self.baseline_layers = [], []
         self.title_text = ""
         layout = QVBoxLayout(self)
         layout.addWidget(self.plot)
@@ -67,37 +72,59 @@ class LearningSpeedPanel(Panel):
         self.throttle = Throttle(self._draw, REFRESH, self)
 
     def show_frame(self, frame):
-        self.throttle.submit(frame.snapshot)
+        self.throttle.submit(frame)
 
     def finish(self):
         self.throttle.flush()
 
-    def _draw(self, snapshot):
-        history = snapshot.history
+    def _draw(self, frame):
+        snapshot, twin = frame.snapshot, frame.baseline
         title = last_finite_label(snapshot).rstrip(": ")
+        if twin is not None:
+            title = (f"{title}. " if title else "") + (
+                f"Bright: {brief(snapshot.config, twin.config)}; faded: the baseline, "
+                f"{brief(twin.config, snapshot.config)}")
         if title != self.title_text:
             self.title_text = title
             self.plot.setTitle(title or None)
+        history = snapshot.history
         n = history.speed.shape[1]
         if self.layers != drawn_layers(n):
-            self._make_curves(n)
-        window = max(1, len(history.steps) // 50)
-        means = [geometric_running_mean(history.speed[:, l], window) for l in self.layers]
-        for curve, mean in zip(self.curves, means):
-            set_positive(curve, history.steps, mean)
+            self.curves, self.layers = self._make_curves(self.curves, n, live=True)
+        means = self._set(self.curves, self.layers, history)
+        n_twin = 0 if twin is None else twin.history.speed.shape[1]
+        if self.baseline_layers != drawn_layers(n_twin):
+            self.baseline_curves, self.baseline_layers = self._make_curves(self.baseline_curves, n_twin,
+                                                                           live=False)
+        if twin is not None:
+            means += self._set(self.baseline_curves, self.baseline_layers, twin.history)
         self.view.fit(history.steps[-1] if len(history.steps) else 0, np.concatenate([[]] + means))
 
-    def _make_curves(self, n):
-        for curve in self.curves:
+    @staticmethod
+    def _set(curves, layers, history):
+        """The curves of ``layers`` of ``history``; returns the running means drawn."""
+        window = max(1, len(history.steps) // 50)
+        means = [geometric_running_mean(history.speed[:, l], window) for l in layers]
+        for curve, mean in zip(curves, means):
+            set_positive(curve, history.steps, mean)
+        return means
+
+    def _make_curves(self, old, n, live):
+        """(curves, layers) for a run of ``n`` layers in place of ``old``: the live run's
+        bright and in the legend, the baseline's faded, thinner and behind them."""
+        for curve in old:
             self.plot.removeItem(curve)
-        self.legend.clear()
-        self.layers = drawn_layers(n)
-        named = [self.layers[i] for i in legend_layers(len(self.layers))]
+        layers = drawn_layers(n)
+        named = [layers[i] for i in legend_layers(len(layers))] if live else []
+        if live:
+            self.legend.clear()
         colors = layer_colors(n)
-        self.curves = []
-        for l in self.layers:
-            curve = pg.PlotDataItem(pen=pen(colors[l], 2))
+        curves = []
+        for l in layers:
+            curve = pg.PlotDataItem(pen=pen(colors[l], 2) if live else pen(faded(colors[l], FADED_CURVE), 1.5))
+            curve.setZValue(0 if live else -1)
             self.plot.addItem(curve)
             if l in named:
                 self.legend.addItem(curve, f"layer {l + 1}")
-            self.curves.append(curve)
+            curves.append(curve)
+        return curves, layers
