@@ -115,3 +115,54 @@ def test_presets_with_a_baseline_beat_it(name):
         assert base.diverged and live.diverged is None
     else:
         assert live.stats.grad_b_norm[0] > 10 * base.stats.grad_b_norm[0]
+
+
+def test_a_setup_keeps_the_baseline_config():
+    from ui.saved_setups import Setup, parse_setup, setup_json
+    baseline = SMALL.replace(activation="tanh")
+    assert parse_setup(setup_json(Setup(SMALL, None, {}, baseline))).baseline == baseline
+    assert parse_setup(setup_json(Setup(SMALL))).baseline is None
+    with pytest.raises(ValueError, match="baseline: depth"):
+        parse_setup('{"setup": 1, "config": {}, "baseline": {"depth": 0}}')
+
+
+def test_the_command_line_names_a_bad_baseline(capsys):
+    import main
+    assert main.main(["--baseline", "Nothing", "--export", "/tmp/x.png"]) == 2
+    assert "--baseline: 'Nothing' is neither a preset nor a setup file" in capsys.readouterr().err
+    presets = load_presets()
+    args = main.parse_args(["--preset", "Batch norm rescues deep sigmoid"])
+    assert main.checked(args)[2] == presets["Deep sigmoid (vanishing)"].config   # the preset's own
+    args = main.parse_args(["--preset", "Batch norm rescues deep sigmoid", "--baseline", "none"])
+    assert main.checked(args)[2] is None
+
+
+def test_the_window_pins_compares_and_clears(window, qtbot):
+    from ui_helpers import wait_for_config
+    controls = window.controls
+    assert not controls.clear_button.isEnabled()
+    controls.pin_button.click()
+    controls.fields["activation"].setCurrentIndex(controls.fields["activation"].findData("relu"))
+    wait_for_config(qtbot, window)
+    qtbot.waitUntil(lambda: window.painted.baseline is not None)
+    frame = window.painted
+    assert frame.baseline.config == SMALL and frame.snapshot.config.activation == "relu"
+    assert window.status["versus"].text() == "sigmoid·xavier vs relu·xavier"
+    assert controls.clear_button.isEnabled()
+    bars = window.panels["bars"]
+    assert "than the baseline's layer 1" in bars.ratio.text()
+    assert len(bars.baseline_logs) == SMALL.depth + 1
+    controls.step_button.click()
+    qtbot.waitUntil(lambda: window.painted.snapshot.step == 1 == window.painted.baseline.step)
+    controls.clear_button.click()
+    qtbot.waitUntil(lambda: window.painted.baseline is None)
+    assert window.status["versus"].text() == "" and not controls.clear_button.isEnabled()
+    qtbot.keyClick(window, "b")                   # B pins the run as it is
+    qtbot.waitUntil(lambda: window.painted.baseline is not None)
+    assert window.painted.baseline.config == window.painted.snapshot.config
+    assert window.lecture.current_setup().baseline == window.painted.baseline.config
+    controls.preset.setCurrentText("Batch norm rescues deep sigmoid")     # opens with its baseline
+    deep = load_presets()["Deep sigmoid (vanishing)"].config
+    qtbot.waitUntil(lambda: window.painted.baseline is not None and window.painted.baseline.config == deep
+                    and window.painted.snapshot.config.batch_norm, timeout=5000)
+    assert window.status["versus"].text() == "sigmoid·xavier vs sigmoid·xavier·batch norm"

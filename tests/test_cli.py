@@ -58,7 +58,8 @@ def test_export_one_panel_exactly_and_the_same_twice(tmp_path):
     first, second = tmp_path / "a.png", tmp_path / "b.png"
     for out in (first, second):
         result = run("--preset", "Deep sigmoid (vanishing)", "--steps", 30, "--export", out,
-                     "--panel", "bars", "--size", "640x480", "--theme", "light")
+                     "--panel", "bars", "--size", "640x480", "--theme", "light",
+                     "--baseline", "Deep ReLU + He (healthy)")
         assert result.returncode == 0, result.stderr
     a, b = load(first), load(second)
     assert a.size == (640, 480)

@@ -69,7 +69,7 @@ class LectureTools(QObject):
         view = {"theme": w.theme}
         for panel in w.panels.values():
             view.update(panel.view_state())
-        return Setup(w.controls.config, bytes(w.saveState()), view)
+        return Setup(w.controls.config, bytes(w.saveState()), view, w.baseline_config)
 
     def save_setup(self, path):
         try:
@@ -92,6 +92,8 @@ class LectureTools(QObject):
             w.set_theme(setup.view["theme"])
         w.controls.set_config(setup.config)
         w.controls.config_changed.emit(setup.config)
+        if setup.baseline is not None:               # both runs start over, together
+            w.controls.baseline_chosen.emit(setup.baseline)
         if setup.layout:
             w.restoreState(QByteArray(setup.layout))
         for panel in w.panels.values():

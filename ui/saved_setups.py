@@ -1,7 +1,8 @@
 """A saved setup: the SimConfig, the panel layout and the view settings, as JSON.
 
     {"setup": 1, "config": {...SimConfig...}, "layout": "<base64 of QMainWindow.saveState>",
-     "view": {"theme": "dark", "log_colour": true, "bars": "‖∂C/∂b‖: speed of learning"}}
+     "view": {"theme": "dark", "log_colour": true, "bars": "‖∂C/∂b‖: speed of learning"},
+     "baseline": {...the pinned baseline's SimConfig...} or null}
 
 A bare SimConfig object is read as a setup with only a config. A data set loaded from a
 file is saved by its path (``data_file``), and a setup whose data file is gone or no
@@ -31,12 +32,15 @@ class Setup:
     config: SimConfig
     layout: bytes | None = None
     view: dict = field(default_factory=dict)
+    baseline: SimConfig | None = None       # the pinned baseline's config (issue 14)
 
 
 def setup_json(setup):
     return json.dumps({"setup": SETUP_VERSION, "config": setup.config.to_dict(),
                        "layout": base64.b64encode(setup.layout).decode("ascii") if setup.layout else None,
-                       "view": setup.view}, indent=2, ensure_ascii=False)
+                       "view": setup.view,
+                       "baseline": setup.baseline.to_dict() if setup.baseline else None},
+                      indent=2, ensure_ascii=False)
 
 
 def read_setup(path):
@@ -45,11 +49,12 @@ def read_setup(path):
         raise ValueError("the setup's file name is empty")
     try:
         setup = parse_setup(read_small_file(path, MAX_BYTES, "a setup").decode("utf-8"))
-        if setup.config.dataset == "file":
-            try:
-                check_data_file(setup.config.data_file)
-            except ValueError as error:
-                raise ValueError(f"its data set cannot be used: {error}") from None
+        for config in (setup.config, setup.baseline):
+            if config is not None and config.dataset == "file":
+                try:
+                    check_data_file(config.data_file)
+                except ValueError as error:
+                    raise ValueError(f"its data set cannot be used: {error}") from None
         return setup
     except UnicodeDecodeError:
         raise ValueError(f"{path_text(path)}: cannot read it (it is not UTF-8 text)") from None
@@ -66,10 +71,15 @@ def parse_setup(text):
         return Setup(SimConfig.from_dict(data))
     if data["setup"] != SETUP_VERSION:
         raise ValueError(f"setup version {quoted(data['setup'])} is not {SETUP_VERSION}")
-    unknown = set(data) - {"setup", "config", "layout", "view"}
+    unknown = set(data) - {"setup", "config", "layout", "view", "baseline"}
     if unknown:
-        raise ValueError(f"unknown key {quoted(min(unknown))}; allowed: setup, config, layout, view")
+        raise ValueError(f"unknown key {quoted(min(unknown))}; allowed: setup, config, layout, "
+                         "view, baseline")
     config = SimConfig.from_dict(data.get("config", {}))
+    try:
+        baseline = None if data.get("baseline") is None else SimConfig.from_dict(data["baseline"])
+    except ValueError as error:
+        raise ValueError(f"baseline: {error}") from None
     layout = data.get("layout")
     if layout is not None:
         try:
@@ -78,7 +88,7 @@ def parse_setup(text):
             raise ValueError("layout: not base64 text") from None
     view = data.get("view") or {}
     check_view(view)
-    return Setup(config, layout, view)
+    return Setup(config, layout, view, baseline)
 
 
 def check_view(view):

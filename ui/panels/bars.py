@@ -178,7 +178,8 @@ def comparison_text(logs, baseline_logs, name):
     positive number."""
     first, theirs = logs[0], baseline_logs[0]
     if not (np.isfinite(first) and np.isfinite(theirs)):
-        return f"{slowdown_text(logs) or 'One layer'}; baseline: {slowdown_text(baseline_logs) or 'one layer'}"
+        theirs = slowdown_text(baseline_logs) or "One layer"
+        return f"{slowdown_text(logs) or 'One layer'}; the baseline's: {theirs[0].lower()}{theirs[1:]}"
     exponent = first - theirs
     if abs(exponent) < np.log10(1.5):
         return f"{name}: layer 1 learns about as fast as the baseline's layer 1"

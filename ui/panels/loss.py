@@ -17,6 +17,7 @@ from ..widgets import Throttle, hold, log_ticks, round_down, round_up
 
 TRAIN_COLOR, TEST_COLOR, BATCH_COLOR = "#4fa3ff", "#ff9f43", (150, 150, 150, 90)
 REFRESH = 0.1          # seconds between redraws: a curve needs no more than 10 per second
+REACH = 1e3           # a baseline's costs beyond this many times the live run's leave the view
 SLACK = np.log10(3)    # a view shrinks when it is 3× wider (in y: 3× the ratio) than needed
 
 
@@ -107,8 +108,17 @@ class LossPanel(Panel):
             else:
                 self.legend.removeItem(self.baseline_key)
         last = max(h.steps[-1] if len(h.steps) else 0, h.eval_steps[-1] if len(h.eval_steps) else 0)
-        extra = [b.train_loss, b.test_loss] if shown else []
-        self.view.fit(last, np.concatenate([h.batch_loss, h.train_loss, h.test_loss] + extra))
+        live = np.concatenate([h.batch_loss, h.train_loss, h.test_loss])
+        self.view.fit(last, np.concatenate([live] + (within_reach(live, b) if shown else [])))
+
+
+def within_reach(live, baseline_history):
+    """The baseline's costs that the view should fit: those at most REACH times the live
+    run's largest, so an exploding baseline leaves through the top instead of flattening
+    the live run's curve into a line."""
+    costs = np.concatenate([baseline_history.train_loss, baseline_history.test_loss])
+    finite = live[np.isfinite(live)]
+    return [costs if finite.size == 0 else costs[costs <= REACH * finite.max()]]
 
 
 def set_positive(curve, x, y):

@@ -7,6 +7,10 @@ a floor, below which the ball is at rest and no arrow is drawn, and a ceiling). 
 caption says in words which direction is flat. The axes say which layer each direction moves. Click the map
 to drop the ball there. When the ball is launched off the surface, a red banner says
 why. 3-D tab: the same surface in OpenGL, with the ball on it, where OpenGL exists.
+
+Beside a baseline (issue 14) the map tab holds two maps side by side, each run's own
+plane with its own ball, colour scale and title (the baseline's on the left, as in
+"before and after"); the caption and the 3-D tab follow the live run.
 """
 from __future__ import annotations
 
@@ -15,6 +19,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QTabWidget,
                                QVBoxLayout, QWidget)
+
+from simulator.compare import brief
 
 from . import Panel
 from ..style import BANNER_STYLE, pen, style_axes, style_axis
@@ -77,8 +83,88 @@ def slope_caption(gradient, u_layer, v_layer):
             f"{names[large]} {numbers}.")
 
 
+class CostMap:
+    """One run's map: the cost as colours, its contour lines, the ball with its trail and
+    the downhill arrow, in a plot of its own."""
+
+    def __init__(self):
+        self.plot = pg.PlotWidget()
+        self.plot.setAspectLocked(True)
+        self.plot.hideButtons()
+        self.image = pg.ImageItem()
+        self.plot.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(colorMap=pg.colormap.get(COLORMAP), interactive=False,
+                                        width=14)
+        self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
+        self.contours = pg.PlotDataItem(pen=pen((255, 255, 255, 110), 1), connect="finite")
+        self.trail = pg.PlotDataItem(pen=pen((255, 255, 255, 230), 2))
+        self.arrow = pg.PlotDataItem(pen=pen(BALL_COLOR, 3), antialias=True)
+        self.arrow_head = pg.ScatterPlotItem(size=11, brush=BALL_COLOR, pen=None, symbol="o",
+                                             antialias=True)
+        self.ball = pg.ScatterPlotItem(size=18, brush=BALL_COLOR, pen=pen("w", 2),
+                                       antialias=True)
+        for item in (self.contours, self.trail, self.arrow, self.arrow_head, self.ball):
+            self.plot.addItem(item)
+        for still in (self.image, self.contours):     # redrawn from a pixmap as the ball moves
+            still.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        style_axis(self.colorbar.axis)
+        self.colorbar.axis.setWidth()       # as wide as its numbers (pyqtgraph fixes 45 px)
+        style_axes(self.plot)
+        self.surface = None
+        self.lines = (np.zeros(0), np.zeros(0))
+        self.title = None
+
+    def show(self, snapshot, lines, logarithmic, title=None):
+        """The snapshot's surface (drawn anew only when its version changed) and ball."""
+        if title != self.title:
+            self.title = title
+            self.plot.setTitle(title)
+        if self.surface is None or snapshot.surface.version != self.surface.version:
+            self.surface, self.lines = snapshot.surface, lines
+            self.draw_surface(logarithmic)
+            n_layers = snapshot.config.depth + 1
+            self.plot.setLabel("bottom", axis_label("a", self.surface.u_layer, n_layers))
+            self.plot.setLabel("left", axis_label("b", self.surface.v_layer, n_layers))
+        self.draw_ball(snapshot.ball)
+
+    def draw_surface(self, logarithmic):
+        s = self.surface
+        if s is None:
+            return
+        values = display_values(s, logarithmic)
+        finite = values[np.isfinite(values)]
+        low, high = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
+        if high <= low:
+            high = low + 1e-12
+        self.image.setImage(np.where(np.isfinite(values), values, high), autoLevels=False)
+        place_by_centres(self.image, s.a, s.b)
+        self.colorbar.setLevels((low, high))
+        self.colorbar.axis.setLabel("log₁₀ C" if logarithmic else "C")
+        self.contours.setData(*self.lines)
+        self.plot.setRange(xRange=(s.a[0], s.a[-1]), yRange=(s.b[0], s.b[-1]), padding=0.02)
+
+    def draw_ball(self, ball):
+        s = self.surface
+        self.ball.setData([ball.position[0]], [ball.position[1]])
+        self.trail.setData(ball.trail[:, 0], ball.trail[:, 1])
+        length = arrow_length(np.hypot(*ball.gradient), 2 * s.extent)
+        tip = downhill_arrow(ball.position, ball.gradient, length, s.extent)
+        if tip is None or ball.launched:
+            self.arrow.setData([], [])
+            self.arrow_head.setData([], [])
+        else:
+            self.arrow.setData([ball.position[0], tip[0]], [ball.position[1], tip[1]])
+            self.arrow_head.setData([tip[0]], [tip[1]])
+
+
+def display_values(surface, logarithmic):
+    """What the colours show: log₁₀ C or C."""
+    return surface.log_cost if logarithmic else surface.cost
+
+
 class SurfacePanel(Panel):
-    """The cost surface with the ball; emits ``drop_requested(a, b)`` on a click."""
+    """The cost surface with the ball (and the baseline's beside it); emits
+    ``drop_requested(a, b)`` on a click on the live run's map."""
 
     title = "Cost surface"
     drop_requested = Signal(float, float)
@@ -99,28 +185,11 @@ class SurfacePanel(Panel):
         self.banner.setWordWrap(True)
         self.banner.hide()
 
-        self.plot = pg.PlotWidget()
-        self.plot.setAspectLocked(True)
-        self.plot.hideButtons()
-        self.image = pg.ImageItem()
-        self.plot.addItem(self.image)
-        self.colorbar = pg.ColorBarItem(colorMap=pg.colormap.get(COLORMAP), interactive=False,
-                                        width=14)
-        self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
-        self.contours = pg.PlotDataItem(pen=pen((255, 255, 255, 110), 1), connect="finite")
-        self.trail = pg.PlotDataItem(pen=pen((255, 255, 255, 230), 2))
-        self.arrow = pg.PlotDataItem(pen=pen(BALL_COLOR, 3), antialias=True)
-        self.arrow_head = pg.ScatterPlotItem(size=11, brush=BALL_COLOR, pen=None, symbol="o",
-                                             antialias=True)
-        self.ball = pg.ScatterPlotItem(size=18, brush=BALL_COLOR, pen=pen("w", 2),
-                                       antialias=True)
-        for item in (self.contours, self.trail, self.arrow, self.arrow_head, self.ball):
-            self.plot.addItem(item)
-        for still in (self.image, self.contours):     # redrawn from a pixmap as the ball moves
-            still.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.map, self.baseline_map = CostMap(), CostMap()
+        self.baseline_map.plot.hide()
+        # The live map's parts, as the tests and the fuzzer know them.
+        self.plot, self.image, self.contours = self.map.plot, self.map.image, self.map.contours
         self.plot.scene().sigMouseClicked.connect(self._clicked)
-        style_axis(self.colorbar.axis)
-        self.colorbar.axis.setWidth()       # as wide as its numbers (pyqtgraph fixes 45 px)
 
         self.view3d = Surface3D()
         self.tabs = QTabWidget()
@@ -128,20 +197,25 @@ class SurfacePanel(Panel):
         map_layout = QVBoxLayout(map_tab)
         map_layout.setContentsMargins(0, 0, 0, 0)
         map_layout.addWidget(self.banner)
-        map_layout.addWidget(self.plot, 1)
+        maps = QHBoxLayout()
+        maps.addWidget(self.baseline_map.plot, 1)
+        maps.addWidget(self.plot, 1)
+        map_layout.addLayout(maps, 1)
         self.tabs.addTab(map_tab, "Map")
         self.tabs.addTab(self.view3d, "3-D")
         self.tabs.currentChanged.connect(self._tab_changed)
         top = QHBoxLayout()
         top.addWidget(self.slopes, 1)
         top.addWidget(self.log_scale)
-        style_axes(self.plot)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
-        self.surface = None
-        self._contour_lines = (np.zeros(0), np.zeros(0))
         self._ball = None
+
+    @property
+    def surface(self):
+        """The live run's surface on show (None before the first frame)."""
+        return self.map.surface
 
     def view_state(self):
         return {"log_colour": self.log_scale.isChecked()}
@@ -152,62 +226,37 @@ class SurfacePanel(Panel):
 
     # ----------------------------------------------------------------- updates
     def show_frame(self, frame):
-        snapshot = frame.snapshot
-        if self.surface is None or snapshot.surface.version != self.surface.version:
-            self.surface = snapshot.surface
-            self._contour_lines = frame.contours
-            self._draw_surface()
-            n_layers = snapshot.config.depth + 1
-            self.plot.setLabel("bottom", axis_label("a", self.surface.u_layer, n_layers))
-            self.plot.setLabel("left", axis_label("b", self.surface.v_layer, n_layers))
-        self._ball = snapshot.ball
-        self._draw_ball()
+        snapshot, twin = frame.snapshot, frame.baseline
+        logarithmic = self.log_scale.isChecked()
+        version = None if self.surface is None else self.surface.version
+        if twin is None:
+            self.baseline_map.plot.hide()
+            self.map.show(snapshot, frame.contours, logarithmic)
+        else:
+            self.baseline_map.plot.show()
+            self.baseline_map.show(twin, frame.baseline_contours, logarithmic,
+                                   f"baseline: {brief(twin.config, snapshot.config)}")
+            self.map.show(snapshot, frame.contours, logarithmic, brief(snapshot.config, twin.config))
+        self._ball = ball = snapshot.ball
+        s = self.surface
+        self.slopes.setText(slope_caption(ball.gradient, s.u_layer, s.v_layer))
+        launched = [ball.launched] + ([f"Baseline: {twin.ball.launched}"] if twin and twin.ball.launched else [])
+        self.banner.setText("\n".join(m for m in launched if m))
+        self.banner.setVisible(any(launched))
+        if self.tabs.currentWidget() is self.view3d:
+            if s.version != version:
+                self.view3d.show_surface(s)
+            self.view3d.show_ball(ball, s)
 
     def _draw_surface(self):
-        s = self.surface
-        if s is None:
-            return
-        values = self.display_values()
-        finite = values[np.isfinite(values)]
-        low, high = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
-        if high <= low:
-            high = low + 1e-12
-        self.image.setImage(np.where(np.isfinite(values), values, high), autoLevels=False)
-        place_by_centres(self.image, s.a, s.b)
-        self.colorbar.setLevels((low, high))
-        self.colorbar.axis.setLabel("log₁₀ C" if self.log_scale.isChecked() else "C")
-        self.contours.setData(*self._contour_lines)
-        self.plot.setRange(xRange=(s.a[0], s.a[-1]), yRange=(s.b[0], s.b[-1]), padding=0.02)
-        if self.tabs.currentWidget() is self.view3d:
-            self.view3d.show_surface(s)
+        for cost_map in (self.map, self.baseline_map):
+            cost_map.draw_surface(self.log_scale.isChecked())
 
     def view_controls(self):
         return self.log_scale, self.tabs.tabBar()
 
     def picture_caption(self):
         return "colour log₁₀ C" if self.log_scale.isChecked() else "colour C"
-
-    def display_values(self):
-        """What the colours show: log₁₀ C or C."""
-        return self.surface.log_cost if self.log_scale.isChecked() else self.surface.cost
-
-    def _draw_ball(self):
-        ball, s = self._ball, self.surface
-        self.ball.setData([ball.position[0]], [ball.position[1]])
-        self.trail.setData(ball.trail[:, 0], ball.trail[:, 1])
-        length = arrow_length(np.hypot(*ball.gradient), 2 * s.extent)
-        tip = downhill_arrow(ball.position, ball.gradient, length, s.extent)
-        if tip is None or ball.launched:
-            self.arrow.setData([], [])
-            self.arrow_head.setData([], [])
-        else:
-            self.arrow.setData([ball.position[0], tip[0]], [ball.position[1], tip[1]])
-            self.arrow_head.setData([tip[0]], [tip[1]])
-        self.slopes.setText(slope_caption(ball.gradient, s.u_layer, s.v_layer))
-        self.banner.setText(ball.launched or "")
-        self.banner.setVisible(bool(ball.launched))
-        if self.tabs.currentWidget() is self.view3d:
-            self.view3d.show_ball(ball, s)
 
     # ----------------------------------------------------------------- input
     def _clicked(self, event):
