@@ -11,6 +11,8 @@ While the default config trains at the default speed:
   its shortcut has toggled Play is recorded (the press waits in the queue like a real one);
 * the time from a change of the depth slider to the first frame painted with the new
   depth, over REPEATS changes (median and worst).
+The first figures are measured three times: one run, with a baseline pinned beside it
+(issue 14: the worker trains two runs, the window paints both), and after clearing it.
 ``--load N`` starts N CPU-bound processes beside the lab first (a busy lecture laptop).
 """
 from __future__ import annotations
@@ -76,6 +78,20 @@ class KeyLatency:
             self._posted = None
 
 
+def measure(app, window, label):
+    """Frames painted and steps trained per second, and the main thread's gaps, over DURATION."""
+    probe = StallProbe()
+    frames, steps = window.frames_painted, window.painted.snapshot.step
+    probe.start()
+    pump(app, DURATION)
+    probe.stop()
+    fps = (window.frames_painted - frames) / DURATION
+    trained = (window.painted.snapshot.step - steps) / DURATION
+    print(f"{label}: frames painted per second: {fps:.1f}; steps trained per second: {trained:.0f}; "
+          f"main-thread gaps: longest {probe.longest_ms():.1f} ms, 99th percentile "
+          f"{probe.percentile_ms(99):.1f} ms ({len(probe.gaps)} probe ticks, every 1 ms)")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--load", type=int, default=0, help="CPU-bound processes beside the lab")
@@ -98,19 +114,14 @@ def main():
     collector.freeze_start_up()           # as main() does
     pump(app, 2.0, lambda: window.painted is not None)
 
-    probe = StallProbe()
     window.controls.play_button.click()
-    pump(app, 1.0)                                   # warm up
-    frames, steps = window.frames_painted, window.painted.snapshot.step
-    probe.start()
-    pump(app, DURATION)
-    probe.stop()
-    fps = (window.frames_painted - frames) / DURATION
-    trained = (window.painted.snapshot.step - steps) / DURATION
     print(f"{args.load} competing processes on {os.cpu_count()} cores")
-    print(f"frames painted per second: {fps:.1f}; steps trained per second: {trained:.0f}")
-    print(f"main-thread gaps: longest {probe.longest_ms():.1f} ms, 99th percentile "
-          f"{probe.percentile_ms(99):.1f} ms (probe timer every 1 ms, {len(probe.gaps)} ticks)")
+    for label, button in (("one run", None), ("with a baseline", window.controls.pin_button),
+                          ("baseline cleared", window.controls.clear_button)):
+        if button is not None:
+            button.click()
+        pump(app, 1.0)                                 # warm up
+        measure(app, window, label)
 
     keys = KeyLatency(window)
     keys.timer.start()

@@ -21,19 +21,23 @@ OUT = ROOT / "docs" / "screenshots"
 
 SHOTS = [  # file, preset, steps, extra arguments
     ("window.png", "Deep sigmoid (vanishing)", 400, []),
-    ("surface_relu.png", "Deep ReLU + He (healthy)", 400, ["--panel", "surface"]),   # 40 ball steps
+    ("surface_relu.png", "Deep ReLU + He (healthy)", 400, ["--panel", "surface", "--baseline", "none"]),
     ("surface_cliff.png", "Large weights (exploding)", 8, ["--panel", "surface"]),   # diverges at 6, launch
     ("bars.png", "Deep sigmoid (vanishing)", 300, ["--panel", "bars"]),
     ("loss_plateau.png", "Plateau", 2500, ["--panel", "loss"]),
     ("speed.png", "Deep sigmoid (vanishing)", 600, ["--panel", "speed"]),
     ("chain.png", "Deep sigmoid (vanishing)", 5, ["--panel", "chain"]),
     ("activation.png", "Deep sigmoid (vanishing)", 300, ["--panel", "activation"]),
-    ("decision.png", "Deep ReLU + He (healthy)", 300, ["--panel", "decision"]),
-    ("phase.png", "Deep ReLU + He (healthy)", 0, ["--panel", "phase"]),
+    ("decision.png", "Deep ReLU + He (healthy)", 300, ["--panel", "decision", "--baseline", "none"]),
+    ("phase.png", "Deep ReLU + He (healthy)", 0, ["--panel", "phase", "--baseline", "none"]),
     ("presentation.png", "Plateau", 2500, ["--theme", "presentation", "--size", "1920x1080"]),
     ("bars_light.png", "Nielsen's experiment", 100, ["--panel", "bars", "--theme", "light"]),
     ("digits.png", "Nielsen's experiment", 3000, ["--panel", "decision"]),
     ("speed_digits.png", "Nielsen's experiment", 3000, ["--panel", "speed"]),
+    # Before and after (issue 14): these presets name "Deep sigmoid (vanishing)" as their baseline
+    ("compare.png", "Batch norm rescues deep sigmoid", 400, []),
+    ("compare_bars.png", "Deep ReLU + He (healthy)", 300,
+     ["--panel", "bars", "--theme", "presentation", "--size", "1280x720"]),
 ]
 
 GALLERY_SIZES = ((1280, 720), (1920, 1080))
