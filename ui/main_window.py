@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         for key, width in (("versus", 0), ("step", 110), ("cost", 230), ("rate", 120), ("fps", 100)):
             self.status[key].setMinimumWidth(width)    # a changing number must not relayout
             self.statusBar().addPermanentWidget(self.status[key])
+        self.status["versus"].setContentsMargins(0, 0, 16, 0)
 
         self.engine = Engine(config) if engine else None
         self._shut_down = False

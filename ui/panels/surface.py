@@ -8,22 +8,23 @@ caption says in words which direction is flat. The axes say which layer each dir
 to drop the ball there. When the ball is launched off the surface, a red banner says
 why. 3-D tab: the same surface in OpenGL, with the ball on it, where OpenGL exists.
 
-Beside a baseline (issue 14) the map tab holds two maps side by side, each run's own
-plane with its own ball, colour scale and title (the baseline's on the left, as in
-"before and after"); the caption and the 3-D tab follow the live run.
+Beside a baseline (issue 14) the map tab holds two maps side by side (one above the
+other in a tall panel), each run's own plane with its own ball, colour scale and title
+(the baseline's first, as in "before and after"); the caption and the 3-D tab follow the
+live run.
 """
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QGraphicsItem, QHBoxLayout, QLabel,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from simulator.compare import brief
 
 from . import Panel
-from ..style import BANNER_STYLE, pen, style_axes, style_axis
+from ..style import BANNER_STYLE, current, pen, style_axes, style_axis
 from ..widgets import place_by_centres, scientific, times
 from .surface3d import Surface3D
 
@@ -118,7 +119,8 @@ class CostMap:
         """The snapshot's surface (drawn anew only when its version changed) and ball."""
         if title != self.title:
             self.title = title
-            self.plot.setTitle(title)
+            theme = current()
+            self.plot.setTitle(title, size=f"{theme.font_pt * 1.1:.0f}pt", color=theme.foreground)
         if self.surface is None or snapshot.surface.version != self.surface.version:
             self.surface, self.lines = snapshot.surface, lines
             self.draw_surface(logarithmic)
@@ -197,10 +199,10 @@ class SurfacePanel(Panel):
         map_layout = QVBoxLayout(map_tab)
         map_layout.setContentsMargins(0, 0, 0, 0)
         map_layout.addWidget(self.banner)
-        maps = QHBoxLayout()
-        maps.addWidget(self.baseline_map.plot, 1)
-        maps.addWidget(self.plot, 1)
-        map_layout.addLayout(maps, 1)
+        self.maps = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.maps.addWidget(self.baseline_map.plot, 1)
+        self.maps.addWidget(self.plot, 1)
+        map_layout.addLayout(self.maps, 1)
         self.tabs.addTab(map_tab, "Map")
         self.tabs.addTab(self.view3d, "3-D")
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -211,6 +213,13 @@ class SurfacePanel(Panel):
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
         self._ball = None
+
+    def resizeEvent(self, event):
+        """Two square maps side by side in a wide panel, one above the other in a tall one
+        (the window's dock): whichever gives each map more room."""
+        super().resizeEvent(event)
+        wide = event.size().width() >= event.size().height()
+        self.maps.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
 
     @property
     def surface(self):
