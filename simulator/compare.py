@@ -43,14 +43,18 @@ def words(config: SimConfig, name):
     return f"{name.replace('_', ' ')} {value:g}" if isinstance(value, float) else f"{name} {value}"
 
 
-def brief(config: SimConfig, other: SimConfig):
+def brief(config: SimConfig, other: SimConfig, most=None):
     """``config`` in a few words, beside ``other``: its activation and initialisation, then
     the other fields in which it differs, where they are in use and not merely off
-    ('sigmoid·xavier·batch norm' beside 'sigmoid·xavier')."""
+    ('sigmoid·xavier·batch norm' beside 'sigmoid·xavier'); with ``most``, the words that
+    fit in ``most`` characters and '…' for the rest."""
     shown = list(ALWAYS) + [name for name in differing(config, other)
                             if name not in ALWAYS and getattr(config, name) is not False
                             and _in_use(config, name)]
-    return "·".join(words(config, name) for name in shown)
+    text = "·".join(words(config, name) for name in shown)
+    if most is None or len(text) <= most:
+        return text
+    return text[:text.rfind("·", 0, most)] + "…"
 
 
 def _in_use(config, name):
@@ -61,10 +65,10 @@ def _in_use(config, name):
     return needs.get(name, True)
 
 
-def versus(live: SimConfig, baseline: SimConfig):
+def versus(live: SimConfig, baseline: SimConfig, most=None):
     """The status bar's 'sigmoid·xavier vs relu·he': the baseline first, as in 'before
-    and after'."""
-    return f"{brief(baseline, live)} vs {brief(live, baseline)}"
+    and after'; each at most ``most`` characters (see ``brief``)."""
+    return f"{brief(baseline, live, most)} vs {brief(live, baseline, most)}"
 
 
 def difference(live: SimConfig, baseline: SimConfig):

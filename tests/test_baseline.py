@@ -166,3 +166,9 @@ def test_the_window_pins_compares_and_clears(window, qtbot):
     qtbot.waitUntil(lambda: window.painted.baseline is not None and window.painted.baseline.config == deep
                     and window.painted.snapshot.config.batch_norm, timeout=5000)
     assert window.status["versus"].text() == "sigmoid·xavier vs sigmoid·xavier·batch norm"
+
+
+def test_a_brief_is_cut_at_a_word_to_fit():
+    nielsen, deep = (load_presets()[n].config for n in ("Nielsen's experiment", "Deep sigmoid (vanishing)"))
+    text = brief(nielsen, deep, 32)
+    assert len(text) <= 33 and text.endswith("…") and text.startswith("sigmoid·scaled_normal·")

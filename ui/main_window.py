@@ -263,7 +263,7 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(diverged.split(":")[0] + ": see the message above")
             else:
                 self.statusBar().clearMessage()
-        self.status["versus"].setText(versus(snapshot.config, baseline.config) if baseline else "")
+        self.status["versus"].setText(versus(snapshot.config, baseline.config, 32) if baseline else "")
         self.controls.clear_button.setEnabled(baseline is not None)
         self.status["step"].setText(f"step {snapshot.step:,}")
         self.status["cost"].setText(f"cost {snapshot.train_loss:.4g}  (test {snapshot.test_loss:.4g})")

@@ -319,7 +319,7 @@ class GradientBarsPanel(Panel):
             headline = slowdown_text(self.logs)
         else:
             headline = comparison_text(self.logs, self.baseline_logs,
-                                       brief(self._snapshot.config, self._baseline.config))
+                                       brief(self._snapshot.config, self._baseline.config, 32))
         self.ratio.setText(last_finite_label(self._snapshot) + headline)
         self.theory_label.setText(self._pairs_text() + self._theory_text(field))
 

@@ -14,8 +14,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout
 
-from simulator.compare import brief
-
 from . import Panel
 from ..style import pen
 from ..widgets import Throttle, layer_colors
@@ -81,9 +79,7 @@ class LearningSpeedPanel(Panel):
         snapshot, twin = frame.snapshot, frame.baseline
         title = last_finite_label(snapshot).rstrip(": ")
         if twin is not None:
-            title = (f"{title}. " if title else "") + (
-                f"Bright: {brief(snapshot.config, twin.config)}; faded: the baseline, "
-                f"{brief(twin.config, snapshot.config)}")
+            title = (f"{title}. " if title else "") + "Bright: this run; faded: the baseline"
         if title != self.title_text:
             self.title_text = title
             self.plot.setTitle(title or None)

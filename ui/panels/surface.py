@@ -32,6 +32,7 @@ COLORMAP = "viridis"
 BALL_COLOR = "#ff3b30"
 SLOPE_FLOOR, SLOPE_CEILING = 1e-5, 1.0   # |∇C| below the floor: at rest; above the ceiling: full arrow
 ARROW_SHORTEST, ARROW_LONGEST = 0.04, 0.25   # the arrow's length, as a share of the map's width
+TITLE_MOST = 32                # a map's title, in characters: longer ones would widen the map
 FLAT = 10.0                    # one slope this many times the other: the other direction is flat
 
 
@@ -244,8 +245,9 @@ class SurfacePanel(Panel):
         else:
             self.baseline_map.plot.show()
             self.baseline_map.show(twin, frame.baseline_contours, logarithmic,
-                                   f"baseline: {brief(twin.config, snapshot.config)}")
-            self.map.show(snapshot, frame.contours, logarithmic, brief(snapshot.config, twin.config))
+                                   f"baseline: {brief(twin.config, snapshot.config, TITLE_MOST)}")
+            self.map.show(snapshot, frame.contours, logarithmic,
+                          brief(snapshot.config, twin.config, TITLE_MOST))
         self._ball = ball = snapshot.ball
         s = self.surface
         self.slopes.setText(slope_caption(ball.gradient, s.u_layer, s.v_layer))
