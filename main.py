@@ -95,14 +95,13 @@ def count(flag, value, low, high):
         raise Usage(f"{flag} must be in {low} … {high:,}, got {quoted(value)}")
 
 
-def baseline_config(name, presets, preset_name):
-    """The baseline's config: ``name`` (a preset's name, a setup file, or 'none'), else the
-    baseline the chosen preset names, else None."""
+def baseline_config(name, presets, own):
+    """The baseline's config: ``name`` (a preset's name, a setup file, or 'none'), else
+    ``own``, the one the chosen preset names or the setup holds (or None)."""
     from ui.saved_setups import read_setup
 
     if name is None:
-        chosen = presets.get(preset_name)
-        return presets[chosen.baseline].config if chosen and chosen.baseline else None
+        return own
     if name == "none":
         return None
     if name in presets:
@@ -125,23 +124,31 @@ def checked(args):
     from simulator.data import check_data_file
     from ui.export import ExportError, check_writable
 
-    config, presets = SimConfig(), load_presets()
+    config, presets, own = SimConfig(), load_presets(), None
     if args.preset is not None:
         if args.preset not in presets:
             raise Usage(f"unknown preset {quoted(args.preset)}; allowed: {', '.join(presets)}")
         config = presets[args.preset].config
+        own = presets[presets[args.preset].baseline].config if presets[args.preset].baseline else None
     try:
         if args.config is not None:
             from ui.saved_setups import read_setup
-            config = read_setup(args.config).config
-        if args.seed is not None:
-            config = config.replace(seed=args.seed)
-        if args.data is not None:
-            check_data_file(args.data)
-            config = config.replace(dataset="file", data_file=os.path.abspath(args.data))
+            setup = read_setup(args.config)
+            config, own = setup.config, setup.baseline
     except ValueError as error:
         raise Usage(str(error)) from None
-    baseline = baseline_config(args.baseline, presets, args.preset)
+    baseline = baseline_config(args.baseline, presets, own)
+    try:                        # the seed and the data are both runs': a comparison on the same
+        for_both = {}           # data, with the same seed and batch order
+        if args.seed is not None:
+            for_both["seed"] = args.seed
+        if args.data is not None:
+            check_data_file(args.data)
+            for_both.update(dataset="file", data_file=os.path.abspath(args.data))
+        config = config.replace(**for_both)
+        baseline = baseline if baseline is None else baseline.replace(**for_both)
+    except ValueError as error:
+        raise Usage(str(error)) from None
     count("--steps", args.steps, 0, MAX_STEPS)
     if args.panel is not None and args.export is None and args.record is None:
         raise Usage("--panel goes with --export or --record (the window shows every panel)")

@@ -172,3 +172,12 @@ def test_a_brief_is_cut_at_a_word_to_fit():
     nielsen, deep = (load_presets()[n].config for n in ("Nielsen's experiment", "Deep sigmoid (vanishing)"))
     text = brief(nielsen, deep, 32)
     assert len(text) <= 33 and text.endswith("…") and text.startswith("sigmoid·scaled_normal·")
+
+
+def test_the_command_line_takes_a_setups_baseline_and_gives_both_runs_the_seed(tmp_path):
+    import main
+    from ui.saved_setups import Setup, setup_json
+    path = tmp_path / "setup.json"
+    path.write_text(setup_json(Setup(SMALL, None, {}, SMALL.replace(activation="tanh"))), encoding="utf-8")
+    config, _, baseline = main.checked(main.parse_args(["--config", str(path), "--seed", "7"]))
+    assert (config, baseline) == (SMALL.replace(seed=7), SMALL.replace(activation="tanh", seed=7))
