@@ -137,7 +137,7 @@ def test_the_command_line_names_a_bad_baseline(capsys):
     assert main.checked(args)[2] is None
 
 
-def test_the_window_pins_compares_and_clears(window, qtbot):
+def test_the_window_pins_compares_and_clears(window, qtbot, tmp_path):
     from ui_helpers import wait_for_config
     controls = window.controls
     assert not controls.clear_button.isEnabled()
@@ -181,3 +181,8 @@ def test_the_command_line_takes_a_setups_baseline_and_gives_both_runs_the_seed(t
     path.write_text(setup_json(Setup(SMALL, None, {}, SMALL.replace(activation="tanh"))), encoding="utf-8")
     config, _, baseline = main.checked(main.parse_args(["--config", str(path), "--seed", "7"]))
     assert (config, baseline) == (SMALL.replace(seed=7), SMALL.replace(activation="tanh", seed=7))
+    assert window.lecture.save_setup(tmp_path / "setup.json")
+    controls.clear_button.click()
+    qtbot.waitUntil(lambda: window.painted.baseline is None)
+    assert window.lecture.load_setup(tmp_path / "setup.json")       # the setup brings it back
+    qtbot.waitUntil(lambda: window.painted.baseline is not None and window.painted.baseline.config == deep)

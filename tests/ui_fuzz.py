@@ -71,8 +71,9 @@ def _resize(window, rng, folder):
 
 
 def _run(window, rng, folder):
-    button = rng.choice([window.controls.play_button, window.controls.play_button,
-                         window.controls.step_button, window.controls.reset_button])
+    c = window.controls
+    button = rng.choice([c.play_button, c.play_button, c.step_button, c.reset_button,
+                         c.pin_button, c.clear_button])
     button.click()
     return "run"
 
