@@ -166,6 +166,11 @@ def test_the_window_pins_compares_and_clears(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: window.painted.baseline is not None and window.painted.baseline.config == deep
                     and window.painted.snapshot.config.batch_norm, timeout=5000)
     assert window.status["versus"].text() == "sigmoid·xavier vs sigmoid·xavier·batch norm"
+    assert window.lecture.save_setup(tmp_path / "setup.json")
+    controls.clear_button.click()
+    qtbot.waitUntil(lambda: window.painted.baseline is None)
+    assert window.lecture.load_setup(tmp_path / "setup.json")       # the setup brings it back
+    qtbot.waitUntil(lambda: window.painted.baseline is not None and window.painted.baseline.config == deep)
 
 
 def test_a_brief_is_cut_at_a_word_to_fit():
@@ -181,8 +186,3 @@ def test_the_command_line_takes_a_setups_baseline_and_gives_both_runs_the_seed(t
     path.write_text(setup_json(Setup(SMALL, None, {}, SMALL.replace(activation="tanh"))), encoding="utf-8")
     config, _, baseline = main.checked(main.parse_args(["--config", str(path), "--seed", "7"]))
     assert (config, baseline) == (SMALL.replace(seed=7), SMALL.replace(activation="tanh", seed=7))
-    assert window.lecture.save_setup(tmp_path / "setup.json")
-    controls.clear_button.click()
-    qtbot.waitUntil(lambda: window.painted.baseline is None)
-    assert window.lecture.load_setup(tmp_path / "setup.json")       # the setup brings it back
-    qtbot.waitUntil(lambda: window.painted.baseline is not None and window.painted.baseline.config == deep)
