@@ -186,3 +186,15 @@ def test_the_command_line_takes_a_setups_baseline_and_gives_both_runs_the_seed(t
     path.write_text(setup_json(Setup(SMALL, None, {}, SMALL.replace(activation="tanh"))), encoding="utf-8")
     config, _, baseline = main.checked(main.parse_args(["--config", str(path), "--seed", "7"]))
     assert (config, baseline) == (SMALL.replace(seed=7), SMALL.replace(activation="tanh", seed=7))
+
+
+def test_a_preset_whose_baseline_is_no_preset_is_refused(tmp_path):
+    import json
+    from simulator.config import PRESET_DIR
+    for name in ("02_deep_sigmoid.json", "07_batch_norm.json"):
+        (tmp_path / name).write_text((PRESET_DIR / name).read_text(encoding="utf-8"), encoding="utf-8")
+    assert load_presets(tmp_path)["Batch norm rescues deep sigmoid"].baseline == "Deep sigmoid (vanishing)"
+    data = json.loads((tmp_path / "07_batch_norm.json").read_text(encoding="utf-8"))
+    (tmp_path / "07_batch_norm.json").write_text(json.dumps(dict(data, baseline="Deep tanh")), encoding="utf-8")
+    with pytest.raises(ValueError, match="its baseline 'Deep tanh' is not another preset"):
+        load_presets(tmp_path)
