@@ -34,10 +34,12 @@ SHOTS = [  # file, preset, steps, extra arguments
     ("bars_light.png", "Nielsen's experiment", 100, ["--panel", "bars", "--theme", "light"]),
     ("digits.png", "Nielsen's experiment", 3000, ["--panel", "decision"]),
     ("speed_digits.png", "Nielsen's experiment", 3000, ["--panel", "speed"]),
-    # Before and after (issue 14): these presets name "Deep sigmoid (vanishing)" as their baseline
+    # Before and after (issue 14): the presets' own baselines
     ("compare.png", "Batch norm rescues deep sigmoid", 400, []),
     ("compare_bars.png", "Deep ReLU + He (healthy)", 300,
      ["--panel", "bars", "--theme", "presentation", "--size", "1280x720"]),
+    ("compare_cliff.png", "Clipping tames the cliff", 60,          # baseline: "Large weights"
+     ["--panel", "surface", "--theme", "light", "--size", "1280x720"]),
 ]
 
 GALLERY_SIZES = ((1280, 720), (1920, 1080))
