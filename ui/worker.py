@@ -66,7 +66,7 @@ class SimulationWorker(QObject):
         self._applying_soon = False
         self._last_change = time.monotonic()
         self._framer = Framer()
-        self._refining = None             # (surface version, its refinement under way)
+        self._refining = None             # ((run, surface version), its refinement under way)
         self._decision = None             # the DecisionMaps shown (live, baseline), their time, cost
         self._decision_time = self._decision_seconds = 0.0
         self._halted = False
