@@ -1,6 +1,7 @@
 """Run under Xvfb by test_ui_opengl.py: show the 3-D tab and check it draws the surface.
 
-Prints one line: 'drawn <distinct colours>' or 'unavailable <reason>'.
+Prints one line: 'drawn <distinct colours> <the view's share of the tab's height>' or
+'unavailable <reason>'.
 """
 import sys
 from pathlib import Path
@@ -31,7 +32,7 @@ def main():
     image = view.view.grabFramebuffer()
     pixels = np.array([image.pixel(x, y) for x in range(0, image.width(), 7)
                        for y in range(0, image.height(), 7)])
-    print("drawn", len(np.unique(pixels)))
+    print("drawn", len(np.unique(pixels)), round(view.view.height() / view.height(), 3))
     view.close()
     return 0
 

@@ -43,4 +43,5 @@ def test_3d_tab_draws_the_surface_under_xvfb():
         pytest.skip(f"OpenGL is not available under Xvfb here: {out}")
     assert out.startswith("drawn"), result.stdout + result.stderr[-2000:]
     assert int(out.split()[1]) > 20          # a coloured surface, not a blank frame
+    assert float(out.split()[2]) > 0.8       # the view fills its tab, the caption takes a line
     assert "Error while drawing" not in result.stdout + result.stderr

@@ -75,7 +75,7 @@ class Surface3D(QWidget):
         grid.setSize(2, 2)
         grid.setSpacing(0.25, 0.25)
         self.view.addItem(grid)
-        self.layout_.addWidget(self.view)
+        self.layout_.addWidget(self.view, 1)        # the view takes the room, the caption a line
         self.caption = QLabel("height and colour: log₁₀ C    a → right, b → back")
         self.layout_.addWidget(self.caption)
 
