@@ -131,7 +131,7 @@ def test_the_wheel_scrolls_the_panel_not_the_control_under_it(qtbot):
     qtbot.waitExposed(scroll)
     bar = scroll.verticalScrollBar()
     controls = panel.findChildren(QSlider) + panel.findChildren(QComboBox) + panel.findChildren(QSpinBox)
-    assert len(controls) == 15                  # 9 sliders with speed, 5 combo boxes, the seed
+    assert len(controls) == 14                  # 8 sliders, 5 combo boxes, the seed (the speed: run_bar)
     noise = panel.fields["noise"].slider
     for control in controls:
         before = (panel.config, bar.value())
@@ -162,3 +162,10 @@ def test_the_data_set_choice_lists_the_2d_sets_digits_and_the_loaded_file(qtbot,
         combo.setCurrentIndex(0)                          # back to circles: the file stays listed
     assert changed.args[0].dataset == "circles" and changed.args[0].data_file == path
     assert combo.count() == len(names) + 1 and panel.fields["noise"].isEnabled()
+
+
+def test_sigma_w_and_sigma_b_are_typeset_with_subscripts(panel):
+    for field, letter in (("sigma_w", "w"), ("sigma_b", "b")):
+        label = panel.fields[field].name_label
+        assert label.text() == f"σ<sub>{letter}</sub>"
+        assert label.textFormat() == Qt.TextFormat.AutoText     # read as rich text, not shown raw

@@ -93,13 +93,13 @@ def test_diverging_preset_shows_its_message_and_reset_recovers(window, qtbot):
     wait_for_config(qtbot, window)
     qtbot.mouseClick(window.controls.play_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.painted.snapshot.diverged is not None, timeout=10000)
-    assert window.banner_bar.isVisible() and window.banner.text().startswith("Diverged at step")
+    assert window.banner.isVisible() and window.banner.text().startswith("Diverged at step")
     qtbot.waitUntil(lambda: window.controls.play_button.text() == "Play", timeout=2000)  # paused itself
     assert not window.controls.play_button.isChecked() and not window.painted.playing
     qtbot.mouseClick(window.controls.reset_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.painted.snapshot.step == 0
                     and window.painted.snapshot.diverged is None, timeout=5000)
-    assert not window.banner_bar.isVisible()
+    assert not window.banner.isVisible()
 
 
 def test_cliff_launches_the_ball_with_a_banner(qtbot, tmp_path):

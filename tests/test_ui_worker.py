@@ -182,7 +182,7 @@ def test_choosing_a_preset_after_a_divergence_starts_afresh(qtbot, tmp_path):
                         and window.painted.snapshot.step == 0, timeout=5000)
         snapshot = window.painted.snapshot
         assert snapshot.diverged is None and snapshot.ball.launched is None
-        assert not window.banner_bar.isVisible() and not window.panels["surface"].banner.isVisible()
+        assert not window.banner.isVisible() and not window.panels["surface"].banner.isVisible()
         window.controls.play_button.click()
         qtbot.waitUntil(lambda: window.painted.snapshot.step >= 30, timeout=10000)
         assert window.painted.snapshot.diverged is None

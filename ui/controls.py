@@ -18,7 +18,7 @@ from simulator.data import PLANE_DATASETS
 from simulator.initializers import INITIALIZERS
 from simulator.optim import OPTIMIZERS
 
-from .widgets import ValueSlider, log_values
+from .widgets import ValueSlider, log_values, typeset
 
 TIPS = {
     "preset": "Ready-made experiments. Each shows one idea within seconds of Play.",
@@ -86,7 +86,8 @@ class WheelOnlyWhenFocused(QObject):
 
 
 class ControlPanel(QWidget):
-    """Widgets for every SimConfig field, Play/Pause, Step, Reset and the speed."""
+    """Widgets for every SimConfig field; Play/Pause, Step, Reset and the speed in
+    ``run_bar``, which the window shows apart from the column (in its toolbar)."""
 
     config_changed = Signal(object)
     play_toggled = Signal(bool)
@@ -125,8 +126,8 @@ class ControlPanel(QWidget):
                                                  192, 256], str)
         self._combo(network, "activation", "Activation", list(ACTIVATIONS))
         self._combo(network, "init", "Initialisation", list(INITIALIZERS))
-        self._slider(network, "sigma_w", "σw", steps(0.1, 4, 0.1) + steps(4.5, 10, 0.5), _fmt_float)
-        self._slider(network, "sigma_b", "σb", steps(0, 2, 0.05) + steps(2.5, 10, 0.5), _fmt_float)
+        self._slider(network, "sigma_w", typeset("σw"), steps(0.1, 4, 0.1) + steps(4.5, 10, 0.5), _fmt_float)
+        self._slider(network, "sigma_b", typeset("σb"), steps(0, 2, 0.05) + steps(2.5, 10, 0.5), _fmt_float)
 
         training = self._group(layout, "Training")
         self._slider(training, "learning_rate", "Learning rate η", log_values(1e-4, 100, 10),
@@ -153,7 +154,11 @@ class ControlPanel(QWidget):
         data.addRow("Seed", seed)
         self.fields["seed"] = seed
 
-        run = self._group(layout, "Run")
+        # The Run group: Play, Step, Reset and the speed, in a bar of their own that the
+        # window puts where it is seen first (its toolbar); buttons added to it follow.
+        self.run_bar = QWidget()
+        run = QHBoxLayout(self.run_bar)
+        run.setContentsMargins(4, 0, 4, 0)
         buttons = QHBoxLayout()
         self.play_button = QPushButton("Play")
         self.play_button.setCheckable(True)
@@ -167,7 +172,7 @@ class ControlPanel(QWidget):
         self.reset_button.clicked.connect(self.reset_requested)
         for button in (self.play_button, self.step_button, self.reset_button):
             buttons.addWidget(button)
-        run.addRow(buttons)
+        run.addLayout(buttons)
         baseline = QHBoxLayout()
         self.pin_button = QPushButton("Pin as baseline")
         self.pin_button.setToolTip(TIPS["pin"])
@@ -178,16 +183,21 @@ class ControlPanel(QWidget):
         self.clear_button.setEnabled(False)
         baseline.addWidget(self.pin_button)
         baseline.addWidget(self.clear_button)
-        run.addRow(baseline)
+        run.addSpacing(12)
+        run.addLayout(baseline)
         self.speed = ValueSlider("Speed (steps per frame)", [1, 2, 3, 5, 10, 20, 30, 50, 100], str,
                                  TIPS["speed"])
         self.speed.set_value(5)
+        self.speed.setMinimumWidth(180)
+        self.speed.setMaximumWidth(360)
         self.speed.value_changed.connect(lambda v: self.speed_changed.emit(int(v)))
-        run.addRow(self.speed)
+        run.addSpacing(12)
+        run.addWidget(self.speed)
+        run.addStretch(1)
         layout.addStretch(1)
         self._wheel_filter = WheelOnlyWhenFocused(self)
         for kind in (QSlider, QComboBox, QSpinBox):
-            for widget in self.findChildren(kind):
+            for widget in self.findChildren(kind) + self.run_bar.findChildren(kind):
                 widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)   # the wheel gives no focus
                 widget.installEventFilter(self._wheel_filter)
         self.set_config(self.config)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QScrollArea, QSizePolicy,
-                               QTabBar, QToolBar, QWidget)
+from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QScrollArea, QTabBar, QToolBar,
+                               QWidget)
 
 from simulator import SimConfig
 from simulator.compare import brief, versus
@@ -24,10 +24,19 @@ from .engine import Engine
 from .lecture import LectureTools
 from .panels import PANELS, build, dispose
 from .panels.phase import measurer
-from .style import BANNER_STYLE, THEMES, apply_theme, controls_style, restyle
-from .widgets import on_screen
+from .style import THEMES, apply_theme, controls_style, restyle
+from .widgets import Banner, on_screen
 
 PAINT_MS = 16
+FIRST_SHARE = 0.9              # the first start opens the window at this share of the screen
+
+
+def first_geometry(screen):
+    """The window's rectangle at the first start: FIRST_SHARE of the available ``screen``
+    (a QRect) in each direction, centred on it."""
+    rect = QRect(0, 0, round(screen.width() * FIRST_SHARE), round(screen.height() * FIRST_SHARE))
+    rect.moveCenter(screen.center())
+    return rect
 
 
 def divergences(frame):
@@ -69,16 +78,13 @@ class MainWindow(QMainWindow):
         controls_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, controls_dock)
 
-        self.banner = QLabel()                 # the diverged message, across the top
-        self.banner.setStyleSheet(BANNER_STYLE)
-        self.banner.setWordWrap(True)
-        self.banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.banner_bar = QToolBar("Messages")
-        self.banner_bar.setObjectName("messages")
-        self.banner_bar.setMovable(False)
-        self.banner_bar.addWidget(self.banner)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.banner_bar)
-        self.banner_bar.hide()
+        run_bar = QToolBar("Run")              # Play, Step, Reset, the speed: seen first
+        run_bar.setObjectName("run")
+        run_bar.setMovable(False)
+        run_bar.addWidget(self.controls.run_bar)
+        self.controls.run_bar.setStyleSheet(controls_style())   # the controls' type, as the column
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, run_bar)
+        self.banner = Banner(self, self._banner_place)    # the diverged message, over the panels
         empty = QWidget()                      # the docks are the window: no central widget
         empty.setMaximumSize(0, 0)
         self.setCentralWidget(empty)
@@ -185,6 +191,15 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             dock.setVisible(True)
 
+    def _banner_place(self):
+        """The divergence banner's (left, top, width): over the top of the panels, right of
+        the controls (which stay free: a preset or Reset starts again)."""
+        inset = Banner.INSET
+        docks = [d for d in self.docks.values() if on_screen(d)] or [self.centralWidget()]
+        left = min(d.geometry().left() for d in docks) + inset
+        top = min(d.geometry().top() for d in docks) + inset
+        return left, top, max(d.geometry().right() for d in docks) - left - inset
+
     def _catch_up(self, panel, shown):
         """A panel that comes into view shows the frame on screen at once."""
         if shown and self.painted is not None:
@@ -255,8 +270,7 @@ class MainWindow(QMainWindow):
     def _show_status(self, frame):
         snapshot, baseline = frame.snapshot, frame.baseline
         diverged = "\n".join(divergences(frame)) or None
-        self.banner.setText(diverged or "")
-        self.banner_bar.setVisible(diverged is not None)
+        self.banner.say(diverged)
         if diverged != self._diverged:                      # other messages (a recording's
             self._diverged = diverged                       # progress) are left alone
             if diverged:
@@ -304,8 +318,8 @@ class MainWindow(QMainWindow):
         geometry, state = self.settings.value("geometry"), self.settings.value("state")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 860)
+        else:                                   # the first start: most of the screen
+            self.setGeometry(first_geometry(self.screen().availableGeometry()))
         if isinstance(state, QByteArray):
             self.restoreState(state)
 
@@ -354,7 +368,8 @@ class MainWindow(QMainWindow):
         state = state if state is not None else self.saveState()
         self.theme = name
         apply_theme(name)
-        restyle(self.controls, controls_style())
+        for controls in (self.controls, self.controls.run_bar):
+            restyle(controls, controls_style())
         yield True
         for key, dock in self.docks.items():
             old = self.panels[key]
@@ -368,9 +383,9 @@ class MainWindow(QMainWindow):
         if self.engine is not None:
             self.panels["surface"].drop_requested.connect(self.engine.drop_ball)
         self._fit_controls(self.findChild(QScrollArea))
-        if size is not None:
-            self.resize(size)
         self.restoreState(state)
+        if size is not None:                   # after the layout: its least width, not the last one's
+            self.resize(size)
         if name == "presentation":
             self.give_panels_room()
         self.whole_tab_names()

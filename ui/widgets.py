@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QRectF, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRectF, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -126,6 +126,43 @@ def typeset(text):
         return f"{base}<sub>{index}</sub>"
 
     return _SUBSCRIPT.sub(sub, _SUPERSCRIPT.sub(sup, html.escape(text, quote=False)))
+
+
+class Banner(QLabel):
+    """A red message laid over the top of ``parent`` (a divergence, a launched ball): shown,
+    it covers the top of the plot instead of pushing everything under it down. ``place()``
+    gives its (left, top, width) in the parent (by default the parent's width, inset); its
+    height is the text's, and it follows the parent's size."""
+
+    INSET = 6
+
+    def __init__(self, parent, place=None):
+        from .style import BANNER_STYLE
+        super().__init__(parent)
+        self.setStyleSheet(BANNER_STYLE)
+        self.setWordWrap(True)
+        self._place = place or (lambda: (self.INSET, self.INSET, parent.width() - 2 * self.INSET))
+        parent.installEventFilter(self)
+        self.hide()
+
+    def say(self, text):
+        """Show ``text`` over the parent; None or "" hides the banner."""
+        self.setText(text or "")
+        self.setVisible(bool(text))
+        if text:
+            self.follow()
+            self.raise_()
+
+    def follow(self):
+        """Lie where ``place`` says, as high as the text needs at that width."""
+        left, top, width = self._place()
+        width = max(width, 50)
+        self.setGeometry(left, top, width, self.heightForWidth(width))
+
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Resize and self.isVisible():
+            self.follow()
+        return False
 
 
 def on_screen(widget):

@@ -18,14 +18,14 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QGraphicsItem, QHBoxLayout, QLabel,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QGraphicsItem, QLabel, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from simulator.compare import brief
 
 from . import Panel
-from ..style import BANNER_STYLE, current, pen, style_axes, style_axis
-from ..widgets import place_by_centres, scientific, times
+from ..style import current, pen, style_axes, style_axis
+from ..widgets import Banner, place_by_centres, scientific, times
 from .surface3d import Surface3D
 
 COLORMAP = "viridis"
@@ -183,11 +183,6 @@ class SurfacePanel(Panel):
         self.slopes.setMinimumWidth(120)    # a wrapping caption must not set the panel's width
         self.slopes.setMinimumHeight(2 * self.slopes.fontMetrics().height() + 4)
         self.slopes.setToolTip("The ball's gradient along each axis: (⟨∇C, U⟩, ⟨∇C, V⟩).")
-        self.banner = QLabel()
-        self.banner.setStyleSheet(BANNER_STYLE)
-        self.banner.setWordWrap(True)
-        self.banner.hide()
-
         self.map, self.baseline_map = CostMap(), CostMap()
         self.baseline_map.plot.hide()
         # The live map's parts, as the tests and the fuzzer know them.
@@ -199,19 +194,17 @@ class SurfacePanel(Panel):
         map_tab = QWidget()
         map_layout = QVBoxLayout(map_tab)
         map_layout.setContentsMargins(0, 0, 0, 0)
-        map_layout.addWidget(self.banner)
         self.maps = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.maps.addWidget(self.baseline_map.plot, 1)
         self.maps.addWidget(self.plot, 1)
         map_layout.addLayout(self.maps, 1)
+        self.banner = Banner(map_tab)       # over the maps: they keep their size
         self.tabs.addTab(map_tab, "Map")
         self.tabs.addTab(self.view3d, "3-D")
         self.tabs.currentChanged.connect(self._tab_changed)
-        top = QHBoxLayout()
-        top.addWidget(self.slopes, 1)
-        top.addWidget(self.log_scale)
+        self.tabs.setCornerWidget(self.log_scale)    # beside the tabs: the caption gets the width
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addWidget(self.slopes)
         layout.addWidget(self.tabs, 1)
         self._ball = None
 
@@ -252,8 +245,7 @@ class SurfacePanel(Panel):
         s = self.surface
         self.slopes.setText(slope_caption(ball.gradient, s.u_layer, s.v_layer))
         launched = [ball.launched] + ([f"Baseline: {twin.ball.launched}"] if twin and twin.ball.launched else [])
-        self.banner.setText("\n".join(m for m in launched if m))
-        self.banner.setVisible(any(launched))
+        self.banner.say("\n".join(m for m in launched if m))
         if self.tabs.currentWidget() is self.view3d:
             if s.version != version:
                 self.view3d.show_surface(s)

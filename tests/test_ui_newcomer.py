@@ -1,0 +1,117 @@
+"""The window a newcomer opens (issue 12, items 7-10): Play, Step, Reset and the speed in
+view at a projector's 1280×720, most of the screen at the first start, Quit and Help, a
+layout that stays put, and a setup's view honoured by --config."""
+import pytest
+from PySide6.QtCore import QPoint, QRect, QSettings
+
+from simulator import load_presets
+from ui.headless import HeadlessView, run_frame
+from ui.panels import PANELS
+from ui.style import THEMES, apply_theme
+from ui.widgets import on_screen
+from ui_helpers import SMALL
+
+SLIDE = (1280, 720)
+VANISHING = load_presets()["Deep sigmoid (vanishing)"].config
+EXPLODING = load_presets()["Large weights (exploding)"].config
+
+
+@pytest.fixture(scope="module")
+def frame():
+    return run_frame(VANISHING, 20)
+
+
+@pytest.fixture
+def theme_restored():
+    yield
+    apply_theme("dark")
+
+
+def fully_shown(widget, window):
+    """The whole widget is on screen inside the window: nothing of it scrolled away or cut."""
+    rect = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+    return (window.rect().contains(rect) and on_screen(widget)
+            and widget.visibleRegion().boundingRect().size() == widget.size())
+
+
+def dock_rects(window):
+    return sorted((d.geometry().getRect() for d in window.docks.values() if on_screen(d)))
+
+
+# ---------------------------------------------------------------- item 7
+@pytest.mark.parametrize("theme", list(THEMES))
+def test_play_step_reset_and_the_speed_are_in_view_at_1280x720(qtbot, frame, theme, theme_restored):
+    apply_theme(theme)
+    view = HeadlessView(frame.snapshot.config, None, SLIDE)
+    try:
+        view.show(frame)
+        window, controls = view.widget, view.widget.controls
+        for widget in (controls.play_button, controls.step_button, controls.reset_button,
+                       controls.speed.slider, controls.speed.value_label):
+            assert fully_shown(widget, window), widget
+    finally:
+        view.close()
+
+
+def test_the_first_start_opens_the_window_at_nine_tenths_of_the_screen(qtbot, tmp_path):
+    from ui.main_window import MainWindow, first_geometry
+    # a full-HD screen under a 40-px panel: 1728 × 936, centred in what is left
+    assert first_geometry(QRect(0, 40, 1920, 1040)).getRect() == (96, 92, 1728, 936)
+    window = MainWindow(SMALL, QSettings(str(tmp_path / "lab.ini"), QSettings.Format.IniFormat), engine=False)
+    qtbot.addWidget(window)
+    screen = window.screen().availableGeometry()          # offscreen: 800 × 800
+    assert window.height() == round(0.9 * screen.height())
+    assert window.width() == max(round(0.9 * screen.width()), window.minimumSizeHint().width())
+    # a saved geometry still wins: test_ui_window.test_last_config_and_geometry_are_restored
+
+
+# ---------------------------------------------------------------- item 9
+def test_raising_any_tab_leaves_every_dock_where_it_was(qtbot, frame):
+    view = HeadlessView(frame.snapshot.config, None, SLIDE)
+    try:
+        window = view.widget
+        window.show_frame(frame)        # as on screen: a tab behind others catches up when raised
+        view.app.processEvents()
+        before = dock_rects(window)
+        for name in [*PANELS, "surface", "bars", "loss"]:
+            window.docks[name].raise_()
+            for _ in range(3):
+                view.app.processEvents()
+            assert dock_rects(window) == before, name
+    finally:
+        view.close()
+
+
+def test_the_divergence_banner_lies_over_the_panels_and_moves_nothing(qtbot):
+    diverged = run_frame(EXPLODING, 8)
+    assert diverged.snapshot.diverged
+    view = HeadlessView(EXPLODING, None, SLIDE)
+    try:
+        view.show(run_frame(EXPLODING, 0))
+        window = view.widget
+        before = dock_rects(window), window.panels["surface"].plot.height()
+        view.show(diverged)
+        banner = window.banner
+        assert on_screen(banner) and banner.text().startswith("Diverged at step")
+        assert banner.geometry().intersects(window.docks["surface"].geometry())
+        assert (dock_rects(window), window.panels["surface"].plot.height()) == before
+        view.show(run_frame(EXPLODING, 0))
+        assert not banner.isVisible()
+    finally:
+        view.close()
+
+
+def test_the_launched_ball_banner_leaves_the_map_its_height(qtbot):
+    launched = run_frame(EXPLODING, 8)
+    assert launched.snapshot.ball.launched
+    view = HeadlessView(EXPLODING, "surface", (700, 500))
+    try:
+        view.show(run_frame(EXPLODING, 0))
+        panel = view.widget
+        height = panel.plot.height()
+        view.show(launched)
+        assert on_screen(panel.banner) and "Launched off the surface" in panel.banner.text()
+        assert panel.banner.geometry().intersects(panel.plot.geometry())
+        assert panel.plot.height() == height
+    finally:
+        view.close()
