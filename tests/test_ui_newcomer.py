@@ -1,8 +1,14 @@
 """The window a newcomer opens (issue 12, items 7-10): Play, Step, Reset and the speed in
 view at a projector's 1280×720, most of the screen at the first start, Quit and Help, a
 layout that stays put, and a setup's view honoured by --config."""
+import platform
+
+import numpy as np
+import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QPoint, QRect, QSettings
+from PySide6.QtCore import QPoint, QRect, QSettings, qVersion
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from simulator import load_presets
 from ui.headless import HeadlessView, run_frame
@@ -63,6 +69,33 @@ def test_the_first_start_opens_the_window_at_nine_tenths_of_the_screen(qtbot, tm
     assert window.height() == round(0.9 * screen.height())
     assert window.width() == max(round(0.9 * screen.width()), window.minimumSizeHint().width())
     # a saved geometry still wins: test_ui_window.test_last_config_and_geometry_are_restored
+
+
+# ---------------------------------------------------------------- item 8
+def test_help_explains_every_panel_and_about_names_the_versions(window, qtbot):
+    from ui.guide import WHAT_YOU_SEE, about_text, guide_html
+    assert set(WHAT_YOU_SEE) == set(PANELS) | {"controls"}
+    words = guide_html().lower()
+    for taught in ("chain rule", "σ' ≤ 1/4", "plateau", "bowl", "cliff", "batch normalisation",
+                   "residual", "clipping", "digits", "δ<sup>l−1</sup>"):
+        assert taught in words, taught
+    for version in (platform.python_version(), qVersion(), pg.__version__, np.__version__):
+        assert version in about_text()
+    actions = {a.text(): a for a in window.findChildren(QAction)}
+    actions["What am I looking at?"].trigger()
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(QDialog)
+                                if d.windowTitle() == "What am I looking at?"))
+    actions["About"].trigger()
+    qtbot.waitUntil(lambda: any(b.isVisible() and np.__version__ in b.text()
+                                for b in window.findChildren(QMessageBox)))
+    assert window.isVisible() and window.engine.running           # neither blocks the lab
+
+
+def test_file_quit_closes_the_window_and_ends_the_engine(window, qtbot):
+    quit_action = next(a for a in window.findChildren(QAction) if a.text() == "Quit")
+    assert quit_action.shortcut().toString() == "Ctrl+Q"
+    quit_action.trigger()
+    assert not window.isVisible() and not window.engine.running
 
 
 # ---------------------------------------------------------------- item 9

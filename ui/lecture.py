@@ -1,6 +1,6 @@
 """The lecture tools and the File menu: pictures (PNG, SVG), the clipboard, recordings
 (GIF, MP4), saved setups and the user's data sets, with their dialogs and the
-one-sentence reports.
+one-sentence reports; and Quit.
 
 They work on the window from outside: its panels, through the Panel contract only, its
 dock layout and its controls. A picture of a panel at a size of its own is made the
@@ -41,7 +41,9 @@ class LectureTools(QObject):
                                 ("Export picture…", self.export_dialog, "Ctrl+E"),
                                 ("Copy panel to clipboard", self.copy_panel, "Ctrl+Shift+C"),
                                 ("Record GIF or MP4…", self.record_dialog, "Ctrl+R"),
-                                ("Stop recording", self.stop_recording, None)):
+                                ("Stop recording", self.stop_recording, None),
+                                (None, None, None),
+                                ("Quit", window.close, "Ctrl+Q")):
             if text is None:
                 files.addSeparator()
                 continue

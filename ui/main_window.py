@@ -21,6 +21,7 @@ from simulator.data import check_data_file
 from . import collector
 from .controls import ControlPanel
 from .engine import Engine
+from .guide import HelpMenu
 from .lecture import LectureTools
 from .panels import PANELS, build, dispose
 from .panels.phase import measurer
@@ -181,6 +182,7 @@ class MainWindow(QMainWindow):
         presentation.setShortcut(QKeySequence(Qt.Key.Key_F5))
         presentation.triggered.connect(self.toggle_presentation)
         view.addAction(presentation)
+        self.help = HelpMenu(self)
 
     def show_only(self, name):
         """Hide every panel but one: a clean screenshot of a single panel."""
