@@ -6,6 +6,7 @@
     python main.py --preset NAME --record OUT.gif|OUT.mp4 [--frames N] [--every K] [--panel NAME]
     python main.py --preset NAME --data FILE.csv|FILE.npz ...   train on your own data set
     python main.py --preset NAME --baseline PRESET|SETUP.json ...  compare with a baseline
+    python main.py --config SETUP.json ...            a saved setup: its config, baseline, layout, view
 
 Pictures are made headless (no window is shown). Bad input exits with status 2 and one
 line on stderr, and writes nothing.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from simulator.files import path_text, quoted
@@ -85,7 +87,8 @@ def parse_args(argv):
     p.add_argument("--fps", type=integer, help=f"with --record: frames per second ({FPS})")
     p.add_argument("--panel", choices=PANELS, help="picture one panel, not the window")
     p.add_argument("--size", type=size, help="picture size WxH (default 1600x950; 900x650 for a panel)")
-    p.add_argument("--theme", default="dark", choices=THEMES, help="the theme (default dark)")
+    p.add_argument("--theme", choices=THEMES, help="the theme (default: the setup's if --config "
+                   "names one, else dark; the window: the last one used)")
     return p.parse_args(argv)
 
 
@@ -116,28 +119,28 @@ def baseline_config(name, presets, own):
 
 
 def checked(args):
-    """(config, size, baseline config or None) from the arguments; Usage names the first
-    thing wrong. Everything,
-    the output file's folder included, is checked before anything is computed. Fills in
-    the defaults of --every and --fps."""
+    """(setup, size) from the arguments: the Setup to start from (config and baseline
+    config or None, with --seed and --data applied to both; a --config file's layout and
+    view) and the picture's size; Usage names the first thing wrong. Everything, the
+    output file's folder included, is checked before anything is computed. Fills in the
+    defaults of --every and --fps, and of --theme for a picture (the setup's, else dark)."""
     from simulator import SimConfig, load_presets
     from simulator.data import check_data_file
     from ui.export import ExportError, check_writable
+    from ui.saved_setups import Setup, read_setup
 
-    config, presets, own = SimConfig(), load_presets(), None
+    setup, presets = Setup(SimConfig()), load_presets()
     if args.preset is not None:
         if args.preset not in presets:
             raise Usage(f"unknown preset {quoted(args.preset)}; allowed: {', '.join(presets)}")
-        config = presets[args.preset].config
-        own = presets[presets[args.preset].baseline].config if presets[args.preset].baseline else None
+        preset = presets[args.preset]
+        setup = Setup(preset.config, baseline=presets[preset.baseline].config if preset.baseline else None)
     try:
         if args.config is not None:
-            from ui.saved_setups import read_setup
             setup = read_setup(args.config)
-            config, own = setup.config, setup.baseline
     except ValueError as error:
         raise Usage(str(error)) from None
-    baseline = baseline_config(args.baseline, presets, own)
+    config, baseline = setup.config, baseline_config(args.baseline, presets, setup.baseline)
     try:                        # the seed and the data are both runs': a comparison on the same
         for_both = {}           # data, with the same seed and batch order
         if args.seed is not None:
@@ -174,7 +177,9 @@ def checked(args):
             check_writable(out)
         except ExportError as error:
             raise Usage(str(error)) from None
-    return config, args.size or ((900, 650) if args.panel else (1600, 950)), baseline
+        args.theme = args.theme or setup.view.get("theme", "dark")
+    return (replace(setup, config=config, baseline=baseline),
+            args.size or ((900, 650) if args.panel else (1600, 950)))
 
 
 def quiet_offscreen_notes():
@@ -187,6 +192,22 @@ def quiet_offscreen_notes():
             print(message, file=sys.stderr)
 
     qInstallMessageHandler(handler)
+
+
+def open_window(args, setup, settings=None):
+    """The lab's window for the checked arguments: the setup's config if one was chosen
+    (else the last one used) and its baseline, view choices and layout; the theme --theme
+    names, else the setup's, else the last one used. ``settings``: a QSettings of the
+    test's own."""
+    from PySide6.QtCore import QByteArray
+
+    from ui.main_window import MainWindow
+    chosen = args.preset or args.config or args.seed is not None or args.data
+    window = MainWindow(setup.config if chosen else None, settings, theme=args.theme or setup.view.get("theme"),
+                        baseline=setup.baseline, view=setup.view)
+    if setup.layout:
+        window.restoreState(QByteArray(setup.layout))
+    return window
 
 
 def main(argv=None):
@@ -202,7 +223,7 @@ def main(argv=None):
             for name, panel in PANELS.items():
                 print(f"{name:10s} {panel.title}")
             return 0
-        config, size, baseline = checked(args)
+        setup, size = checked(args)
     except Usage as error:
         print(f"main.py: error: {error}", file=sys.stderr)
         return 2
@@ -221,18 +242,17 @@ def main(argv=None):
         from ui.export import ExportError, atomic_write, png_bytes
         try:
             if args.export:
-                image = headless.render(config, args.steps, args.panel, size, args.theme, baseline)
+                image = headless.render(setup.config, args.steps, args.panel, size, args.theme,
+                                        setup.baseline, setup.view)
                 atomic_write(args.export, png_bytes(image))
             else:
-                headless.record(config, args.record, args.frames, args.every, args.fps, args.panel,
-                                size, args.theme, args.steps, baseline)
+                headless.record(setup.config, args.record, args.frames, args.every, args.fps,
+                                args.panel, size, args.theme, args.steps, setup.baseline, setup.view)
         except ExportError as error:
             print(f"main.py: error: {error}", file=sys.stderr)
             return 2
         return 0
-    from ui.main_window import MainWindow
-    chosen = args.preset or args.config or args.seed is not None or args.data
-    window = MainWindow(config if chosen else None, baseline=baseline)
+    window = open_window(args, setup)
     window.show()
     collector.freeze_start_up()
     return app.exec()

@@ -132,9 +132,9 @@ def test_the_command_line_names_a_bad_baseline(capsys):
     assert "--baseline: 'Nothing' is neither a preset nor a setup file" in capsys.readouterr().err
     presets = load_presets()
     args = main.parse_args(["--preset", "Batch norm rescues deep sigmoid"])
-    assert main.checked(args)[2] == presets["Deep sigmoid (vanishing)"].config   # the preset's own
+    assert main.checked(args)[0].baseline == presets["Deep sigmoid (vanishing)"].config   # the preset's own
     args = main.parse_args(["--preset", "Batch norm rescues deep sigmoid", "--baseline", "none"])
-    assert main.checked(args)[2] is None
+    assert main.checked(args)[0].baseline is None
 
 
 def test_the_window_pins_compares_and_clears(window, qtbot, tmp_path):
@@ -184,8 +184,8 @@ def test_the_command_line_takes_a_setups_baseline_and_gives_both_runs_the_seed(t
     from ui.saved_setups import Setup, setup_json
     path = tmp_path / "setup.json"
     path.write_text(setup_json(Setup(SMALL, None, {}, SMALL.replace(activation="tanh"))), encoding="utf-8")
-    config, _, baseline = main.checked(main.parse_args(["--config", str(path), "--seed", "7"]))
-    assert (config, baseline) == (SMALL.replace(seed=7), SMALL.replace(activation="tanh", seed=7))
+    setup, _ = main.checked(main.parse_args(["--config", str(path), "--seed", "7"]))
+    assert (setup.config, setup.baseline) == (SMALL.replace(seed=7), SMALL.replace(activation="tanh", seed=7))
 
 
 def test_a_preset_whose_baseline_is_no_preset_is_refused(tmp_path):

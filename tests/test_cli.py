@@ -101,6 +101,21 @@ def test_config_file_and_seed(tmp_path):
     assert load(out).size == (300, 200)
 
 
+def test_a_picture_from_a_setup_shows_the_setups_view(tmp_path):
+    """The view part (theme, bar quantity and scale) is drawn; --theme overrides the theme."""
+    view = {"theme": "light", "bars": "‖δ‖ per sample (with the theory)", "bars_log": False}
+    pictures = {}
+    for name, setup_view, extra in (("view", view, []), ("plain", {}, ["--theme", "light"])):
+        setup = tmp_path / f"{name}.json"
+        setup.write_text(json.dumps({"setup": 1, "config": {"depth": 3, "width": 8}, "view": setup_view}))
+        out = pictures[name] = tmp_path / f"{name}.png"
+        result = run("--config", setup, "--steps", 5, "--export", out, "--panel", "bars",
+                     "--size", "400x300", *extra)
+        assert result.returncode == 0, result.stderr
+    assert min(load(pictures["view"]).getpixel((3, 3))) > 200      # the setup's light theme
+    assert ImageChops.difference(load(pictures["view"]), load(pictures["plain"])).getbbox() is not None
+
+
 # ---------------------------------------------------------------- bad input
 # Each case: the arguments (FILE: a setup file holding the text given; OUT: a file in an
 # empty folder; DIR: that folder) and a piece of the one line that must name the problem.

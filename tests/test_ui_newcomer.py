@@ -148,3 +148,39 @@ def test_the_launched_ball_banner_leaves_the_map_its_height(qtbot):
         assert panel.plot.height() == height
     finally:
         view.close()
+
+
+# ---------------------------------------------------------------- item 10
+VIEW = {"theme": "light", "bars": "‖δ‖ per sample (with the theory)", "bars_log": False,
+        "log_colour": False}
+
+
+@pytest.fixture
+def setup_file(tmp_path):
+    import json
+    path = tmp_path / "setup.json"
+    path.write_text(json.dumps({"setup": 1, "config": {"depth": 3, "width": 8}, "view": VIEW}))
+    return path
+
+
+def test_config_takes_the_setups_theme_unless_theme_is_given(setup_file, tmp_path):
+    import main
+    for extra, theme in (([], "light"), (["--theme", "presentation"], "presentation")):
+        args = main.parse_args(["--config", str(setup_file), "--export", str(tmp_path / "x.png"), *extra])
+        setup, _ = main.checked(args)
+        assert args.theme == theme and setup.view == VIEW
+
+
+def test_a_window_opened_with_config_shows_the_setups_view(qtbot, setup_file, tmp_path, theme_restored):
+    import main
+    args = main.parse_args(["--config", str(setup_file)])
+    setup, _ = main.checked(args)
+    window = main.open_window(args, setup, QSettings(str(tmp_path / "lab.ini"), QSettings.Format.IniFormat))
+    try:
+        assert window.theme == "light" and window.controls.config.depth == 3
+        shown = {}
+        for panel in window.panels.values():
+            shown.update(panel.view_state())
+        assert shown == {key: value for key, value in VIEW.items() if key != "theme"}
+    finally:
+        window.close()

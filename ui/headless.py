@@ -53,8 +53,8 @@ def run_frame(config, steps, baseline=None):
 
 
 class HeadlessView:
-    """The whole window (``panel=None``) or one new panel (with the reader's ``view``
-    choices), laid out at ``size``, in the current theme. It is shown, so Qt lays it out
+    """The whole window (``panel=None``) or one new panel, with the reader's ``view``
+    choices, laid out at ``size``, in the current theme. It is shown, so Qt lays it out
     and panels draw as on screen, but never on the screen itself (WA_DontShowOnScreen)."""
 
     def __init__(self, config=None, panel=None, size=(1600, 950), view=None):
@@ -64,7 +64,8 @@ class HeadlessView:
         self._scratch = tempfile.TemporaryDirectory()      # no user settings read or written
         if panel is None:
             settings = QSettings(str(Path(self._scratch.name) / "render.ini"), QSettings.Format.IniFormat)
-            self.widget = MainWindow(config, settings=settings, engine=False, theme=current().name)
+            self.widget = MainWindow(config, settings=settings, engine=False, theme=current().name,
+                                     view=view)
         else:
             self.widget = build(panel, view)
         self.is_window = panel is None
@@ -110,26 +111,27 @@ def picture(frame, panel=None, size=(1600, 950), scale=1, view=None, config=None
         view.close()
 
 
-def render(config, steps, panel=None, size=(1600, 950), theme="dark", baseline=None):
+def render(config, steps, panel=None, size=(1600, 950), theme="dark", baseline=None, view=None):
     """A QImage of the window or one panel after ``steps`` steps of ``config`` (beside a
-    ``baseline`` config, if given)."""
+    ``baseline`` config, if given), with the panels' ``view`` choices (a saved setup's)."""
     apply_theme(theme)
-    return picture(run_frame(config, steps, baseline), panel, size, config=config)
+    return picture(run_frame(config, steps, baseline), panel, size, view=view, config=config)
 
 
 def record(config, path, frames, every, fps=10, panel=None, size=(900, 650), theme="dark", steps=0,
-           baseline=None):
+           baseline=None, view=None):
     """Write a GIF or MP4 of ``frames`` pictures, ``every`` training steps apart, after
-    ``steps``, shown ``fps`` a second; each picture is encoded as it is made."""
+    ``steps``, shown ``fps`` a second, with the panels' ``view`` choices; each picture is
+    encoded as it is made."""
     apply_theme(theme)
     with Animation(path, fps) as animation:       # a file not finished is removed
         sims, framer = runs(config, baseline, steps), Framer()
-        view = HeadlessView(config, panel, size)
+        canvas = HeadlessView(config, panel, size, view)
         try:
             for k in range(frames):
-                view.show(frame_of(sims[0], framer, sims[1]))
-                animation.add(image_to_rgb(view.grab()), k / fps)
+                canvas.show(frame_of(sims[0], framer, sims[1]))
+                animation.add(image_to_rgb(canvas.grab()), k / fps)
                 advance(sims, every)
             animation.finish(frames / fps)
         finally:
-            view.close()
+            canvas.close()

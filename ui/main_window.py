@@ -52,11 +52,12 @@ def divergences(frame):
 class MainWindow(QMainWindow):
     """The lab. ``settings``: where geometry and the last config persist (QSettings)."""
 
-    def __init__(self, config=None, settings=None, engine=True, theme=None, baseline=None):
+    def __init__(self, config=None, settings=None, engine=True, theme=None, baseline=None, view=None):
         """``engine=False`` builds the window without a worker thread: frames are then
         handed to ``show_frame`` by the caller (headless rendering). ``theme``: dark,
         light or presentation (default: the last one used). ``baseline``: a config to
-        train beside the run from the start (issue 14)."""
+        train beside the run from the start (issue 14). ``view``: the panels' view
+        choices (a saved setup's ``view``)."""
         super().__init__()
         self.setWindowTitle("Vanishing Gradient Lab")
         self.settings = settings if settings is not None else QSettings("VanishingGradientLab", "lab")
@@ -90,7 +91,7 @@ class MainWindow(QMainWindow):
         empty.setMaximumSize(0, 0)
         self.setCentralWidget(empty)
 
-        self.panels = {name: build(name) for name in PANELS}
+        self.panels = {name: build(name, view) for name in PANELS}
         self.docks = {}
         for name, panel in self.panels.items():
             dock = QDockWidget(panel.title)
