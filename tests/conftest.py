@@ -28,3 +28,11 @@ def garbage_collected_on_the_event_loop(qapp):
     collector.hold()
     yield
     collector.release()
+
+
+@pytest.fixture
+def theme_restored():
+    """The dark theme again after a test that applied another."""
+    yield
+    from ui.style import apply_theme
+    apply_theme("dark")

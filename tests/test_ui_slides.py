@@ -1,6 +1,6 @@
 """Slides: every panel, in every theme, at a projector's 1280×720, shows all its text."""
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QTabBar, QWidget
 
 from simulator import load_presets
@@ -16,15 +16,16 @@ def frame():
     return run_frame(load_presets()["Deep sigmoid (vanishing)"].config, 30)
 
 
-@pytest.fixture
-def theme_restored():
-    yield
-    apply_theme("dark")
-
-
 def on_show(child):
     """On screen: a panel behind another dock's tab is laid out anew when it comes forward."""
     return child.isVisible() and not child.visibleRegion().isEmpty()
+
+
+def fully_shown(widget, window):
+    """The whole widget is on screen inside the window: nothing of it scrolled away or cut."""
+    rect = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+    return (window.rect().contains(rect) and on_show(widget)
+            and widget.visibleRegion().boundingRect().size() == widget.size())
 
 
 def cut_texts(widget):
@@ -67,13 +68,17 @@ def test_every_panel_shows_all_its_text_at_1280x720(qtbot, frame, theme, theme_r
 
 
 @pytest.mark.parametrize("theme", list(THEMES))
-def test_the_window_shows_all_its_text_at_1280x720(qtbot, frame, theme, theme_restored):
+def test_the_window_shows_all_its_text_and_the_run_buttons_at_1280x720(qtbot, frame, theme, theme_restored):
     apply_theme(theme)
     view = HeadlessView(frame.snapshot.config, None, SLIDE)
     try:
         view.show(frame)
-        assert view.widget.width() == SLIDE[0]          # fits, not cropped at the right
-        assert cut_texts(view.widget) == []
+        window, controls = view.widget, view.widget.controls
+        assert window.width() == SLIDE[0]               # fits, not cropped at the right
+        assert cut_texts(window) == []
+        for widget in (controls.play_button, controls.step_button, controls.reset_button,
+                       controls.speed.slider, controls.speed.value_label):
+            assert fully_shown(widget, window), widget  # not below the fold of the controls
     finally:
         view.close()
 
