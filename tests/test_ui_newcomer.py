@@ -6,7 +6,7 @@ import platform
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QRect, QSettings, qVersion
+from PySide6.QtCore import QRect, QSettings, Qt, qVersion
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QMessageBox
 
@@ -101,8 +101,13 @@ def test_the_divergence_banner_lies_over_the_panels_and_moves_nothing(qtbot):
         assert on_screen(banner) and banner.text().startswith("Diverged at step")
         assert banner.geometry().intersects(window.docks["surface"].geometry())
         assert (dock_rects(window), window.panels["surface"].plot.height()) == before
+        qtbot.mouseClick(banner, Qt.MouseButton.LeftButton)         # the reader has read it
+        view.show(diverged)
+        assert not banner.isVisible()
         view.show(run_frame(EXPLODING, 0))
         assert not banner.isVisible()
+        view.show(diverged)                                          # it happens again: shown
+        assert on_screen(banner)
     finally:
         view.close()
 

@@ -130,9 +130,10 @@ def typeset(text):
 
 class Banner(QLabel):
     """A red message laid over the top of ``parent`` (a divergence, a launched ball): shown,
-    it covers the top of the plot instead of pushing everything under it down. ``place()``
-    gives its (left, top, width) in the parent (by default the parent's width, inset); its
-    height is the text's, and it follows the parent's size."""
+    it covers the top of the plot instead of pushing everything under it down, and a click
+    hides it until the message changes. ``place()`` gives its (left, top, width) in the
+    parent (by default the parent's width, inset); its height is the text's, and it follows
+    the parent's size."""
 
     INSET = 6
 
@@ -141,17 +142,27 @@ class Banner(QLabel):
         super().__init__(parent)
         self.setStyleSheet(BANNER_STYLE)
         self.setWordWrap(True)
+        self.setToolTip("Click to hide this message (it comes back when it changes).")
         self._place = place or (lambda: (self.INSET, self.INSET, parent.width() - 2 * self.INSET))
+        self._hidden_text = None           # the message a click hid
         parent.installEventFilter(self)
         self.hide()
 
     def say(self, text):
-        """Show ``text`` over the parent; None or "" hides the banner."""
+        """Show ``text`` over the parent, unless a click hid this very message; None or ""
+        hides the banner."""
         self.setText(text or "")
-        self.setVisible(bool(text))
-        if text:
+        if not text:
+            self._hidden_text = None       # gone: the next message is shown, even the same
+        shown = bool(text) and text != self._hidden_text
+        self.setVisible(shown)
+        if shown:
             self.follow()
             self.raise_()
+
+    def mousePressEvent(self, event):
+        self._hidden_text = self.text()
+        self.hide()
 
     def follow(self):
         """Lie where ``place`` says, as high as the text needs at that width."""
