@@ -162,3 +162,13 @@ def test_a_window_opened_with_config_shows_the_setups_view(qtbot, setup_file, tm
         assert shown == {key: value for key, value in VIEW.items() if key != "theme"}
     finally:
         window.close()
+
+
+def test_a_banner_speaks_in_the_theme_the_window_was_opened_with(qtbot, tmp_path, theme_restored):
+    from ui.main_window import MainWindow
+    from ui.style import THEMES
+    window = MainWindow(SMALL, QSettings(str(tmp_path / "lab.ini"), QSettings.Format.IniFormat), engine=False,
+                        theme="presentation")       # its type is applied after the window is made
+    qtbot.addWidget(window)
+    window.banner.say("Diverged at step 6")
+    assert window.banner.font().pointSize() == THEMES["presentation"].font_pt

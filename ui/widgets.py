@@ -11,6 +11,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QRectF, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
+from .style import BANNER_STYLE, current
+
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -138,7 +140,6 @@ class Banner(QLabel):
     INSET = 6
 
     def __init__(self, parent, place=None):
-        from .style import BANNER_STYLE
         super().__init__(parent)
         self.setStyleSheet(BANNER_STYLE)
         self.setWordWrap(True)
@@ -165,7 +166,12 @@ class Banner(QLabel):
         self.hide()
 
     def follow(self):
-        """Lie where ``place`` says, as high as the text needs at that width."""
+        """Lie where ``place`` says, in the theme's type, as high as the text needs at that
+        width."""
+        if self.font().pointSize() != current().font_pt:   # a style sheet keeps the first one
+            font = self.font()
+            font.setPointSize(current().font_pt)
+            self.setFont(font)
         left, top, width = self._place()
         width = max(width, 50)
         self.setGeometry(left, top, width, self.heightForWidth(width))
