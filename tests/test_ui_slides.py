@@ -76,8 +76,10 @@ def test_the_window_shows_all_its_text_and_the_run_buttons_at_1280x720(qtbot, fr
         window, controls = view.widget, view.widget.controls
         assert window.width() == SLIDE[0]               # fits, not cropped at the right
         assert cut_texts(window) == []
-        for widget in (controls.play_button, controls.step_button, controls.reset_button,
-                       controls.speed.slider, controls.speed.value_label):
+        run = [*controls.run_bar.findChildren(QAbstractButton), controls.speed.slider,
+               controls.speed.value_label]                  # Play, Step, Reset, Pin, Clear, speed
+        assert {controls.play_button, controls.step_button, controls.reset_button} <= set(run)
+        for widget in run:
             assert fully_shown(widget, window), widget  # not below the fold of the controls
     finally:
         view.close()
