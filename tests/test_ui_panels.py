@@ -252,6 +252,23 @@ def test_log_bars_widen_at_once_and_shrink_only_when_much_too_wide(qtbot):
     assert axis([1e-3, 1e-3, 1e-2, 1e-1]) == (-4, 0)        # three decades less: shrinks
 
 
+def test_log_bars_hold_when_both_ends_jitter_across_a_decade(qtbot):
+    """Minibatch gradients cross decade boundaries at both ends from step to step: the axis
+    had jumped at every other frame (and both axes were redrawn each time)."""
+    panel = shown(qtbot, GradientBarsPanel())
+    frame = run_frame(SimConfig(depth=3, width=6), 1)
+
+    def axis(speeds):
+        panel.show_frame(_with_speeds(frame, speeds))
+        return tuple(round(v) for v in panel.plot.getPlotItem().vb.viewRange()[1])
+
+    assert axis([2e-6, 1e-3, 1e-2, 9e-2]) == (-7, 0)
+    assert axis([2e-5, 1e-3, 1e-2, 1.1e-1]) == (-7, 1)      # the top leaves it: wider at once
+    for _ in range(3):                                       # and it stays, either way
+        assert axis([2e-6, 1e-3, 1e-2, 9e-2]) == (-7, 1)
+        assert axis([2e-5, 1e-3, 1e-2, 1.1e-1]) == (-7, 1)
+
+
 def test_linear_bars_show_the_values_themselves_and_zero_as_a_marked_stub(qtbot):
     panel = shown(qtbot, GradientBarsPanel())
     panel.log_scale.setChecked(False)

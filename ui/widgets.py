@@ -50,13 +50,16 @@ def decades(values, margin=0):
 
 
 def hold(current, needed, slack):
-    """The range to show: ``current`` while it holds ``needed`` and is at most ``slack``
-    wider, else ``needed``. It widens at once when the data leave it and shrinks only when
-    they fill much less of it, so a picture does not jitter while training."""
-    if (current is None or needed[0] < current[0] or needed[1] > current[1]
-            or (current[1] - current[0]) - (needed[1] - needed[0]) > slack):
+    """The range to show: ``current`` widened to hold ``needed`` (at once), unless that is
+    more than ``slack`` wider than ``needed``, which then starts afresh. Data that jitter
+    across a boundary widen it once and it stays: a picture that does not jump while
+    training, and axes that are not redrawn at every frame."""
+    if current is None:
         return needed
-    return current
+    union = (min(current[0], needed[0]), max(current[1], needed[1]))
+    if (union[1] - union[0]) - (needed[1] - needed[0]) > slack:
+        return needed
+    return union
 
 
 def log_ticks(low, high, most=5):

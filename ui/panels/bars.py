@@ -283,7 +283,7 @@ class GradientBarsPanel(Panel):
             needed = (-3, 1) if logarithmic else (0.0, 1.0)
         if self._frame is None or self._frame[0] != logarithmic:
             self._range = None                    # a new scale starts afresh
-        self._range = hold(self._range, needed, slack=2 if logarithmic else needed[1])
+        self._range = hold(self._range, needed, slack=3 if logarithmic else needed[1])
         bottom, top = self._range
         n = max(len(self.logs), 0 if base is None else len(base))
         x = np.arange(1, len(self.logs) + 1)

@@ -42,11 +42,13 @@ class SteadyView:
             self.x_end = x_end
             self.plot.setXRange(0, x_end, padding=0.02)
         shown = values[np.isfinite(values) & (values > 0)]
-        if shown.size == 0:
-            needed = (-1.0, 0.0) if self.y_range is None else self.y_range
-        else:
-            low, high = round_down(shown.min()), round_up(shown.max())
-            needed = (np.log10(low), np.log10(high if high > low else round_up(high * 1.01)))
+        if shown.size == 0:                  # nothing to fit yet: 0.1 … 1 until there is
+            if self.y_range is None:
+                self.plot.setYRange(-1.0, 0.0, padding=0.02)
+                self.plot.getAxis("left").setTicks(log_ticks(-1.0, 0.0))
+            return
+        low, high = round_down(shown.min()), round_up(shown.max())
+        needed = (np.log10(low), np.log10(high if high > low else round_up(high * 1.01)))
         held = hold(self.y_range, needed, SLACK)
         if held != self.y_range:
             self.y_range = held
