@@ -183,8 +183,8 @@ class SurfacePanel(Panel):
         self.slopes.setMinimumWidth(120)    # a wrapping caption must not set the panel's width
         self.slopes.setMinimumHeight(2 * self.slopes.fontMetrics().height() + 4)
         self.slopes.setToolTip("The ball's gradient along each axis: (⟨∇C, U⟩, ⟨∇C, V⟩).")
-        self.map, self.baseline_map = CostMap(), CostMap()
-        self.baseline_map.plot.hide()
+        self.map = CostMap()
+        self.baseline_map = None          # made when a baseline first comes (it costs a plot)
         # The live map's parts, as the tests and the fuzzer know them.
         self.plot, self.image, self.contours = self.map.plot, self.map.image, self.map.contours
         self.plot.scene().sigMouseClicked.connect(self._clicked)
@@ -195,7 +195,6 @@ class SurfacePanel(Panel):
         map_layout = QVBoxLayout(map_tab)
         map_layout.setContentsMargins(0, 0, 0, 0)
         self.maps = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self.maps.addWidget(self.baseline_map.plot, 1)
         self.maps.addWidget(self.plot, 1)
         map_layout.addLayout(self.maps, 1)
         self.banner = Banner(map_tab)       # over the maps: they keep their size
@@ -233,9 +232,13 @@ class SurfacePanel(Panel):
         logarithmic = self.log_scale.isChecked()
         version = None if self.surface is None else self.surface.version
         if twin is None:
-            self.baseline_map.plot.hide()
+            if self.baseline_map is not None:
+                self.baseline_map.plot.hide()
             self.map.show(snapshot, frame.contours, logarithmic)
         else:
+            if self.baseline_map is None:
+                self.baseline_map = CostMap()
+                self.maps.insertWidget(0, self.baseline_map.plot, 1)     # before: "before and after"
             self.baseline_map.plot.show()
             self.baseline_map.show(twin, frame.baseline_contours, logarithmic,
                                    f"baseline: {brief(twin.config, snapshot.config, TITLE_MOST)}")
@@ -253,7 +256,8 @@ class SurfacePanel(Panel):
 
     def _draw_surface(self):
         for cost_map in (self.map, self.baseline_map):
-            cost_map.draw_surface(self.log_scale.isChecked())
+            if cost_map is not None:
+                cost_map.draw_surface(self.log_scale.isChecked())
 
     def view_controls(self):
         return self.log_scale, self.tabs.tabBar()
