@@ -39,14 +39,30 @@ class DecisionBoundaryPanel(Panel):
         self.test = pg.ScatterPlotItem(size=9, brush=None)
         self.plot.addItem(self.train)
         self.plot.addItem(self.test)
-        self.test_images, self.confusion = TestImages(), ConfusionMatrix()
+        self._test_images = self._confusion = None     # made when first needed
         self.views = QStackedWidget()
-        for view in (self.plot, self.test_images.widget, self.confusion.widget):
-            self.views.addWidget(view)
+        self.views.addWidget(self.plot)
         layout = QVBoxLayout(self)
         layout.addWidget(self.accuracy)
         layout.addWidget(self.views, 1)
         self._data = None
+
+    @property
+    def test_images(self):
+        """The view for data that are images (made when first needed: its labelled images
+        had doubled the cost of building the panel, at every theme switch)."""
+        if self._test_images is None:
+            self._test_images = TestImages()
+            self.views.addWidget(self._test_images.widget)
+        return self._test_images
+
+    @property
+    def confusion(self):
+        """The view for other data that are not a plane (made when first needed)."""
+        if self._confusion is None:
+            self._confusion = ConfusionMatrix()
+            self.views.addWidget(self._confusion.widget)
+        return self._confusion
 
     def show_frame(self, frame):
         snapshot = frame.snapshot
