@@ -21,11 +21,13 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from simulator import SimConfig, load_presets  # noqa: E402
+from lab_window import open_window, pump  # noqa: E402
+
+from simulator import load_presets  # noqa: E402
 from simulator.simulation import Simulation  # noqa: E402
 
 ROUNDS = 3
@@ -60,30 +62,17 @@ def engine_cpu(pid):
 
 
 def live(app):
-    from ui import collector
-    from ui.main_window import MainWindow
     from ui.worker import TICK_MS
 
-    def pump(seconds):
-        end = time.perf_counter() + seconds
-        while time.perf_counter() < end:
-            app.processEvents()
-            time.sleep(0.0005)
-
-    settings = QSettings(str(Path("/tmp") / "bench_live.ini"), QSettings.Format.IniFormat)
-    settings.clear()
-    window = MainWindow(SimConfig(), settings=settings)
-    window.resize(1600, 950)
-    window.show()
-    collector.freeze_start_up()           # as main() does
-    pump(1.0)
+    window = open_window(Path("/tmp") / "bench_live.ini")
+    pump(app, 1.0)
     window.controls.play_button.click()
-    pump(1.0)                                   # warm up
+    pump(app, 1.0)                                   # warm up
     ticks = []
     window.engine.frame_ready.connect(lambda frame: ticks.append(frame.snapshot.step))
     pid = window.engine.process.pid
     clock, engine, start = time.process_time(), engine_cpu(pid), time.perf_counter()
-    pump(DURATION)
+    pump(app, DURATION)
     wall = time.perf_counter() - start
     ui_cores = (time.process_time() - clock) / wall
     engine_cores = (engine_cpu(pid) - engine) / wall

@@ -26,13 +26,12 @@ ROOT = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().paren
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_ui import pump  # noqa: E402  (it puts this checkout first on the path…)
+from lab_window import open_window as open_lab, pump  # noqa: E402  (it puts this checkout first on the path…)
 
 sys.path.insert(0, str(ROOT))                    # … so the one to measure goes before it
 
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 
@@ -46,15 +45,7 @@ def os_threads():
 
 
 def open_window(folder):
-    from simulator import SimConfig
-    from ui import collector
-    from ui.main_window import MainWindow
-
-    settings = QSettings(str(Path(folder) / "bench.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(SimConfig(), settings=settings)
-    window.resize(1600, 950)
-    window.show()
-    collector.freeze_start_up()           # as main() does
+    window = open_lab(Path(folder) / "bench.ini")
     pump(QApplication.instance(), 1.0, lambda: window.painted is not None)
     speed = window.controls.speed.slider
     speed.setValue(speed.maximum())                  # full speed: 100 steps per frame

@@ -18,7 +18,6 @@ The first figures are measured three times: one run, with a baseline pinned besi
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import statistics
 import sys
@@ -29,30 +28,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QKeyEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from lab_window import open_window, pump, start_burners  # noqa: E402
 from stall_probe import StallProbe  # noqa: E402
 
 DURATION = 5.0
 REPEATS = 20
-
-
-def burn(seconds):
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        sum(range(10_000))
-
-
-def pump(app, seconds, until=None):
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        app.processEvents()
-        if until is not None and until():
-            return True
-        time.sleep(0.0005)
-    return False
 
 
 class KeyLatency:
@@ -96,22 +80,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--load", type=int, default=0, help="CPU-bound processes beside the lab")
     args = parser.parse_args()
-    burners = [multiprocessing.get_context("spawn").Process(target=burn, args=(600,), daemon=True)
-               for _ in range(args.load)]
-    for process in burners:
-        process.start()
-
+    burners = start_burners(args.load, 600)
     app = QApplication([])
-    from simulator import SimConfig
-    from ui import collector
-    from ui.main_window import MainWindow
-
-    settings = QSettings(str(Path("/tmp") / "bench_ui.ini"), QSettings.Format.IniFormat)
-    settings.clear()
-    window = MainWindow(SimConfig(), settings=settings)
-    window.resize(1600, 950)
-    window.show()
-    collector.freeze_start_up()           # as main() does
+    window = open_window(Path("/tmp") / "bench_ui.ini")
     pump(app, 2.0, lambda: window.painted is not None)
 
     window.controls.play_button.click()

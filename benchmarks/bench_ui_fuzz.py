@@ -13,7 +13,6 @@ CPU-bound processes beside the lab, as on a busy lecture laptop. The goal: no ga
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import sys
 import tempfile
@@ -25,16 +24,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
-from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from lab_window import open_window, start_burners  # noqa: E402
 from stall_probe import StallProbe  # noqa: E402
-
-
-def burn(seconds):
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        sum(range(10_000))
 
 
 def resident_mb():
@@ -50,21 +43,11 @@ def main():
     args = parser.parse_args()
 
     app = QApplication([])
-    from simulator import SimConfig
-    from ui import collector
-    from ui.main_window import MainWindow
     from ui_fuzz import fuzz, pump
 
-    burners = [multiprocessing.get_context("spawn").Process(target=burn, args=(3600,), daemon=True)
-               for _ in range(args.load)]
-    for process in burners:
-        process.start()
+    burners = start_burners(args.load, 3600)
     folder = tempfile.TemporaryDirectory()
-    settings = QSettings(str(Path(folder.name) / "lab.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(SimConfig(), settings=settings)
-    window.resize(1600, 950)
-    window.show()
-    collector.freeze_start_up()           # as main() does
+    window = open_window(Path(folder.name) / "lab.ini")
     pump(1.0)
     window.controls.play_button.click()
     pump(1.0)

@@ -160,29 +160,16 @@ class ControlPanel(QWidget):
         run = QHBoxLayout(self.run_bar)
         run.setContentsMargins(4, 0, 4, 0)
         buttons = QHBoxLayout()
-        self.play_button = QPushButton("Play")
+        self.play_button = _button("Play", TIPS["play"], buttons)
         self.play_button.setCheckable(True)
-        self.play_button.setToolTip(TIPS["play"])
         self.play_button.toggled.connect(self._play_toggled)
-        self.step_button = QPushButton("Step")
-        self.step_button.setToolTip(TIPS["step"])
-        self.step_button.clicked.connect(self.step_requested)
-        self.reset_button = QPushButton("Reset")
-        self.reset_button.setToolTip(TIPS["reset"])
-        self.reset_button.clicked.connect(self.reset_requested)
-        for button in (self.play_button, self.step_button, self.reset_button):
-            buttons.addWidget(button)
+        self.step_button = _button("Step", TIPS["step"], buttons, self.step_requested)
+        self.reset_button = _button("Reset", TIPS["reset"], buttons, self.reset_requested)
         run.addLayout(buttons)
         baseline = QHBoxLayout()
-        self.pin_button = QPushButton("Pin as baseline")
-        self.pin_button.setToolTip(TIPS["pin"])
-        self.pin_button.clicked.connect(self.pin_requested)
-        self.clear_button = QPushButton("Clear baseline")
-        self.clear_button.setToolTip(TIPS["clear"])
-        self.clear_button.clicked.connect(self.clear_requested)
+        self.pin_button = _button("Pin as baseline", TIPS["pin"], baseline, self.pin_requested)
+        self.clear_button = _button("Clear baseline", TIPS["clear"], baseline, self.clear_requested)
         self.clear_button.setEnabled(False)
-        baseline.addWidget(self.pin_button)
-        baseline.addWidget(self.clear_button)
         run.addSpacing(12)
         run.addLayout(baseline)
         self.speed = ValueSlider("Speed (steps per frame)", [1, 2, 3, 5, 10, 20, 30, 50, 100], str,
@@ -305,3 +292,13 @@ class ControlPanel(QWidget):
         """Reflect the play state (e.g. after Space) without emitting twice."""
         if self.play_button.isChecked() != playing:
             self.play_button.setChecked(playing)
+
+
+def _button(text, tip, row, clicked=None):
+    """A push button with its tooltip, added to ``row``; ``clicked`` gets its clicks."""
+    button = QPushButton(text)
+    button.setToolTip(tip)
+    if clicked is not None:
+        button.clicked.connect(clicked)
+    row.addWidget(button)
+    return button
