@@ -150,7 +150,8 @@ class MainWindow(QMainWindow):
         self._theme_timer = QTimer(self)
         self._theme_timer.setInterval(0)
         self._theme_timer.timeout.connect(self._theme_step)
-        self._round = []                  # [frame, names of the panels still to show it]
+        self._round = []                  # names of the panels still to draw _round_frame
+        self._round_frame = None
         self._round_timer = QTimer(self)
         self._round_timer.setInterval(0)
         self._round_timer.timeout.connect(self._paint_next)
@@ -239,22 +240,18 @@ class MainWindow(QMainWindow):
             self.show_frame(frame)
             return
         self._show_status(frame)
-        self._round = [frame, *self.panels]
+        self._round_frame, self._round = frame, list(self.panels)
         self._round_timer.start()
 
     def _paint_next(self):
-        frame, *names = self._round
-        while names:
-            panel = self.panels[names.pop(0)]        # the one there now (themes replace them)
+        while self._round:
+            panel = self.panels[self._round.pop(0)]   # the one there now (themes replace them)
             if on_screen(panel):
-                panel.show_frame(frame)
+                panel.show_frame(self._round_frame)
                 break
-        if names:
-            self._round = [frame, *names]
-        else:
-            self._round = []
+        if not self._round:
             self._round_timer.stop()
-            self._shown(frame)
+            self._shown(self._round_frame)
             if self.latest is not None:            # it arrived while this one was drawn
                 self.paint()
 
