@@ -4,9 +4,6 @@ import gc
 
 from PySide6.QtWidgets import QApplication
 
-measurer = lambda: type("M", (), {"stop": lambda self: None})()
-
-
 SLACK = 2        # Qt may keep a tab bar it made for the tabbed docks during a relayout
 
 
@@ -35,7 +32,6 @@ def test_themes_and_exact_size_pictures_while_training_leave_nothing_behind(wind
     assert window.painted.snapshot.step > 0 and window.engine.running
     assert len(QApplication.allWidgets()) - widgets <= SLACK   # was 1,040 more for every switch
     assert resident_mb() - memory < 40           # was about 20 MB for every switch
-    measurer().stop()
 
 
 def test_a_theme_switch_during_another_never_rebuilds_every_panel_at_once(window, qtbot):

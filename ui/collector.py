@@ -9,7 +9,8 @@ pyqtgraph's view (a segmentation fault in ``GraphicsView.paintEvent``).
 
 So while the lab runs, automatic collection is off and a timer of the UI thread's event
 loop collects instead, generation by generation with Python's own thresholds (the recipe
-of pyqtgraph's ``GarbageCollector``). Reference counting still frees everything that is not
+of pyqtgraph's ``GarbageCollector``), as a piece of the UI thread's deferred work
+(``chores``): a collection never falls in the same pass as a panel's drawing. Reference counting still frees everything that is not
 in a cycle at once, where it is dropped; only cycles wait for the timer.
 """
 from __future__ import annotations
@@ -17,6 +18,8 @@ from __future__ import annotations
 import gc
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
+
+from .chores import chores
 
 INTERVAL_MS = 200
 _holders = 0
@@ -31,7 +34,7 @@ class UiThreadCollector(QObject):
         self.thresholds = gc.get_threshold()
         self.timer = QTimer(self)
         self.timer.setInterval(INTERVAL_MS)
-        self.timer.timeout.connect(self.collect_due)
+        self.timer.timeout.connect(lambda: chores().add(self, "collect", self.collect_due))
 
     def collect_due(self):
         """Collect each generation whose count passed its threshold (young first)."""

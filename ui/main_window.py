@@ -19,6 +19,7 @@ from simulator.compare import brief, versus
 from simulator.data import check_data_file
 
 from . import collector
+from .chores import chores
 from .controls import ControlPanel
 from .engine import Engine
 from .guide import HelpMenu
@@ -98,7 +99,7 @@ class MainWindow(QMainWindow):
             dock.setObjectName(name)
             dock.setWidget(panel)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-            dock.visibilityChanged.connect(lambda shown, n=name: self._catch_up(self.panels[n], shown))
+            dock.visibilityChanged.connect(lambda shown, n=name: self._catch_up(n, shown))
             self.docks[name] = dock
         d = self.docks
         self.splitDockWidget(d["surface"], d["bars"], Qt.Orientation.Horizontal)
@@ -147,14 +148,8 @@ class MainWindow(QMainWindow):
         self.frames_painted = 0
         self._fps_clock = (time.monotonic(), 0)
         self._switching = None            # a theme switch under way (switch_theme)
-        self._theme_timer = QTimer(self)
-        self._theme_timer.setInterval(0)
-        self._theme_timer.timeout.connect(self._theme_step)
         self._round = []                  # names of the panels still to draw _round_frame
         self._round_frame = None
-        self._round_timer = QTimer(self)
-        self._round_timer.setInterval(0)
-        self._round_timer.timeout.connect(self._paint_next)
         self.paint_timer = QTimer(self)
         self.paint_timer.setInterval(PAINT_MS)
         self.paint_timer.timeout.connect(self.paint)
@@ -204,10 +199,14 @@ class MainWindow(QMainWindow):
         top = min(d.geometry().top() for d in docks) + inset
         return left, top, max(d.geometry().right() for d in docks) - left - inset
 
-    def _catch_up(self, panel, shown):
-        """A panel that comes into view shows the frame on screen at once."""
+    def _catch_up(self, name, shown):
+        """A panel that comes into view shows the frame on screen, once it is laid out."""
         if shown and self.painted is not None:
-            QTimer.singleShot(0, lambda: panel.show_frame(self.painted))   # once it is laid out
+            chores().add(self, ("catch up", name), lambda: self._show_painted(name))
+
+    def _show_painted(self, name):
+        if self.painted is not None and on_screen(self.panels[name]):
+            self.panels[name].show_frame(self.painted)
 
     def toggle_play(self):
         self.controls.set_playing(not self.controls.play_button.isChecked())
@@ -225,23 +224,18 @@ class MainWindow(QMainWindow):
 
     def paint(self):
         """Start showing the newest frame, unless the last one is still being shown: the
-        status bar at once, then one panel per event-loop turn (``_paint_next``). A panel
-        drawn in a turn of its own keeps every stretch of work on the UI thread short, so
-        a key press or a menu is answered between two panels even on a busy machine. A
-        frame of a paused run (a single step, a refined surface) is drawn whole at once:
-        nothing else moves then, and every panel shows ``painted`` as soon as it is set."""
-        if self.latest is None or (self._round and self.latest.playing):
+        status bar at once, then one panel per pass of the event loop (``_paint_next``, a
+        piece of the UI thread's deferred work). A panel drawn in a pass of its own keeps
+        every stretch of work on the UI thread short, so a key press or a menu is answered
+        between two panels even on a busy machine; ``painted`` is set once every panel on
+        screen shows the frame."""
+        if self.latest is None or self._round:
             return
         frame, self.latest = self.latest, None
         self._last_paint = time.monotonic()
-        if not frame.playing:
-            self._round = []
-            self._round_timer.stop()
-            self.show_frame(frame)
-            return
         self._show_status(frame)
         self._round_frame, self._round = frame, list(self.panels)
-        self._round_timer.start()
+        chores().add(self, "paint", self._paint_next)
 
     def _paint_next(self):
         while self._round:
@@ -249,8 +243,9 @@ class MainWindow(QMainWindow):
             if on_screen(panel):
                 panel.show_frame(self._round_frame)
                 break
-        if not self._round:
-            self._round_timer.stop()
+        if self._round:
+            chores().add(self, "paint", self._paint_next)
+        else:
             self._shown(self._round_frame)
             if self.latest is not None:            # it arrived while this one was drawn
                 self.paint()
@@ -338,7 +333,7 @@ class MainWindow(QMainWindow):
         under way takes its place (and its layout and size to end with): the panels it has
         not rebuilt yet are rebuilt once, in the newest theme, and never all at once."""
         if self._switching is not None:
-            self._theme_timer.stop()
+            chores().discard(self, "theme")
             self._switching.close()
             self._switching = None
             earlier_state, earlier_size = self._switch_end
@@ -347,16 +342,17 @@ class MainWindow(QMainWindow):
         self._switch_end = (self.saveState() if state is None else state, size)
         self._switching = self._theme_steps(name, *self._switch_end)
         next(self._switching)                    # the theme is applied (and named) at once
-        self._theme_timer.start()
+        chores().add(self, "theme", self._theme_step)
 
     def _theme_step(self):
         if next(self._switching, None) is None:
-            self._theme_timer.stop()
             self._switching = None
+        else:
+            chores().add(self, "theme", self._theme_step)
 
     def _finish_theme_switch(self):
         if self._switching is not None:
-            self._theme_timer.stop()
+            chores().discard(self, "theme")
             for _ in self._switching:
                 pass
             self._switching = None
@@ -374,6 +370,11 @@ class MainWindow(QMainWindow):
         for key, dock in self.docks.items():
             old = self.panels[key]
             new = build(key, old.view_state())
+            try:
+                yield True         # built unseen; placed, laid out and drawn in a pass of its own
+            except GeneratorExit:                  # a newer switch took over: it builds its own
+                dispose(new)
+                raise
             dock.setWidget(new)
             self.panels[key] = new
             dispose(old)
@@ -389,9 +390,10 @@ class MainWindow(QMainWindow):
         if name == "presentation":
             self.give_panels_room()
         self.whole_tab_names()
-        yield True                                 # the layout, then the panels drawn anew
-        if self.painted is not None:
-            self.show_frame(self.painted)
+        yield True                       # the layout, then the panels drawn anew, one per pass
+        if self.latest is None:
+            self.latest = self.painted
+        self.paint()
 
     def _fit_controls(self, scroll):
         """The controls column as wide as its widgets want at the theme's type size."""
@@ -448,6 +450,7 @@ class MainWindow(QMainWindow):
         self._finish_theme_switch()
         self.lecture.close()
         self.paint_timer.stop()
+        chores().forget(self)
         if self.engine is not None and not self._shut_down:
             self._shut_down = True
             self.engine.shutdown()

@@ -1,0 +1,46 @@
+"""The UI thread's deferred work runs one piece per pass of the event loop (issue 9, item 8):
+Qt fires every timer that is due in one pass, and a theme step, a panel of a paint round and
+a panel coming into view had fallen due together (130-230 ms with no input answered)."""
+import shiboken6
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication
+
+from ui import main_window
+from ui.chores import chores
+
+
+def test_one_piece_per_pass_a_name_once_and_nothing_of_a_deleted_owner(qtbot):
+    owner, gone = QObject(), QObject()
+    ran = []
+    chores().add(owner, "a", lambda: ran.append("a"))
+    chores().add(gone, "b", lambda: ran.append("b"))
+    chores().add(owner, "c", lambda: ran.append("c"))
+    chores().add(owner, "a", lambda: ran.append("a again"))     # replaces, keeps its place
+    shiboken6.delete(gone)
+    QApplication.processEvents()
+    assert ran == ["a again"]
+    QApplication.processEvents()
+    assert ran == ["a again", "c"]                                 # b's owner was deleted
+    chores().add(owner, "d", lambda: ran.append("d"))
+    chores().forget(owner)
+    QApplication.processEvents()
+    assert ran == ["a again", "c"]
+
+
+def test_a_theme_switch_while_playing_builds_or_draws_one_panel_per_pass(window, qtbot, monkeypatch):
+    window.controls.play_button.click()
+    qtbot.waitUntil(lambda: window.painted is not None and window.painted.playing, timeout=5000)
+    work = []
+    real_build = main_window.build
+    monkeypatch.setattr(main_window, "build", lambda *a: work.append("build") or real_build(*a))
+    for kind in {type(panel) for panel in window.panels.values()}:
+        monkeypatch.setattr(kind, "show_frame", lambda self, frame, draw=kind.show_frame:
+                            work.append("draw") or draw(self, frame))
+    window.switch_theme("light")
+    most, passes = 0, 0
+    while (window._switching is not None or window._round) and passes < 2000:
+        work.clear()
+        QApplication.processEvents()
+        most, passes = max(most, len(work)), passes + 1
+    assert window._switching is None and window.theme == "light"
+    assert most == 1                                     # was 2 and more
