@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from ui.export import Animation, ExportError, frame_ticks
 
@@ -203,6 +204,8 @@ def test_the_recorder_signals_from_the_ui_thread_only(window, qtbot, tmp_path):
         window.lecture.stop_recording()
     assert emitted_in == {threading.main_thread().name}
     assert window.statusBar().currentMessage().startswith("Saved")
+    # said in the status bar only: a window-modal box kept the window from closing until dismissed
+    assert not any(box.isVisible() for box in window.findChildren(QMessageBox))
 
 
 def test_a_recording_goes_on_through_a_theme_switch(window, qtbot, tmp_path):

@@ -62,8 +62,8 @@ class LectureTools(QObject):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
-    def _say(self, message):
-        self.window.statusBar().showMessage(message, 5000)
+    def _say(self, message, milliseconds=5000):
+        self.window.statusBar().showMessage(message, milliseconds)
 
     # ----------------------------------------------------------------- setups
     def current_setup(self):
@@ -194,7 +194,7 @@ class LectureTools(QObject):
         recorder = Recorder(lambda: self.target_widget(target).grab().toImage(), path, fps,
                             max_seconds, self)
         recorder.progress.connect(self.window.statusBar().showMessage)     # both in the UI thread
-        recorder.finished.connect(self.report)
+        recorder.finished.connect(lambda message: self._recorded(recorder, message))
         try:
             recorder.start()
         except ExportError as error:
@@ -205,6 +205,15 @@ class LectureTools(QObject):
             self.recorder.deleteLater()                 # finished: nothing of it runs
         self.recorder = recorder
         return recorder
+
+    def _recorded(self, recorder, message):
+        """A saved recording is said in the status bar (a dialog would have to be dismissed
+        before the window could close); one that failed gets a dialog."""
+        if recorder.saved:
+            self.last_message = message
+            self._say(message, 20_000)
+        else:
+            self.report(message)
 
     def stop_recording(self):
         if self.recorder is not None:
