@@ -28,7 +28,9 @@ class Chores(QObject):
         super().__init__(parent)
         self._waiting = OrderedDict()
         self._timer = QTimer(self)
-        self._timer.setInterval(0)
+        # 1 ms, not 0: a zero timer is due again the moment a piece ends, before any timer
+        # that fell due while it ran, which then waited for two pieces instead of one
+        self._timer.setInterval(1)
         self._timer.timeout.connect(self._run_next)
 
     def add(self, owner, name, work):
