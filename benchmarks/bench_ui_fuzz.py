@@ -66,9 +66,11 @@ def main():
             worst_cpu[state["kind"]] = max(worst_cpu[state["kind"]], max(probe.cpu_gaps[state["from"]:]))
             c = window.controls.config
             shown = [n for n, p in window.panels.items() if p.isVisible() and not p.visibleRegion().isEmpty()]
+            recorder = window.lecture.recorder
+            recording = ", recording" if recorder is not None and recorder.outcome is None else ""
             context.append((gap, state["kind"], f"depth {c.depth} width {c.width} {c.activation}, "
                                                 f"{window.theme}, {window.width()}x{window.height()}, "
-                                                f"panels {'+'.join(shown)}"))
+                                                f"panels {'+'.join(shown)}{recording}"))
 
     def after(kind, seconds, cpu):
         charge()
@@ -110,7 +112,7 @@ def main():
             print(f"garbage collections of generation {generation}: {len(times)}, longest "
                   f"{max(times) * 1e3:.1f} ms")
     print("longest gaps, with what the window showed after them:")
-    for gap, kind, what in sorted(context, reverse=True)[:5]:
+    for gap, kind, what in sorted(context, reverse=True)[:10]:
         print(f"  {gap * 1e3:6.0f} ms after {kind}: {what}")
     cpu = sorted(probe.cpu_gaps)
     print(f"main-thread CPU per gap: 99th percentile {cpu[int(0.99 * (len(cpu) - 1))] * 1e3:.1f} ms, "
