@@ -54,16 +54,19 @@ class LectureTools(QObject):
             files.addAction(action)
 
     def report(self, message):
-        """Tell the user one thing (a dialog that does not block, and the status bar)."""
+        """Tell the user one thing: in the status bar, and in a box that stays until it is
+        dismissed (a status-bar message is wiped by the next menu item the mouse passes) but
+        blocks nothing (a window-modal box had kept the window from closing)."""
         self.last_message = message
         self.window.statusBar().showMessage(message, 10_000)
         box = QMessageBox(QMessageBox.Icon.Information, "Vanishing Gradient Lab", message,
                           QMessageBox.StandardButton.Ok, self.window)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.show()
 
-    def _say(self, message, milliseconds=5000):
-        self.window.statusBar().showMessage(message, milliseconds)
+    def _say(self, message):
+        self.window.statusBar().showMessage(message, 5000)
 
     # ----------------------------------------------------------------- setups
     def current_setup(self):
@@ -194,7 +197,7 @@ class LectureTools(QObject):
         recorder = Recorder(lambda: self.target_widget(target).grab().toImage(), path, fps,
                             max_seconds, self)
         recorder.progress.connect(self.window.statusBar().showMessage)     # both in the UI thread
-        recorder.finished.connect(lambda message: self._recorded(recorder, message))
+        recorder.finished.connect(self.report)
         try:
             recorder.start()
         except ExportError as error:
@@ -205,15 +208,6 @@ class LectureTools(QObject):
             self.recorder.deleteLater()                 # finished: nothing of it runs
         self.recorder = recorder
         return recorder
-
-    def _recorded(self, recorder, message):
-        """A saved recording is said in the status bar (a dialog would have to be dismissed
-        before the window could close); one that failed gets a dialog."""
-        if recorder.saved:
-            self.last_message = message
-            self._say(message, 20_000)
-        else:
-            self.report(message)
 
     def stop_recording(self):
         if self.recorder is not None:

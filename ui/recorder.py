@@ -40,7 +40,6 @@ class Recorder(QObject):
         self.animation = None
         self.grabbed = self.skipped = self.waiting = 0
         self.outcome = None           # the sentence ``finished`` carried, once finished
-        self.saved = False            # the file was written whole
         self._started = 0.0
 
     def start(self):
@@ -86,7 +85,6 @@ class Recorder(QObject):
 
     def _saved(self, result):
         frames, seconds = result
-        self.saved = True
         skipped = (f"; {self.skipped} grab{'s' * (self.skipped > 1)} skipped while the encoder caught up"
                    if self.skipped else "")
         self._report(f"Saved {frames} frames ({seconds:.1f} s) to {self.path}{skipped}")
