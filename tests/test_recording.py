@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from ui.export import Animation, ExportError, frame_ticks
+from ui.widgets import on_screen
 
 
 def gif_durations(path):
@@ -281,3 +282,14 @@ def test_a_recording_that_cannot_finish_in_time_is_abandoned_without_a_trace(win
     assert "abandoned" in recorder.finish_now(seconds=0)    # ffmpeg cannot finish in no time
     assert encoders and ended(qtbot, encoders)
     assert not [p.name for p in tmp_path.iterdir() if p.name != "lab.ini"]
+
+
+def test_recording_a_panel_behind_another_tab_brings_it_to_the_front(window, qtbot, tmp_path):
+    """A live walkthrough recorded the cost surface behind the decision boundary's tab: every
+    frame of the GIF was an empty panel (panels off screen are not drawn)."""
+    window.docks["surface"].raise_()
+    qtbot.waitUntil(lambda: not on_screen(window.panels["decision"]))
+    recorder = window.lecture.record("decision", tmp_path / "decision.gif", fps=10, max_seconds=30)
+    qtbot.waitUntil(lambda: on_screen(window.panels["decision"]))
+    with qtbot.waitSignal(recorder.finished, timeout=20000):
+        window.lecture.stop_recording()

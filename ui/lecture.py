@@ -194,6 +194,9 @@ class LectureTools(QObject):
         if self.recorder is not None and self.recorder.outcome is None:
             self.report("A recording is already running or being saved: stop it first.")
             return None
+        if target != "window":            # a panel behind another tab has nothing drawn to grab
+            self.window.docks[target].show()
+            self.window.docks[target].raise_()
         recorder = Recorder(lambda: self.target_widget(target).grab().toImage(), path, fps,
                             max_seconds, self)
         recorder.progress.connect(self.window.statusBar().showMessage)     # both in the UI thread
