@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 
 from simulator import SimConfig
-from ui.widgets import ValueSlider
+from ui.widgets import ValueSlider, on_screen
 from ui_helpers import close_window, make_window, preset, wait_for_config
 
 
@@ -152,11 +152,24 @@ def test_loss_panel_plots_the_history(window, qtbot):
     assert np.allclose(curve.getOriginalDataset()[1], window.painted.snapshot.history.train_loss)
 
 
-def test_show_only_one_panel_and_show_all(window):
-    window.show_only("bars")
-    assert [n for n, d in window.docks.items() if d.isVisible()] == ["bars"]
-    window.show_all()
-    assert all(d.isVisible() for d in window.docks.values())
+def test_show_only_one_panel_and_show_all_gives_the_first_layout_back(window, qtbot):
+    """A live walkthrough found "Show all panels" after "Show only" leaving the panels
+    squashed (a plot with no room left, a legend cut to "test se"), a layout then saved."""
+    window.resize(1400, 900)
+    qtbot.wait(50)
+    window.show_all()                                       # the first layout, at this size
+    qtbot.wait(50)
+    d = window.docks
+    assert abs(d["surface"].width() - d["bars"].width()) <= 8                 # halves
+    assert 0.2 < d["loss"].height() / (d["bars"].height() + d["loss"].height()) < 0.3
+    first = {n: (d.geometry(), on_screen(d)) for n, d in window.docks.items()}
+    for name in ("surface", "bars", "loss"):
+        window.show_only(name)
+        assert [n for n, d in window.docks.items() if d.isVisible()] == [name]
+        qtbot.wait(50)
+        window.show_all()
+        qtbot.wait(50)
+        assert {n: (d.geometry(), on_screen(d)) for n, d in window.docks.items()} == first
 
 
 def test_last_config_and_geometry_are_restored(qtbot, tmp_path):

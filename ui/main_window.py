@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
             self.tabifyDockWidget(d[first], d[second])
         for name in ("surface", "bars", "loss"):
             d[name].raise_()
+        self._first_layout = self.saveState()      # for "Show all panels"
         self._build_menu()
 
         self.status = {key: QLabel() for key in ("versus", "step", "cost", "rate", "fps")}
@@ -187,8 +188,10 @@ class MainWindow(QMainWindow):
             dock.setVisible(other == name)
 
     def show_all(self):
-        for dock in self.docks.values():
-            dock.setVisible(True)
+        """Every panel back in its place of a first start (shown one by one where they were,
+        they came back squashed after "Show only": a plot with no room left)."""
+        self.restoreState(self._first_layout)
+        self.share_room()
 
     def _banner_place(self):
         """The divergence banner's (left, top, width): over the top of the panels, right of
@@ -315,7 +318,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:                                   # the first start: most of the screen
             self.setGeometry(first_geometry(self.screen().availableGeometry()))
-        if isinstance(state, QByteArray):
+        self._layout_restored = isinstance(state, QByteArray)
+        if self._layout_restored:
             self.restoreState(state)
 
     # ----------------------------------------------------------------- themes
@@ -388,7 +392,7 @@ class MainWindow(QMainWindow):
         if size is not None:                   # after the layout: its least width, not the last one's
             self.resize(size)
         if name == "presentation":
-            self.give_panels_room()
+            self.share_room()
         self.whole_tab_names()
         yield True                       # the layout, then the panels drawn anew, one per pass
         if self.latest is None:
@@ -401,17 +405,24 @@ class MainWindow(QMainWindow):
         scroll.setMinimumWidth(self.controls.sizeHint().width()
                                + scroll.verticalScrollBar().sizeHint().width() + 4)
 
-    def give_panels_room(self):
-        """The presentation layout: the controls at their narrowest, the cost surface and the
-        gradient bars sharing the rest of the width, the bars over most of their column."""
+    def share_room(self):
+        """The panels' shares of the window: the controls at their narrowest, the cost surface
+        and the gradient bars half of the rest each; the loss under the bars, a quarter of
+        the height, or in presentation mode the loss and the learning speed as tabs behind
+        the bars, which take the whole height."""
         d, controls = self.docks, self.findChild(QDockWidget, "controls")
-        for name in ("loss", "speed"):
-            self.tabifyDockWidget(d["bars"], d[name])
-        d["bars"].raise_()
-        free = self.width() - controls.minimumSizeHint().width()
-        self.resizeDocks([controls, d["surface"], d["bars"]],
-                         [controls.minimumSizeHint().width(), free // 2, free // 2],
+        if self.theme == "presentation":
+            for name in ("loss", "speed"):
+                self.tabifyDockWidget(d["bars"], d[name])
+            d["bars"].raise_()
+        narrowest = controls.minimumSizeHint().width()
+        free = self.width() - narrowest
+        self.resizeDocks([controls, d["surface"], d["bars"]], [narrowest, free // 2, free // 2],
                          Qt.Orientation.Horizontal)
+        if self.theme != "presentation":
+            column = d["bars"].height() + d["loss"].height()
+            self.resizeDocks([d["bars"], d["loss"]], [column - column // 4, column // 4],
+                             Qt.Orientation.Vertical)
         self.whole_tab_names()
 
     def whole_tab_names(self):
@@ -431,8 +442,8 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event):
         super().showEvent(event)
-        if self.theme == "presentation" and not self._shown_once:
-            self.give_panels_room()
+        if not self._shown_once and (self.theme == "presentation" or not self._layout_restored):
+            self.share_room()                  # a first start, or presentation mode
         self._shown_once = True
         self.whole_tab_names()
 
