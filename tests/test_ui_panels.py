@@ -122,6 +122,18 @@ def test_decision_boundary_shows_the_network_output_and_the_points(qtbot):
     assert f"test {100 * s.test_accuracy:.0f} %" in panel.accuracy.text()
 
 
+@pytest.mark.parametrize("theme", ["dark", "light", "presentation"])
+def test_the_undecided_middle_of_the_decision_map_is_near_the_background(qtbot, theme, theme_restored):
+    """A live walkthrough found the undecided band a dark block on the light themes' white."""
+    from PySide6.QtGui import QColor
+
+    from ui.style import THEMES, apply_theme
+    apply_theme(theme)
+    panel = shown(qtbot, build("decision"))
+    middle = panel.image.getColorMap().map(0.5, mode="qcolor")
+    assert abs(middle.lightnessF() - QColor(THEMES[theme].background).lightnessF()) < 0.15
+
+
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
 def test_theory_overlay_agrees_with_wide_networks_at_initialisation(qtbot, activation):
     init = "he" if activation == "relu" else "xavier"

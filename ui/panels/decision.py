@@ -10,12 +10,19 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout
 from simulator.simulation import TestPredictions
 
 from . import Panel
-from ..style import pen, style_axes
+from ..style import current, pen, style_axes
 from ..widgets import place_by_centres
 from .predictions import COLUMNS, ROWS, ConfusionMatrix, TestImages
 
 CLASS_COLORS = ("#3b82f6", "#f59e0b")      # class 0, class 1
-OUTPUT_MAP = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=["#1d4f91", "#2b2f38", "#a8650a"])
+
+
+def output_map():
+    """P(class 1) from blue (0) through the undecided middle (0.5) to orange (1). The middle
+    is a grey near the theme's background, so the undecided band reads as empty: the dark
+    grey of the dark theme was a dark block on a white panel."""
+    middle = "#2b2f38" if current().dark else "#e9ebef"
+    return pg.ColorMap(pos=[0.0, 0.5, 1.0], color=["#1d4f91", middle, "#a8650a"])
 
 
 class DecisionBoundaryPanel(Panel):
@@ -33,7 +40,7 @@ class DecisionBoundaryPanel(Panel):
         self.plot.setLabel("left", "x₂")
         style_axes(self.plot)
         self.image = pg.ImageItem()
-        self.image.setColorMap(OUTPUT_MAP)
+        self.image.setColorMap(output_map())
         self.plot.addItem(self.image)
         self.train = pg.ScatterPlotItem(size=7, pen=pen("#111111", 0.5))
         self.test = pg.ScatterPlotItem(size=9, brush=None)
