@@ -60,8 +60,8 @@ def last_finite_label(snapshot):
 class MarkedBars:
     """Bars drawn from a bottom; heights that are not finite get a mark: -inf (exactly 0)
     a stub marked 0, +inf a bar through the top marked ∞, NaN a hatched bar marked NaN.
-    Neighbouring bars of one kind share one mark (at depth 50 a "0" per bar would pile
-    up). ``outlined``: a faded fill inside an outline of the full colour (a baseline's
+    Neighbouring bars of one kind share one mark, which names their layers (at depth 50
+    a "0" per bar would pile up). ``outlined``: a faded fill inside an outline of the full colour (a baseline's
     bars). Shared by the gradient bars and the chain-rule factors."""
 
     def __init__(self, plot, width, color=None, outlined=False):
@@ -90,9 +90,11 @@ class MarkedBars:
         hatch = [QBrush(pg.mkColor(b), Qt.BrushStyle.BDiagPattern) for b, bad in zip(brushes, nan) if bad]
         _set_bars(self.hatched, x[nan], bottom, np.full(len(hatch), top - bottom), hatch,
                   [pg.mkPen(b.color(), width=1) for b in hatch], self.width)
-        self._place([(xi, stub, "0", (0.5, 1.0)) for xi in runs(x, zero)]        # above the stub
-                    + [(xi, top, "▲∞", (0.5, 0.0)) for xi in runs(x, heights == np.inf)]
-                    + [(xi, (top + bottom) / 2, "NaN", (0.5, 0.5)) for xi in runs(x, nan)])
+        kinds = (("0", zero, stub, (0.5, 1.0)),                             # above the stub
+                 ("▲∞", heights == np.inf, top, (0.5, 0.0)),
+                 ("NaN", nan, (top + bottom) / 2, (0.5, 0.5)))
+        self._place([(xi, y, run_mark(text, first, last), anchor)
+                     for text, chosen, y, anchor in kinds for xi, first, last in runs(x, chosen)])
 
     def _place(self, marks):
         while len(self.marks) < len(marks):
@@ -114,10 +116,17 @@ class MarkedBars:
 
 
 def runs(x, chosen):
-    """The middle x of each run of neighbouring chosen bars: [3.0] for bars 2, 3, 4."""
+    """Each run of neighbouring chosen bars as (middle x, first layer, last layer):
+    [(3.0, 2, 4)] for bars 2, 3, 4 (a pair's bars sit beside their layer's number)."""
     edges = np.diff(np.concatenate([[0], chosen.astype(int), [0]]))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
-    return [(x[a] + x[b]) / 2 for a, b in zip(starts, ends)]
+    return [((x[a] + x[b]) / 2, round(x[a]), round(x[b])) for a, b in zip(starts, ends)]
+
+
+def run_mark(text, first, last):
+    """A run's mark: '0' over one bar, '0 (1–8)' over layers 1 to 8 (one shared '0' alone,
+    between two bars, read as a stray label)."""
+    return text if first == last else f"{text} ({first}–{last})"
 
 
 def faded(color, alpha=FADED):
