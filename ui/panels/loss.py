@@ -15,7 +15,7 @@ from . import Panel
 from ..style import current, legend_below, pen, style_axes
 from ..widgets import Throttle, hold, log_ticks, round_down, round_up
 
-TRAIN_COLOR, TEST_COLOR, BATCH_COLOR = "#4fa3ff", "#ff9f43", (150, 150, 150, 90)
+TRAIN_COLOR, TEST_COLOR, BATCH_COLOR = "#4fa3ff", "#ff9f43", (128, 128, 128, 150)
 REFRESH = 0.1          # seconds between redraws: a curve needs no more than 10 per second
 REACH = 1e3           # a baseline's costs beyond this many times the live run's leave the view
 SLACK = np.log10(3)    # a view shrinks when it is 3× wider (in y: 3× the ratio) than needed
