@@ -152,6 +152,19 @@ def test_loss_panel_plots_the_history(window, qtbot):
     assert np.allclose(curve.getOriginalDataset()[1], window.painted.snapshot.history.train_loss)
 
 
+def test_the_status_fields_keep_apart_in_presentation_type(window, qtbot, theme_restored):
+    """A live walkthrough read "(test 0.6948) 356 steps/s 63 frames/s" run together in
+    presentation mode: the fields' widths were pixels fixed for the dark theme's type."""
+    from ui.main_window import STATUS_WIDEST
+    dark = window.status["step"].font().pointSizeF()
+    window.set_theme("presentation")
+    qtbot.waitUntil(lambda: window.status["step"].font().pointSizeF() > dark)
+    for key, widest in STATUS_WIDEST.items():
+        label = window.status[key]
+        assert label.contentsMargins().right() >= 8                        # a space between
+        assert label.minimumWidth() >= label.fontMetrics().horizontalAdvance(widest)
+
+
 def test_show_only_one_panel_and_show_all_gives_the_first_layout_back(window, qtbot):
     """A live walkthrough found "Show all panels" after "Show only" leaving the panels
     squashed (a plot with no room left, a legend cut to "test se"), a layout then saved."""

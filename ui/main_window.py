@@ -27,10 +27,12 @@ from .lecture import LectureTools
 from .panels import PANELS, build, dispose
 from .panels.phase import measurer
 from .style import THEMES, apply_theme, controls_style, restyle
-from .widgets import Banner, on_screen
+from .widgets import Banner, Field, on_screen
 
 PAINT_MS = 16
 FIRST_SHARE = 0.9              # the first start opens the window at this share of the screen
+STATUS_WIDEST = {"versus": "", "step": "step 100,000", "cost": "cost 0.0000  (test 0.0000)",
+                 "rate": "1,000 steps/s", "fps": "100 frames/s"}    # the status bar's fields
 
 
 def first_geometry(screen):
@@ -109,14 +111,11 @@ class MainWindow(QMainWindow):
             self.tabifyDockWidget(d[first], d[second])
         for name in ("surface", "bars", "loss"):
             d[name].raise_()
-        self._first_layout = self.saveState()      # for "Show all panels"
         self._build_menu()
 
-        self.status = {key: QLabel() for key in ("versus", "step", "cost", "rate", "fps")}
-        for key, width in (("versus", 0), ("step", 110), ("cost", 230), ("rate", 120), ("fps", 100)):
-            self.status[key].setMinimumWidth(width)    # a changing number must not relayout
-            self.statusBar().addPermanentWidget(self.status[key])
-        self.status["versus"].setContentsMargins(0, 0, 16, 0)
+        self.status = {key: Field(widest) for key, widest in STATUS_WIDEST.items()}
+        for field in self.status.values():
+            self.statusBar().addPermanentWidget(field)
 
         self.engine = Engine(config) if engine else None
         self._shut_down = False
@@ -188,9 +187,10 @@ class MainWindow(QMainWindow):
             dock.setVisible(other == name)
 
     def show_all(self):
-        """Every panel back in its place of a first start (shown one by one where they were,
-        they came back squashed after "Show only": a plot with no room left)."""
-        self.restoreState(self._first_layout)
+        """Every panel back, with the room of a first start: shown where they were and left
+        at that, they came back squashed after "Show only" (a plot with no room left)."""
+        for dock in self.docks.values():
+            dock.setVisible(True)
         self.share_room()
 
     def _banner_place(self):

@@ -185,6 +185,29 @@ class Banner(QLabel):
         return False
 
 
+class Field(QLabel):
+    """A status-bar field at least as wide as ``widest`` in its own type, with a space after
+    it: a changing number never relayouts, and the fields never run together (widths fixed
+    in pixels did, in presentation type). Refitted whenever its font changes (a theme)."""
+
+    SPACE = 16
+
+    def __init__(self, widest, parent=None):
+        super().__init__(parent)
+        self.widest = widest
+        self.setContentsMargins(0, 0, self.SPACE, 0)
+        self._fit()
+
+    def changeEvent(self, event):
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit()
+
+    def _fit(self):
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance(self.widest) + self.SPACE
+                             if self.widest else 0)
+
+
 def on_screen(widget):
     """Whether any of the widget can be seen (a dock behind another tab is 'visible' to
     Qt but has nothing on screen)."""
