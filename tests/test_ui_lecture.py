@@ -1,10 +1,11 @@
 """Lecture tools in the window: pictures, SVG, clipboard, GIFs, setups, themes."""
 import json
+from pathlib import Path
 
 import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from simulator import SimConfig
 from ui.export import ExportError, atomic_write
@@ -206,3 +207,25 @@ def test_a_bad_data_file_changes_nothing_and_says_why(window, tmp_path):
     assert window.lecture.last_message == (f"The data set was not loaded: {path}: it is ragged: row 6 "
                                    "has 4 columns, the first has 3")
     assert window.controls.config == before
+
+
+def test_file_dialogs_open_where_the_last_file_went_and_dialogs_keep_their_choices(window, tmp_path,
+                                                                                  monkeypatch):
+    """A live walkthrough found the file dialog opening in the folder the lab was started
+    from, and the Record dialog back at its defaults each time."""
+    from ui.dialogs import RecordDialog
+    (tmp_path / "slides").mkdir()
+    chosen, asked = [str(tmp_path / "slides" / "mine.json"), ""], []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda parent, title, where, filters: (asked.append(where)
+                                                                            or chosen.pop(0), "")))
+    window.lecture.save_setup_dialog()
+    window.lecture.save_setup_dialog()
+    assert asked == [str(Path.home() / "setup.json"), str(tmp_path / "slides" / "setup.json")]
+    assert (tmp_path / "slides" / "mine.json").is_file()
+    seen = []
+    monkeypatch.setattr(RecordDialog, "exec", lambda dialog: dialog.fps.setValue(20) or 0)
+    window.lecture.record_dialog()
+    monkeypatch.setattr(RecordDialog, "exec", lambda dialog: seen.append(dialog.fps.value()) or 0)
+    window.lecture.record_dialog()
+    assert seen == [20]

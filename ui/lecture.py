@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QByteArray, QObject, Qt
@@ -33,6 +34,7 @@ class LectureTools(QObject):
         self.window = window
         self.recorder = None
         self.last_message = None        # the last thing reported to the user
+        self.dialogs = {}               # kept: each opens with the choices made last
         files = window.menuBar().addMenu("&File")
         for text, slot, key in (("Save setup…", self.save_setup_dialog, "Ctrl+S"),
                                 ("Load setup…", self.load_setup_dialog, "Ctrl+O"),
@@ -64,6 +66,25 @@ class LectureTools(QObject):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setWindowModality(Qt.WindowModality.NonModal)
         box.show()
+
+    def dialog(self, kind):
+        """The window's one dialog of ``kind`` (ExportDialog, RecordDialog), made once and
+        kept, so that it opens with the choices made last."""
+        if kind not in self.dialogs:
+            self.dialogs[kind] = kind(self.window.docks, self.window)
+        return self.dialogs[kind]
+
+    def ask_path(self, title, name, filters, save=True):
+        """A file dialog that opens in the folder used last (kept in the settings; at first
+        the home folder, not the folder the lab was started from); the path, or ""."""
+        folder = Path(str(self.window.settings.value("folder", "") or Path.home()))
+        if not folder.is_dir():
+            folder = Path.home()
+        ask = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
+        path, _ = ask(self.window, title, str(folder / name), filters)
+        if path:
+            self.window.settings.setValue("folder", str(Path(path).parent))
+        return path
 
     def _say(self, message):
         self.window.statusBar().showMessage(message, 5000)
@@ -106,12 +127,12 @@ class LectureTools(QObject):
         return True
 
     def save_setup_dialog(self):
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save setup", "setup.json", "Setups (*.json)")
+        path = self.ask_path("Save setup", "setup.json", "Setups (*.json)")
         if path:
             self.save_setup(path)
 
     def load_setup_dialog(self):
-        path, _ = QFileDialog.getOpenFileName(self.window, "Load setup", "", "Setups (*.json)")
+        path = self.ask_path("Load setup", "", "Setups (*.json)", save=False)
         if path:
             self.load_setup(path)
 
@@ -131,8 +152,7 @@ class LectureTools(QObject):
         return True
 
     def load_data_dialog(self):
-        path, _ = QFileDialog.getOpenFileName(self.window, "Load data set", "",
-                                              "Data sets (*.csv *.txt *.npz)")
+        path = self.ask_path("Load data set", "", "Data sets (*.csv *.txt *.npz)", save=False)
         if path:
             self.load_data(path)
 
@@ -171,11 +191,10 @@ class LectureTools(QObject):
         return image
 
     def export_dialog(self):
-        dialog = ExportDialog(self.window.docks, self.window)
+        dialog = self.dialog(ExportDialog)
         if dialog.exec():
             target, fmt, scale, size = dialog.choice()
-            path, _ = QFileDialog.getSaveFileName(self.window, "Export picture", f"{target}.{fmt}",
-                                                  f"{fmt.upper()} (*.{fmt})")
+            path = self.ask_path("Export picture", f"{target}.{fmt}", f"{fmt.upper()} (*.{fmt})")
             if path:
                 self.export_picture(target, path, scale, size, fmt)
 
@@ -217,11 +236,10 @@ class LectureTools(QObject):
             self.recorder.stop()
 
     def record_dialog(self):
-        dialog = RecordDialog(self.window.docks, self.window)
+        dialog = self.dialog(RecordDialog)
         if dialog.exec():
             target, fps, seconds = dialog.choice()
-            path, _ = QFileDialog.getSaveFileName(self.window, "Record", f"{target}.gif",
-                                                  "GIF (*.gif);;MP4 video (*.mp4)")
+            path = self.ask_path("Record", f"{target}.gif", "GIF (*.gif);;MP4 video (*.mp4)")
             if path:
                 self.record(target, path, fps, seconds)
 
