@@ -370,6 +370,7 @@ class MainWindow(QMainWindow):
         apply_theme(name)
         for controls in (self.controls, self.controls.run_bar):
             restyle(controls, controls_style())
+        self._fit_controls(self.findChild(QScrollArea))   # at once: cut off while the panels change
         yield True
         for key, dock in self.docks.items():
             old = self.panels[key]
@@ -387,7 +388,6 @@ class MainWindow(QMainWindow):
             yield True
         if self.engine is not None:
             self.panels["surface"].drop_requested.connect(self.engine.drop_ball)
-        self._fit_controls(self.findChild(QScrollArea))
         self.restoreState(state)
         if size is not None:                   # after the layout: its least width, not the last one's
             self.resize(size)
