@@ -209,6 +209,8 @@ def test_the_recorder_signals_from_the_ui_thread_only(window, qtbot, tmp_path):
     boxes = [box for box in window.findChildren(QMessageBox) if box.isVisible()]
     assert [box.text()[:5] for box in boxes] == ["Saved"]
     assert boxes[0].windowModality() == Qt.WindowModality.NonModal
+    window.lecture.report("Another thing")                         # replaces it: no pile of boxes
+    assert [box.text() for box in window.findChildren(QMessageBox) if box.isVisible()] == ["Another thing"]
 
 
 def test_a_recording_goes_on_through_a_theme_switch(window, qtbot, tmp_path):

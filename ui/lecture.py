@@ -35,6 +35,7 @@ class LectureTools(QObject):
         self.recorder = None
         self.last_message = None        # the last thing reported to the user
         self.dialogs = {}               # kept: each opens with the choices made last
+        self.box = None                 # the message box of ``report``, made when first needed
         files = window.menuBar().addMenu("&File")
         for text, slot, key in (("Save setup…", self.save_setup_dialog, "Ctrl+S"),
                                 ("Load setup…", self.load_setup_dialog, "Ctrl+O"),
@@ -56,16 +57,19 @@ class LectureTools(QObject):
             files.addAction(action)
 
     def report(self, message):
-        """Tell the user one thing: in the status bar, and in a box that stays until it is
-        dismissed (a status-bar message is wiped by the next menu item the mouse passes) but
-        blocks nothing (a window-modal box had kept the window from closing)."""
+        """Tell the user one thing: in the status bar, and in the window's one message box,
+        which stays until it is dismissed (a status-bar message is wiped by the next menu
+        item the mouse passes) but blocks nothing (a window-modal box had kept the window
+        from closing). A new message replaces the one on show: boxes piled up otherwise,
+        and every one was laid out again at each theme switch."""
         self.last_message = message
         self.window.statusBar().showMessage(message, 10_000)
-        box = QMessageBox(QMessageBox.Icon.Information, "Vanishing Gradient Lab", message,
-                          QMessageBox.StandardButton.Ok, self.window)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.setWindowModality(Qt.WindowModality.NonModal)
-        box.show()
+        if self.box is None:
+            self.box = QMessageBox(QMessageBox.Icon.Information, "Vanishing Gradient Lab", "",
+                                   QMessageBox.StandardButton.Ok, self.window)
+            self.box.setWindowModality(Qt.WindowModality.NonModal)
+        self.box.setText(message)
+        self.box.show()
 
     def dialog(self, kind):
         """The window's one dialog of ``kind`` (ExportDialog, RecordDialog), made once and
