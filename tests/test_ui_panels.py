@@ -87,6 +87,14 @@ def test_activation_panel_labels_the_maximum_of_the_derivative(qtbot, activation
     panel.show_frame(run_frame(SimConfig(depth=3, width=8, activation=activation), 1))
     assert panel.max_text.toPlainText() == label
     assert panel.max_line.value() == pytest.approx(float(label.split("= ")[1]))
+    panel.resize(400, 500)                        # a narrow panel: for ReLU the label ran off
+    view = panel.curves.getPlotItem().vb          # the right edge ("max φ" and no more)
+
+    def across():
+        plot, text = view.sceneBoundingRect(), panel.max_text.sceneBoundingRect()
+        return plot.left() <= text.left() and text.right() <= plot.right()
+
+    qtbot.waitUntil(across, timeout=2000)
 
 
 def test_activation_histogram_counts_every_hidden_unit_of_the_batch(qtbot):
@@ -480,6 +488,8 @@ def test_learning_speed_of_a_deep_network_draws_twelve_layers_first_and_last_inc
     panel.finish()
     h = frame.snapshot.history
     assert len(panel.curves) == 12 and panel.layers[0] == 0 and panel.layers[-1] == 30
+    # the legend fits the panel (in one row of 7 it pushed the plot past a 700-pixel panel)
+    assert panel.legend.sceneBoundingRect().right() <= panel.plot.width()
     assert np.all(np.diff(panel.layers) >= 2)                      # evenly spread, not bunched
     for curve, l in zip(panel.curves, panel.layers):
         x, y = curve.getOriginalDataset()
