@@ -140,5 +140,5 @@ class ChainRulePanel(Panel):
             stats.chain_factors[1:], stats.chain_product[0], snapshot.config.activation)
         if twin is not None:
             size = together(twin.stats.chain_product[0]) or "not a number"
-            text += f" The baseline's ({brief(twin.config, snapshot.config)}): {size}."
+            text += f" The baseline ({brief(twin.config, snapshot.config)}): P¹ = {size}."
         self.caption.setText(text)
