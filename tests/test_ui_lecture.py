@@ -48,6 +48,22 @@ def test_an_svg_the_exporter_gives_is_written_as_it_is(window, tmp_path, monkeyp
     assert out.read_bytes() == SVG
 
 
+def test_the_export_dialog_offers_svg_only_where_pyqtgraph_can_make_it(window, monkeypatch):
+    """A live walkthrough chose SVG and got a refusal on every panel: with pyqtgraph 0.14 and
+    Qt 6.11 the exporter fails on any plot (pyqtgraph #3485), so it is not offered then."""
+    from ui import export
+    from ui.dialogs import ExportDialog
+    monkeypatch.setattr(export, "_svg_refusal", None)
+    exporter_giving(monkeypatch, ValueError("correctCoordinates"))
+    assert "PNG" in export.svg_refusal()
+    dialog = ExportDialog(window.docks, window)
+    assert not dialog.format.model().item(1).isEnabled() and "not available" in dialog.format.toolTip()
+    monkeypatch.setattr(export, "_svg_refusal", None)
+    exporter_giving(monkeypatch, SVG)
+    assert export.svg_refusal() is None
+    assert ExportDialog(window.docks, window).format.model().item(1).isEnabled()
+
+
 @pytest.mark.parametrize("result, message", [
     (ValueError("correctCoordinates"), "pyqtgraph cannot export this panel as SVG"),  # pyqtgraph #3485
     (b"<svg", "SVG of this panel is not valid"),

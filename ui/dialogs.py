@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
                                QFormLayout, QHBoxLayout, QSpinBox)
 
-from .export import SCALES
+from .export import SCALES, svg_refusal
 
 
 def _targets(docks):
@@ -32,8 +32,13 @@ class ExportDialog(QDialog):
         self.target = _targets(docks)
         self.format = QComboBox()
         self.format.addItems(["png", "svg"])
-        self.format.setToolTip("SVG is vector graphics for one panel's plot, where pyqtgraph "
-                               "can export it; the dialog says so where it cannot.")
+        refusal = svg_refusal()
+        if refusal is None:
+            self.format.setToolTip("SVG is vector graphics for one panel's plot, where pyqtgraph "
+                                   "can export it; the dialog says so where it cannot.")
+        else:                                   # offered, it would fail on every panel
+            self.format.model().item(1).setEnabled(False)
+            self.format.setToolTip(f"SVG is not available here: {refusal}")
         self.scale = QComboBox()
         for s in SCALES:
             self.scale.addItem(f"{s}×", s)

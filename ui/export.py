@@ -159,6 +159,28 @@ def png_bytes(image):
     return bytes(buffer.data())
 
 
+def svg_refusal():
+    """Why pyqtgraph's SVG exporter cannot work here, or None if it can: it is tried once on
+    a plot of three points. With pyqtgraph 0.14 and Qt 6.11 it fails on every plot (Qt now
+    writes path coordinates the exporter cannot parse: pyqtgraph issue #3485)."""
+    global _svg_refusal
+    if _svg_refusal is None:
+        import pyqtgraph as pg
+        plot = pg.PlotWidget()
+        plot.plot([0.0, 1.0, 0.5])
+        try:
+            svg_bytes(plot.getPlotItem())
+            _svg_refusal = ""
+        except ExportError as error:
+            _svg_refusal = str(error)
+        finally:
+            plot.deleteLater()
+    return _svg_refusal or None
+
+
+_svg_refusal = None
+
+
 def svg_bytes(plot_item):
     """The SVG of one pyqtgraph plot, checked by rendering it back; ExportError if
     pyqtgraph cannot export this plot."""
