@@ -152,6 +152,26 @@ def test_loss_panel_plots_the_history(window, qtbot):
     assert np.allclose(curve.getOriginalDataset()[1], window.painted.snapshot.history.train_loss)
 
 
+def test_a_theme_chosen_in_presentation_mode_brings_the_layout_of_before_back(window, qtbot):
+    """A live walkthrough chose Dark theme from the menu in presentation mode: the loss and
+    learning speed stayed tabs behind the bars, Show all panels kept them there, and the
+    layout was saved for the next start."""
+    def loss_beside_bars():
+        return window.docks["loss"] in window.tabifiedDockWidgets(window.docks["bars"])
+
+    window.resize(1400, 900)
+    qtbot.wait(50)
+    window.toggle_presentation()                               # F5
+    qtbot.waitUntil(lambda: window._switching is None, timeout=10000)
+    assert loss_beside_bars()
+    window.switch_theme("dark")                                # View ▸ Dark theme
+    qtbot.waitUntil(lambda: window._switching is None, timeout=10000)
+    assert not loss_beside_bars() and window.docks["loss"].height() > 100
+    window.tabifyDockWidget(window.docks["bars"], window.docks["loss"])   # stuck, as saved
+    window.show_all()
+    assert not loss_beside_bars()
+
+
 def test_the_status_fields_keep_apart_in_presentation_type(window, qtbot, theme_restored):
     """A live walkthrough read "(test 0.6948) 356 steps/s 63 frames/s" run together in
     presentation mode: the fields' widths were pixels fixed for the dark theme's type."""

@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
             self.tabifyDockWidget(d[first], d[second])
         for name in ("surface", "bars", "loss"):
             d[name].raise_()
+        self._first_layout = self.saveState()     # which dock is where, for share_room
         self._build_menu()
 
         self.status = {key: Field(widest) for key, widest in STATUS_WIDEST.items()}
@@ -336,6 +337,8 @@ class MainWindow(QMainWindow):
         window size to end with (by default those of now). A switch asked for while one is
         under way takes its place (and its layout and size to end with): the panels it has
         not rebuilt yet are rebuilt once, in the newest theme, and never all at once."""
+        if self.theme == "presentation" != name and state is None:
+            _, state, size = self._before_presentation    # from the menu: the layout before F5
         if self._switching is not None:
             chores().discard(self, "theme")
             self._switching.close()
@@ -365,6 +368,7 @@ class MainWindow(QMainWindow):
         """Apply the theme, then replace the panels one by one (each old one is deleted after
         its successor is in place, so ``self.panels`` is whole at every step), then restore
         the layout (``state``, or the one of now) and show the current frame."""
+        share = name == "presentation" or (self.theme == "presentation" and state is None)
         state = state if state is not None else self.saveState()
         self.theme = name
         apply_theme(name)
@@ -391,7 +395,7 @@ class MainWindow(QMainWindow):
         self.restoreState(state)
         if size is not None:                   # after the layout: its least width, not the last one's
             self.resize(size)
-        if name == "presentation":
+        if share:                      # presentation's shares, or out of them with no layout to go back to
             self.share_room()
         self.whole_tab_names()
         yield True                       # the layout, then the panels drawn anew, one per pass
@@ -415,6 +419,8 @@ class MainWindow(QMainWindow):
             for name in ("loss", "speed"):
                 self.tabifyDockWidget(d["bars"], d[name])
             d["bars"].raise_()
+        elif d["loss"] in self.tabifiedDockWidgets(d["bars"]):   # presentation's tabs undone:
+            self.restoreState(self._first_layout)   # a dock split from a tabbed one joins its tabs
         narrowest = controls.minimumSizeHint().width()
         free = self.width() - narrowest
         self.resizeDocks([controls, d["surface"], d["bars"]], [narrowest, free // 2, free // 2],
