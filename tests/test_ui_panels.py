@@ -481,6 +481,24 @@ def test_log_ticks_label_a_few_round_numbers_inside_any_range():
     assert [t for _, t in log_ticks(-6, 0)[0]] == ["10⁻⁶", "10⁻⁴", "10⁻²", "10⁰"]
 
 
+def test_a_legend_takes_as_many_columns_as_its_plot_holds(qtbot, theme_restored):
+    """A live walkthrough read "tes" for "test set": in presentation type the loss legend's
+    three columns were wider than the tab, and pushed the plot past the panel's edge."""
+    from ui.panels.loss import LossPanel
+    from ui.style import apply_theme
+    apply_theme("presentation")
+    panel = shown(qtbot, LossPanel())
+    panel.resize(520, 600)
+    panel.show_frame(run_frame(SimConfig(depth=3), 40, baseline=SimConfig(depth=3)))
+    panel.finish()
+    view = panel.plot
+    qtbot.waitUntil(lambda: panel.legend.sceneBoundingRect().right() <= view.width()
+                    and view.getPlotItem().width() <= view.width() + 1, timeout=2000)
+    assert panel.legend.columnCount < 3
+    panel.resize(1400, 600)                                 # room again: back to one row
+    qtbot.waitUntil(lambda: panel.legend.columnCount == 3, timeout=2000)
+
+
 def test_learning_speed_of_a_deep_network_draws_twelve_layers_first_and_last_included(qtbot):
     panel = shown(qtbot, LearningSpeedPanel())
     frame = run_frame(SimConfig(depth=30, width=4), 20)

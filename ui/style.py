@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QStyleFactory
 
@@ -143,12 +144,44 @@ def heading(label, factor=1.3, bold=False):
     return label
 
 
+class RowLegend(pg.LegendItem):
+    """A legend under the plot whose entries take as many columns as the plot's width holds,
+    at most ``most``: in presentation type the loss's and the learning speed's legends, in
+    rows wider than their tab, pushed the plot past the panel's right edge ("tes")."""
+
+    SPACING = 20
+
+    def __init__(self, plot_item, most):
+        super().__init__(colCount=most, horSpacing=self.SPACING, labelTextColor=_current.foreground,
+                         labelTextSize=f"{_current.font_pt}pt", frame=False)
+        self.most, self.plot_item = most, plot_item
+        plot_item.geometryChanged.connect(self.refit)
+
+    def addItem(self, item, name):
+        super().addItem(item, name)
+        self.refit()
+
+    def refit(self):
+        """The most columns, up to ``most``, whose rows fit the plot's view (not the plot
+        item's width: a legend too wide had already widened the item past the view)."""
+        view = self.plot_item.getViewWidget()
+        if view is None:
+            return
+        room = view.width() - self.plot_item.getAxis("left").width() - self.SPACING
+        for columns in range(min(self.most, max(1, len(self.items))), 0, -1):
+            self.setColumnCount(columns)
+            if self.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize).width() <= room:
+                break
+        if self.plot_item.width() > view.width() + 1:   # widened by the legend before: back to
+            self.plot_item.setGeometry(QRectF(0, 0, view.width(), view.height()))   # the view
+
+
 def legend_below(plot_widget, columns):
     """A legend in a row of its own under the plot, never over the curves, in the theme's
-    type; curves added with a ``name`` join it, as with pyqtgraph's own ``addLegend``."""
+    type, in at most ``columns`` columns; curves added with a ``name`` join it, as with
+    pyqtgraph's own ``addLegend``."""
     item = plot_widget.getPlotItem()
-    legend = pg.LegendItem(colCount=columns, horSpacing=20, labelTextColor=_current.foreground,
-                           labelTextSize=f"{_current.font_pt}pt", frame=False)
+    legend = RowLegend(item, columns)
     item.layout.addItem(legend, 4, 1)
     item.legend = legend
     return legend

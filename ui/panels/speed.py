@@ -59,7 +59,7 @@ class LearningSpeedPanel(Panel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot, self.legend = curve_plot("speed ‖∂C/∂b‖", legend_columns=4)   # 7 entries: 2 rows
+        self.plot, self.legend = curve_plot("speed ‖∂C/∂b‖", legend_columns=7)
         self.curves = []               # one per drawn layer (``self.layers``)
         self.layers = []
         self.baseline_curves, self.baseline_layers = [], []
