@@ -167,10 +167,10 @@ class RowLegend(pg.LegendItem):
         view = self.plot_item.getViewWidget()
         if view is None:
             return
-        room = view.width() - self.plot_item.getAxis("left").width() - self.SPACING
+        room = view.width() - self.plot_item.getAxis("left").width()
         for columns in range(min(self.most, max(1, len(self.items))), 0, -1):
             self.setColumnCount(columns)
-            if self.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize).width() <= room:
+            if self.layout.effectiveSizeHint(Qt.SizeHint.MinimumSize).width() <= room:
                 break
         if self.plot_item.width() > view.width() + 1:   # widened by the legend before: back to
             self.plot_item.setGeometry(QRectF(0, 0, view.width(), view.height()))   # the view
