@@ -53,15 +53,16 @@ def test_the_export_dialog_offers_svg_only_where_pyqtgraph_can_make_it(window, m
     Qt 6.11 the exporter fails on any plot (pyqtgraph #3485), so it is not offered then."""
     from ui import export
     from ui.dialogs import ExportDialog
-    monkeypatch.setattr(export, "_svg_refusal", None)
+    export.svg_refusal.cache_clear()
     exporter_giving(monkeypatch, ValueError("correctCoordinates"))
     assert "PNG" in export.svg_refusal()
     dialog = ExportDialog(window.docks, window)
     assert not dialog.format.model().item(1).isEnabled() and "not available" in dialog.format.toolTip()
-    monkeypatch.setattr(export, "_svg_refusal", None)
+    export.svg_refusal.cache_clear()
     exporter_giving(monkeypatch, SVG)
     assert export.svg_refusal() is None
     assert ExportDialog(window.docks, window).format.model().item(1).isEnabled()
+    export.svg_refusal.cache_clear()                       # the real exporter for later tests
 
 
 @pytest.mark.parametrize("result, message", [

@@ -10,8 +10,9 @@ pyqtgraph's view (a segmentation fault in ``GraphicsView.paintEvent``).
 So while the lab runs, automatic collection is off and a timer of the UI thread's event
 loop collects instead, generation by generation with Python's own thresholds (the recipe
 of pyqtgraph's ``GarbageCollector``), as a piece of the UI thread's deferred work
-(``chores``): a collection never falls in the same pass as a panel's drawing. Reference counting still frees everything that is not
-in a cycle at once, where it is dropped; only cycles wait for the timer.
+(``chores``): a collection never falls in the same pass as a panel's drawing. Reference
+counting still frees everything that is not in a cycle at once, where it is dropped; only
+cycles wait for the timer.
 """
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ names the file and the reason.
 from __future__ import annotations
 
 import fcntl
+import functools
 import io
 import os
 import re
@@ -159,26 +160,21 @@ def png_bytes(image):
     return bytes(buffer.data())
 
 
+@functools.cache
 def svg_refusal():
     """Why pyqtgraph's SVG exporter cannot work here, or None if it can: it is tried once on
     a plot of three points. With pyqtgraph 0.14 and Qt 6.11 it fails on every plot (Qt now
     writes path coordinates the exporter cannot parse: pyqtgraph issue #3485)."""
-    global _svg_refusal
-    if _svg_refusal is None:
-        import pyqtgraph as pg
-        plot = pg.PlotWidget()
-        plot.plot([0.0, 1.0, 0.5])
-        try:
-            svg_bytes(plot.getPlotItem())
-            _svg_refusal = ""
-        except ExportError as error:
-            _svg_refusal = str(error)
-        finally:
-            plot.deleteLater()
-    return _svg_refusal or None
-
-
-_svg_refusal = None
+    import pyqtgraph as pg
+    plot = pg.PlotWidget()
+    plot.plot([0.0, 1.0, 0.5])
+    try:
+        svg_bytes(plot.getPlotItem())
+        return None
+    except ExportError as error:
+        return str(error)
+    finally:
+        plot.deleteLater()
 
 
 def svg_bytes(plot_item):

@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             dock.setVisible(True)
         self.share_room()
+        self.whole_tab_names()
 
     def _banner_place(self):
         """The divergence banner's (left, top, width): over the top of the panels, right of
@@ -429,7 +430,6 @@ class MainWindow(QMainWindow):
             column = d["bars"].height() + d["loss"].height()
             self.resizeDocks([d["bars"], d["loss"]], [column - column // 4, column // 4],
                              Qt.Orientation.Vertical)
-        self.whole_tab_names()
 
     def whole_tab_names(self):
         """Dock tabs keep their whole names ("Gradient bars", not "Gradient…"), and scroll

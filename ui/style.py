@@ -155,6 +155,7 @@ class RowLegend(pg.LegendItem):
         super().__init__(colCount=most, horSpacing=self.SPACING, labelTextColor=_current.foreground,
                          labelTextSize=f"{_current.font_pt}pt", frame=False)
         self.most, self.plot_item = most, plot_item
+        self._fitted = None                      # (room, entries) the columns were fitted for
         plot_item.geometryChanged.connect(self.refit)
 
     def addItem(self, item, name):
@@ -168,6 +169,9 @@ class RowLegend(pg.LegendItem):
         if view is None:
             return
         room = view.width() - self.plot_item.getAxis("left").width()
+        if (room, len(self.items)) == self._fitted:  # moved, or resized in height only
+            return
+        self._fitted = (room, len(self.items))
         for columns in range(min(self.most, max(1, len(self.items))), 0, -1):
             self.setColumnCount(columns)
             if self.layout.effectiveSizeHint(Qt.SizeHint.MinimumSize).width() <= room:

@@ -108,12 +108,9 @@ class ActivationPanel(Panel):
         at = act.argmax if act.argmax is not None else Z_RANGE * 0.6
         self.max_marker.setData([at], [act.value_and_derivative(np.array([at]))[1][0]])
         self.max_text.setText(max_label(act))
-        if at > 0:                      # the label ends at the marker: it stays inside the plot
-            self.max_text.setAnchor((1, 1))
-            self.max_text.setPos(at - 0.2, act.derivative_max + 0.05)
-        else:
-            self.max_text.setAnchor((0, 1))
-            self.max_text.setPos(at + 0.2, act.derivative_max + 0.05)
+        left = at > 0                   # the label ends at the marker: it stays inside the plot
+        self.max_text.setAnchor((1 if left else 0, 1))
+        self.max_text.setPos(at - 0.2 if left else at + 0.2, act.derivative_max + 0.05)
         self.header.setText(typeset(f"{act.name}: {act.description}"))
         self.curves.setYRange(min(-1.2, float(value.min())) if act.name in ("tanh", "linear") else -0.2,
                               max(1.3, act.derivative_max + 0.4), padding=0)

@@ -61,8 +61,8 @@ class MarkedBars:
     """Bars drawn from a bottom; heights that are not finite get a mark: -inf (exactly 0)
     a stub marked 0, +inf a bar through the top marked ∞, NaN a hatched bar marked NaN.
     Neighbouring bars of one kind share one mark, which names their layers (at depth 50
-    a "0" per bar would pile up). ``outlined``: a faded fill inside an outline of the full colour (a baseline's
-    bars). Shared by the gradient bars and the chain-rule factors."""
+    a "0" per bar would pile up). ``outlined``: a faded fill inside an outline of the full
+    colour (a baseline's bars). Shared by the gradient bars and the chain-rule factors."""
 
     def __init__(self, plot, width, color=None, outlined=False):
         self.plot = plot
