@@ -8,11 +8,12 @@ import time
 import imageio_ffmpeg
 import numpy as np
 import pytest
+import pyqtgraph as pg
 from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from ui.export import Animation, ExportError, frame_ticks
+from ui.export import Animation, ExportError, frame_ticks, image_to_rgb
 from ui.widgets import on_screen
 
 
@@ -293,5 +294,55 @@ def test_recording_a_panel_behind_another_tab_brings_it_to_the_front(window, qtb
     qtbot.waitUntil(lambda: not on_screen(window.panels["decision"]))
     recorder = window.lecture.record("decision", tmp_path / "decision.gif", fps=10, max_seconds=30)
     qtbot.waitUntil(lambda: on_screen(window.panels["decision"]))
+    qtbot.wait(300)
     with qtbot.waitSignal(recorder.finished, timeout=20000):
         window.lecture.stop_recording()
+    # every frame, the first included, is the decision panel's, none the surface's it was behind
+    decision, surface = (image_to_rgb(window.panels[name].grab().toImage()).astype(int)
+                         for name in ("decision", "surface"))
+    with Image.open(tmp_path / "decision.gif") as gif:
+        for k in range(gif.n_frames):
+            gif.seek(k)
+            frame = np.asarray(gif.convert("RGB"), dtype=int)
+            assert frame.shape == decision.shape == surface.shape
+            assert np.abs(frame - decision).mean() < np.abs(frame - surface).mean(), k
+
+
+def test_a_recording_copies_what_the_window_drew_without_drawing_it_again(window, qtbot):
+    """A grab() drew the panel anew at every frame of a recording: at projector size 30-70 ms
+    of the UI thread's time per frame, on top of the window's own drawing. A frame is now a
+    copy of the pixels the window last drew (where the platform keeps them in one image)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from ui.recorder import shown_image
+
+    panel = window.panels["bars"]
+    window.docks["bars"].raise_()
+    qtbot.waitUntil(lambda: on_screen(panel) and panel.visibleRegion().boundingRect() == panel.rect())
+    qtbot.wait(300)                                       # drawn at its size
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, watched, event):
+            Paints.count += event.type() == QEvent.Type.Paint
+            return False
+
+    paints = Paints()
+    viewports = [view.viewport() for view in panel.findChildren(pg.GraphicsView)]
+    assert viewports
+    for viewport in viewports:
+        viewport.installEventFilter(paints)
+    copied = shown_image(panel)
+    assert Paints.count == 0
+    drawn = panel.grab().toImage()                         # the independent reference: drawn again
+    assert Paints.count > 0
+    assert copied.size() == drawn.size()
+    as_array = [np.asarray(image_to_rgb(image), dtype=int) for image in (copied, drawn)]
+    assert np.abs(as_array[0] - as_array[1]).mean() < 1.0  # the same picture (a frame may have come)
+
+    behind = window.panels["decision"]                     # behind a tab: nothing on screen to copy
+    window.docks["surface"].raise_()
+    qtbot.waitUntil(lambda: not on_screen(behind))
+    hidden = shown_image(behind)
+    assert hidden.size() == behind.grab().toImage().size() and not hidden.isNull()

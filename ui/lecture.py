@@ -220,7 +220,7 @@ class LectureTools(QObject):
         if target != "window":            # a panel behind another tab has nothing drawn to grab
             self.window.docks[target].show()
             self.window.docks[target].raise_()
-        recorder = Recorder(lambda: self.target_widget(target).grab().toImage(), path, fps,
+        recorder = Recorder(lambda: self.target_widget(target), path, fps,
                             max_seconds, self)
         recorder.progress.connect(self.window.statusBar().showMessage)     # both in the UI thread
         recorder.finished.connect(self.report)
