@@ -1,10 +1,12 @@
 """Each teaching panel shows what the data says (pytest-qt, offscreen)."""
 import numpy as np
 import pytest
+import pyqtgraph as pg
 import shiboken6
 
 from simulator import SimConfig
 from simulator.phase import phase_diagram
+from ui.export import image_to_rgb
 from ui.headless import run_frame
 from ui.panels import build
 from ui.panels.activation import ActivationPanel
@@ -13,6 +15,7 @@ from ui.panels.chain import ChainRulePanel, caption
 from ui.panels.decision import DecisionBoundaryPanel
 from ui.panels.phase import PhaseDiagramPanel, measurer
 from ui.panels.speed import LearningSpeedPanel, geometric_running_mean
+from ui.widgets import layer_colors
 
 DEEP_SIGMOID = SimConfig(depth=8, width=12, activation="sigmoid")
 
@@ -406,10 +409,20 @@ def test_digits_show_test_images_with_the_predicted_labels_wrong_ones_in_red(qtb
     assert panel.views.currentWidget() is panel.test_images.widget
     predicted = s.decision.predicted
     n = ROWS * COLUMNS
-    labels = panel.test_images.labels[:n]
-    assert [label.textItem.toPlainText() for label in labels] == [str(p) for p in predicted[:n]]
-    red = [label.color.name() == WRONG for label in labels]
+    labels = panel.test_images.labels.entries
+    assert [text for _, _, text, _ in labels] == [str(p) for p in predicted[:n]]
+    red = [color.name() == WRONG for _, _, _, color in labels]
     assert red == list(predicted[:n] != s.data.y_test[:n]) and 0 < sum(red) < n
+    # drawn: over the labels' strip above each image, red where the prediction is wrong
+    item = panel.test_images.labels
+    qtbot.waitUntil(lambda: not item.boundingRect().isEmpty())
+    picture = image_to_rgb(panel.test_images.widget.grab().toImage()).astype(int)
+    item.hide()
+    bare = image_to_rgb(panel.test_images.widget.grab().toImage()).astype(int)
+    ink = np.abs(picture - bare).sum(axis=2) > 60
+    assert ink.sum() > 10 * n                                       # every label leaves some ink
+    wrong_red = np.array(pg.mkColor(WRONG).getRgb()[:3])
+    assert (np.abs(picture[ink] - wrong_red).sum(axis=1) < 60).sum() > 10 * sum(red)
     right = int((predicted == s.data.y_test).sum())
     assert panel.accuracy.text().startswith(f"test accuracy {100 * right / 450:.0f} % ({right} of 450)")
     panel.show_frame(run_frame(SimConfig(depth=1, width=8, dataset="xor"), 1))   # and back
@@ -427,8 +440,7 @@ def test_a_file_of_many_columns_shows_its_confusion_matrix(qtbot, tmp_path):
     assert panel.views.currentWidget() is panel.confusion.widget
     counts = [[sum(1 for t, p in zip(s.data.y_test, s.decision.predicted) if (t, p) == (i, j))
                for j in range(3)] for i in range(3)]
-    assert [item.textItem.toPlainText() for item in panel.confusion.counts] == \
-        [str(c) for row in counts for c in row]
+    assert [text for _, _, text, _ in panel.confusion.counts.entries] == [str(c) for row in counts for c in row]
     assert np.allclose(panel.confusion.image.image, np.array(counts) / np.sum(counts, axis=1, keepdims=True))
 
 
@@ -497,6 +509,30 @@ def test_a_legend_takes_as_many_columns_as_its_plot_holds(qtbot, theme_restored)
     assert panel.legend.columnCount < 3
     panel.resize(1400, 600)                                 # room again: back to one row
     qtbot.waitUntil(lambda: panel.legend.columnCount == 3, timeout=2000)
+
+
+def test_learning_speed_after_changes_of_depth_draws_the_new_layers_only(qtbot):
+    """Curves are kept from one depth to the next (made anew they cost 35-65 ms a change):
+    none of a deeper network may stay drawn, and each keeps its layer's colour and name."""
+    panel = shown(qtbot, LearningSpeedPanel())
+    for depth, drawn in ((30, [0, 3, 5, 8, 11, 14, 16, 19, 22, 25, 27, 30]), (3, [0, 1, 2, 3]),
+                         (11, list(range(12))), (2, [0, 1, 2])):
+        frame = run_frame(SimConfig(depth=depth, width=4), 20)
+        panel.show_frame(frame)
+        panel.finish()
+        h = frame.snapshot.history
+        with_data = [c for c in panel.plot.getPlotItem().listDataItems() if c.getOriginalDataset()[0] is not None
+                     and len(c.getOriginalDataset()[0])]
+        assert len(with_data) == len(drawn) and set(with_data) == set(panel.curves)
+        colors = layer_colors(depth + 1)
+        for curve, l in zip(panel.curves, drawn):
+            _, y = curve.getOriginalDataset()
+            assert np.allclose(y, geometric_running_mean(h.speed[:, l], max(1, len(h.steps) // 50)))
+            assert curve.opts["pen"].color().name() == colors[l].name()
+        names = {label.text: sample.item for sample, label in panel.legend.items}
+        assert "layer 1" in names and f"layer {depth + 1}" in names
+        for name, item in names.items():
+            assert item is panel.curves[drawn.index(int(name.split()[1]) - 1)]
 
 
 def test_learning_speed_of_a_deep_network_draws_twelve_layers_first_and_last_included(qtbot):

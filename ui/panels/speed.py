@@ -63,6 +63,7 @@ class LearningSpeedPanel(Panel):
         self.curves = []               # one per drawn layer (``self.layers``)
         self.layers = []
         self.baseline_curves, self.baseline_layers = [], []
+        self.live_pool, self.baseline_pool = [], []      # every curve made, drawn or empty
         self.title_text = ""
         layout = QVBoxLayout(self)
         layout.addWidget(self.plot)
@@ -86,12 +87,12 @@ class LearningSpeedPanel(Panel):
         history = snapshot.history
         n = history.speed.shape[1]
         if self.layers != drawn_layers(n):
-            self.curves, self.layers = self._make_curves(self.curves, n, live=True)
+            self.curves, self.layers = self._layer_curves(self.live_pool, n, live=True)
         means = self._set(self.curves, self.layers, history)
         n_twin = 0 if twin is None else twin.history.speed.shape[1]
         if self.baseline_layers != drawn_layers(n_twin):
-            self.baseline_curves, self.baseline_layers = self._make_curves(self.baseline_curves, n_twin,
-                                                                           live=False)
+            self.baseline_curves, self.baseline_layers = self._layer_curves(self.baseline_pool, n_twin,
+                                                                            live=False)
         if twin is not None:
             means += self._set(self.baseline_curves, self.baseline_layers, twin.history)
         self.view.fit(history.steps[-1] if len(history.steps) else 0, np.concatenate([[]] + means))
@@ -105,22 +106,24 @@ class LearningSpeedPanel(Panel):
             set_positive(curve, history.steps, mean)
         return means
 
-    def _make_curves(self, old, n, live):
-        """(curves, layers) for a run of ``n`` layers in place of ``old``: the live run's
-        bright and in the legend, the baseline's faded, thinner and behind them."""
-        for curve in old:
-            self.plot.removeItem(curve)
+    def _layer_curves(self, pool, n, live):
+        """(curves, layers) for a run of ``n`` layers, from ``pool``: the live run's bright
+        and in the legend, the baseline's faded, thinner and behind them. The pool's curves
+        are kept and given new colours (made anew at every change of depth, twelve curves
+        and their legend cost 35-65 ms of the UI thread); those not needed are emptied."""
         layers = drawn_layers(n)
-        named = [layers[i] for i in legend_layers(len(layers))] if live else []
-        if live:
-            self.legend.clear()
-        colors = layer_colors(n)
-        curves = []
-        for l in layers:
-            curve = pg.PlotDataItem(pen=pen(colors[l], 2) if live else pen(faded(colors[l], FADED_CURVE), 1.5))
+        while len(pool) < len(layers):
+            curve = pg.PlotDataItem()
             curve.setZValue(0 if live else -1)
             self.plot.addItem(curve)
-            if l in named:
-                self.legend.addItem(curve, f"layer {l + 1}")
-            curves.append(curve)
+            pool.append(curve)
+        colors = layer_colors(n)
+        curves = pool[:len(layers)]
+        for curve, l in zip(curves, layers):
+            curve.setPen(pen(colors[l], 2) if live else pen(faded(colors[l], FADED_CURVE), 1.5))
+        for curve in pool[len(layers):]:
+            curve.setData([], [])
+        if live:
+            self.legend.show_entries([(curves[i], f"layer {layers[i] + 1}")
+                                      for i in legend_layers(len(layers))])
         return curves, layers
