@@ -205,6 +205,25 @@ def test_surface_panel_redraws_for_a_rebuilt_network(qtbot):
         assert np.array_equal(panel.contours.getData()[0], frame.contours[0], equal_nan=True)
 
 
+def test_a_baselines_map_is_made_unseen_then_drawn_beside_the_live_one(qtbot):
+    """The baseline's map (two plots, 20-45 ms) is made in one pass and drawn in another; a
+    picture, which cannot wait, gets it from ``finish``."""
+    from ui.panels.surface import SurfacePanel
+    live, baseline = SimConfig(depth=4, width=6, activation="relu"), SimConfig(depth=4, width=6)
+    frame = run_frame(live, 3, baseline=baseline)
+    with np.errstate(divide="ignore"):
+        expected = np.log10(frame.baseline.surface.cost)
+    for complete in (lambda panel: panel.finish(), lambda panel: qtbot.waitUntil(
+            lambda: panel.baseline_map.plot.isVisible() and panel.baseline_map.surface is not None)):
+        panel = shown(qtbot, SurfacePanel())
+        panel.show_frame(frame)
+        assert panel.map.surface is frame.snapshot.surface          # the live run's map at once
+        complete(panel)
+        assert panel.baseline_map.plot.isVisible() and panel.maps.indexOf(panel.baseline_map.plot) == 0
+        assert np.array_equal(panel.baseline_map.image.image,
+                              np.where(np.isfinite(expected), expected, np.nanmax(expected)))
+
+
 def test_an_image_is_placed_with_each_pixel_centred_on_its_grid_point(qtbot):
     import pyqtgraph as pg
     from PySide6.QtCore import QPointF

@@ -7,6 +7,8 @@ a panel is exactly the ``Panel`` contract below, so a new panel is a subclass wi
 """
 from PySide6.QtWidgets import QApplication, QWidget
 
+from ..chores import chores
+
 
 class Panel(QWidget):
     """What every panel offers.
@@ -68,8 +70,10 @@ def build(name, view=None):
 
 
 def dispose(panel):
-    """Stop a panel's work and delete it (with what ``build`` gave it) on the UI thread."""
+    """Stop a panel's work (what it queued too) and delete it (with what ``build`` gave it)
+    on the UI thread."""
     panel.shutdown()
+    chores().forget(panel)
     panel.setParent(None)
     panel.deleteLater()
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QGraphicsItem, QLabel, QTa
 from simulator.compare import brief
 
 from . import Panel
+from ..chores import chores
 from ..style import current, pen, style_axes, style_axis
 from ..widgets import Banner, place_by_centres, scientific, times
 from .surface3d import Surface3D
@@ -206,6 +207,7 @@ class SurfacePanel(Panel):
         layout.addWidget(self.slopes)
         layout.addWidget(self.tabs, 1)
         self._ball = None
+        self._frame = None                # the last frame shown
 
     def resizeEvent(self, event):
         """Two square maps side by side in a wide panel, one above the other in a tall one
@@ -229,6 +231,13 @@ class SurfacePanel(Panel):
     # ----------------------------------------------------------------- updates
     def show_frame(self, frame):
         snapshot, twin = frame.snapshot, frame.baseline
+        self._frame = frame
+        if twin is not None and self.baseline_map is None:
+            # A map costs two pyqtgraph plots (20-45 ms of the UI thread): made unseen now,
+            # placed and drawn in a pass of the event loop of its own (or by ``finish``).
+            self.baseline_map = CostMap()
+            chores().add(self, "baseline map", self._show_last)
+            twin = None
         logarithmic = self.log_scale.isChecked()
         version = None if self.surface is None else self.surface.version
         if twin is None:
@@ -236,8 +245,7 @@ class SurfacePanel(Panel):
                 self.baseline_map.plot.hide()
             self.map.show(snapshot, frame.contours, logarithmic)
         else:
-            if self.baseline_map is None:
-                self.baseline_map = CostMap()
+            if self.maps.indexOf(self.baseline_map.plot) < 0:
                 self.maps.insertWidget(0, self.baseline_map.plot, 1)     # before: "before and after"
             self.baseline_map.plot.show()
             self.baseline_map.show(twin, frame.baseline_contours, logarithmic,
@@ -253,6 +261,15 @@ class SurfacePanel(Panel):
             if s.version != version:
                 self.view3d.show_surface(s)
             self.view3d.show_ball(ball, s)
+
+    def finish(self):
+        """The baseline's map, if it was made unseen and waits to be drawn."""
+        if chores().waiting(self, "baseline map"):
+            chores().discard(self, "baseline map")
+            self._show_last()
+
+    def _show_last(self):
+        self.show_frame(self._frame)
 
     def _draw_surface(self):
         for cost_map in (self.map, self.baseline_map):
