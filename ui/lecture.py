@@ -24,6 +24,7 @@ from .dialogs import ExportDialog, RecordDialog
 from .export import ExportError, atomic_write, png_bytes, render, svg_bytes
 from .recorder import Recorder
 from .saved_setups import Setup, read_setup, setup_json
+from .widgets import on_screen
 
 
 class LectureTools(QObject):
@@ -217,11 +218,11 @@ class LectureTools(QObject):
         if self.recorder is not None and self.recorder.outcome is None:
             self.report("A recording is already running or being saved: stop it first.")
             return None
+        drawn = on_screen(self.target_widget(target))
         if target != "window":            # a panel behind another tab has nothing drawn to grab
             self.window.docks[target].show()
             self.window.docks[target].raise_()
-        recorder = Recorder(lambda: self.target_widget(target), path, fps,
-                            max_seconds, self)
+        recorder = Recorder(lambda: self.target_widget(target), path, fps, max_seconds, self, drawn)
         recorder.progress.connect(self.window.statusBar().showMessage)     # both in the UI thread
         recorder.finished.connect(self.report)
         try:

@@ -48,14 +48,15 @@ def shown_image(widget):
 class Recorder(QObject):
     """Records ``fps`` times a second for at most ``max_seconds`` into ``path`` (.gif or
     .mp4). ``widget()`` returns the widget to record (a function: a theme switch replaces
-    the panels while a recording runs). The first frame is drawn anew (a panel just brought
-    to the front is not drawn yet); the others are what the widget shows (``shown_image``)."""
+    the panels while a recording runs). Frames are what the widget shows (``shown_image``);
+    if it is not ``drawn`` yet (a panel just brought to the front), the first is drawn anew."""
 
     progress = Signal(str)
     finished = Signal(str)        # what happened, in one sentence
 
-    def __init__(self, widget, path, fps=10, max_seconds=10.0, parent=None):
+    def __init__(self, widget, path, fps=10, max_seconds=10.0, parent=None, drawn=True):
         super().__init__(parent)
+        self.drawn = drawn
         self.widget, self.path, self.fps, self.max_seconds = widget, str(path), int(fps), float(max_seconds)
         self.background = Background(parent=self)
         self.timer = QTimer(self)
@@ -88,7 +89,8 @@ class Recorder(QObject):
             return
         self.waiting += 1
         self.grabbed += 1
-        image = shown_image(self.widget()) if self.grabbed > 1 else self.widget().grab().toImage()
+        image = shown_image(self.widget()) if self.drawn else self.widget().grab().toImage()
+        self.drawn = True
         self.background.run(self._encode, image, now,
                             done=self._encoded, failed=self._failed)
         self.progress.emit(f"Recording {now - self._started:.1f} s of {self.max_seconds:g} s "
