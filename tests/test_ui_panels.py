@@ -145,6 +145,23 @@ def test_the_undecided_middle_of_the_decision_map_is_near_the_background(qtbot, 
     assert abs(middle.lightnessF() - QColor(THEMES[theme].background).lightnessF()) < 0.15
 
 
+@pytest.mark.parametrize("theme, grey", [("dark", (84, 85, 87)), ("presentation", (180, 180, 180))])
+def test_faint_curves_are_drawn_opaque_in_the_colour_they_had_over_the_background(qtbot, theme, grey,
+                                                                               theme_restored):
+    """The minibatch's grey at 150/255 over the plot's background (by hand: 150/255 of 128 and
+    105/255 of #16181d on dark, of white on the light themes), but opaque: pyqtgraph strokes a
+    wide translucent line as a path, and the loss panel took 80 ms to draw at projector size."""
+    from ui.style import apply_theme
+    apply_theme(theme)
+    loss = shown(qtbot, build("loss"))
+    assert loss.batch.opts["pen"].color().getRgb() == (*grey, 255)
+    speed = shown(qtbot, LearningSpeedPanel())
+    frame = run_frame(SimConfig(depth=3, width=4), 20, baseline=SimConfig(depth=3, width=4, activation="relu"))
+    speed.show_frame(frame)
+    speed.finish()
+    assert speed.baseline_curves and all(c.opts["pen"].color().alpha() == 255 for c in speed.baseline_curves)
+
+
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
 def test_theory_overlay_agrees_with_wide_networks_at_initialisation(qtbot, activation):
     init = "he" if activation == "relu" else "xavier"

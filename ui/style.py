@@ -45,6 +45,16 @@ def pen(color, width=1.0, **options):
     return pg.mkPen(color, width=width * _current.line_scale, **options)
 
 
+def seen_through(color, alpha):
+    """``color`` as it looks at ``alpha`` (of 255) over the plots' background, as one opaque
+    colour: a faint line drawn opaque. pyqtgraph draws a wide opaque line as segments and a
+    wide translucent one as a stroked path: the loss panel's translucent minibatch curve of
+    1,500 points took 80 ms to draw at projector size, opaque 10 ms."""
+    ink, paper = pg.mkColor(color), pg.mkColor(_current.background)
+    a = alpha / 255
+    return QColor(*(round(a * i + (1 - a) * p) for i, p in zip(ink.getRgb()[:3], paper.getRgb()[:3])))
+
+
 # Style sheets only where the palette cannot say it, set on those widgets alone: an
 # application-wide sheet must be set anew at every theme switch (widgets under a sheet take
 # a new palette only when polished again), and that restyled every widget, 0.2-0.4 s.

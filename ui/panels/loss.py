@@ -12,10 +12,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout
 
 from . import Panel
-from ..style import current, legend_below, pen, style_axes
+from ..style import current, legend_below, pen, seen_through, style_axes
 from ..widgets import Throttle, hold, log_ticks, round_down, round_up
 
-TRAIN_COLOR, TEST_COLOR, BATCH_COLOR = "#4fa3ff", "#ff9f43", (128, 128, 128, 150)
+TRAIN_COLOR, TEST_COLOR = "#4fa3ff", "#ff9f43"
+BATCH_GREY, BATCH_ALPHA = (128, 128, 128), 150     # the minibatch's noisy curve, faint
 REFRESH = 0.1          # seconds between redraws: a curve needs no more than 10 per second
 REACH = 1e3           # a baseline's costs beyond this many times the live run's leave the view
 SLACK = np.log10(3)    # a view shrinks when it is 3× wider (in y: 3× the ratio) than needed
@@ -75,7 +76,7 @@ class LossPanel(Panel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.plot, self.legend = curve_plot("cost C", legend_columns=3)
-        self.batch = self.plot.plot(pen=pen(BATCH_COLOR, 1), name="minibatch")
+        self.batch = self.plot.plot(pen=pen(seen_through(BATCH_GREY, BATCH_ALPHA), 1), name="minibatch")
         self.train = self.plot.plot(pen=pen(TRAIN_COLOR, 2.5), name="training set")
         self.test = self.plot.plot(pen=pen(TEST_COLOR, 2.5), name="test set")
         dashed = Qt.PenStyle.DashLine

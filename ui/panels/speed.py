@@ -15,9 +15,9 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout
 
 from . import Panel
-from ..style import pen
+from ..style import pen, seen_through
 from ..widgets import Throttle, layer_colors
-from .bars import faded, last_finite_label
+from .bars import last_finite_label
 from .loss import REFRESH, SteadyView, curve_plot, set_positive
 
 
@@ -120,7 +120,7 @@ class LearningSpeedPanel(Panel):
         colors = layer_colors(n)
         curves = pool[:len(layers)]
         for curve, l in zip(curves, layers):
-            curve.setPen(pen(colors[l], 2) if live else pen(faded(colors[l], FADED_CURVE), 1.5))
+            curve.setPen(pen(colors[l], 2) if live else pen(seen_through(colors[l], FADED_CURVE), 1.5))
         for curve in pool[len(layers):]:
             curve.setData([], [])
         if live:
