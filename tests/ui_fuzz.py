@@ -108,10 +108,11 @@ def pump(seconds):
     loop.exec()
 
 
-def fuzz(window, count, seed, folder, after=None):
+def fuzz(window, count, seed, folder, after=None, settle=None):
     """Apply ``count`` random actions; ``after(kind, seconds, cpu)`` is told what each was,
     how long its call took and the main thread's CPU time in it. Frames keep flowing
-    between actions (a few ms each)."""
+    between actions (a few ms each, or ``settle`` seconds: the same actions, each done
+    with before the next)."""
     rng = random.Random(seed)
     functions, weights = zip(*ACTIONS)
     for _ in range(count):
@@ -120,4 +121,5 @@ def fuzz(window, count, seed, folder, after=None):
         kind = action(window, rng, folder)
         if after is not None:
             after(kind, time.perf_counter() - start, time.thread_time() - cpu)
-        pump(rng.uniform(0.0, 0.02))
+        between = rng.uniform(0.0, 0.02)
+        pump(between if settle is None else settle)
