@@ -1,7 +1,7 @@
 """Run under Xvfb by test_ui_opengl.py: show the 3-D tab and check it draws the surface.
 
-Prints one line: 'drawn <distinct colours> <the view's share of the tab's height>' or
-'unavailable <reason>'.
+Prints one line: 'drawn <distinct colours> <the view's share of the tab's height> <distinct
+colours in a recording's frame, where the view is>' or 'unavailable <reason>'.
 """
 import sys
 from pathlib import Path
@@ -13,6 +13,13 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from simulator import SimConfig, Simulation  # noqa: E402
 from ui.panels.surface3d import Surface3D, opengl_unavailable_reason  # noqa: E402
+from ui.recorder import shown_image  # noqa: E402
+
+
+def colours(image):
+    """How many distinct colours a grid of every 7th pixel has."""
+    return len(np.unique([image.pixel(x, y) for x in range(0, image.width(), 7)
+                          for y in range(0, image.height(), 7)]))
 
 
 def main():
@@ -29,10 +36,9 @@ def main():
     view.show_ball(snapshot.ball, snapshot.surface)
     for _ in range(20):
         app.processEvents()
-    image = view.view.grabFramebuffer()
-    pixels = np.array([image.pixel(x, y) for x in range(0, image.width(), 7)
-                       for y in range(0, image.height(), 7)])
-    print("drawn", len(np.unique(pixels)), round(view.view.height() / view.height(), 3))
+    recorded = shown_image(view).copy(view.view.geometry())      # a recording's frame, where GL draws
+    print("drawn", colours(view.view.grabFramebuffer()), round(view.view.height() / view.height(), 3),
+          colours(recorded))
     view.close()
     return 0
 

@@ -44,4 +44,7 @@ def test_3d_tab_draws_the_surface_under_xvfb():
     assert out.startswith("drawn"), result.stdout + result.stderr[-2000:]
     assert int(out.split()[1]) > 20          # a coloured surface, not a blank frame
     assert float(out.split()[2]) > 0.8       # the view fills its tab, the caption takes a line
+    # a recording's frame has the surface too: OpenGL draws outside the window's backing
+    # store, which a walkthrough's recording of the 3-D tab had copied as solid black
+    assert int(out.split()[3]) > 20
     assert "Error while drawing" not in result.stdout + result.stderr

@@ -15,9 +15,11 @@ import time
 
 from PySide6.QtCore import QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtOpenGLWidgets import QOpenGLWidget
 
 from .background import Background
 from .export import Animation, ExportError, image_to_rgb
+from .widgets import on_screen
 
 BACKLOG = 2           # grabbed frames waiting to be encoded, at most
 ONE_IMAGE = {"xcb", "offscreen", "windows"}     # platforms that keep a window's pixels in one image
@@ -30,14 +32,16 @@ def shown_image(widget):
     one image (X11, Windows, offscreen), the widget's part of it is what Qt last drew there,
     for the price of a copy; ``grab()`` draws the widget again, which for a panel at
     projector size cost 30-70 ms of the UI thread at every frame of a recording. Elsewhere
-    (a platform that swaps buffers), or where the widget is not all on show at its size
-    (behind a tab, not drawn yet), it is drawn anew by ``grab()``."""
+    (a platform that swaps buffers), where the widget is not all on show at its size (behind
+    a tab, not drawn yet), or where OpenGL draws part of it (the 3-D tab: Qt puts that
+    beside the backing store, not in it), it is drawn anew by ``grab()``."""
     window = widget.window()
     store = window.backingStore() if QGuiApplication.platformName() in ONE_IMAGE else None
     pixels = store.paintDevice() if store is not None else None
     ratio = widget.devicePixelRatioF()
     whole = widget.isVisible() and widget.visibleRegion().boundingRect() == widget.rect()
-    if not (whole and isinstance(pixels, QImage) and pixels.size() == window.size() * ratio):
+    opengl = any(on_screen(view) for view in widget.findChildren(QOpenGLWidget))
+    if opengl or not (whole and isinstance(pixels, QImage) and pixels.size() == window.size() * ratio):
         return widget.grab().toImage()
     corner = QPoint(0, 0) if widget is window else widget.mapTo(window, QPoint(0, 0))
     image = pixels.copy(QRect(corner * ratio, widget.size() * ratio))
