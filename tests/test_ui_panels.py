@@ -465,6 +465,39 @@ def test_digits_show_test_images_with_the_predicted_labels_wrong_ones_in_red(qtb
     assert panel.views.currentWidget() is panel.plot
 
 
+@pytest.mark.parametrize("theme, size", [("presentation", (700, 560)), ("dark", (420, 420))])
+def test_digit_labels_stay_in_the_strip_above_their_images(qtbot, theme, size, theme_restored):
+    """A walkthrough found presentation type's labels over the row of images above them,
+    and a narrow panel's too: a label now takes at most its strip's height."""
+    from PySide6.QtCore import QPoint
+
+    from ui.panels.predictions import COLUMNS, LABEL_ROOM, ROWS
+    from ui.style import apply_theme
+    apply_theme(theme)
+    panel = build("decision")
+    panel.resize(*size)
+    panel.show()
+    qtbot.waitExposed(panel)
+    _SHOWN.append(panel)
+    frame = run_frame(SimConfig(depth=1, width=16, dataset="digits", learning_rate=2.0), 30)
+    panel.show_frame(frame)
+    view, item = panel.test_images.widget, panel.test_images.labels
+    qtbot.waitUntil(lambda: not item.boundingRect().isEmpty())
+    picture = image_to_rgb(view.grab().toImage()).astype(int)
+    item.hide()
+    bare = image_to_rgb(view.grab().toImage()).astype(int)
+    rows = np.nonzero((np.abs(picture - bare).sum(axis=2) > 60).any(axis=1))[0]
+    assert len(rows)
+    vb = view.getPlotItem().vb                              # a pixel row → the plot's y (affine)
+    y0, y1 = (vb.mapSceneToView(view.mapToScene(QPoint(0, y))).y() for y in (0, 100))
+    data_y = y0 + (y1 - y0) * rows / 100
+    h = frame.snapshot.data.image_shape[0]
+    cell = h + 2 + LABEL_ROOM
+    assert 0 < len(rows) and ROWS * COLUMNS == len(item.entries)
+    within = np.mod(data_y + 0.5, cell)                     # half a unit of slack at both ends
+    assert np.all(within <= LABEL_ROOM + 1.0), within.max()
+
+
 def test_a_file_of_many_columns_shows_its_confusion_matrix(qtbot, tmp_path):
     rng = np.random.default_rng(1)
     y = np.arange(60) % 3

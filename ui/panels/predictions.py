@@ -19,10 +19,12 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF
 from ..style import current, style_axes
 
 ROWS, COLUMNS = 8, 12              # test images shown
-LABEL_ROOM = 5                     # image pixels above each image for its label
+LABEL_ROOM = 8                     # image pixels above each image for its label
 WRONG = "#e5484d"
 MAX_NUMBERED = 12                  # classes up to which the matrix's cells show counts
 GAP = 3                            # pixels between a label and the image under it
+MOST_SHRUNK = 7                    # pixels: the least type a label is given
+LINE_TO_PIXEL_SIZE = 1.2           # a line of type is about this many times its pixel size
 
 
 def _plot():
@@ -41,9 +43,10 @@ class Labels(pg.GraphicsObject):
     a ``pg.TextItem`` each (96 test images' labels, or 144 counts) cost 60-90 ms of the UI
     thread to make, and a panel makes them anew at every theme switch."""
 
-    def __init__(self, above):
+    def __init__(self, above, room=None):
         super().__init__()
         self.above = above
+        self.room = room                   # the height in plot units a label may take, if bounded
         self.entries = []                  # (x, y, text, colour)
         self._points = QRectF()
 
@@ -54,6 +57,15 @@ class Labels(pg.GraphicsObject):
         xs, ys = [e[0] for e in self.entries], [e[1] for e in self.entries]
         self._points = QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)) if xs else QRectF()
         self.update()
+
+    def _font(self, pixels_per_unit):
+        """The application's type, smaller where a label's ``room`` is not as tall."""
+        font = QFont()
+        if self.room is not None:
+            tallest = self.room * pixels_per_unit - GAP
+            if QFontMetricsF(font).height() > tallest:
+                font.setPixelSize(max(MOST_SHRUNK, int(tallest / LINE_TO_PIXEL_SIZE)))
+        return font
 
     def viewTransformChanged(self):
         self.prepareGeometryChange()       # the texts' size in the plot's units changed
@@ -69,7 +81,7 @@ class Labels(pg.GraphicsObject):
     def paint(self, painter, *args):
         to_device = painter.transform()
         painter.resetTransform()           # type in pixels, whatever the plot's scale
-        painter.setFont(QFont())
+        painter.setFont(self._font(abs(to_device.m22())))
         metrics = QFontMetricsF(painter.font())
         for x, y, text, color in self.entries:
             point = to_device.map(QPointF(x, y))
@@ -89,7 +101,7 @@ class TestImages:
             self.widget.hideAxis(axis)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.widget.addItem(self.image)
-        self.labels = Labels(above=True)
+        self.labels = Labels(above=True, room=LABEL_ROOM)
         self.widget.addItem(self.labels)
         self._key = None
 
