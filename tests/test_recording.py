@@ -291,21 +291,27 @@ def test_recording_a_panel_behind_another_tab_brings_it_to_the_front(window, qtb
     """A live walkthrough recorded the cost surface behind the decision boundary's tab: every
     frame of the GIF was an empty panel (panels off screen are not drawn)."""
     window.docks["surface"].raise_()
-    qtbot.waitUntil(lambda: not on_screen(window.panels["decision"]))
-    recorder = window.lecture.record("decision", tmp_path / "decision.gif", fps=10, max_seconds=30)
-    qtbot.waitUntil(lambda: on_screen(window.panels["decision"]))
+    assert not on_screen(window.panels["activation"])          # never yet: nothing drawn in it
+    recorder = window.lecture.record("activation", tmp_path / "activation.gif", fps=10, max_seconds=30)
+    qtbot.waitUntil(lambda: on_screen(window.panels["activation"]))
     qtbot.wait(300)
     with qtbot.waitSignal(recorder.finished, timeout=20000):
         window.lecture.stop_recording()
-    # every frame, the first included, is the decision panel's, none the surface's it was behind
-    decision, surface = (image_to_rgb(window.panels[name].grab().toImage()).astype(int)
-                         for name in ("decision", "surface"))
-    with Image.open(tmp_path / "decision.gif") as gif:
+    # every frame, the first included, is the recorded panel's, none the surface's it was behind
+    recorded, surface = (image_to_rgb(window.panels[name].grab().toImage()).astype(int)
+                         for name in ("activation", "surface"))
+    with Image.open(tmp_path / "activation.gif") as gif:
+        frames = []
         for k in range(gif.n_frames):
             gif.seek(k)
-            frame = np.asarray(gif.convert("RGB"), dtype=int)
-            assert frame.shape == decision.shape == surface.shape
-            assert np.abs(frame - decision).mean() < np.abs(frame - surface).mean(), k
+            frames.append(np.asarray(gif.convert("RGB"), dtype=int))
+    for k, frame in enumerate(frames):
+        assert frame.shape == recorded.shape == surface.shape
+        assert np.abs(frame - recorded).mean() < np.abs(frame - surface).mean(), k
+    # the first frame shows what the second does, not the empty axes of a panel that had
+    # drawn nothing while behind its tab (found in a walkthrough)
+    first, second = (np.abs(f - frames[-1]).mean() for f in frames[:2])
+    assert first <= 2 * second + 1.0, (first, second)
 
 
 def test_a_recording_copies_what_the_window_drew_without_drawing_it_again(window, qtbot):

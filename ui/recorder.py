@@ -53,7 +53,8 @@ class Recorder(QObject):
     """Records ``fps`` times a second for at most ``max_seconds`` into ``path`` (.gif or
     .mp4). ``widget()`` returns the widget to record (a function: a theme switch replaces
     the panels while a recording runs). Frames are what the widget shows (``shown_image``);
-    if it is not ``drawn`` yet (a panel just brought to the front), the first is drawn anew."""
+    if it is not ``drawn`` yet (a panel just brought to the front), the first frame waits
+    for the timer's first tick, when the panel has caught up, and is drawn anew."""
 
     progress = Signal(str)
     finished = Signal(str)        # what happened, in one sentence
@@ -77,7 +78,8 @@ class Recorder(QObject):
         self._started = time.monotonic()
         self.animation = Animation(self.path, self.fps, self._started)
         self.timer.start()
-        self._tick()
+        if self.drawn:
+            self._tick()
 
     @property
     def recording(self):
