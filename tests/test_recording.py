@@ -95,6 +95,23 @@ def test_an_mp4_repeats_and_drops_frames_to_keep_their_moments(tmp_path):
     assert nearest(video[:, :47, :63], originals) == [0, 1, 1, 1, 3, 3, 4]
 
 
+def test_a_frame_of_another_size_is_scaled_to_fit_whole():
+    """A walkthrough resized the window while recording it: the frames were cut at the
+    right and bottom, or padded with black, to the first frame's size."""
+    from ui.export import fit
+    big = np.zeros((100, 200, 3), np.uint8)
+    big[50:, 100:] = (255, 0, 0)                              # the bottom-right quarter red
+    canvas = fit(big, (100, 50))                             # half the size: all of it, halved
+    assert canvas.shape == (50, 100, 3)
+    assert (canvas[30:, 60:] == (255, 0, 0)).all() and (canvas[:20, :40] == 0).all()
+    small = np.full((30, 40, 3), 200, np.uint8)              # 4:3 into 100 × 50: 67 × 50, centred
+    canvas = fit(small, (100, 50))
+    assert (canvas[:, 20:80] == 200).all() and (canvas[:, :15] == 0).all() and (canvas[:, 85:] == 0).all()
+    odd = np.full((47, 63, 3), 7, np.uint8)                  # an encoder's even size: padded
+    canvas = fit(odd, (64, 48))
+    assert (canvas[:47, :63] == 7).all() and (canvas[47] == 0).all() and (canvas[:, 63] == 0).all()
+
+
 def test_memory_stays_flat_over_a_long_recording(tmp_path):
     """The old recorder kept every raw frame: memory grew by one frame per frame."""
     width, height = 640, 480

@@ -239,14 +239,24 @@ class Timeline:
 
 
 def fit(frame, size):
-    """``frame`` (h, w, 3) on a canvas of ``size`` (w, h): cut or padded with black at the
-    right and bottom (a recorded widget may be resized while it records)."""
+    """``frame`` (h, w, 3) on a canvas of ``size`` (w, h). A recorded widget may be resized
+    while it records: a frame of another size is scaled to fit whole, its aspect kept and
+    centred on black (cut or padded at the right and bottom, a window made smaller lost its
+    right half). One pixel short (an encoder's even size) is padded."""
     width, height = size
-    if frame.shape[:2] == (height, width):
+    h, w = frame.shape[:2]
+    if (h, w) == (height, width):
         return np.ascontiguousarray(frame)
     canvas = np.zeros((height, width, 3), dtype=np.uint8)
-    h, w = min(height, frame.shape[0]), min(width, frame.shape[1])
-    canvas[:h, :w] = frame[:h, :w]
+    if 0 <= height - h <= 1 and 0 <= width - w <= 1:
+        canvas[:h, :w] = frame
+        return canvas
+    from PIL import Image
+
+    scale = min(width / w, height / h)
+    w, h = max(1, round(w * scale)), max(1, round(h * scale))
+    top, left = (height - h) // 2, (width - w) // 2
+    canvas[top:top + h, left:left + w] = np.asarray(Image.fromarray(frame).resize((w, h), Image.Resampling.BILINEAR))
     return canvas
 
 
