@@ -304,31 +304,47 @@ def test_a_recording_that_cannot_finish_in_time_is_abandoned_without_a_trace(win
     assert not [p.name for p in tmp_path.iterdir() if p.name != "lab.ini"]
 
 
-def test_recording_a_panel_behind_another_tab_brings_it_to_the_front(window, qtbot, tmp_path):
+def test_recording_a_panel_behind_another_tab_brings_it_to_the_front(window, qtbot, tmp_path, monkeypatch):
     """A live walkthrough recorded the cost surface behind the decision boundary's tab: every
-    frame of the GIF was an empty panel (panels off screen are not drawn)."""
+    frame of the GIF was an empty panel (panels off screen are not drawn). A later one found
+    the first frames empty while the panel waited its turn to catch up (here: never)."""
+    from ui.panels import build
+    window.controls.play_button.click()
+    qtbot.waitUntil(lambda: window.painted is not None, timeout=5000)
+    window.controls.set_playing(False)
+    qtbot.wait(300)                                             # no frame comes, none is drawn
+    monkeypatch.setattr(window, "_catch_up", lambda name, shown: None)
     window.docks["surface"].raise_()
-    assert not on_screen(window.panels["activation"])          # never yet: nothing drawn in it
+    panel = window.panels["activation"]
+    assert not on_screen(panel)                                 # never yet: nothing drawn in it
     recorder = window.lecture.record("activation", tmp_path / "activation.gif", fps=10, max_seconds=30)
-    qtbot.waitUntil(lambda: on_screen(window.panels["activation"]))
+    qtbot.waitUntil(lambda: on_screen(panel))
     qtbot.wait(300)
     with qtbot.waitSignal(recorder.finished, timeout=20000):
         window.lecture.stop_recording()
-    # every frame, the first included, is the recorded panel's, none the surface's it was behind
-    recorded, surface = (image_to_rgb(window.panels[name].grab().toImage()).astype(int)
-                         for name in ("activation", "surface"))
+    def apart(frame):                                           # the panel drawn apart, at its size
+        reference = build("activation")
+        reference.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+        reference.resize(panel.size())
+        reference.show()
+        qtbot.waitUntil(lambda: reference.size() == panel.size())
+        if frame is not None:
+            reference.show_frame(frame)
+        qtbot.wait(100)
+        picture = image_to_rgb(reference.grab().toImage()).astype(int)
+        reference.deleteLater()
+        return picture
+
+    drawn, empty = apart(window.painted), apart(None)
+    surface = image_to_rgb(window.panels["surface"].grab().toImage()).astype(int)
     with Image.open(tmp_path / "activation.gif") as gif:
-        frames = []
         for k in range(gif.n_frames):
             gif.seek(k)
-            frames.append(np.asarray(gif.convert("RGB"), dtype=int))
-    for k, frame in enumerate(frames):
-        assert frame.shape == recorded.shape == surface.shape
-        assert np.abs(frame - recorded).mean() < np.abs(frame - surface).mean(), k
-    # the first frame shows what the second does, not the empty axes of a panel that had
-    # drawn nothing while behind its tab (found in a walkthrough)
-    first, second = (np.abs(f - frames[-1]).mean() for f in frames[:2])
-    assert first <= 2 * second + 1.0, (first, second)
+            frame = np.asarray(gif.convert("RGB"), dtype=int)
+            assert frame.shape == drawn.shape == surface.shape
+            # the recorded panel's, none the surface's it was behind, and not empty
+            assert np.abs(frame - drawn).mean() < np.abs(frame - surface).mean(), k
+            assert np.abs(frame - drawn).mean() < np.abs(frame - empty).mean(), k
 
 
 def test_a_recording_copies_what_the_window_drew_without_drawing_it_again(window, qtbot):

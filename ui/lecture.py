@@ -222,6 +222,8 @@ class LectureTools(QObject):
         if target != "window":            # a panel behind another tab has nothing drawn to grab
             self.window.docks[target].show()
             self.window.docks[target].raise_()
+            if not drawn and self.window.painted is not None:    # nor waits its turn to catch up
+                self.window.panels[target].show_frame(self.window.painted)
         recorder = Recorder(lambda: self.target_widget(target), path, fps, max_seconds, self, drawn)
         recorder.progress.connect(self.window.statusBar().showMessage)     # both in the UI thread
         recorder.finished.connect(self.report)
