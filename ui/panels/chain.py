@@ -62,6 +62,8 @@ def caption(factors, product, activation):
     else:
         total = f": together {size} of the output's error"
     hint = " (σ' ≤ 1/4)" if activation == "sigmoid" else ""
+    if n == 1:                                 # "1 factor, below 1", not "1 factors, each below 1"
+        return f"Layer 1's error is the product of 1 factor{each.replace('each ', '')}{total}{hint}."
     return f"Layer 1's error is the product of {n} factors{each}{total}{hint}."
 
 
