@@ -347,6 +347,20 @@ def test_recording_a_panel_behind_another_tab_brings_it_to_the_front(window, qtb
             assert np.abs(frame - drawn).mean() < np.abs(frame - empty).mean(), k
 
 
+def test_a_recording_says_how_many_frames_were_taken_while_its_panel_was_hidden(window, qtbot, tmp_path):
+    """A walkthrough hid the recorded panel mid-recording: half the GIF was one frozen picture
+    and the message said only "Saved 80 frames"."""
+    recorder = window.lecture.record("bars", tmp_path / "bars.gif", fps=10, max_seconds=30)
+    qtbot.waitUntil(lambda: recorder.grabbed >= 3)
+    window.docks["bars"].hide()
+    qtbot.waitUntil(lambda: recorder.grabbed >= 6)
+    with qtbot.waitSignal(recorder.finished, timeout=20000) as saved:
+        window.lecture.stop_recording()
+    hidden = int(saved.args[0].split("; ")[1].split()[0])
+    assert 2 <= hidden <= recorder.grabbed - 3 and "taken while it was hidden" in saved.args[0]
+    window.docks["bars"].show()
+
+
 def test_a_recording_copies_what_the_window_drew_without_drawing_it_again(window, qtbot):
     """A grab() drew the panel anew at every frame of a recording: at projector size 30-70 ms
     of the UI thread's time per frame, on top of the window's own drawing. A frame is now a

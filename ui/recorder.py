@@ -69,7 +69,7 @@ class Recorder(QObject):
         self.timer.setInterval(max(1, round(1000 / self.fps)))
         self.timer.timeout.connect(self._tick)
         self.animation = None
-        self.grabbed = self.skipped = self.waiting = 0
+        self.grabbed = self.skipped = self.waiting = self.unseen = 0
         self.outcome = None           # the sentence ``finished`` carried, once finished
         self._started = 0.0
 
@@ -95,7 +95,9 @@ class Recorder(QObject):
             return
         self.waiting += 1
         self.grabbed += 1
-        image = shown_image(self.widget()) if self.drawn else self.widget().grab().toImage()
+        widget = self.widget()
+        self.unseen += not on_screen(widget)        # hidden: it shows what it last drew
+        image = shown_image(widget) if self.drawn else widget.grab().toImage()
         self.drawn = True
         self.background.run(self._encode, image, now,
                             done=self._encoded, failed=self._failed)
@@ -121,7 +123,9 @@ class Recorder(QObject):
         frames, seconds = result
         skipped = (f"; {self.skipped} grab{'s' * (self.skipped > 1)} skipped while the encoder caught up"
                    if self.skipped else "")
-        self._report(f"Saved {frames} frames ({seconds:.1f} s) to {self.path}{skipped}")
+        unseen = (f"; {self.unseen} of them taken while it was hidden, showing it as it last was"
+                  if self.unseen else "")
+        self._report(f"Saved {frames} frames ({seconds:.1f} s) to {self.path}{skipped}{unseen}")
 
     def _failed(self, error):
         self.timer.stop()
