@@ -79,6 +79,7 @@ class Labels(pg.GraphicsObject):
         return self._points.adjusted(-across, -down, across, down)
 
     def paint(self, painter, *args):
+        painter.save()                     # the scene's painter goes on to draw other items
         to_device = painter.transform()
         painter.resetTransform()           # type in pixels, whatever the plot's scale
         painter.setFont(self._font(abs(to_device.m22())))
@@ -90,6 +91,7 @@ class Labels(pg.GraphicsObject):
                         else point.y() + (metrics.ascent() - metrics.descent()) / 2)
             painter.setPen(color)
             painter.drawText(QPointF(point.x() - width / 2, baseline), text)
+        painter.restore()
 
 
 class TestImages:
