@@ -81,3 +81,36 @@ def test_a_theme_switch_while_playing_builds_or_draws_one_panel_per_pass(window,
         most = max(most, len(work))
     assert window._switching is None and window.theme == "light"
     assert most == 1                                     # was 2 and more
+
+
+def test_a_new_theme_is_laid_out_before_the_window_is_drawn_in_it(window, qtbot):
+    """The fuzz's longest single action, a theme switch (110-150 ms): the new palette was
+    drawn at once, then the new type's layout, then a second layout (the status bar grows
+    only after its fields have) and every panel drawn again, in one pass. A panel still to
+    be replaced is now drawn once, at the size the new type gives it."""
+    from PySide6.QtCore import QEvent, QObject
+
+    bars = window.panels["bars"]
+    view = bars.plot.viewport()
+    painted_at = []
+
+    class Paints(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint:
+                painted_at.append(watched.size().toTuple())
+            return False
+
+    paints = Paints()
+    view.installEventFilter(paints)
+    for _ in range(3):
+        one_pass()
+    painted_at.clear()
+    window.switch_theme("presentation")
+    end = time.monotonic() + 10
+    while window.panels["bars"] is bars and time.monotonic() < end:
+        size = view.size().toTuple()
+        one_pass()
+    if shiboken6.isValid(view):
+        view.removeEventFilter(paints)
+    assert window.panels["bars"] is not bars
+    assert painted_at and set(painted_at) == {size}    # was drawn at its old size first, then anew

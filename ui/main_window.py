@@ -8,8 +8,9 @@ are the lecture tools' (``lecture.py``).
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 
-from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QScrollArea, QTabBar, QToolBar,
                                QWidget)
@@ -50,6 +51,25 @@ def divergences(frame):
         who = brief(frame.baseline.config, frame.snapshot.config)
         messages.append(f"Baseline ({who}): {frame.baseline.diverged}")
     return [m for m in messages if m]
+
+
+@contextmanager
+def laid_out_before_drawn(window):
+    """Around the steps of a change to ``window``'s type or layout (a ``yield`` in between
+    gives the event loop a pass): nothing is drawn until every layout it sets off is done,
+    then the window is drawn once. Left to the event loop, one level of layout came after
+    the window had been drawn (the status bar grows only once its fields have, then the
+    window, then its docks), and the window was drawn twice in one pass: 110-150 ms in
+    presentation type, where the palette's repaint had come first."""
+    window.setUpdatesEnabled(False)
+    try:
+        yield
+        for kind in (QEvent.Type.ApplicationFontChange, QEvent.Type.ApplicationPaletteChange):
+            QCoreApplication.sendPostedEvents(None, kind)
+        for _ in range(4):            # each layout can ask for its parent's: one level a round
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    finally:
+        window.setUpdatesEnabled(True)
 
 
 class MainWindow(QMainWindow):
@@ -372,10 +392,12 @@ class MainWindow(QMainWindow):
         share = name == "presentation" or (self.theme == "presentation" and state is None)
         state = state if state is not None else self.saveState()
         self.theme = name
-        apply_theme(name)
-        for controls in (self.controls, self.controls.run_bar):
-            restyle(controls, controls_style())
-        self._fit_controls(self.findChild(QScrollArea))   # at once: cut off while the panels change
+        with laid_out_before_drawn(self):      # the type's change in a pass, its layout in the next
+            apply_theme(name)
+            for controls in (self.controls, self.controls.run_bar):
+                restyle(controls, controls_style())
+            self._fit_controls(self.findChild(QScrollArea))   # at once: cut off while the panels change
+            yield True
         yield True
         for key, dock in self.docks.items():
             old = self.panels[key]
@@ -393,13 +415,15 @@ class MainWindow(QMainWindow):
             yield True
         if self.engine is not None:
             self.panels["surface"].drop_requested.connect(self.engine.drop_ball)
-        self.restoreState(state)
-        if size is not None:                   # after the layout: its least width, not the last one's
-            self.resize(size)
-        if share:                      # presentation's shares, or out of them with no layout to go back to
-            self.share_room()
-        self.whole_tab_names()
-        yield True                       # the layout, then the panels drawn anew, one per pass
+        with laid_out_before_drawn(self):
+            self.restoreState(state)
+            if size is not None:               # after the layout: its least width, not the last one's
+                self.resize(size)
+            if share:                  # presentation's shares, or out of them with no layout to go back to
+                self.share_room()
+            self.whole_tab_names()
+            yield True
+        yield True                       # the layout drawn, then the frame anew, one panel per pass
         if self.latest is None:
             self.latest = self.painted
         self.paint()
