@@ -618,3 +618,26 @@ def test_learning_speed_of_a_deep_network_draws_twelve_layers_first_and_last_inc
     for curve, l in zip(panel.curves, panel.layers):
         x, y = curve.getOriginalDataset()
         assert np.allclose(y, geometric_running_mean(h.speed[:, l], max(1, len(h.steps) // 50)))
+
+
+def test_a_plot_stays_put_as_its_axis_labels_narrow_and_widen(qtbot):
+    """A vertical axis keeps the room its widest labels have needed. Fitted to each frame's
+    labels (the activation's "-0.0029" one frame, "2" the next), the plot was laid out and
+    drawn again at each change, six times in one pass for a panel brought to the front
+    (120 ms), and jumped sideways as it played."""
+    from PySide6.QtWidgets import QApplication
+    from ui.style import style_axes
+    plot = pg.PlotWidget()
+    style_axes(plot)
+    qtbot.addWidget(plot)
+    plot.resize(400, 300)
+    plot.show()
+    qtbot.waitExposed(plot)
+    view, lefts = plot.getPlotItem().getViewBox(), []
+    for low, high in ((-0.0029, 0.0001), (0, 2), (-0.0029, 0.0001), (0, 2)):
+        plot.setYRange(low, high, padding=0)
+        for _ in range(2):              # the axis fits its labels as it draws them, then the plot
+            plot.grab()
+            QApplication.processEvents()
+        lefts.append(view.sceneBoundingRect().left())
+    assert len(set(lefts)) == 1, lefts

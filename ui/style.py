@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QStyleFactory
 
 
@@ -131,13 +131,24 @@ def style_axes(plot_widget):
         style_axis(plot_widget.getPlotItem().getAxis(name))
 
 
+# A vertical axis starts with room for labels this wide, in its tick type.
+WIDE_LABEL = "−0.25"
+
+
 def style_axis(axis):
-    """One axis in the theme's type and ink, cached as a pixmap (see ``style_axes``)."""
+    """One axis in the theme's type and ink, cached as a pixmap (see ``style_axes``).
+
+    A vertical axis keeps the widest room its labels have needed, from that of
+    ``WIDE_LABEL`` up: pyqtgraph fits it to the labels as it draws them, and where they
+    grew and shrank from frame to frame ("0" and "0.025" on the histogram's counts) the
+    plot was laid out and drawn again, and again: a panel brought to the front was drawn
+    six times in one pass (120 ms), and jumped sideways as it played."""
     theme = _current
     tick_font = QFont()
     tick_font.setPointSize(theme.tick_pt)
     axis.enableAutoSIPrefix(False)
-    axis.setStyle(tickFont=tick_font)
+    axis.textWidth = QFontMetrics(tick_font).horizontalAdvance(WIDE_LABEL)
+    axis.setStyle(tickFont=tick_font, autoReduceTextSpace=False)
     axis.setPen(pen(theme.foreground, 1))
     axis.setTextPen(theme.foreground)
     axis.setLabel(axis.labelText, **{"font-size": f"{theme.font_pt}pt", "color": theme.foreground})
