@@ -3,8 +3,9 @@ Qt fires every timer that is due in one pass, and a theme step, a panel of a pai
 a panel coming into view had fallen due together (130-230 ms with no input answered)."""
 import time
 
+import pyqtgraph as pg
 import shiboken6
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ui import main_window
@@ -83,34 +84,70 @@ def test_a_theme_switch_while_playing_builds_or_draws_one_panel_per_pass(window,
     assert most == 1                                     # was 2 and more
 
 
+class PaintSizes(QObject):
+    """The sizes at which each watched widget was drawn."""
+
+    def __init__(self, widgets):
+        super().__init__()
+        self.widgets, self.sizes = widgets, {w: [] for w in widgets}
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            self.sizes[watched].append(watched.size().toTuple())
+        return False
+
+    def stop(self):
+        for widget in self.widgets:
+            if shiboken6.isValid(widget):
+                widget.removeEventFilter(self)
+
+
 def test_a_new_theme_is_laid_out_before_the_window_is_drawn_in_it(window, qtbot):
     """The fuzz's longest single action, a theme switch (110-150 ms): the new palette was
     drawn at once, then the new type's layout, then a second layout (the status bar grows
     only after its fields have) and every panel drawn again, in one pass. A panel still to
     be replaced is now drawn once, at the size the new type gives it."""
-    from PySide6.QtCore import QEvent, QObject
-
     bars = window.panels["bars"]
     view = bars.plot.viewport()
-    painted_at = []
-
-    class Paints(QObject):
-        def eventFilter(self, watched, event):
-            if event.type() == QEvent.Type.Paint:
-                painted_at.append(watched.size().toTuple())
-            return False
-
-    paints = Paints()
-    view.installEventFilter(paints)
     for _ in range(3):
         one_pass()
-    painted_at.clear()
+    paints = PaintSizes([view])
     window.switch_theme("presentation")
     end = time.monotonic() + 10
     while window.panels["bars"] is bars and time.monotonic() < end:
         size = view.size().toTuple()
         one_pass()
-    if shiboken6.isValid(view):
-        view.removeEventFilter(paints)
+    paints.stop()
     assert window.panels["bars"] is not bars
+    painted_at = paints.sizes[view]
     assert painted_at and set(painted_at) == {size}    # was drawn at its old size first, then anew
+
+
+def test_show_all_panels_draws_the_window_once_laid_out_and_caught_up(window, qtbot):
+    """"Show all panels" after "Show only" (97 ms in the fuzz): the window was drawn as its
+    layout went, one level a pass, and again as each panel coming into view caught up with
+    the frame. Nothing is drawn now until that is done; then each panel at its own size."""
+    window.resize(912, 1000)
+    window.show_only("surface")
+    for _ in range(20):
+        one_pass()
+    views = [v.viewport() for v in window.findChildren(pg.GraphicsView)]
+    paints = PaintSizes(views)
+    window.show_all()
+
+    def catching_up():
+        return any(chores().waiting(window, ("catch up", name)) for name in window.docks)
+
+    assert catching_up()
+    end = time.monotonic() + 10
+    while catching_up() and time.monotonic() < end:
+        one_pass()
+    assert not any(paints.sizes.values())                # was: drawn two and three times meanwhile
+    for _ in range(10):
+        one_pass()
+    paints.stop()
+    drawn = {v: sizes for v, sizes in paints.sizes.items() if sizes}
+    assert len(drawn) >= 3
+    assert all(sizes[-1] == v.size().toTuple() for v, sizes in drawn.items())

@@ -53,21 +53,27 @@ def divergences(frame):
     return [m for m in messages if m]
 
 
+def settle_layout():
+    """Do now the type and palette changes Qt has posted, and the layouts they ask for: each
+    layout can ask for its parent's, one level a round (a status-bar field, the status bar,
+    the window, its docks)."""
+    for kind in (QEvent.Type.ApplicationFontChange, QEvent.Type.ApplicationPaletteChange):
+        QCoreApplication.sendPostedEvents(None, kind)
+    for _ in range(4):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+
+
 @contextmanager
 def laid_out_before_drawn(window):
     """Around the steps of a change to ``window``'s type or layout (a ``yield`` in between
     gives the event loop a pass): nothing is drawn until every layout it sets off is done,
-    then the window is drawn once. Left to the event loop, one level of layout came after
-    the window had been drawn (the status bar grows only once its fields have, then the
-    window, then its docks), and the window was drawn twice in one pass: 110-150 ms in
-    presentation type, where the palette's repaint had come first."""
+    then the window is drawn once. Left to the event loop, Qt drew the window at each level
+    of the layout: in a theme switch, at the new palette, again at the new type's layout,
+    and again when the status bar had grown to its fields, 110-150 ms in one pass."""
     window.setUpdatesEnabled(False)
     try:
         yield
-        for kind in (QEvent.Type.ApplicationFontChange, QEvent.Type.ApplicationPaletteChange):
-            QCoreApplication.sendPostedEvents(None, kind)
-        for _ in range(4):            # each layout can ask for its parent's: one level a round
-            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        settle_layout()
     finally:
         window.setUpdatesEnabled(True)
 
@@ -210,10 +216,19 @@ class MainWindow(QMainWindow):
     def show_all(self):
         """Every panel back, with the room of a first start: shown where they were and left
         at that, they came back squashed after "Show only" (a plot with no room left)."""
+        self.setUpdatesEnabled(False)            # drawn once it is all laid out
         for dock in self.docks.values():
             dock.setVisible(True)
         self.share_room()
         self.whole_tab_names()
+        chores().add(self, "laid out", self._draw_laid_out)
+
+    def _draw_laid_out(self):
+        """Draw the window again, after a change whose layout took passes of its own (with
+        the panels coming into view, which catch up meanwhile): drawn as it happened, the
+        window was drawn at one level of the layout and again at the next."""
+        settle_layout()
+        self.setUpdatesEnabled(True)
 
     def _banner_place(self):
         """The divergence banner's (left, top, width): over the top of the panels, right of
