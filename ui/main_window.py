@@ -54,9 +54,13 @@ def divergences(frame):
 
 
 def settle_layout():
-    """Do now the type and palette changes Qt has posted, and the layouts they ask for: each
-    layout can ask for its parent's, one level a round (a status-bar field, the status bar,
-    the window, its docks)."""
+    """Do now the type and palette changes Qt has posted and the layouts they ask for, each
+    of which can ask for its parent's, one level a pass (a status-bar field, the status bar,
+    the window, its docks). Drawn as it went, the window was drawn at each level: in a theme
+    switch at the new palette, at the new type's layout, and again once the status bar had
+    grown to its fields, 110-150 ms in one pass. So a change of type or layout holds the
+    window's drawing (``drawing_held``), lets the layout go on for a pass or more, settles
+    what is left in a pass of its own, and is drawn once, in the next."""
     for kind in (QEvent.Type.ApplicationFontChange, QEvent.Type.ApplicationPaletteChange):
         QCoreApplication.sendPostedEvents(None, kind)
     for _ in range(4):
@@ -64,16 +68,12 @@ def settle_layout():
 
 
 @contextmanager
-def laid_out_before_drawn(window):
-    """Around the steps of a change to ``window``'s type or layout (a ``yield`` in between
-    gives the event loop a pass): nothing is drawn until every layout it sets off is done,
-    then the window is drawn once. Left to the event loop, Qt drew the window at each level
-    of the layout: in a theme switch, at the new palette, again at the new type's layout,
-    and again when the status bar had grown to its fields, 110-150 ms in one pass."""
+def drawing_held(window):
+    """Nothing of ``window`` is drawn inside (the steps of a change, with passes of the event
+    loop between them); it is drawn at the end (see ``settle_layout``)."""
     window.setUpdatesEnabled(False)
     try:
         yield
-        settle_layout()
     finally:
         window.setUpdatesEnabled(True)
 
@@ -216,19 +216,13 @@ class MainWindow(QMainWindow):
     def show_all(self):
         """Every panel back, with the room of a first start: shown where they were and left
         at that, they came back squashed after "Show only" (a plot with no room left)."""
-        self.setUpdatesEnabled(False)            # drawn once it is all laid out
-        for dock in self.docks.values():
+        self.setUpdatesEnabled(False)   # drawn once laid out and caught up (see settle_layout):
+        for dock in self.docks.values():    # it was drawn two to four times meanwhile
             dock.setVisible(True)
         self.share_room()
         self.whole_tab_names()
-        chores().add(self, "laid out", self._draw_laid_out)
-
-    def _draw_laid_out(self):
-        """Draw the window again, after a change whose layout took passes of its own (with
-        the panels coming into view, which catch up meanwhile): drawn as it happened, the
-        window was drawn at one level of the layout and again at the next."""
-        settle_layout()
-        self.setUpdatesEnabled(True)
+        chores().add(self, "laid out", settle_layout)       # after the panels' catching up
+        chores().add(self, "drawn", lambda: self.setUpdatesEnabled(True))
 
     def _banner_place(self):
         """The divergence banner's (left, top, width): over the top of the panels, right of
@@ -407,11 +401,13 @@ class MainWindow(QMainWindow):
         share = name == "presentation" or (self.theme == "presentation" and state is None)
         state = state if state is not None else self.saveState()
         self.theme = name
-        with laid_out_before_drawn(self):      # the type's change in a pass, its layout in the next
+        with drawing_held(self):               # drawn once the new type is laid out
             apply_theme(name)
             for controls in (self.controls, self.controls.run_bar):
                 restyle(controls, controls_style())
             self._fit_controls(self.findChild(QScrollArea))   # at once: cut off while the panels change
+            yield True
+            settle_layout()
             yield True
         yield True
         for key, dock in self.docks.items():
@@ -430,13 +426,15 @@ class MainWindow(QMainWindow):
             yield True
         if self.engine is not None:
             self.panels["surface"].drop_requested.connect(self.engine.drop_ball)
-        with laid_out_before_drawn(self):
+        with drawing_held(self):
             self.restoreState(state)
             if size is not None:               # after the layout: its least width, not the last one's
                 self.resize(size)
             if share:                  # presentation's shares, or out of them with no layout to go back to
                 self.share_room()
             self.whole_tab_names()
+            yield True
+            settle_layout()
             yield True
         yield True                       # the layout drawn, then the frame anew, one panel per pass
         if self.latest is None:
