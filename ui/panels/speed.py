@@ -15,7 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout
 
 from . import Panel
-from ..style import pen, seen_through
+from ..style import dense_pen, seen_through
 from ..widgets import Throttle, layer_colors
 from .bars import last_finite_label
 from .loss import REFRESH, SteadyView, curve_plot, set_positive
@@ -120,7 +120,8 @@ class LearningSpeedPanel(Panel):
         colors = layer_colors(n)
         curves = pool[:len(layers)]
         for curve, l in zip(curves, layers):
-            curve.setPen(pen(colors[l], 2) if live else pen(seen_through(colors[l], FADED_CURVE), 1.5))
+            curve.setPen(dense_pen(colors[l], 2) if live
+                         else dense_pen(seen_through(colors[l], FADED_CURVE), 1.5))
         for curve in pool[len(layers):]:
             curve.setData([], [])
         if live:
