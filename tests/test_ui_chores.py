@@ -123,31 +123,3 @@ def test_a_new_theme_is_laid_out_before_the_window_is_drawn_in_it(window, qtbot)
     assert window.panels["bars"] is not bars
     painted_at = paints.sizes[view]
     assert painted_at and set(painted_at) == {size}    # was drawn at its old size first, then anew
-
-
-def test_show_all_panels_draws_the_window_once_laid_out_and_caught_up(window, qtbot):
-    """"Show all panels" after "Show only" (97 ms in the fuzz): the window was drawn as its
-    layout went, one level a pass, and again as each panel coming into view caught up with
-    the frame. Nothing is drawn now until that is done; then each panel at its own size."""
-    window.resize(912, 1000)
-    window.show_only("surface")
-    for _ in range(20):
-        one_pass()
-    views = [v.viewport() for v in window.findChildren(pg.GraphicsView)]
-    paints = PaintSizes(views)
-    window.show_all()
-
-    def catching_up():
-        return any(chores().waiting(window, ("catch up", name)) for name in window.docks)
-
-    assert catching_up()
-    end = time.monotonic() + 10
-    while catching_up() and time.monotonic() < end:
-        one_pass()
-    assert not any(paints.sizes.values())                # was: drawn two and three times meanwhile
-    for _ in range(10):
-        one_pass()
-    paints.stop()
-    drawn = {v: sizes for v, sizes in paints.sizes.items() if sizes}
-    assert len(drawn) >= 3
-    assert all(sizes[-1] == v.size().toTuple() for v, sizes in drawn.items())

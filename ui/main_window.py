@@ -8,7 +8,6 @@ are the lecture tools' (``lecture.py``).
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -55,27 +54,14 @@ def divergences(frame):
 
 def settle_layout():
     """Do now the type and palette changes Qt has posted and the layouts they ask for, each
-    of which can ask for its parent's, one level a pass (a status-bar field, the status bar,
-    the window, its docks). Drawn as it went, the window was drawn at each level: in a theme
-    switch at the new palette, at the new type's layout, and again once the status bar had
-    grown to its fields, 110-150 ms in one pass. So a change of type or layout holds the
-    window's drawing (``drawing_held``), lets the layout go on for a pass or more, settles
-    what is left in a pass of its own, and is drawn once, in the next."""
+    of which can ask for its parent's, one level a round (a status-bar field, the status
+    bar, the window, its docks). Left to the event loop, the window was drawn at each level:
+    in a theme switch at the new palette, at the new type's layout, and again once the
+    status bar had grown to its fields, 110-150 ms in one pass."""
     for kind in (QEvent.Type.ApplicationFontChange, QEvent.Type.ApplicationPaletteChange):
         QCoreApplication.sendPostedEvents(None, kind)
     for _ in range(4):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-
-
-@contextmanager
-def drawing_held(window):
-    """Nothing of ``window`` is drawn inside (the steps of a change, with passes of the event
-    loop between them); it is drawn at the end (see ``settle_layout``)."""
-    window.setUpdatesEnabled(False)
-    try:
-        yield
-    finally:
-        window.setUpdatesEnabled(True)
 
 
 class MainWindow(QMainWindow):
@@ -216,13 +202,10 @@ class MainWindow(QMainWindow):
     def show_all(self):
         """Every panel back, with the room of a first start: shown where they were and left
         at that, they came back squashed after "Show only" (a plot with no room left)."""
-        self.setUpdatesEnabled(False)   # drawn once laid out and caught up (see settle_layout):
-        for dock in self.docks.values():    # it was drawn two to four times meanwhile
+        for dock in self.docks.values():
             dock.setVisible(True)
         self.share_room()
         self.whole_tab_names()
-        chores().add(self, "laid out", settle_layout)       # after the panels' catching up
-        chores().add(self, "drawn", lambda: self.setUpdatesEnabled(True))
 
     def _banner_place(self):
         """The divergence banner's (left, top, width): over the top of the panels, right of
@@ -401,14 +384,11 @@ class MainWindow(QMainWindow):
         share = name == "presentation" or (self.theme == "presentation" and state is None)
         state = state if state is not None else self.saveState()
         self.theme = name
-        with drawing_held(self):               # drawn once the new type is laid out
-            apply_theme(name)
-            for controls in (self.controls, self.controls.run_bar):
-                restyle(controls, controls_style())
-            self._fit_controls(self.findChild(QScrollArea))   # at once: cut off while the panels change
-            yield True
-            settle_layout()
-            yield True
+        apply_theme(name)
+        for controls in (self.controls, self.controls.run_bar):
+            restyle(controls, controls_style())
+        self._fit_controls(self.findChild(QScrollArea))   # at once: cut off while the panels change
+        settle_layout()                        # laid out in the new type before it is drawn
         yield True
         for key, dock in self.docks.items():
             old = self.panels[key]
@@ -426,17 +406,13 @@ class MainWindow(QMainWindow):
             yield True
         if self.engine is not None:
             self.panels["surface"].drop_requested.connect(self.engine.drop_ball)
-        with drawing_held(self):
-            self.restoreState(state)
-            if size is not None:               # after the layout: its least width, not the last one's
-                self.resize(size)
-            if share:                  # presentation's shares, or out of them with no layout to go back to
-                self.share_room()
-            self.whole_tab_names()
-            yield True
-            settle_layout()
-            yield True
-        yield True                       # the layout drawn, then the frame anew, one panel per pass
+        self.restoreState(state)
+        if size is not None:                   # after the layout: its least width, not the last one's
+            self.resize(size)
+        if share:                      # presentation's shares, or out of them with no layout to go back to
+            self.share_room()
+        self.whole_tab_names()
+        yield True                       # the layout, then the panels drawn anew, one per pass
         if self.latest is None:
             self.latest = self.painted
         self.paint()
