@@ -641,3 +641,27 @@ def test_a_plot_stays_put_as_its_axis_labels_narrow_and_widen(qtbot):
             QApplication.processEvents()
         lefts.append(view.sceneBoundingRect().left())
     assert len(set(lefts)) == 1, lefts
+
+
+def test_a_colour_bar_gives_back_the_room_of_labels_it_no_longer_shows(qtbot):
+    """A walkthrough: the cost map's colour bar kept the room of "-0.15887" (depth 20)
+    back at depth 2 ("0.05"), 45 px of blank beside a narrower map. Its numbers change with
+    the config, not the frame, so it gives the room back."""
+    from PySide6.QtWidgets import QApplication
+    from ui.style import style_axis
+    plot = pg.PlotWidget()
+    axis = plot.getPlotItem().getAxis("left")
+    style_axis(axis, keeps_room=False)
+    qtbot.addWidget(plot)
+    plot.resize(400, 300)
+    plot.show()
+    qtbot.waitExposed(plot)
+    widths = []
+    for low, high in ((-0.15908, -0.15887), (-0.1, 0.05)):
+        plot.setYRange(low, high, padding=0)
+        for _ in range(2):
+            plot.grab()
+            QApplication.processEvents()
+        widths.append(axis.width())
+    assert widths[1] < widths[0] - 10, widths
+

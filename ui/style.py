@@ -146,20 +146,22 @@ def style_axes(plot_widget):
 WIDE_LABEL = "−0.25"
 
 
-def style_axis(axis):
+def style_axis(axis, keeps_room=True):
     """One axis in the theme's type and ink, cached as a pixmap (see ``style_axes``).
 
     A vertical axis keeps the widest room its labels have needed, from that of
     ``WIDE_LABEL`` up: pyqtgraph fits it to the labels as it draws them, and where they
     grew and shrank from frame to frame ("0" and "0.025" on the histogram's counts) the
     plot was laid out and drawn again, and again: a panel brought to the front was drawn
-    six times in one pass (120 ms), and jumped sideways as it played."""
+    six times in one pass (120 ms), and jumped sideways as it played. ``keeps_room=False``
+    for a colour bar, whose numbers change with the config, not the frame ("-0.15887" at
+    depth 20, "0.05" at depth 2): kept, their room narrowed the map for good."""
     theme = _current
     tick_font = QFont()
     tick_font.setPointSize(theme.tick_pt)
     axis.enableAutoSIPrefix(False)
     axis.textWidth = QFontMetrics(tick_font).horizontalAdvance(WIDE_LABEL)
-    axis.setStyle(tickFont=tick_font, autoReduceTextSpace=False)
+    axis.setStyle(tickFont=tick_font, autoReduceTextSpace=not keeps_room)
     axis.setPen(pen(theme.foreground, 1))
     axis.setTextPen(theme.foreground)
     axis.setLabel(axis.labelText, **{"font-size": f"{theme.font_pt}pt", "color": theme.foreground})

@@ -99,7 +99,7 @@ class PhaseDiagramPanel(Panel):
         self.colorbar = pg.ColorBarItem(colorMap=RATIO_MAP, values=(-LIMIT, LIMIT), interactive=False,
                                         width=14, label=typeset("log₁₀ ‖δ¹‖/‖δ^L‖"))
         self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
-        style_axis(self.colorbar.axis)
+        style_axis(self.colorbar.axis, keeps_room=False)
         self.colorbar.axis.setWidth()       # as wide as its numbers (pyqtgraph fixes 45 px)
         self.critical = pg.InfiniteLine(angle=0, pen=pen("#111111", 3, style=Qt.PenStyle.DashLine),
                                         label="χ = 1", labelOpts={"position": 0.92, "color": "#111111",

@@ -110,7 +110,7 @@ class CostMap:
             self.plot.addItem(item)
         for still in (self.image, self.contours):     # redrawn from a pixmap as the ball moves
             still.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        style_axis(self.colorbar.axis)
+        style_axis(self.colorbar.axis, keeps_room=False)
         self.colorbar.axis.setWidth()       # as wide as its numbers (pyqtgraph fixes 45 px)
         style_axes(self.plot)
         self.surface = None
