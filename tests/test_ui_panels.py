@@ -81,6 +81,9 @@ def test_chain_rule_caption_in_words():
     assert "each below 1/4" in caption(np.array([0.2, 0.1]), 0.02, "sigmoid")
     assert "each above 1" in caption(np.array([2.0, 3.0]), 6.0, "relu")
     assert "10⁻⁶" in caption(np.full(6, 0.1), 1e-6, "tanh")
+    assert ": together 27× the output's error." in caption(np.array([3.0, 3.0, 3.0]), 27.0, "relu")
+    assert ": together 10⁴× the output's error." in caption(np.full(4, 10.0), 1e4, "relu")
+    assert ": together 0.25 of the output's error" in caption(np.array([0.5, 0.5]), 0.25, "tanh")
     assert caption(np.array([0.2]), 0.2, "sigmoid").startswith("Layer 1's error is the product of 1 factor, below 1/4:")
 
 

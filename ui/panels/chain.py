@@ -59,6 +59,8 @@ def caption(factors, product, activation):
         total = ": together exactly 0: no error reaches layer 1"
     elif product == np.inf:
         total = ": together ∞: the error overflowed"
+    elif product > 1:                          # "27× the output's error", not "27 of" it
+        total = f": together {size}× the output's error"
     else:
         total = f": together {size} of the output's error"
     hint = " (σ' ≤ 1/4)" if activation == "sigmoid" else ""
