@@ -3,7 +3,6 @@ Qt fires every timer that is due in one pass, and a theme step, a panel of a pai
 a panel coming into view had fallen due together (130-230 ms with no input answered)."""
 import time
 
-import pyqtgraph as pg
 import shiboken6
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
@@ -108,7 +107,7 @@ def test_a_new_theme_is_laid_out_before_the_window_is_drawn_in_it(window, qtbot)
     """The fuzz's longest single action, a theme switch (110-150 ms): the new palette was
     drawn at once, then the new type's layout, then a second layout (the status bar grows
     only after its fields have) and every panel drawn again, in one pass. A panel still to
-    be replaced is now drawn once, at the size the new type gives it."""
+    be replaced is now drawn only at the size the new type gives it."""
     bars = window.panels["bars"]
     view = bars.plot.viewport()
     for _ in range(3):

@@ -153,9 +153,8 @@ def style_axis(axis, keeps_room=True):
     ``WIDE_LABEL`` up: pyqtgraph fits it to the labels as it draws them, and where they
     grew and shrank from frame to frame ("0" and "0.025" on the histogram's counts) the
     plot was laid out and drawn again, and again: a panel brought to the front was drawn
-    six times in one pass (120 ms), and jumped sideways as it played. ``keeps_room=False``
-    for a colour bar, whose numbers change with the config, not the frame ("-0.15887" at
-    depth 20, "0.05" at depth 2): kept, their room narrowed the map for good."""
+    six times in one pass (120 ms), and jumped sideways as it played. A colour bar's does
+    not (``style_colour_bar``)."""
     theme = _current
     tick_font = QFont()
     tick_font.setPointSize(theme.tick_pt)
@@ -166,6 +165,15 @@ def style_axis(axis, keeps_room=True):
     axis.setTextPen(theme.foreground)
     axis.setLabel(axis.labelText, **{"font-size": f"{theme.font_pt}pt", "color": theme.foreground})
     axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+def style_colour_bar(colour_bar):
+    """A colour bar's axis in the theme, as wide as its numbers (pyqtgraph fixes 45 px), and
+    giving back the room of numbers it no longer shows: they change with the config, not
+    the frame ("-0.15887" at depth 20, "0.05" at depth 2), and kept, their room narrowed
+    the map for good."""
+    style_axis(colour_bar.axis, keeps_room=False)
+    colour_bar.axis.setWidth()
 
 
 def heading(label, factor=1.3, bold=False):

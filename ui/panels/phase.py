@@ -18,7 +18,7 @@ from simulator.theory import effective_sigmas
 
 from . import Panel
 from ..processes import ProcessJob
-from ..style import pen, style_axes, style_axis
+from ..style import pen, style_axes, style_colour_bar
 from ..widgets import on_screen, place_by_centres, typeset
 
 RATIO_MAP = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=["#2166ac", "#f7f7f7", "#b2182b"])
@@ -99,8 +99,7 @@ class PhaseDiagramPanel(Panel):
         self.colorbar = pg.ColorBarItem(colorMap=RATIO_MAP, values=(-LIMIT, LIMIT), interactive=False,
                                         width=14, label=typeset("log₁₀ ‖δ¹‖/‖δ^L‖"))
         self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
-        style_axis(self.colorbar.axis, keeps_room=False)
-        self.colorbar.axis.setWidth()       # as wide as its numbers (pyqtgraph fixes 45 px)
+        style_colour_bar(self.colorbar)
         self.critical = pg.InfiniteLine(angle=0, pen=pen("#111111", 3, style=Qt.PenStyle.DashLine),
                                         label="χ = 1", labelOpts={"position": 0.92, "color": "#111111",
                                                                   "fill": "#f7f7f7"})

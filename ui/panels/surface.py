@@ -25,7 +25,7 @@ from simulator.compare import brief
 
 from . import Panel
 from ..chores import chores
-from ..style import current, pen, style_axes, style_axis
+from ..style import current, pen, style_axes, style_colour_bar
 from ..widgets import Banner, place_by_centres, scientific, times
 from .surface3d import Surface3D
 
@@ -110,8 +110,7 @@ class CostMap:
             self.plot.addItem(item)
         for still in (self.image, self.contours):     # redrawn from a pixmap as the ball moves
             still.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        style_axis(self.colorbar.axis, keeps_room=False)
-        self.colorbar.axis.setWidth()       # as wide as its numbers (pyqtgraph fixes 45 px)
+        style_colour_bar(self.colorbar)
         style_axes(self.plot)
         self.surface = None
         self.lines = (np.zeros(0), np.zeros(0))
