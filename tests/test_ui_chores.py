@@ -3,12 +3,16 @@ Qt fires every timer that is due in one pass, and a theme step, a panel of a pai
 a panel coming into view had fallen due together (130-230 ms with no input answered)."""
 import time
 
+import pyqtgraph as pg
 import shiboken6
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
-from ui import main_window
+from ui import drawing, main_window
 from ui.chores import chores
+from ui.export import render
+from ui.recorder import Recorder
+from ui.widgets import on_screen
 
 
 def one_pass():
@@ -122,3 +126,54 @@ def test_a_new_theme_is_laid_out_before_the_window_is_drawn_in_it(window, qtbot)
     assert window.panels["bars"] is not bars
     painted_at = paints.sizes[view]
     assert painted_at and set(painted_at) == {size}    # was drawn at its old size first, then anew
+
+
+def settle(window, passes=8):
+    """Passes of the event loop until the deferred work is done, then a few more."""
+    end = time.monotonic() + 10
+    while (chores()._waiting or window._round) and time.monotonic() < end:
+        one_pass()
+    for _ in range(passes):
+        one_pass()
+
+
+def test_panels_shown_again_are_drawn_once_at_the_room_they_end_with(window, qtbot):
+    """'Show all panels' after 'Show only': a graphics scene draws the whole window from its
+    own queued update, so the window was drawn as the docks were shown, again once their
+    shares were set, and again as the plots refitted their axes (a panel drawn three times,
+    80-120 ms in one pass)."""
+    window.resize(1400, 900)
+    settle(window)
+    window.show_only("activation")
+    settle(window)
+    views = [plot.viewport() for panel in window.panels.values() for plot in panel.findChildren(pg.PlotWidget)]
+    paints = PaintSizes(views)
+    window.show_all()
+    end = time.monotonic() + 10
+    while chores().waiting(QApplication.instance(), "release") and time.monotonic() < end:
+        one_pass()
+    one_pass()                          # the pass that draws them (a frame may come later)
+    paints.stop()
+    shown = [view for view in views if on_screen(view)]
+    assert len(shown) >= 4
+    for view in shown:
+        assert paints.sizes[view] == [view.size().toTuple()]    # drawn once, at its size
+
+
+def test_a_picture_or_a_recording_never_shows_a_panel_whose_drawing_is_held(window, qtbot, tmp_path):
+    """While the panels wait to be drawn at a new layout their pixels are stale and a held
+    panel renders blank: a picture lets them draw first, a recording skips the tick."""
+    settle(window)
+    before = render(window.panels["loss"])
+    window.show_all()
+    assert drawing.holding()
+    assert render(window.panels["loss"]) == before      # drawn, not blank
+    window.show_all()
+    recorder = Recorder(lambda: window.panels["loss"], tmp_path / "loss.gif")
+    recorder.start()
+    assert recorder.grabbed == 0
+    settle(window)
+    assert not drawing.holding()
+    qtbot.waitUntil(lambda: recorder.grabbed > 0, timeout=2000)
+    recorder.stop()
+    qtbot.waitUntil(lambda: recorder.outcome is not None, timeout=5000)

@@ -25,6 +25,8 @@ from PySide6.QtGui import QImage, QPainter, QPixmap
 
 from simulator.files import path_text
 
+from .drawing import release
+
 SCALES = (1, 2, 4)
 
 
@@ -138,6 +140,7 @@ def remove_leftovers(folder):
 
 def render(widget, scale=1, size=None):
     """A QImage of ``widget`` at ``scale`` × its size, or laid out at ``size`` (w, h)."""
+    release()                       # a panel whose drawing is held would render blank
     if size is not None:
         widget.resize(*size)
     logical = widget.size() if size is None else QSize(*size)

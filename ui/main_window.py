@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QRect, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QScrollArea, QTabBar, QToolBar,
                                QWidget)
@@ -21,6 +21,7 @@ from simulator.data import check_data_file
 from . import collector
 from .chores import chores
 from .controls import ControlPanel
+from .drawing import hold, settle_layout
 from .engine import Engine
 from .guide import HelpMenu
 from .lecture import LectureTools
@@ -50,18 +51,6 @@ def divergences(frame):
         who = brief(frame.baseline.config, frame.snapshot.config)
         messages.append(f"Baseline ({who}): {frame.baseline.diverged}")
     return [m for m in messages if m]
-
-
-def settle_layout():
-    """Do now the type and palette changes Qt has posted and the layouts they ask for, each
-    of which can ask for its parent's, one level a round (a status-bar field, the status
-    bar, the window, its docks). Left to the event loop, the window was drawn at each level:
-    in a theme switch at the new palette, at the new type's layout, and again once the
-    status bar had grown to its fields, 110-150 ms in one pass."""
-    for kind in (QEvent.Type.ApplicationFontChange, QEvent.Type.ApplicationPaletteChange):
-        QCoreApplication.sendPostedEvents(None, kind)
-    for _ in range(4):
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
 
 class MainWindow(QMainWindow):
@@ -195,13 +184,18 @@ class MainWindow(QMainWindow):
         self.help = HelpMenu(self)
 
     def show_only(self, name):
-        """Hide every panel but one: a clean screenshot of a single panel."""
+        """Hide every panel but one: a clean screenshot of a single panel. The panels are
+        drawn once the window is laid out (``drawing.hold``), not at each round of it."""
+        hold(self.panels.values())
         for other, dock in self.docks.items():
             dock.setVisible(other == name)
 
     def show_all(self):
         """Every panel back, with the room of a first start: shown where they were and left
-        at that, they came back squashed after "Show only" (a plot with no room left)."""
+        at that, they came back squashed after "Show only" (a plot with no room left). Drawn
+        only at the room they end with (``drawing.hold``): drawn at each round of the layout,
+        they took 80-120 ms in one pass."""
+        hold(self.panels.values())
         for dock in self.docks.values():
             dock.setVisible(True)
         self.share_room()
@@ -361,6 +355,7 @@ class MainWindow(QMainWindow):
             size = earlier_size if size is None else size
         self._switch_end = (self.saveState() if state is None else state, size)
         self._switching = self._theme_steps(name, *self._switch_end)
+        hold(self.panels.values())      # the panels being replaced: drawn at the new layout, once
         next(self._switching)                    # the theme is applied (and named) at once
         chores().add(self, "theme", self._theme_step)
 

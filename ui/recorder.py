@@ -7,7 +7,9 @@ moment; the frame is encoded at once in a background thread
 for: a frame the machine was too busy to grab leaves the previous one on screen longer,
 so ten seconds recorded play back in ten seconds. At most ``BACKLOG`` grabbed frames
 wait for the encoder; a tick that finds more waiting is skipped, so memory stays bounded
-whatever the length. ``progress`` and ``finished`` are emitted in the UI thread only.
+whatever the length. A tick while the panels' drawing is held (``drawing.holding``: a
+change of layout, for a pass or two) is skipped too: their pixels are stale then, and a
+held panel grabs blank. ``progress`` and ``finished`` are emitted in the UI thread only.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtOpenGLWidgets import QOpenGLWidget
 
 from .background import Background
+from .drawing import holding
 from .export import Animation, ExportError, image_to_rgb
 from .widgets import on_screen
 
@@ -92,6 +95,8 @@ class Recorder(QObject):
             return
         if self.waiting >= BACKLOG:                 # the encoder is behind: keep memory bounded
             self.skipped += 1
+            return
+        if holding():                   # the previous frame stays on screen a tick longer
             return
         self.waiting += 1
         self.grabbed += 1

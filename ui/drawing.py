@@ -1,0 +1,87 @@
+"""When the window is drawn: once a change has been laid out, not at each step of the layout.
+
+Qt draws a window in the pass of the event loop after a change, but a graphics scene with
+changed items (every plot, when its panel is resized) draws the whole window at once, from
+inside its own queued update: "Immediately dispatch all pending update requests on the
+views" (QGraphicsScenePrivate::_q_processDirtyItems). A change that lays the window out in
+several rounds (docks shown, then their shares set, then a plot's axes refitted) was drawn
+at each round: "Show all panels" drew a panel two or three times, 80-120 ms in one pass.
+
+So a change that moves the panels ``hold()``s their drawing: nothing in a held panel is
+drawn until ``release()``, the next piece of the UI thread's deferred work, lays out what is
+still asked for and lets them draw, once, at the size they end with. The panels are held,
+not the window: a top-level window whose drawing was held and let go again stayed frozen on
+its old picture under X11 (docs/performance.md). A held panel's pixels on screen are stale
+until it has been drawn again; ``holding()`` says so, for whoever copies them (a recording).
+"""
+from __future__ import annotations
+
+import pyqtgraph as pg
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent
+
+from .chores import chores
+
+_held = []               # the widgets whose drawing is held
+_state = {"stale": False}      # held, or let go but not drawn since
+
+
+def settle_layout():
+    """Do now the type and palette changes Qt has posted and the layouts they ask for, each
+    of which can ask for its parent's, one level a round (a status-bar field, the status
+    bar, the window, its docks). Left to the event loop, the window was drawn at each level:
+    in a theme switch at the new palette, at the new type's layout, and again once the
+    status bar had grown to its fields, 110-150 ms in one pass."""
+    for kind in (QEvent.Type.ApplicationFontChange, QEvent.Type.ApplicationPaletteChange):
+        QCoreApplication.sendPostedEvents(None, kind)
+    for _ in range(4):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+
+
+def prepare_plots(widget):
+    """Bring ``widget``'s plots up to date before they are drawn. A pyqtgraph plot refits
+    its range and transforms only as it is about to be drawn (``prepareForPaint``), and
+    what that moved was drawn again: a resized plot was drawn twice. And each scene's
+    queued update drew the whole window again, one scene after another: its changes are
+    taken in now, while the widget draws nothing."""
+    for view in widget.findChildren(pg.GraphicsView):
+        scene = view.scene()
+        scene.prepareForPaint()
+        QCoreApplication.sendPostedEvents(scene, QEvent.Type.MetaCall)
+
+
+def hold(widgets):
+    """Draw nothing in ``widgets`` until the next piece of deferred work has laid the window
+    out: a pass or two, so that what they show on screen meanwhile (what was there before)
+    is never old for long."""
+    for widget in widgets:
+        if widget.updatesEnabled():
+            widget.setUpdatesEnabled(False)
+            _held.append(widget)
+    _state["stale"] = True
+    chores().add(QCoreApplication.instance(), "release", release)
+
+
+def release():
+    """Lay out what is still asked for, then let the held widgets draw (in the next pass).
+    At once, before a picture is made of them: a held widget draws nothing, not even in
+    ``render()``."""
+    if not _held:
+        return
+    settle_layout()
+    widgets = [widget for widget in _held if shiboken6.isValid(widget)]
+    _held.clear()
+    for widget in widgets:
+        prepare_plots(widget)
+    for widget in widgets:                 # all at once: drawn together, in the next pass
+        widget.setUpdatesEnabled(True)
+    chores().add(QCoreApplication.instance(), "drawn", _drawn)
+
+
+def _drawn():
+    _state["stale"] = bool(_held)
+
+
+def holding():
+    """Whether a held panel's pixels may be on screen: held, or let go and not drawn yet."""
+    return _state["stale"]
