@@ -21,6 +21,7 @@ from simulator.data import check_data_file
 
 from . import headless
 from .dialogs import ExportDialog, RecordDialog
+from .drawing import hold
 from .export import ExportError, atomic_write, png_bytes, render, svg_bytes
 from .recorder import Recorder
 from .saved_setups import Setup, read_setup, setup_json
@@ -220,6 +221,8 @@ class LectureTools(QObject):
             return None
         drawn = on_screen(self.target_widget(target))
         if target != "window":            # a panel behind another tab has nothing drawn to grab
+            if not drawn:                 # drawn once it is laid out in front (drawing.hold)
+                hold(self.window.panels.values())
             self.window.docks[target].show()
             self.window.docks[target].raise_()
             if not drawn and self.window.painted is not None:    # nor waits its turn to catch up
