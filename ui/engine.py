@@ -26,7 +26,7 @@ import warnings
 
 from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, Qt, QTimer, Signal
 
-from .processes import CONTEXT
+from .processes import CONTEXT, in_background
 
 
 class _Mailbox(QObject):
@@ -59,6 +59,7 @@ def serve(connection, config):
     its Frames sent back on it, until "stop" or until the window's end of the pipe closes."""
     from .worker import SimulationWorker
 
+    in_background()
     app = QCoreApplication.instance() or QCoreApplication([])
     warnings.showwarning = lambda message, category, filename, line, *_: connection.send(
         ("warning", f"{category.__name__}: {message} ({filename}:{line})"))   # shown by the window
