@@ -177,3 +177,20 @@ def test_a_picture_or_a_recording_never_shows_a_panel_whose_drawing_is_held(wind
     qtbot.waitUntil(lambda: recorder.grabbed > 0, timeout=2000)
     recorder.stop()
     qtbot.waitUntil(lambda: recorder.outcome is not None, timeout=5000)
+
+
+def test_a_resized_window_draws_each_panel_once_at_its_new_size(window, qtbot):
+    """A resize lays the window out at once, but its plots refitted and their scenes drew
+    the window one after another: a panel was drawn two to four times in one pass."""
+    window.resize(1400, 900)
+    settle(window)
+    views = [plot.viewport() for panel in window.panels.values() for plot in panel.findChildren(pg.PlotWidget)]
+    paints = PaintSizes(views)
+    window.resize(1500, 950)
+    for _ in range(2):
+        one_pass()
+    paints.stop()
+    shown = [view for view in views if on_screen(view)]
+    assert len(shown) >= 3
+    for view in shown:
+        assert paints.sizes[view] == [view.size().toTuple()]

@@ -23,7 +23,8 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from .chores import chores
 
 _held = []               # the widgets whose drawing is held
-_state = {"stale": False}      # held, or let go but not drawn since
+_state = {"stale": False,     # held, or let go but not drawn since
+          "busy": False}      # in draw_once
 
 
 def settle_layout():
@@ -43,11 +44,32 @@ def prepare_plots(widget):
     its range and transforms only as it is about to be drawn (``prepareForPaint``), and
     what that moved was drawn again: a resized plot was drawn twice. And each scene's
     queued update drew the whole window again, one scene after another: its changes are
-    taken in now, while the widget draws nothing."""
+    taken in now (the widget must draw nothing meanwhile)."""
     for view in widget.findChildren(pg.GraphicsView):
         scene = view.scene()
         scene.prepareForPaint()
         QCoreApplication.sendPostedEvents(scene, QEvent.Type.MetaCall)
+
+
+def draw_once(widgets):
+    """Lay out at once what is still asked for and bring the widgets' plots up to date,
+    drawing nothing meanwhile; then let them draw, each once, in the next pass. Where the
+    layout is done at once anyway (a window resized: a panel was drawn two to four times
+    in one pass), this costs nothing more."""
+    if _state["busy"]:                       # a layout done here resized the window again
+        return
+    _state["busy"] = True
+    try:
+        widgets = [widget for widget in widgets if shiboken6.isValid(widget)]
+        for widget in widgets:
+            widget.setUpdatesEnabled(False)
+        settle_layout()
+        for widget in widgets:
+            prepare_plots(widget)
+        for widget in widgets:              # all at once: drawn together, in the next pass
+            widget.setUpdatesEnabled(True)
+    finally:
+        _state["busy"] = False
 
 
 def hold(widgets):
@@ -63,18 +85,14 @@ def hold(widgets):
 
 
 def release():
-    """Lay out what is still asked for, then let the held widgets draw (in the next pass).
+    """Let the held widgets draw, once the layout still asked for is done (``draw_once``).
     At once, before a picture is made of them: a held widget draws nothing, not even in
     ``render()``."""
     if not _held:
         return
-    settle_layout()
-    widgets = [widget for widget in _held if shiboken6.isValid(widget)]
+    widgets = list(_held)
     _held.clear()
-    for widget in widgets:
-        prepare_plots(widget)
-    for widget in widgets:                 # all at once: drawn together, in the next pass
-        widget.setUpdatesEnabled(True)
+    draw_once(widgets)
     chores().add(QCoreApplication.instance(), "drawn", _drawn)
 
 

@@ -21,7 +21,7 @@ from simulator.data import check_data_file
 from . import collector
 from .chores import chores
 from .controls import ControlPanel
-from .drawing import hold, settle_layout
+from .drawing import draw_once, hold, settle_layout
 from .engine import Engine
 from .guide import HelpMenu
 from .lecture import LectureTools
@@ -470,6 +470,11 @@ class MainWindow(QMainWindow):
         else:
             self._before_presentation = (self.theme, self.saveState(), self.size())
             self.switch_theme("presentation")
+
+    def resizeEvent(self, event):
+        """The panels laid out at the new size and drawn once, not at each round of it."""
+        super().resizeEvent(event)
+        draw_once(panel for panel in self.panels.values() if on_screen(panel))
 
     def closeEvent(self, event):
         self._finish_theme_switch()
