@@ -326,11 +326,21 @@ class Network:
         return a
 
     def update_running_statistics(self, trace):
-        """Move the batch-norm running averages towards the batch statistics of ``trace``."""
+        """Move the batch-norm running averages towards the batch statistics of ``trace``:
+        μ ← μ + m (μ_batch − μ), σ² ← σ² + m (σ²_batch − σ²). Returns False, changing
+        nothing, if they would overflow: finite batch statistics far apart from the
+        averages (±1e308) can, and the averages then turned into inf and NaN, which no
+        check of the step's costs and gradients saw until the test cost."""
         m = self.bn_momentum
-        for k, (mean, var) in enumerate(zip(trace.batch_means, trace.batch_vars)):
-            self.running_means[k] += m * (mean.reshape(-1) - self.running_means[k])
-            self.running_vars[k] += m * (var.reshape(-1) - self.running_vars[k])
+        with np.errstate(all="ignore"):
+            means = [mu + m * (mean.reshape(-1) - mu) for mu, mean in zip(self.running_means, trace.batch_means)]
+            variances = [v + m * (var.reshape(-1) - v) for v, var in zip(self.running_vars, trace.batch_vars)]
+        if not all(np.isfinite(x).all() for x in means + variances):
+            return False
+        for k, (mean, var) in enumerate(zip(means, variances)):
+            self.running_means[k][:] = mean
+            self.running_vars[k][:] = var
+        return True
 
     # ----------------------------------------------------------------- costs
     def loss(self, X, Y, batch_statistics=True):

@@ -372,11 +372,12 @@ class Simulation:
         report = self.optimizer.step(net.theta, grads.flat)
         stats = self.recorder.record(grads, report.update)
         what = _not_finite(grads.loss, report.grad_norm, stats, net.theta)
+        if what is None and not net.update_running_statistics(trace):
+            what = "batch norm's running averages overflowed"
         if what is not None:
             np.copyto(net.theta, self._theta_before)      # freeze at the last finite weights
             self._diverge(next_step, what)
             return False
-        net.update_running_statistics(trace)
         self.step_count = next_step
         self.stats = stats
         self._last_dphis = trace.dphis

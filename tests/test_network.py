@@ -157,3 +157,23 @@ def test_activation_of_the_output_layer_follows_the_cost():
     a = net.predict(X)
     z = net.forward(X).output_z
     assert a[0, 0] == pytest.approx(1 / (1 + np.exp(-z[0, 0])), rel=1e-15)
+
+
+def test_running_averages_move_by_the_momentum_and_never_overflow():
+    """μ ← μ + m (μ_batch − μ), σ² ← σ² + m (σ²_batch − σ²), from μ = 0, σ² = 1. Averages
+    and a batch ±1.6e308 apart overflowed into inf, then NaN (a warning in the engine,
+    found by the UI fuzz); such an update now changes nothing and says so."""
+    net = Network([2, 3, 1], batch_norm=True, bn_momentum=0.1, seed=1)
+    X = np.array([[0.3, -0.2], [1.0, 0.5], [-0.7, 0.1], [0.2, 0.9]])
+    trace = net.forward(X)
+    u = X @ net.weights[0]                                  # the first layer's û, by hand
+    mean, var = u.mean(axis=0), u.var(axis=0)
+    assert np.allclose(trace.batch_means[0].reshape(-1), mean, rtol=1e-12)
+    assert net.update_running_statistics(trace)
+    assert np.allclose(net.running_means[0], 0.1 * mean, rtol=1e-12)
+    assert np.allclose(net.running_vars[0], 1 + 0.1 * (var - 1), rtol=1e-12)
+    net.running_means[0][:] = 1.6e308
+    trace.batch_means[0][...] = -1.6e308
+    means, variances = [m.copy() for m in net.running_means], [v.copy() for v in net.running_vars]
+    assert not net.update_running_statistics(trace)
+    assert all((a == b).all() for a, b in zip(net.running_means + net.running_vars, means + variances))

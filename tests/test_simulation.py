@@ -198,3 +198,15 @@ def test_evaluation_of_ten_classes_by_hand():
         assert accuracy == np.mean([np.argmax(row) == label for row, label in zip(a, y)])
     predicted = e.decision.predicted                                    # no map of a plane
     assert np.array_equal(predicted, np.argmax(sim.net.predict(sim.data.X_test), axis=1))
+
+
+def test_running_averages_that_cannot_move_stop_the_run_at_that_step():
+    """Batch norm's running averages are statistics of the run too: a step that would
+    make them inf or NaN is a divergence, caught at that step, the weights kept."""
+    sim = Simulation(SimConfig(depth=2, width=4, batch_norm=True))
+    sim.step(3)
+    theta = sim.net.theta.copy()
+    sim.net.running_vars[0][:] = np.inf                      # σ² + m (σ²_batch − σ²) = NaN
+    snap = sim.step(1)
+    assert snap.step == 3 and snap.diverged.startswith("Diverged at step 4: batch norm's running averages")
+    assert (sim.net.theta == theta).all()
