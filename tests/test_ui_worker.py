@@ -107,8 +107,8 @@ def test_engine_process_sends_frames_and_shuts_down(qtbot):
 
 
 def test_a_job_in_a_process_of_its_own_runs_below_the_window(qtbot):
-    """Where the lab's processes outnumber the cores the window waited for one (60 ms in a
-    gap beside 46 ms of its own work): they run at a lower priority."""
+    """Where the lab's processes outnumber the cores the window waited for one (a gap of
+    109 ms held 46 ms of its own work): they run at a lower priority."""
     job = ProcessJob(os.nice, 0)
     with qtbot.waitSignal(job.done, timeout=10000) as result:
         pass

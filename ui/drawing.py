@@ -56,8 +56,8 @@ def draw_once(widgets):
     drawing nothing meanwhile; then let them draw, each once, in the next pass. Where the
     layout is done at once anyway (a window resized: a panel was drawn two to four times
     in one pass), this costs nothing more."""
-    if _state["busy"]:                       # a layout done here resized the window again
-        return
+    if _state["busy"] or _held:    # a layout done here resized the window again, or a hold
+        return                     # is under way (a change that resized it): its release does
     _state["busy"] = True
     try:
         widgets = [widget for widget in widgets if shiboken6.isValid(widget)]

@@ -9,8 +9,8 @@ second a fresh interpreter needs to import NumPy, Qt and pyqtgraph.
 
 Each runs at a lower priority than the window (``in_background``): where the processes
 outnumber the cores (the engine, a cost surface and the phase diagram's measures on a
-two-core laptop), the window waited for a core, 60 ms beside 46 ms of its own work in one
-gap after a change of data set. Lowered, they take what the window leaves, which is most
+two-core laptop), the window waited for a core: a gap of 109 ms after a change of data
+set held 46 ms of its own work. Lowered, they take what the window leaves, which is most
 of it: the window's own work is short.
 """
 from __future__ import annotations
