@@ -7,9 +7,11 @@ moment; the frame is encoded at once in a background thread
 for: a frame the machine was too busy to grab leaves the previous one on screen longer,
 so ten seconds recorded play back in ten seconds. At most ``BACKLOG`` grabbed frames
 wait for the encoder; a tick that finds more waiting is skipped, so memory stays bounded
-whatever the length. A tick while the panels' drawing is held (``drawing.holding``: a
-change of layout, for a pass or two) is skipped too: their pixels are stale then, and a
-held panel grabs blank. ``progress`` and ``finished`` are emitted in the UI thread only.
+whatever the length. While the panels' drawing is held (``drawing.holding``: a change of
+layout, for a pass or two) their pixels on screen are stale, and a held panel grabs blank:
+such a tick lets them draw (``drawing.release``) and draws the widget anew. Skipped, a
+short recording made during a stream of changes could end with no frame at all.
+``progress`` and ``finished`` are emitted in the UI thread only.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtOpenGLWidgets import QOpenGLWidget
 
 from .background import Background
-from .drawing import holding
+from .drawing import holding, release
 from .export import Animation, ExportError, image_to_rgb
 from .widgets import on_screen
 
@@ -96,13 +98,15 @@ class Recorder(QObject):
         if self.waiting >= BACKLOG:                 # the encoder is behind: keep memory bounded
             self.skipped += 1
             return
-        if holding():                   # the previous frame stays on screen a tick longer
-            return
         self.waiting += 1
         self.grabbed += 1
         widget = self.widget()
         self.unseen += not on_screen(widget)        # hidden: it shows what it last drew
-        image = shown_image(widget) if self.drawn else widget.grab().toImage()
+        if self.drawn and not holding():
+            image = shown_image(widget)
+        else:                        # not drawn yet, or held: its pixels on screen are stale
+            release()
+            image = widget.grab().toImage()
         self.drawn = True
         self.background.run(self._encode, image, now,
                             done=self._encoded, failed=self._failed)
