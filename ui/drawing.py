@@ -13,6 +13,10 @@ still asked for and lets them draw, once, at the size they end with. The panels 
 not the window: a top-level window whose drawing was held and let go again stayed frozen on
 its old picture under X11 (docs/performance.md). A held panel's pixels on screen are stale
 until it has been drawn again; ``holding()`` says so, for whoever copies them (a recording).
+
+A window resize is laid out by Qt at once, in its resize event: ``draw_once`` adds the
+plots' refit to it there, and nothing is held across a pass (held until the next piece,
+the panels showed the resized window's leftover pixels while a resize was dragged).
 """
 from __future__ import annotations
 
