@@ -332,14 +332,14 @@ class Network:
         averages (±1e308) can, and the averages then turned into inf and NaN, which no
         check of the step's costs and gradients saw until the test cost."""
         m = self.bn_momentum
+        averages = self.running_means + self.running_vars
         with np.errstate(all="ignore"):
-            means = [mu + m * (mean.reshape(-1) - mu) for mu, mean in zip(self.running_means, trace.batch_means)]
-            variances = [v + m * (var.reshape(-1) - v) for v, var in zip(self.running_vars, trace.batch_vars)]
-        if not all(np.isfinite(x).all() for x in means + variances):
+            moved = [x + m * (batch.reshape(-1) - x)
+                     for x, batch in zip(averages, trace.batch_means + trace.batch_vars)]
+        if moved and not np.isfinite(np.concatenate(moved)).all():
             return False
-        for k, (mean, var) in enumerate(zip(means, variances)):
-            self.running_means[k][:] = mean
-            self.running_vars[k][:] = var
+        for x, new in zip(averages, moved):
+            x[:] = new
         return True
 
     # ----------------------------------------------------------------- costs
