@@ -137,6 +137,11 @@ def settle(window, passes=8):
         one_pass()
 
 
+def plot_views(window):
+    """The widgets every plot of every panel is drawn in."""
+    return [plot.viewport() for panel in window.panels.values() for plot in panel.findChildren(pg.PlotWidget)]
+
+
 def test_panels_shown_again_are_drawn_once_at_the_room_they_end_with(window, qtbot):
     """'Show all panels' after 'Show only': a graphics scene draws the whole window from its
     own queued update, so the window was drawn as the docks were shown, again once their
@@ -146,7 +151,7 @@ def test_panels_shown_again_are_drawn_once_at_the_room_they_end_with(window, qtb
     settle(window)
     window.show_only("activation")
     settle(window)
-    views = [plot.viewport() for panel in window.panels.values() for plot in panel.findChildren(pg.PlotWidget)]
+    views = plot_views(window)
     paints = PaintSizes(views)
     window.show_all()
     end = time.monotonic() + 10
@@ -186,7 +191,7 @@ def test_a_resized_window_draws_each_panel_once_at_its_new_size(window, qtbot):
     the window one after another: a panel was drawn two to four times in one pass."""
     window.resize(1400, 900)
     settle(window)
-    views = [plot.viewport() for panel in window.panels.values() for plot in panel.findChildren(pg.PlotWidget)]
+    views = plot_views(window)
     paints = PaintSizes(views)
     window.resize(1500, 950)
     for _ in range(2):
