@@ -1,31 +1,43 @@
-"""The cost surface: an exact 2-D slice of the network's cost, and a ball rolling on it.
+"""The cost surface through the network, and where the network is on it.
 
 The cost lives in thousands of dimensions. The lab shows the plane
 
-    θ(a, b) = θ0 + a·U + b·V
+    θ(a, b) = θs + a·U + b·V
 
-through the weights θ0 of the moment the slice is taken. U moves only the weights of
-one layer (default: the first), V only those of another (default: the last). Both are
-*filter-normalised* (Li, Xu, Taylor, Studer & Goldstein, "Visualizing the loss
-landscape of neural nets", NeurIPS 2018): each neuron's incoming weights in the
-direction are scaled to the norm of that neuron's own weights, so a = 1 means "move
-the layer by its own size", whatever the layer's scale.
+U moves only the weights of one layer u (default: the first), V only those of another
+layer v (default: the output). Both are *filter-normalised* (Li, Xu, Taylor, Studer &
+Goldstein, "Visualizing the loss landscape of neural nets", NeurIPS 2018) at the weights
+the network had when the axes were chosen: each neuron's incoming weights in the
+direction are scaled to the norm of that neuron's own weights, so a = 1 means "move the
+layer by its own size", whatever the layer's scale.
 
-Because only two layers move, the grid is cheap: the layers before the first moving
-layer run once, the layers up to the second moving layer once per value of a (as one
-batched array), and from there on once per (a, b), again batched. z = u + s·(a^{l-1}D)
-is affine in the step s, so each moving layer needs just two products with the data.
+**The ball is the network.** Its coordinates are the network's own weights seen along U
+and V, from θo, the weights when the axes were chosen (U ⊥ V: they move different layers):
 
-The ball is a learner with two parameters (a, b). Its gradient is
-(⟨∇θC, U⟩, ⟨∇θC, V⟩) at θ(a, b) on the same data as the surface, and its slope along the
-first-layer axis *is* the first layer's vanishing gradient. It is computed exactly and
-cheaply the way the grid is: the layers before the first moving layer never change, so
-a_in·W and a_in·D of that layer are computed once per plane; the forward pass runs from
-the first moving layer on, with each moving layer's product formed as a·W + s·(a·D),
-the very operations of the grid (so the ball's cost is the surface's value to the last
-digit); and the backward pass carries only δ down to the first moving layer (through
-the second one's moved weights), where ∂C/∂s = ⟨∂C/∂u, a·D⟩ contracts it with the
-direction. No ∂C/∂W of the other layers, no copy of θ.
+    a = ⟨θ − θo, U⟩ / ‖U‖²,    b = ⟨θ − θo, V⟩ / ‖V‖²
+
+so every training step moves it, and its trail is where the network has been. Its cost is
+the network's cost on the surface's data, and its slope is the network's own gradient
+along U and V, (⟨∇θC, U⟩, ⟨∇θC, V⟩): the a-slope is layer u's gradient seen along U, zero
+exactly when that layer's gradient is.
+
+**The surface follows the network.** Its plane passes through the network when it is
+taken: θs = θ − a·U − b·V, which keeps every point's coordinates (a and b are linear in
+θ), so a new surface never moves the ball or its trail. As the network trains it leaves
+the plane (its other layers move); ``Landscape.ball`` reports by how much, as the surface's
+value under the ball beside the network's own cost. The Simulation takes the surface
+again once they differ by more than ``STALE_DECADES`` (see ``Simulation.surface_due``).
+
+The surface is exact and cheap on its plane: the layers before the first moving layer
+run once, the layers up to the second moving layer once per value of a (as one batched
+array), and from there on once per (a, b), again batched. z = u + s·(a^{l-1}D) is affine
+in the step s, so each moving layer needs just two products with the data.
+
+**The probe** is the two-parameter experiment a click on the map starts: a learner with
+only (a, b) to learn, rolling down the present surface with the run's optimiser: "what if
+only layers u and v learned". It is never the network; it ends when the surface is taken
+again. Its gradient is computed as the grid is: a_in·W and a_in·D of the first moving
+layer once per plane, the traced pass from that layer on, δ carried back only down to it.
 """
 from __future__ import annotations
 
@@ -38,7 +50,12 @@ import numpy as np
 from .optim import Optimizer
 
 TRAIL_LENGTH = 2000
+TRAIL_SPACING = 0.002     # a trail point each time the network has moved this share of the map
 LAUNCH_BOUND = 10.0       # the ball is off the map beyond 10 × the surface's extent
+STALE_DECADES = 0.01      # the surface is taken again once, under the ball, its log₁₀ C and the
+                          # network's differ by more than this (a factor 1.023: 2.3 %)
+FLAT_TOLERANCE = 1e-3     # a surface whose cost changes by less than this share is flat
+LEAST_COLOUR_DECADES = 0.05   # the colour scale spans at least this much of log₁₀ C (12 %)
 # Surface versions are unique for the life of the process, across every Landscape: the
 # caches keyed on them (contours, the map, the 3-D view) can never mistake a new
 # network's surface for an old one.
@@ -60,10 +77,10 @@ def filter_normalized_direction(net, layer, rng):
 
 @dataclass(frozen=True)
 class Surface:
-    """The cost on a grid over the plane: ``cost[i, k]`` = C(θ0 + a_i U + b_k V).
+    """The cost on a grid over the plane: ``cost[i, k]`` = C(θs + a_i U + b_k V).
 
     ``version`` identifies the surface for the life of the process: no two surfaces,
-    from any network, share one."""
+    from any network, share one. ``step``: the training step its plane was taken at."""
 
     version: int
     a: np.ndarray                # (resolution,) steps along U
@@ -73,6 +90,8 @@ class Surface:
     v_layer: int                 # 1-based layer number moved by V
     extent: float
     seconds: float = 0.0         # how long the grid took (to size the next one)
+    step: int = 0
+    samples: int = 0             # how many data points each cost is the mean over
 
     @property
     def resolution(self):
@@ -85,21 +104,54 @@ class Surface:
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.log10(self.cost)
 
+    @property
+    def relief(self):
+        """How much the cost changes across the map, as a share of its least value:
+        (max C − min C) / min C over the finite values (inf where min C is 0, NaN where
+        nothing is finite)."""
+        finite = self.cost[np.isfinite(self.cost)]
+        if finite.size == 0:
+            return float("nan")
+        low, high = float(finite.min()), float(finite.max())
+        return (high - low) / low if low > 0 else (0.0 if high == low else float("inf"))
+
+    @property
+    def flat(self):
+        """The cost changes by less than FLAT_TOLERANCE across the map: no landscape to show."""
+        return bool(self.relief < FLAT_TOLERANCE)
+
+    def levels(self, logarithmic=True):
+        """(low, high): what the colours span, log₁₀ C or C. The finite values' range,
+        widened about its middle to at least LEAST_COLOUR_DECADES of log₁₀ C (in C: the
+        same share of the middle), so rounding noise is never stretched into a landscape."""
+        values = self.log_cost if logarithmic else self.cost
+        finite = values[np.isfinite(values)]
+        if finite.size == 0:
+            return 0.0, 1.0
+        low, high = float(finite.min()), float(finite.max())
+        middle = 0.5 * (low + high)
+        least = LEAST_COLOUR_DECADES if logarithmic else abs(middle) * (10 ** LEAST_COLOUR_DECADES - 1)
+        least = max(least, 1e-300)
+        if high - low < least:
+            low, high = middle - least / 2, middle + least / 2
+        return low, high
+
 
 @dataclass(frozen=True)
 class BallState:
-    """The ball: where it is, its cost there, its gradient along U and V, its trail.
+    """Where the network is on the surface.
 
-    ``launched`` says why the ball left the surface (the exploding-gradient cliff), or is
-    None; ``position`` is then its last finite position.
-    """
+    ``launched`` says why the network left the map (an exploding-gradient cliff, or
+    weights that overflowed), or is None; ``position`` is then its last finite position.
+    ``plane_cost`` is the surface's own value under the ball: the network's cost when the
+    plane was taken, and how far the network has moved off the plane since."""
 
-    position: np.ndarray         # (a, b)
-    cost: float
-    gradient: np.ndarray         # (∂C/∂a, ∂C/∂b) = (⟨∇θC, U⟩, ⟨∇θC, V⟩)
-    trail: np.ndarray            # (K, 2) past positions, oldest first
-    steps: int
+    position: np.ndarray         # (a, b): the network's weights seen along U and V
+    cost: float                  # the network's cost on the surface's data
+    gradient: np.ndarray         # (∂C/∂a, ∂C/∂b) = (⟨∇θC, U⟩, ⟨∇θC, V⟩) of the network
+    trail: np.ndarray            # (K, 2) where the network has been, oldest first
     launched: str | None
+    plane_cost: float
 
     @property
     def slope_ratio(self):
@@ -107,18 +159,55 @@ class BallState:
         with np.errstate(all="ignore"):
             return float(abs(self.gradient[0]) / abs(self.gradient[1]))
 
+    @property
+    def off_plane(self):
+        """|log₁₀ C − log₁₀ C(plane)| under the ball: how far the network has moved off the
+        surface's plane since it was taken (0 right after; inf or NaN where a cost is)."""
+        with np.errstate(all="ignore"):
+            return float(abs(np.log10(self.cost) - np.log10(self.plane_cost)))
+
+
+@dataclass(frozen=True)
+class ProbeState:
+    """The two-parameter experiment on the present surface ("what if only layers u and v
+    learned"): its position, cost and gradient there, its trail and steps, and why it was
+    launched off the map (or None)."""
+
+    position: np.ndarray
+    cost: float
+    gradient: np.ndarray
+    trail: np.ndarray
+    steps: int
+    launched: str | None
+
+
+@dataclass(frozen=True)
+class Location:
+    """The network now, on the surface's data (training mode: batch norm over the set):
+    its cost, its gradient along U and V, each layer's ‖∂C/∂b‖, and φ'(z) of every hidden
+    layer for every sample."""
+
+    cost: float
+    gradient: np.ndarray
+    speeds: np.ndarray
+    dphis: list
+
 
 class Trail:
-    """The last ``capacity`` positions of the ball, in a ring buffer: appending is O(1) and
-    reading them all back is two slices, however long the run."""
+    """The last ``capacity`` positions, in a ring buffer: appending is O(1) and reading them
+    all back is two slices, however long the run."""
 
-    def __init__(self, capacity):
+    def __init__(self, capacity=TRAIL_LENGTH):
         self.buffer = np.empty((capacity, 2))
         self.count = 0
 
     def append(self, position):
         self.buffer[self.count % len(self.buffer)] = position
         self.count += 1
+
+    @property
+    def last(self):
+        return self.buffer[(self.count - 1) % len(self.buffer)]
 
     def array(self):
         """The positions, oldest first (a fresh array)."""
@@ -129,51 +218,43 @@ class Trail:
         return np.concatenate([self.buffer[start:], self.buffer[:start]])
 
 
-class Landscape:
-    """A plane through weight space, the cost over it, and the ball that rolls on it.
+class Plane:
+    """θs + a·U + b·V through weight space, and exact costs over it on the data (X, Y).
 
-    ``u_layer`` and ``v_layer`` are 0-based layer indices (negative from the output);
-    ``extent`` is a SimConfig's ``surface_extent``, whose range the config has checked."""
+    ``net`` is a copy of the network at θs; ``first`` and ``second`` are the moving layers
+    in order. The layers before the first moving layer never change on the plane, so
+    a_in·W and a_in·D of that layer are computed once, here."""
 
-    def __init__(self, net, X, Y, u_layer=0, v_layer=-1, seed=0, extent=1.0):
-        L = net.n_layers
-        self.u_layer, self.v_layer = _layer_index(u_layer, L, "u_layer"), _layer_index(v_layer, L, "v_layer")
-        if self.u_layer == self.v_layer:
-            raise ValueError(f"v_layer: must differ from u_layer (both are layer {self.u_layer + 1})")
-        self.extent = float(extent)
-        self.net = net.copy()                       # the network at θ0
-        self.theta0 = self.net.theta.copy()
-        self._probe = net.copy()                    # moved to θ(a, b) for single points
-        self.X, self.Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
-        rng = np.random.default_rng(seed)
-        self.U = filter_normalized_direction(self.net, self.u_layer, rng)
-        self.V = filter_normalized_direction(self.net, self.v_layer, rng)
-        self._first, self._second = sorted((self.u_layer, self.v_layer))
-        net = self.net
+    def __init__(self, net, X, Y, u_layer, v_layer, U, V, theta):
+        self.net = net.copy()
+        self.net.theta = theta
+        self.X, self.Y = X, Y
+        self.u_layer, self.v_layer, self.U, self.V = u_layer, v_layer, U, V
+        self.first, self.second = sorted((u_layer, v_layer))
         with np.errstate(all="ignore"):
-            self._a_in = net.propagate(self.X, 0, self._first)       # a^first: never moves
-            self._fixed = self._a_in @ net.weights[self._first]       # a_in·W of the first
-            self._along = self._a_in @ self._direction_matrix(self._first)  # ... and a_in·D
-        self.surface = None
-        self._ball_optimizer = None
-        self.drop(0.75 * self.extent, 0.75 * self.extent)
+            self._a_in = self.net.propagate(X, 0, self.first)                # a^first: never moves
+            self._fixed = self._a_in @ self.net.weights[self.first]        # a_in·W of the first
+            self._along = self._a_in @ self.direction_matrix(self.first)   # ... and a_in·D
 
-    # ------------------------------------------------------------------ points
+    @property
+    def theta0(self):
+        return self.net.theta
+
     def theta(self, a, b):
-        """θ0 + a·U + b·V."""
-        return self.theta0 + a * self.U + b * self.V
+        """θs + a·U + b·V."""
+        return self.net.theta + a * self.U + b * self.V
 
-    def cost(self, a, b):
-        """C(θ(a, b)) on the landscape's data, by a plain forward pass."""
-        self._probe.theta = self.theta(a, b)
-        return self._probe.loss(self.X, self.Y)
+    def direction_matrix(self, layer):
+        """D of a moving layer: U's or V's block, shaped like that layer's W."""
+        direction = self.U if layer == self.u_layer else self.V
+        return direction[self.net.layer_slice(layer)].reshape(self.net.weights[layer].shape)
 
-    def gradient(self, a, b):
-        """(C, (∂C/∂a, ∂C/∂b)) at θ(a, b), exactly, by a pass over the moving layers only
-        (see the module docstring); C is the surface's value there to the last digit."""
-        net, first, second = self.net, self._first, self._second
+    def cost_and_slopes(self, a, b):
+        """(C, (∂C/∂a, ∂C/∂b)) at θ(a, b), exactly, by a pass over the moving layers only;
+        C is the grid's value there to the last digit."""
+        net, first, second = self.net, self.first, self.second
         steps = {self.u_layer: a, self.v_layer: b}
-        D2 = self._direction_matrix(second)
+        D2 = self.direction_matrix(second)
         weights = list(net.weights)              # δ goes back through the moved layer
         weights[second] = net.weights[second] + steps[second] * D2
 
@@ -195,63 +276,16 @@ class Landscape:
                     slopes[l] = np.vdot(du, self._along)
         return cost, np.array([slopes[self.u_layer], slopes[self.v_layer]])
 
-    # ------------------------------------------------------------------ the grid
-    def compute_surface(self, resolution, extent=None):
-        """The cost on a resolution × resolution grid over [-extent, extent]² (by default
-        the landscape's extent; a wider one lets the map follow a ball that rolled out)."""
-        _check_resolution(resolution)
-        extent = self.extent if extent is None else float(extent)
-        steps = np.linspace(-extent, extent, resolution)
-        start = time.perf_counter()
-        cost = self.grid_costs(steps, steps)
-        return self._install(steps, cost, extent, time.perf_counter() - start)
-
-    def refinement(self, resolution, budget):
-        """The present surface again on a resolution² grid, a few rows at a time: a generator
-        whose every ``next()`` computes rows for about ``budget`` seconds (at least one) and
-        yields False, and, once all are done, installs the new surface and yields True (it
-        is dropped if the surface was replaced meanwhile: the map widened after the ball).
-        So a surface that takes seconds never holds the caller for longer than ``budget``."""
-        _check_resolution(resolution)
-        base = self.surface
-        steps = np.linspace(-base.extent, base.extent, resolution)
-        cost = np.empty((resolution, resolution))
-        done, seconds = 0, 0.0
-        swap = self.u_layer > self.v_layer      # rows of the first moving layer's steps
-        while done < resolution:
-            began = time.perf_counter()
-            rows = max(1, int(budget * done / max(seconds, 1e-9))) if done else 1
-            while rows >= 1 and done < resolution:
-                chunk = slice(done, min(done + rows, resolution))
-                start = time.perf_counter()
-                if swap:
-                    cost[:, chunk] = self.grid_costs(steps, steps[chunk])
-                else:
-                    cost[chunk] = self.grid_costs(steps[chunk], steps)
-                now = time.perf_counter()
-                seconds, done = seconds + now - start, chunk.stop
-                rows = int((budget - (now - began)) * done / max(seconds, 1e-9))  # what fits
-            if done < resolution:
-                yield False
-        if self.surface is base:
-            self._install(steps, cost, base.extent, seconds)
-        yield True
-
-    def _install(self, steps, cost, extent, seconds):
-        self.surface = Surface(next(_surface_versions), steps, steps.copy(), cost, self.u_layer + 1,
-                               self.v_layer + 1, extent, seconds)
-        return self.surface
-
     def grid_costs(self, a_values, b_values, chunk_elements=1 << 16):
-        """cost[i, k] = C(θ0 + a_i U + b_k V), exploiting that only two layers move.
+        """cost[i, k] = C(θs + a_i U + b_k V), exploiting that only two layers move.
 
         The stages per value of a run as one batched array; the last stage, per (a, b),
         runs in chunks of about ``chunk_elements`` numbers so that it stays in cache.
         """
         swap = self.u_layer > self.v_layer
-        first, second = self._first, self._second
+        first, second = self.first, self.second
         s1, s2 = (b_values, a_values) if swap else (a_values, b_values)
-        D2 = self._direction_matrix(second)
+        D2 = self.direction_matrix(second)
         net = self.net
         with np.errstate(all="ignore"):
             u1 = self._fixed + s1[:, None, None] * self._along                 # (R1, N, n)
@@ -271,74 +305,247 @@ class Landscape:
                 costs[chunk] = net.loss_function.sample_costs(z_out, self.Y).mean(axis=-1)
         return costs.T if swap else costs
 
-    def _direction_matrix(self, layer):
-        """D of a moving layer: U's or V's block, shaped like that layer's W."""
-        direction = self.U if layer == self.u_layer else self.V
-        return direction[self.net.layer_slice(layer)].reshape(self.net.weights[layer].shape)
+    def rows(self, steps, budget):
+        """The grid over ``steps`` × ``steps`` a few rows at a time: a generator whose every
+        ``next()`` computes rows for about ``budget`` seconds (at least one) and yields None,
+        and finally yields (cost, seconds)."""
+        resolution = len(steps)
+        if budget == float("inf"):                  # all at once: one batched grid
+            start = time.perf_counter()
+            cost = self.grid_costs(steps, steps)
+            yield cost, time.perf_counter() - start
+            return
+        cost = np.empty((resolution, resolution))
+        done, seconds = 0, 0.0
+        swap = self.u_layer > self.v_layer      # rows of the first moving layer's steps
+        while done < resolution:
+            began = time.perf_counter()
+            rows = max(1, int(budget * done / max(seconds, 1e-9))) if done else 1
+            while rows >= 1 and done < resolution:
+                chunk = slice(done, min(done + rows, resolution))
+                start = time.perf_counter()
+                if swap:
+                    cost[:, chunk] = self.grid_costs(steps, steps[chunk])
+                else:
+                    cost[chunk] = self.grid_costs(steps[chunk], steps)
+                now = time.perf_counter()
+                seconds, done = seconds + now - start, chunk.stop
+                rows = int((budget - (now - began)) * done / max(seconds, 1e-9))  # what fits
+            if done < resolution:
+                yield None
+        yield cost, seconds
 
-    # ------------------------------------------------------------------ the ball
+
+class Landscape:
+    """Axes through weight space, the surface over them, where the network is on them, and
+    the probe.
+
+    ``u_layer`` and ``v_layer`` are 0-based layer indices (negative from the output);
+    ``extent`` is a SimConfig's ``surface_extent``, whose range the config has checked.
+    ``X, Y`` are the surface's data."""
+
+    def __init__(self, net, X, Y, u_layer=0, v_layer=-1, seed=0, extent=1.0):
+        L = net.n_layers
+        self.u_layer, self.v_layer = _layer_index(u_layer, L, "u_layer"), _layer_index(v_layer, L, "v_layer")
+        if self.u_layer == self.v_layer:
+            raise ValueError(f"v_layer: must differ from u_layer (both are layer {self.u_layer + 1})")
+        self.extent = float(extent)
+        self.X, self.Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+        rng = np.random.default_rng(seed)
+        self.U = filter_normalized_direction(net, self.u_layer, rng)
+        self.V = filter_normalized_direction(net, self.v_layer, rng)
+        self._blocks = [(net.layer_slice(layer), direction[net.layer_slice(layer)])
+                        for layer, direction in ((self.u_layer, self.U), (self.v_layer, self.V))]
+        self._lengths = [float(d @ d) for _, d in self._blocks]
+        self.origin = net.theta.copy()
+        self.plane = Plane(net, self.X, self.Y, self.u_layer, self.v_layer, self.U, self.V, self.origin)
+        self.surface = None
+        self._trail = Trail()
+        self._position = np.zeros(2)
+        self._trail.append(self._position)
+        self.launched = None
+        self.jump = 0.0                  # how far the last recorded step moved, in map extents
+        self._probe = None
+        self._probe_settings = ("sgd", 0.1, 0.9, None)
+
+    # ------------------------------------------------------------------ the network
+    def position(self, theta):
+        """(a, b) of the weights ``theta``: ⟨θ − θo, U⟩/‖U‖², ⟨θ − θo, V⟩/‖V‖²."""
+        with np.errstate(all="ignore"):
+            return np.array([float((theta[s] - self.origin[s]) @ d) / length
+                             for (s, d), length in zip(self._blocks, self._lengths)])
+
+    def record(self, theta, step):
+        """Where the network ``theta`` is after training step ``step``: the ball moves there,
+        and its trail follows it; a step that leaves the map far behind launches it."""
+        new = self.position(theta)
+        extent = self.surface.extent if self.surface is not None else self.extent
+        moved = float(np.abs(new - self._position).max())
+        self.jump = moved / extent
+        if self.launched is None and (not np.all(np.isfinite(new))
+                                      or np.abs(new).max() > LAUNCH_BOUND * extent):
+            self.launched = (f"Launched off the map at step {step}: one step moved the network "
+                             f"{_amount(moved)} along {'a' if abs(new[0] - self._position[0]) >= abs(new[1] - self._position[1]) else 'b'} "
+                             f"(the map ends at ±{extent:g}). An exploding gradient is a cliff: "
+                             "clipping caps the step.")
+        if not np.all(np.isfinite(new)):
+            return
+        self._position = new
+        if np.abs(new - self._trail.last).max() >= TRAIL_SPACING * self.extent:
+            self._trail.append(new)
+
+    def overflowed(self, step):
+        """The network's weights overflowed at training step ``step`` (the run diverged)."""
+        if self.launched is None:
+            self.launched = (f"Launched off the map at step {step}: the network's weights "
+                             "overflowed, so it has no place on any map.")
+
+    def locate(self, net):
+        """The network ``net`` on the surface's data: its cost, its exact gradient along U
+        and V (backpropagation, the two moving layers' ∂C/∂W contracted with the
+        directions), every layer's ‖∂C/∂b‖, and φ'(z) of every sample."""
+        D = {layer: self.plane.direction_matrix(layer) for layer in (self.u_layer, self.v_layer)}
+        speeds = np.empty(net.n_layers)
+        with np.errstate(all="ignore"):
+            trace = net.forward(self.X)
+            cost = float(net.loss_function.sample_costs(trace.output_z, self.Y).mean(axis=-1))
+            slopes = {}
+            for l, delta, du, _ in net.errors(trace, self.Y):
+                speeds[l] = np.sqrt(np.sum(np.square(delta.sum(axis=0))))
+                if l in D:
+                    slopes[l] = float(np.vdot(trace.activations[l].T @ du, D[l]))
+        return Location(cost, np.array([slopes[self.u_layer], slopes[self.v_layer]]), speeds, trace.dphis)
+
+    def ball(self, location):
+        """The ball: the network where it is, with its ``location`` (``locate``)."""
+        plane_cost = self.plane.cost_and_slopes(*self._position)[0]
+        trail = self._trail.array()
+        if not np.array_equal(trail[-1], self._position):      # it ends where the ball is
+            trail = np.concatenate([trail, self._position[None]])
+        return BallState(self._position.copy(), location.cost, location.gradient.copy(), trail,
+                         self.launched, plane_cost)
+
+    @property
+    def outside(self):
+        """The extent a map needs to hold the ball, if it has left the map (not launched),
+        else None."""
+        reach = float(np.abs(self._position).max())
+        if self.launched is not None or self.surface is None or reach <= self.surface.extent:
+            return None
+        extent = self.surface.extent
+        while extent < reach * 1.1:
+            extent *= 2
+        return extent
+
+    # ------------------------------------------------------------------ surfaces
+    def compute_surface(self, resolution, extent=None, step=None):
+        """The cost on a resolution × resolution grid over [-extent, extent]² of the present
+        plane (by default the extent of now)."""
+        for result in self.taking(resolution, extent, step=step):
+            pass
+        return self.surface
+
+    def taking(self, resolution, extent=None, budget=float("inf"), net=None, step=None):
+        """A new surface, a few rows at a time: a generator whose every ``next()`` computes
+        rows for about ``budget`` seconds and yields False, and, once all are done, installs
+        the surface and yields True. With ``net``, the plane is taken anew through that
+        network (the probe ends); else it is the present plane (a finer grid, a wider map).
+        A surface replaced meanwhile (by another one) is not installed."""
+        _check_resolution(resolution)
+        extent = (self.surface.extent if self.surface is not None else self.extent) if extent is None else float(extent)
+        base = self.surface
+        if net is not None:
+            a, b = self.position(net.theta)
+            theta = net.theta - a * self.U - b * self.V
+            plane = Plane(net, self.X, self.Y, self.u_layer, self.v_layer, self.U, self.V, theta)
+        else:
+            plane = self.plane
+        step = (base.step if base is not None else 0) if step is None else step
+        steps = np.linspace(-extent, extent, resolution)
+        for result in plane.rows(steps, budget):
+            if result is None:
+                yield False
+        cost, seconds = result
+        if self.surface is base:
+            if plane is not self.plane:
+                self.plane, self._probe = plane, None
+            self.surface = Surface(next(_surface_versions), steps, steps.copy(), cost, self.u_layer + 1,
+                                   self.v_layer + 1, extent, seconds, step, len(self.X))
+        yield True
+
+    def refinement(self, resolution, budget):
+        """The present surface again on a resolution² grid, a few rows at a time (see
+        ``taking``): so a surface that takes seconds never holds the caller for longer
+        than ``budget``."""
+        return self.taking(resolution, budget=budget)
+
+    # ------------------------------------------------------------------ the probe
     def drop(self, a, b):
-        """Put the ball at (a, b) with a fresh optimiser state and an empty trail."""
+        """Start the two-parameter experiment at (a, b) on the present surface, with a fresh
+        optimiser state and an empty trail."""
         position = np.array([a, b], dtype=np.float64)
         if not np.all(np.isfinite(position)):
-            raise ValueError(f"ball position: must be finite, got ({a!r}, {b!r})")
-        self._position = position
-        self._trail = Trail(TRAIL_LENGTH)
-        self._trail.append(position)
-        self._ball_steps = 0
-        self._launched = None
-        if self._ball_optimizer is not None:
-            self._ball_optimizer = self._make_optimizer(self._ball_settings)
-        self._cost, self._gradient = self.gradient(a, b)
+            raise ValueError(f"probe position: must be finite, got ({a!r}, {b!r})")
+        kind, learning_rate, momentum, clip_threshold = self._probe_settings
+        self._probe = _Probe(position, *self.plane.cost_and_slopes(a, b),
+                             Optimizer(kind, 2, learning_rate, momentum, clip_threshold))
 
-    def configure_ball(self, kind, learning_rate, momentum=0.9, clip_threshold=None):
-        """The ball's optimiser: the run's kind, learning rate and clipping."""
+    def configure_probe(self, kind, learning_rate, momentum=0.9, clip_threshold=None):
+        """The probe's optimiser: the run's kind, learning rate and clipping."""
         settings = (kind, learning_rate, momentum, clip_threshold)
-        if self._ball_optimizer is None or settings != self._ball_settings:
-            self._ball_settings = settings
-            self._ball_optimizer = self._make_optimizer(settings)
-
-    @staticmethod
-    def _make_optimizer(settings):
-        kind, learning_rate, momentum, clip_threshold = settings
-        return Optimizer(kind, 2, learning_rate, momentum, clip_threshold)
+        if settings != self._probe_settings:
+            self._probe_settings = settings
+            if self._probe is not None:
+                self._probe.optimizer = Optimizer(kind, 2, learning_rate, momentum, clip_threshold)
 
     def roll(self, n=1):
-        """Move the ball ``n`` optimiser steps downhill (none once it has launched)."""
-        if self._ball_optimizer is None:
-            self.configure_ball("sgd", 0.1)
-        bound = LAUNCH_BOUND * self.extent
+        """Move the probe ``n`` optimiser steps downhill (none once it has launched)."""
+        probe = self._probe
+        if probe is None:
+            return None
+        extent = self.surface.extent if self.surface is not None else self.extent
         for _ in range(int(n)):
-            if self._launched is not None:
+            if probe.launched is not None:
                 break
-            new = self._position.copy()
-            report = self._ball_optimizer.step(new, self._gradient)
-            if not np.all(np.isfinite(new)) or np.abs(new).max() > bound:
-                self._launched = (f"Launched off the surface at ball step {self._ball_steps + 1}: "
-                                  f"the slope was {report.grad_norm:.3g}, so one step moved it "
-                                  f"{np.linalg.norm(report.update):.3g} (the map ends at ±{bound:g}). "
-                                  "This is an exploding-gradient cliff: clipping caps the step.")
+            new = probe.position.copy()
+            report = probe.optimizer.step(new, probe.gradient)
+            if not np.all(np.isfinite(new)) or np.abs(new).max() > LAUNCH_BOUND * extent:
+                probe.launched = (f"Launched off the map at probe step {probe.steps + 1}: the slope "
+                                  f"was {report.grad_norm:.3g}, so one step moved it "
+                                  f"{np.linalg.norm(report.update):.3g} (the map ends at ±{extent:g}).")
                 break
-            cost, gradient = self.gradient(*new)
+            cost, gradient = self.plane.cost_and_slopes(*new)
             if not (np.isfinite(cost) and np.all(np.isfinite(gradient))):
-                self._launched = (f"Launched off the surface at ball step {self._ball_steps + 1}: "
-                                  "the cost there is not a finite number.")
+                probe.launched = (f"Launched off the map at probe step {probe.steps + 1}: the cost "
+                                  "there is not a finite number.")
                 break
-            self._position, self._cost, self._gradient = new, cost, gradient
-            self._trail.append(new)
-            self._ball_steps += 1
-        return self.ball
+            probe.position, probe.cost, probe.gradient = new, cost, gradient
+            probe.trail.append(new)
+            probe.steps += 1
+        return self.probe
 
     @property
-    def ball(self):
-        """The ball's state now (fresh arrays)."""
-        return BallState(self._position.copy(), self._cost, self._gradient.copy(),
-                         self._trail.array(), self._ball_steps, self._launched)
+    def probe(self):
+        """The probe now (fresh arrays), or None."""
+        p = self._probe
+        return None if p is None else ProbeState(p.position.copy(), p.cost, p.gradient.copy(),
+                                                 p.trail.array(), p.steps, p.launched)
 
-    @property
-    def ball_position(self):
-        """(a, b) of the ball now, and why it launched (or None): cheaper than ``ball``."""
-        return self._position.copy(), self._launched
+
+class _Probe:
+    """The probe while it rolls: where it is, its cost and slopes there, its trail, steps,
+    launch and optimiser."""
+
+    def __init__(self, position, cost, gradient, optimizer):
+        self.position, self.cost, self.gradient, self.optimizer = position, cost, gradient, optimizer
+        self.trail = Trail()
+        self.trail.append(position)
+        self.steps, self.launched = 0, None
+
+
+def _amount(distance):
+    """A distance on the map in words: '3.2', '4.1×10⁵'."""
+    return f"{distance:.2g}" if distance < 1e4 else f"{distance:.1e}"
 
 
 def _check_resolution(resolution):

@@ -5,26 +5,27 @@
 
 ``apply(config)`` takes a new config: changes to the training fields (learning rate,
 optimiser, momentum, batch size, clipping, L2) keep the trained weights; changes to the
-surface's axes take a new slice through the current weights; any other change builds
-a new network. A run is deterministic for a given config.
+surface's axes take new axes through the current weights; any other change builds a new
+network (and a config whose network cannot be built leaves the run exactly as it was).
+A run is deterministic for a given config.
 
-The cost surface and the ball (landscape.py) live beside the run: the plane is sliced
-through the weights of the moment (at a build or a change of axes), and the ball
-rolls on it with the run's optimiser, learning rate and clipping. A ball step is a
-full-batch gradient, so the ball takes one step per epoch of training (``epoch_steps``
-minibatch steps): in the time training sees the data once, so does the ball. Once
-the run is frozen by a divergence, the ball rolls one step per step asked for.
+The cost surface (landscape.py) lives beside the run, on the surface's data (the
+training set, or SURFACE_SAMPLES of it drawn with the seed). The ball on it is the
+network: every training step moves it; its cost and slope are the network's own. The
+surface is exact on its plane, which the network leaves as it trains; ``surface_due``
+says when to take it again (``follow_network`` does it at once, ``surface_taking`` a few
+rows at a time), and the Snapshot says how far the network is off it.
 
 The cost on the whole training and test sets (a forward pass over both, about a
-training step's time) is evaluated inside ``advance`` after every step at first, then
-on a schedule that thins out as the run grows (at most EVALUATIONS kept, evenly spaced:
-a 3000-step run evaluates about 240 times), so the loss curve does not depend on how
-often anybody looks. ``snapshot()`` is a query.
+training step's time) is evaluated inside ``advance``, every k-th step at first and
+then on a schedule that thins out as the run grows (at most EVALUATIONS kept, evenly
+spaced), so the loss curve does not depend on how often anybody looks. ``snapshot()``
+is a query.
 
 Divergence: at the first step whose cost, gradient norms or weights are not finite,
 the run freezes at its last finite weights, statistics, costs and decision map, and
-every Snapshot carries a message saying what happened, at which step, and what to try.
-Nothing raises, nothing warns.
+every Snapshot's ``diverged`` says what happened and at which step; its ``diagnosis``
+says what to try (diagnosis.py). Nothing raises, nothing warns.
 """
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ import numpy as np
 from .config import SURFACE_FIELDS, TRAINING_FIELDS, SimConfig
 from .data import make_dataset
 from .data import Dataset
-from .landscape import BallState, Landscape, Surface
+from .diagnosis import Diagnosis, diagnose
+from .landscape import STALE_DECADES, BallState, Landscape, ProbeState, Surface
 from .theory import TheoryView, for_network
 from .network import Network
 from .optim import Optimizer
@@ -45,6 +47,8 @@ HISTORY_LENGTH = 2048
 EVALUATIONS = 64              # train/test evaluations kept for the loss curve (see advance)
 DECISION_RESOLUTION = 48      # the input-plane grid of the decision-boundary map
 COARSE_RESOLUTION = 16        # the surface drawn at once after a change (refined later)
+SURFACE_SAMPLES = 256         # the surface's data: at most this many training samples
+RECENT_STEPS = 20             # the diagnosis reads the speeds of learning over these last steps
 
 
 class DecimatingHistory:
@@ -156,11 +160,13 @@ class Snapshot:
     history: History
     diverged: str | None         # what happened and what to try, or None
     surface: Surface             # immutable; a new one has a higher version
-    ball: BallState
+    ball: BallState              # where the network is on the surface
+    probe: ProbeState | None     # the two-parameter experiment on the surface, if one runs
     decision: DecisionMap | TestPredictions   # the output over the input plane, or
                                               # the predicted test classes (not 2-D data)
     data: Dataset                # the points (read-only arrays, shared, never changed)
     theory: TheoryView           # mean-field predictions for this network, or why not
+    diagnosis: Diagnosis         # what is happening to the run, in words (diagnosis.py)
 
 
 class Simulation:
@@ -178,20 +184,15 @@ class Simulation:
         old, self.config = self.config, config
         changed = old.changed_fields(config) if old is not None else None
         if changed is None or not changed <= TRAINING_FIELDS | SURFACE_FIELDS:
-            try:
-                self._build()
-            except ValueError:              # its data cannot be read: the run goes on as it was
-                self.config = old
-                raise
+            self._build(restore=old)
             return
         if changed & TRAINING_FIELDS:
             if old.optimizer != config.optimizer or self.diverged is not None:
                 self.optimizer = self._make_optimizer()    # fresh state after a divergence
             else:
                 self._tune_optimizer()
-            self.diverged = None           # weights were kept at their last finite values
-            self._configure_ball()
-            self.epoch_steps = self._epoch_steps()
+            self.diverged = self.diverged_config = None   # weights were kept at their last finite values
+            self._configure_probe()
         if changed & SURFACE_FIELDS:
             self._slice()
 
@@ -199,9 +200,22 @@ class Simulation:
         """Start the run again from fresh weights drawn with the config's seed."""
         self._build()
 
-    def _build(self):
+    def _build(self, restore=None):
+        """A new network, data and surface for the config. If it cannot be built (its data
+        cannot be read), the run is left exactly as it was, config ``restore`` included,
+        and the ValueError goes on."""
+        kept = dict(self.__dict__)
+        try:
+            self._make()
+        except ValueError:
+            self.__dict__.clear()
+            self.__dict__.update(kept)
+            self.config = restore
+            raise
+
+    def _make(self):
         c = self.config
-        init_seed, data_seed, batch_seed = np.random.SeedSequence(c.seed).generate_state(3)
+        init_seed, data_seed, batch_seed, surface_seed = np.random.SeedSequence(c.seed).generate_state(4)
         self.data = make_dataset(c.dataset, c.n_samples, c.noise, seed=int(data_seed),
                                  path=c.data_file)
         sizes = c.layer_sizes(self.data.n_inputs, self.data.n_classes)
@@ -217,28 +231,29 @@ class Simulation:
         self._eval_labels = np.concatenate([self.data.y_train, self.data.y_test])
         self._batch_rng = np.random.default_rng(int(batch_seed))
         self._shuffled, self._cursor = None, 0
+        chosen = np.sort(np.random.default_rng(int(surface_seed)).permutation(len(self.Y_train))[:SURFACE_SAMPLES])
+        self.surface_X, self.surface_Y = self.data.X_train[chosen], self.Y_train[chosen]
         self.optimizer = self._make_optimizer()
         self.recorder = StatsRecorder(self.net)
         self.step_count = 0
-        self.diverged = None
+        self.diverged = self.diverged_config = None
         self.history = DecimatingHistory()
         self.eval_history = DecimatingHistory(EVALUATIONS, self._evaluation_stride())
         self._theta_before = self.net.theta.copy()
         self._decision_grid = self._input_grid() if self.data.planar else None
         self._last_decision = self._last_evaluation = None
-        self.epoch_steps = self._epoch_steps()
-        self._ball_due = 0               # steps asked for since the ball last rolled
         X = self.data.X_train
         self.theory = for_network(c.activation, sizes, c.init,
                                   float(np.mean(np.sum(X * X, axis=1)) / X.shape[1]),
                                   c.sigma_w, c.sigma_b, c.gain, c.batch_norm, c.residual)
-        self.landscape = None
+        self._located = None
         self._slice()
         X, Y = self._next_batch()
         grads = self.net.gradients(X, Y)                # statistics at initialisation
         self.stats = self.recorder.record(grads)
-        self._last_dphis = grads.trace.dphis
+        self._speeds_at_start = self.stats.grad_b_norm
         self.eval_history.record(0, self._costs)
+        self._dead_at_start = self.recorder.derivatives(self._location().dphis).dead_fraction
 
     def _evaluation_stride(self):
         """How many steps apart the loss curve's first evaluations are: the power of two at
@@ -250,41 +265,71 @@ class Simulation:
         return 2 ** int(np.ceil(np.log2(max(1.0, ratio))))
 
     def _slice(self):
-        """Take a new cost-surface plane through the current weights (coarse grid at once)."""
+        """New axes for the cost surface through the current weights (coarse grid at once)."""
         c = self.config
-        landscape_seed = np.random.SeedSequence(c.seed).generate_state(4)[3]
-        self.landscape = Landscape(self.net, self.data.X_train, self.Y_train, *c.surface_layers,
+        landscape_seed = np.random.SeedSequence(c.seed).generate_state(5)[4]
+        self.landscape = Landscape(self.net, self.surface_X, self.surface_Y, *c.surface_layers,
                                    seed=int(landscape_seed), extent=c.surface_extent)
-        self._configure_ball()
-        self.landscape.compute_surface(COARSE_RESOLUTION)
+        self._configure_probe()
+        self.landscape.compute_surface(COARSE_RESOLUTION, step=self.step_count)
 
-    def _configure_ball(self):
+    def _configure_probe(self):
         c = self.config
-        self.landscape.configure_ball(c.optimizer, c.learning_rate, c.momentum,
-                                      c.clip_threshold if c.clip else None)
+        self.landscape.configure_probe(c.optimizer, c.learning_rate, c.momentum,
+                                       c.clip_threshold if c.clip else None)
 
-    def _epoch_steps(self):
-        """Minibatch steps per epoch: training steps per ball step."""
-        n = len(self.Y_train)
-        return -(-n // min(self.config.batch_size, n))
+    # ------------------------------------------------------------------ the surface
+    def surface_due(self):
+        """Why the surface should be taken again now: "wider" (the network left the map:
+        the same plane, a wider map), "stale" (the network moved off the plane: under the
+        ball the surface's log₁₀ C and the network's differ by more than STALE_DECADES),
+        or None."""
+        if self.landscape.outside is not None:
+            return "wider"
+        if self.landscape.launched is None and self._ball().off_plane > STALE_DECADES:
+            return "stale"
+        return None
+
+    def surface_taking(self, resolution, budget):
+        """The surface that is due (``surface_due``; else the present one at ``resolution``,
+        finer) a few rows at a time: a generator that yields False after each ``budget``
+        seconds of rows and True once the new surface is in place (landscape.py)."""
+        landscape, due = self.landscape, self.surface_due()
+        if due == "wider":
+            return landscape.taking(resolution, landscape.outside, budget)
+        if due == "stale":
+            return landscape.taking(resolution, budget=budget, net=self.net, step=self.step_count)
+        return landscape.taking(resolution, budget=budget)
+
+    def follow_network(self, resolution=None):
+        """Take the surface again at once, as long as it is due, at ``resolution`` (by
+        default the present one): through the network now, on a map that holds it."""
+        while self.surface_due() is not None:
+            for _ in self.surface_taking(resolution or self.landscape.surface.resolution, float("inf")):
+                pass
 
     def refine_surface(self, resolution=128):
         """Recompute the surface on a finer grid (the worker does this when the user rests)."""
-        return self.landscape.compute_surface(resolution, self.landscape.surface.extent)
+        return self.landscape.compute_surface(resolution)
 
-    def _follow_ball(self):
-        """Widen the map (coarse grid, doubled extent) when the ball rolls out of it."""
-        (position, launched), surface = self.landscape.ball_position, self.landscape.surface
-        reach = float(np.abs(position).max())
-        if launched is None and reach > surface.extent:
-            extent = surface.extent
-            while extent < reach * 1.1:
-                extent *= 2
-            self.landscape.compute_surface(COARSE_RESOLUTION, extent)
-
-    def drop_ball(self, a, b):
-        """Put the ball at (a, b) on the surface."""
+    def drop_probe(self, a, b):
+        """Start the two-parameter experiment at (a, b) on the surface."""
         self.landscape.drop(a, b)
+
+    def roll_probe(self, n=1):
+        """Move the probe ``n`` steps down the surface (nothing if there is none)."""
+        return self.landscape.roll(n)
+
+    def _location(self):
+        """The network on the surface's data now (landscape.Location), computed once per
+        weights and axes."""
+        key = (self.step_count, self.diverged, self.landscape)
+        if self._located is None or self._located[0] != key:
+            self._located = key, self.landscape.locate(self.net)
+        return self._located[1]
+
+    def _ball(self):
+        return self.landscape.ball(self._location())
 
     def _input_grid(self):
         """(x, y, points) of a square grid covering the data with a margin."""
@@ -347,20 +392,13 @@ class Simulation:
 
     def advance(self, n=1, ball=True):
         """Run up to ``n`` training steps (none once diverged), evaluating the costs on
-        schedule, and roll the ball: one step per ``epoch_steps`` training steps, and one
-        per step asked for once the run is frozen (the ball, a learner of its own, rolls
-        on, and training no longer costs anything)."""
-        taken = 0
+        schedule; each step moves the ball to where the network now is (``ball=False``
+        leaves it, and its trail, where they were: for benchmarks of the bare step)."""
         for _ in range(int(n)):
             if self.diverged is not None or not self._train_step():
                 break
-            taken += 1
-        if ball:
-            rolls, self._ball_due = divmod(self._ball_due + taken, self.epoch_steps)
-            rolls += int(n) - taken
-            if rolls:
-                self.landscape.roll(rolls)
-                self._follow_ball()
+            if ball:
+                self.landscape.record(self.net.theta, self.step_count)
 
     def _train_step(self):
         net = self.net
@@ -376,25 +414,15 @@ class Simulation:
             what = "batch norm's running averages overflowed"
         if what is not None:
             np.copyto(net.theta, self._theta_before)      # freeze at the last finite weights
-            self._diverge(next_step, what)
+            self.diverged = f"Diverged at step {next_step}: {what}"
+            self.diverged_config = self.config
+            self.landscape.overflowed(next_step)
             return False
         self.step_count = next_step
         self.stats = stats
-        self._last_dphis = trace.dphis
         self.history.record(next_step, (grads.loss, stats.grad_b_norm))
         self.eval_history.record(next_step, self._costs)
         return True
-
-    def _diverge(self, step, what):
-        c = self.config
-        if c.clip:
-            advice = (f"lower the learning rate (now {c.learning_rate:g}) or the clipping "
-                      f"threshold (now {c.clip_threshold:g})")
-        else:
-            advice = (f"lower the learning rate (now {c.learning_rate:g}), turn on gradient "
-                      "clipping, or start from smaller weights")
-        self.diverged = (f"Diverged at step {step}: {what}. The gradient exploded: {advice}, "
-                         "then press Reset.")
 
     # ------------------------------------------------------------------ reporting
     def evaluation(self):
@@ -425,18 +453,33 @@ class Simulation:
         steps, (batch_loss, speed) = self.history.arrays((None, self.net.n_layers))
         eval_steps, (train_curve, test_curve) = self.eval_history.arrays((None, None))
         history = History(steps, batch_loss, speed, eval_steps, train_curve, test_curve)
+        location = self._location()
+        derivatives = self.recorder.derivatives(location.dphis)
+        ball = self.landscape.ball(location)
+        diagnosis = diagnose(self.diverged_config or self.config, recent_speeds(speed, self.stats), derivatives,
+                             self.diverged, ball.launched, (eval_steps, train_curve), e.train_accuracy,
+                             self._dead_at_start, self.theory, self._speeds_at_start)
         return Snapshot(self.step_count, self.config, e.train_loss, e.test_loss,
-                        e.train_accuracy, e.test_accuracy, self.stats,
-                        self.recorder.derivatives(self._last_dphis), history, self.diverged,
-                        self.landscape.surface, self.landscape.ball,
+                        e.train_accuracy, e.test_accuracy, self.stats, derivatives, history,
+                        self.diverged, self.landscape.surface, ball, self.landscape.probe,
                         self.decision_map() if decision is None else decision,
-                        self.data, self.theory)
+                        self.data, self.theory, diagnosis)
 
 
 def predicted_classes(z):
     """The class each row of output weighted inputs z^L stands for: the largest output,
     or, for a single sigmoid output, class 1 where σ(z) > ½."""
     return np.argmax(z, axis=1) if z.shape[1] > 1 else (z[:, 0] > 0).astype(np.intp)
+
+
+def recent_speeds(speed, stats, steps=RECENT_STEPS):
+    """Each layer's speed of learning ‖∂C/∂b‖ over the last ``steps`` recorded steps (their
+    geometric mean: one minibatch's jitter averaged out, the orders of magnitude kept; 0 if
+    it was 0 in every one of them), or the last step's ``stats`` before any was recorded."""
+    if len(speed) == 0:
+        return stats.grad_b_norm
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.exp(np.mean(np.log(speed[-steps:]), axis=0))
 
 
 def _not_finite(cost, grad_norm, stats, theta):

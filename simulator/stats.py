@@ -50,6 +50,7 @@ class DerivativeStats:
     mean_dphi: np.ndarray         # mean φ'(z^l) over batch and units      (L-1,)
     saturated_fraction: np.ndarray  # share of (sample, unit) with |φ'| < 1 % of max  (L-1,)
     dead_fraction: np.ndarray     # share of units with φ' = 0 for the whole batch  (L-1,)
+    saturated_units: np.ndarray   # share of units with |φ'| < 1 % of max for the whole batch  (L-1,)
     histogram: np.ndarray         # counts of φ'(z^l) in HISTOGRAM_BINS bins  (L-1, bins)
     bin_edges: np.ndarray         # the bins' edges, from min φ' to max φ'  (bins+1,)
 
@@ -107,17 +108,21 @@ class StatsRecorder:
         """Statistics of φ'(z) of every hidden layer, from a forward pass's ``dphis``."""
         if not dphis:
             empty = np.zeros(0)
-            return DerivativeStats(empty, empty, empty, np.zeros((0, HISTOGRAM_BINS), np.intp),
+            return DerivativeStats(empty, empty, empty, empty, np.zeros((0, HISTOGRAM_BINS), np.intp),
                                    self.edges.copy())
         starts, sizes, offsets = self._layout(dphis[0].shape[0])
         pooled = np.concatenate([d.ravel() for d in dphis])
         mean_dphi = np.add.reduceat(pooled, starts) / sizes
         magnitude = pooled if self.low >= 0.0 else np.abs(pooled)
-        saturated = np.add.reduceat(magnitude < self.threshold, starts, dtype=np.intp) / sizes
+        below = magnitude < self.threshold
+        saturated = np.add.reduceat(below, starts, dtype=np.intp) / sizes
+        n = dphis[0].shape[0]
+        saturated_units = np.array([np.mean(part.reshape(n, -1).all(axis=0))
+                                    for part in np.split(below, starts[1:])])
         if self.net.activation.can_die:
             dead = np.array([np.mean(~d.any(axis=0)) for d in dphis])
         else:
             dead = np.zeros(len(dphis))
         bins = (pooled * self.scale + offsets).astype(np.intp)
         hist = np.bincount(bins, minlength=len(dphis) * HISTOGRAM_BINS).reshape(len(dphis), -1)
-        return DerivativeStats(mean_dphi, saturated, dead, hist, self.edges.copy())
+        return DerivativeStats(mean_dphi, saturated, dead, saturated_units, hist, self.edges.copy())

@@ -52,7 +52,8 @@ def test_divergence_freezes_the_run_with_a_message_and_no_exception():
     snap = sim.step(50)                              # pytest fails on any warning
     assert snap.diverged is not None
     assert snap.diverged.startswith(f"Diverged at step {snap.step + 1}:")
-    assert "lower the learning rate (now 1)" in snap.diverged and "clipping" in snap.diverged
+    assert snap.diagnosis.kind == "exploded" and snap.diagnosis.headline == f"Exploded at step {snap.step + 1}"
+    assert "Clipping" in snap.diagnosis.advice and snap.diagnosis.remedy.changes == (("clip", True),)
     assert np.isfinite(sim.net.theta).all()          # frozen at the last finite weights
     frozen = sim.net.theta.copy()
     again = sim.step(10)

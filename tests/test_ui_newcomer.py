@@ -47,7 +47,7 @@ def test_the_first_start_opens_the_window_at_nine_tenths_of_the_screen(qtbot, tm
 # ---------------------------------------------------------------- item 8
 def test_help_explains_every_panel_and_about_names_the_versions(window, qtbot):
     from ui.guide import WHAT_YOU_SEE, about_text, guide_html
-    assert set(WHAT_YOU_SEE) == set(PANELS) | {"controls"}
+    assert set(WHAT_YOU_SEE) == set(PANELS) | {"controls", "diagnosis"}
     words = guide_html().lower()
     for taught in ("chain rule", "σ' ≤ 1/4", "plateau", "bowl", "cliff", "batch normalisation",
                    "residual", "clipping", "digits", "δ<sup>l−1</sup>"):
@@ -88,42 +88,46 @@ def test_raising_any_tab_leaves_every_dock_where_it_was(qtbot, frame):
         view.close()
 
 
-def test_the_divergence_banner_lies_over_the_panels_and_moves_nothing(qtbot):
+def test_the_diagnosis_sits_under_the_toolbar_over_no_panel_and_can_be_dismissed(qtbot):
+    """It was a banner laid over the panels' titles that no click could move for good."""
     diverged = run_frame(EXPLODING, 8)
     assert diverged.snapshot.diverged
     view = HeadlessView(EXPLODING, None, SLIDE)
     try:
         view.show(run_frame(EXPLODING, 0))
         window = view.widget
-        before = dock_rects(window), window.panels["surface"].plot.height()
         view.show(diverged)
-        banner = window.banner
-        assert on_screen(banner) and banner.text().startswith("Diverged at step")
-        assert banner.geometry().intersects(window.docks["surface"].geometry())
-        assert (dock_rects(window), window.panels["surface"].plot.height()) == before
-        qtbot.mouseClick(banner, Qt.MouseButton.LeftButton)         # the reader has read it
+        line = window.diagnosis
+        assert on_screen(line) and line.text.text().startswith("Exploded at step 6:")
+        top_left = line.mapTo(window, line.rect().topLeft())
+        where = QRect(top_left, line.size())
+        assert not any(where.intersects(d.geometry()) for d in window.docks.values() if on_screen(d))
+        assert line.remedy.isVisible() and line.remedy.text().startswith("Clip ‖∇C‖ at 1")
+        qtbot.mouseClick(line.dismiss, Qt.MouseButton.LeftButton)      # the reader has read it
         view.show(diverged)
-        assert not banner.isVisible()
-        view.show(run_frame(EXPLODING, 0))
-        assert not banner.isVisible()
-        view.show(diverged)                                          # it happens again: shown
-        assert on_screen(banner)
+        assert not line.isVisible()
+        view.show(run_frame(EXPLODING, 0))                             # another state: shown
+        assert on_screen(line) and line.text.text().startswith("Exploding gradient")
+        view.show(diverged)
+        assert on_screen(line)
     finally:
         view.close()
 
 
-def test_the_launched_ball_banner_leaves_the_map_its_height(qtbot):
-    launched = run_frame(EXPLODING, 8)
-    assert launched.snapshot.ball.launched
-    view = HeadlessView(EXPLODING, "surface", (700, 500))
+def test_a_launched_ball_is_told_under_its_own_map_and_covers_nothing(qtbot):
+    """The live run's "Launched off" sat on the baseline's map, over its title."""
+    clipped = load_presets()["Clipping tames the cliff"].config
+    launched = run_frame(clipped, 8, baseline=EXPLODING)          # the baseline launches
+    assert launched.baseline.ball.launched and not launched.snapshot.ball.launched
+    view = HeadlessView(clipped, "surface", (900, 500))
     try:
-        view.show(run_frame(EXPLODING, 0))
-        panel = view.widget
-        height = panel.plot.height()
         view.show(launched)
-        assert on_screen(panel.banner) and "Launched off the surface" in panel.banner.text()
-        assert panel.banner.geometry().intersects(panel.plot.geometry())
-        assert panel.plot.height() == height
+        panel = view.widget
+        baseline, live = panel.baseline_map, panel.map
+        assert on_screen(baseline.note) and baseline.note.text().startswith("Launched off the map at step")
+        assert not live.note.text().startswith("Launched")
+        for cost_map in (baseline, live):               # under its plot, not over it
+            assert cost_map.note.geometry().top() >= cost_map.plot.geometry().bottom()
     finally:
         view.close()
 
@@ -164,11 +168,13 @@ def test_a_window_opened_with_config_shows_the_setups_view(qtbot, setup_file, tm
         window.close()
 
 
-def test_a_banner_speaks_in_the_theme_the_window_was_opened_with(qtbot, tmp_path, theme_restored):
+def test_the_diagnosis_speaks_in_the_theme_the_window_was_opened_with(qtbot, tmp_path, theme_restored):
     from ui.main_window import MainWindow
     from ui.style import THEMES
     window = MainWindow(SMALL, QSettings(str(tmp_path / "lab.ini"), QSettings.Format.IniFormat), engine=False,
                         theme="presentation")       # its type is applied after the window is made
     qtbot.addWidget(window)
-    window.banner.say("Diverged at step 6")
-    assert window.banner.font().pointSize() == THEMES["presentation"].font_pt
+    window.show_frame(run_frame(EXPLODING, 8))
+    assert window.diagnosis.text.font().pointSize() == THEMES["presentation"].font_pt
+
+

@@ -1,6 +1,8 @@
 """The 3-D tab: drawn with OpenGL under Xvfb, a plain message where OpenGL is missing."""
 import os
 import shutil
+
+import numpy as np
 import subprocess
 import sys
 from pathlib import Path
@@ -24,11 +26,16 @@ def test_offscreen_3d_tab_says_why_it_cannot_draw(qtbot):
     assert "offscreen" in view.message.text() and "Map tab" in view.message.text()
 
 
-def test_heights_span_the_log_cost_range():
+def test_heights_follow_the_colour_scale_so_a_flat_surface_stays_flat():
     snapshot = Simulation(SimConfig(depth=2, width=4)).step(1)
-    h = height(snapshot.surface.cost, snapshot.surface)
-    assert h.min() == 0.0 and h.max() == 1.0
-    assert 0.0 <= float(height(snapshot.ball.cost, snapshot.surface)) <= 1.0
+    surface = snapshot.surface
+    low, high = surface.levels()
+    h = height(surface.cost, surface)
+    assert np.allclose(h, (np.log10(surface.cost) - low) / (high - low), rtol=1e-12)
+    assert 0.0 <= float(height(snapshot.ball.cost, surface)) <= 1.0
+    flat = type(surface)(1, surface.a, surface.b, np.full_like(surface.cost, 0.5) + 1e-9 * surface.cost,
+                         1, 3, 1.0)
+    assert np.ptp(height(flat.cost, flat)) < 1e-6              # no landscape stretched from noise
 
 
 @pytest.mark.skipif(shutil.which("xvfb-run") is None,

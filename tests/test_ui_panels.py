@@ -104,14 +104,18 @@ def test_activation_panel_labels_the_maximum_of_the_derivative(qtbot, activation
     qtbot.waitUntil(across, timeout=2000)
 
 
-def test_activation_histogram_counts_every_hidden_unit_of_the_batch(qtbot):
+def test_activation_histogram_counts_every_hidden_unit_of_every_sample(qtbot):
+    """φ'(z) of every sample of the surface's data: what the diagnosis counts dead or
+    saturated units on (the training set's 300 points; 256 of them where there are more)."""
     panel = shown(qtbot, ActivationPanel())
-    config = SimConfig(depth=4, width=10, batch_size=16)
+    config = SimConfig(depth=4, width=10, batch_size=16, n_samples=200)
     frame = run_frame(config, 3)
     panel.show_frame(frame)
-    assert panel.counts.sum() == 4 * 10 * 16              # pooled: hidden units × batch
+    samples = len(frame.snapshot.data.y_train)
+    assert frame.snapshot.surface.samples == samples == 150
+    assert panel.counts.sum() == 4 * 10 * samples          # pooled: hidden units × samples
     panel.layer.setCurrentIndex(2)                         # one layer
-    assert panel.counts.sum() == 10 * 16
+    assert panel.counts.sum() == 10 * samples
     assert np.array_equal(panel.counts, frame.snapshot.derivatives.histogram[1])
 
 
@@ -120,7 +124,7 @@ def test_activation_panel_shows_dead_relus(qtbot):
     frame = run_frame(SimConfig(depth=6, width=8, activation="relu", init="he"), 1)
     panel.show_frame(frame)
     share = 100 * frame.snapshot.derivatives.dead_fraction.mean()
-    assert panel.share.text() == f"dead units (φ' = 0 for the whole batch): {share:.0f} %"
+    assert panel.share.text() == f"dead units (φ' = 0 on every sample): {share:.0f} %"
 
 
 def test_decision_boundary_shows_the_network_output_and_the_points(qtbot):
@@ -240,7 +244,7 @@ def test_a_baselines_map_is_made_unseen_then_drawn_beside_the_live_one(qtbot):
         panel.show_frame(frame)
         assert panel.map.surface is frame.snapshot.surface          # the live run's map at once
         complete(panel)
-        assert panel.baseline_map.plot.isVisible() and panel.maps.indexOf(panel.baseline_map.plot) == 0
+        assert panel.baseline_map.plot.isVisible() and panel.maps.indexOf(panel.baseline_map.widget) == 0
         assert np.array_equal(panel.baseline_map.image.image,
                               np.where(np.isfinite(expected), expected, np.nanmax(expected)))
 
@@ -347,13 +351,14 @@ def test_linear_bars_show_the_values_themselves_and_zero_as_a_marked_stub(qtbot)
 
 
 def test_bars_headline_in_words_for_each_kind_of_number():
-    from ui.panels.bars import log_heights, slowdown_text
-    assert slowdown_text(log_heights([np.nan, 1.0])).startswith("Layer 1's gradient is not a number")
-    assert slowdown_text(log_heights([0.0, 1.0])) == "Layer 1's gradient is exactly 0: it does not learn at all"
-    assert slowdown_text(log_heights([0.0, 0.0, 0.0, 1.0])) == \
+    from simulator.diagnosis import speed_sentence
+    from simulator.numbers import log_sizes
+    assert speed_sentence(log_sizes([np.nan, 1.0])).startswith("Layer 1's gradient is not a number")
+    assert speed_sentence(log_sizes([0.0, 1.0])) == "Layer 1's gradient is exactly 0: it does not learn at all"
+    assert speed_sentence(log_sizes([0.0, 0.0, 0.0, 1.0])) == \
         "Layers 1–3 get a gradient of exactly 0: no error reaches them, so they do not learn"
-    assert slowdown_text(log_heights([1.0, np.inf])) == "Layer 2's gradient overflowed (∞): it explodes"
-    assert slowdown_text(log_heights([1e-4, 1.0])) == "Layer 1 learns 10,000× slower than layer 2"
+    assert speed_sentence(log_sizes([1.0, np.inf])) == "Layer 2's gradient overflowed (∞): it explodes"
+    assert speed_sentence(log_sizes([1e-4, 1.0])) == "Layer 1 learns 10,000× slower than layer 2"
 
 
 def test_after_a_divergence_the_panels_show_the_last_finite_step_and_say_so(qtbot):
@@ -366,7 +371,8 @@ def test_after_a_divergence_the_panels_show_the_last_finite_step_and_say_so(qtbo
         panel.show_frame(frame)
     speed.throttle.flush()
     label = f"Last finite step, {snapshot.step}"
-    assert bars.ratio.text().startswith(label + ": ") and chain.caption.text().startswith(label + ": ")
+    assert bars.ratio.text().startswith(f"Exploded at step {snapshot.step + 1}. At step {snapshot.step}: ")
+    assert chain.caption.text().startswith(label + ": ")
     assert speed.title_text == label
     speeds = snapshot.stats.grad_b_norm
     assert np.all(np.isfinite(speeds))                       # honest numbers, not inf or NaN

@@ -3,6 +3,7 @@ import os
 import time
 
 import numpy as np
+import pytest
 
 from simulator import SimConfig, load_presets
 from simulator.simulation import COARSE_RESOLUTION, Simulation
@@ -54,9 +55,9 @@ def test_commands_reach_the_simulation():
     worker.step_once()
     worker._tick()
     assert worker.sim.step_count == 1
-    worker.drop_ball(-0.5, 0.5)
+    worker.drop_probe(-0.5, 0.5)
     worker._tick()
-    assert worker.sim.landscape.ball.position.tolist() == [-0.5, 0.5]
+    assert worker.sim.landscape.probe.trail[0].tolist() == [-0.5, 0.5]
     worker.reset()
     worker._tick()
     assert worker.sim.step_count == 0
@@ -118,19 +119,32 @@ def test_a_job_in_a_process_of_its_own_runs_below_the_window(qtbot):
 LARGE_WEIGHTS = load_presets()["Large weights (exploding)"].config
 
 
-def test_a_divergence_pauses_playback_and_the_run_stays_honest(monkeypatch):
-    monkeypatch.setattr("ui.worker.BUDGET", 60.0)       # every tick takes all its steps
-    worker = SimulationWorker(LARGE_WEIGHTS)
+@pytest.fixture
+def no_slow_motion(monkeypatch):
+    """Every tick takes all its steps, a cliff's included."""
+    monkeypatch.setattr("ui.worker.BUDGET", 60.0)
+    monkeypatch.setattr("ui.worker.JUMP", float("inf"))
+
+
+def playing(config, steps_per_frame):
+    """A worker of ``config`` that has sent its first frame and now plays; the frames it sends."""
+    worker = SimulationWorker(config)
     frames = []
     worker.frame_ready.connect(frames.append)
     worker._tick()
-    worker.set_steps_per_frame(50)
+    worker.set_steps_per_frame(steps_per_frame)
     worker.set_playing(True)
+    return worker, frames
+
+
+def test_a_divergence_pauses_playback_and_the_run_stays_honest(monkeypatch, no_slow_motion):
+    worker, frames = playing(LARGE_WEIGHTS, 50)
     worker._tick()                                   # diverges at step 6 of the 50
     frame = frames[-1]
     snapshot = frame.snapshot
     assert frame.halted and not frame.playing and frame.steps_per_second == 0
     assert snapshot.step == 5 and snapshot.diverged.startswith("Diverged at step 6:")
+    assert snapshot.ball.launched is not None and snapshot.diagnosis.kind == "exploded"
     assert np.isfinite([snapshot.train_loss, snapshot.test_loss]).all()
     assert np.isfinite(snapshot.decision.probability).all()
     for values in (snapshot.stats.grad_b_norm, snapshot.stats.grad_w_norm, snapshot.stats.delta_rms):
@@ -138,11 +152,23 @@ def test_a_divergence_pauses_playback_and_the_run_stays_honest(monkeypatch):
     monkeypatch.setattr("ui.worker.REFINE_AFTER", 0.0)
     worker._tick()                                   # paused and frozen: the surface is refined
     assert frames[-1].snapshot.surface.resolution > COARSE_RESOLUTION and not frames[-1].halted
-    assert frames[-1].snapshot.ball.launched is None
-    worker.set_playing(True)                         # a frozen run: only the ball rolls...
+    worker.set_playing(True)                         # a frozen run takes no step
     worker._tick()
-    assert frames[-1].playing and frames[-1].steps_per_second == 0
-    assert frames[-1].snapshot.step == 5 and frames[-1].snapshot.ball.launched is not None  # ...off the cliff
+    assert frames[-1].playing and frames[-1].steps_per_second == 0 and frames[-1].snapshot.step == 5
+
+
+def test_an_explosion_plays_slowly_enough_to_watch():
+    """Large weights diverged at step 6, within one tick of the default speed: too fast to
+    see. Each step that carries the ball far across the map is shown, and held."""
+    from ui.worker import JUMP_HOLD
+    worker, frames = playing(LARGE_WEIGHTS, 50)
+    start = time.monotonic()
+    while not worker.sim.diverged and time.monotonic() - start < 30:
+        worker._tick()
+    seen = sorted({f.snapshot.step for f in frames})
+    assert worker.sim.diverged and seen[-1] == 5
+    assert len(seen) >= 4                                  # the ball seen at several places
+    assert time.monotonic() - start >= 3 * JUMP_HOLD       # each held for the eye
 
 
 def test_steps_per_second_read_zero_when_paused():
@@ -158,25 +184,25 @@ def test_steps_per_second_read_zero_when_paused():
     assert frames[-1].steps_per_second == 0
 
 
-def test_a_reset_sent_after_a_config_applies_after_it(monkeypatch):
-    monkeypatch.setattr("ui.worker.BUDGET", 60.0)       # every tick takes all its steps
+def test_a_reset_sent_after_a_config_applies_after_it(no_slow_motion):
     worker = SimulationWorker(LARGE_WEIGHTS)
     worker.set_steps_per_frame(50)
     for _ in range(2):                                # diverges and pauses, then the ball launches
         worker.set_playing(True)
         worker._tick()
-    assert worker.sim.diverged is not None and worker.sim.landscape.ball.launched is not None
+    assert worker.sim.diverged is not None and worker.sim.landscape.launched is not None
     clipping = load_presets()["Clipping tames the cliff"].config
     worker.set_config(clipping)
-    worker.drop_ball(0.1, 0.2)                        # moot: the reset comes after it
+    worker.drop_probe(0.1, 0.2)                       # moot: the reset comes after it
     worker.reset()
     worker.set_playing(False)
     worker._tick()
     fresh = Simulation(clipping)
     assert worker.sim.config == clipping and worker.sim.step_count == 0
-    assert worker.sim.diverged is None and worker.sim.landscape.ball.launched is None
+    assert worker.sim.diverged is None and worker.sim.landscape.launched is None
+    assert worker.sim.landscape.probe is None
     assert np.array_equal(worker.sim.net.theta, fresh.net.theta)
-    assert np.array_equal(worker.sim.landscape.ball.position, fresh.landscape.ball.position)
+    assert np.array_equal(worker.sim.snapshot().ball.position, fresh.snapshot().ball.position)
 
 
 def test_choosing_a_preset_after_a_divergence_starts_afresh(qtbot, tmp_path):
@@ -194,7 +220,8 @@ def test_choosing_a_preset_after_a_divergence_starts_afresh(qtbot, tmp_path):
                         and window.painted.snapshot.step == 0, timeout=5000)
         snapshot = window.painted.snapshot
         assert snapshot.diverged is None and snapshot.ball.launched is None
-        assert not window.banner.isVisible() and not window.panels["surface"].banner.isVisible()
+        assert not window.diagnosis.text.text().startswith("Exploded")
+        assert not window.panels["surface"].map.note.text().startswith("Launched")
         window.controls.play_button.click()
         qtbot.waitUntil(lambda: window.painted.snapshot.step >= 30, timeout=10000)
         assert window.painted.snapshot.diverged is None

@@ -96,7 +96,7 @@ class ControlPanel(QWidget):
     speed_changed = Signal(int)
     pin_requested = Signal()
     clear_requested = Signal()
-    baseline_chosen = Signal(object)      # a preset's baseline config: both runs start over
+    start_requested = Signal(object, object)   # (config, baseline config or None): a clean slate
 
     def __init__(self, config=None, parent=None):
         super().__init__(parent)
@@ -274,15 +274,25 @@ class ControlPanel(QWidget):
         self.config_changed.emit(self.config)
 
     def _preset_chosen(self, name):
+        """A preset is a clean slate: exactly its config, its own baseline or none, fresh
+        weights."""
         preset = self.presets.get(name)
         if preset is None:
             return
-        self.set_config(preset.config)
-        self.config_changed.emit(self.config)
-        if preset.baseline:                  # both runs start over, from fresh weights
-            self.baseline_chosen.emit(self.presets[preset.baseline].config)
-        else:
-            self.reset_requested.emit()      # a preset is a clean start: fresh weights
+        self.start(preset.config, self.presets[preset.baseline].config if preset.baseline else None)
+
+    def start(self, config, baseline=None):
+        """Show ``config`` and start over from it, beside ``baseline`` (None: no baseline)."""
+        self.set_config(config)
+        self.start_requested.emit(config, baseline)
+
+    def apply(self, config, restart=False):
+        """Show ``config`` and send it (as a change of the controls would); ``restart``: then
+        start the run again from fresh weights (the baseline with it)."""
+        self.set_config(config)
+        self.config_changed.emit(config)
+        if restart:
+            self.reset_requested.emit()
 
     def _play_toggled(self, playing):
         self.play_button.setText("Pause" if playing else "Play")

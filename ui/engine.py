@@ -125,17 +125,20 @@ class Engine(QObject):
     def reset(self):
         self._send("reset")
 
-    def drop_ball(self, a, b):
-        self._send("drop_ball", float(a), float(b))
+    def drop_probe(self, a, b):
+        self._send("drop_probe", float(a), float(b))
+
+    def restart(self, config, baseline=None):
+        """A clean slate: ``config`` beside the ``baseline`` config (None: no baseline), both
+        from fresh weights; a config still waiting to be sent is moot."""
+        self._config = None
+        self._send("restart", config, baseline)
 
     def pin_baseline(self):
         self._send("pin_baseline")
 
     def clear_baseline(self):
         self._send("clear_baseline")
-
-    def set_baseline(self, config):
-        self._send("set_baseline", config)
 
     def _send(self, *command):
         if self._closing:

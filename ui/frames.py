@@ -7,10 +7,13 @@
 The worker (in the engine process) and the headless pictures both make their Frames
 with a ``Framer``, so a picture shows exactly what the window would.
 
-Contour levels are evenly spaced in log₁₀ C, so both a plateau (small changes of a small
-cost) and a cliff (huge costs) get lines. Tracing ten levels on a 96² grid takes about
-20 ms, more than a frame, so a Framer traces them once per surface version (a baseline
-pinned from the live run starts with the live run's surface and version: the same lines).
+Contour levels are round steps of log₁₀ C (about N_LEVELS of them across the map), so both
+a plateau (small changes of a small cost) and a cliff (huge costs) get lines, and a
+surface taken again a moment later keeps the same levels (its lines move, they do not
+jump). A flat surface gets none: its changes are rounding noise. Tracing twelve levels on
+a 96² grid takes about 20 ms, more than a frame, so a Framer traces them once per surface
+version (a baseline pinned from the live run starts with the live run's surface and
+version: the same lines).
 """
 from __future__ import annotations
 
@@ -58,17 +61,29 @@ class Framer:
                      twin, self._contours[twin.surface.version] if twin else ())
 
 
+def contour_levels(low, high, n_levels=N_LEVELS):
+    """Round values of log₁₀ C strictly between ``low`` and ``high``: the multiples of the
+    round step (1, 2 or 5 × 10ᵏ) that gives about ``n_levels`` of them."""
+    raw = (high - low) / (n_levels + 1)
+    scale = 10.0 ** np.floor(np.log10(raw))
+    step = next(m * scale for m in (1, 2, 5, 10) if m * scale >= raw)
+    first = np.floor(low / step) + 1
+    levels = np.arange(first, np.ceil(high / step)) * step
+    return levels[(levels > low) & (levels < high)]
+
+
 def contour_lines(surface, n_levels=N_LEVELS):
-    """(x, y): all contour lines in surface coordinates, separated by NaN."""
+    """(x, y): all contour lines in surface coordinates, separated by NaN (none on a flat
+    surface)."""
     logc = surface.log_cost
     finite = logc[np.isfinite(logc)]
-    if finite.size == 0 or finite.max() == finite.min():
+    if finite.size == 0 or finite.max() == finite.min() or surface.flat:
         return np.zeros(0), np.zeros(0)
     da = surface.a[1] - surface.a[0]
     db = surface.b[1] - surface.b[0]
     data = np.where(np.isfinite(logc), logc, finite.max())
     xs, ys = [], []
-    for level in np.linspace(finite.min(), finite.max(), n_levels + 2)[1:-1]:
+    for level in contour_levels(finite.min(), finite.max(), n_levels):
         for line in pg.isocurve(data, level, connected=True):
             points = np.asarray(line, dtype=float)
             xs += [surface.a[0] + (points[:, 0] - 0.5) * da, [np.nan]]

@@ -23,11 +23,17 @@ TITLE = "What am I looking at?"
 WHAT_YOU_SEE = {
     "surface": "The cost C over a flat slice through the weights: a moves layer 1's weights, "
                "b the output layer's, both along fixed random directions. The ball is the "
-               "network now; the arrow points downhill and is as long as the slope is steep. "
-               "A plateau runs flat along a: layer 1's slope is tiny, so gradient descent "
-               "barely moves it, while a healthy network sits in a bowl that slopes both "
-               "ways. Exploding gradients make cliffs: one step off a cliff launches the ball "
-               "off the map. The 3-D tab shows the same slice as a landscape.",
+               "network: where its weights are along a and b. Every training step moves it, its "
+               "trail is where the network has been, and the arrow is the network's own "
+               "gradient, pointing downhill, as long as the slope is steep. A plateau runs flat "
+               "along a: layer 1's slope is tiny, so gradient descent barely moves it, while a "
+               "healthy network sits in a bowl that slopes both ways. Exploding gradients make "
+               "cliffs: one step launches the ball off the map. As the network trains it leaves "
+               "the slice (its other layers move), so the slice is taken again through it; the "
+               "note under the map says from which step, and the map's and the network's cost "
+               "under the ball. A click on the map starts the probe, a hollow ball that learns "
+               "only a and b on this slice: what if only those two layers learned. The 3-D tab "
+               "shows the same slice as a landscape.",
     "bars": "How fast each layer learns: ‖∂C/∂b^l‖, the size of the gradient for the biases "
             "of layer l, first layer on the left. Backpropagation multiplies the error by "
             "one factor per layer on its way back (the chain rule), so a factor below 1 "
@@ -56,6 +62,11 @@ WHAT_YOU_SEE = {
              "output's, ‖δ^1‖/‖δ^L‖. Blue: it vanishes, red: it explodes. The line is the "
              "theory's edge of chaos, χ = σw²·E[φ'(z)²] = 1, where the gradient keeps its "
              "size through any depth; the cross marks the network now.",
+    "diagnosis": "The line under the toolbar says what is happening to the run, and the "
+                 "panels say the same: exploded, launched off the map, dead units (ReLUs that "
+                 "output 0 on every sample), saturated units, an exploding or vanishing "
+                 "gradient, a plateau, or learning. Where one change of a control helps, its "
+                 "button makes the change and starts the run again.",
     "controls": "The knobs of the network and the remedies. Depth adds factors to the "
                 "product; σw and the activation set their size (χ per layer). The remedies: "
                 "ReLU with He initialisation keeps χ = 1; batch normalisation keeps units out "
@@ -68,7 +79,8 @@ WHAT_YOU_SEE = {
 
 def guide_html():
     """Every paragraph under its panel's title, notation typeset."""
-    titles = {name: panel.title for name, panel in PANELS.items()} | {"controls": "Controls"}
+    titles = {name: panel.title for name, panel in PANELS.items()} | {"controls": "Controls",
+                                                                     "diagnosis": "Diagnosis"}
     return "".join(f"<h3>{titles[name]}</h3><p>{typeset(text)}</p>" for name, text in WHAT_YOU_SEE.items())
 
 

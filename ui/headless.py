@@ -24,11 +24,14 @@ from .style import apply_theme, current
 
 def frame_of(sim, framer=None, baseline=None):
     """The Frame the window would show for the simulation's current state (and its
-    ``baseline`` Simulation's), with the finest surfaces (``framer``: the run's own, so
-    contours are traced once per surface)."""
+    ``baseline`` Simulation's), with the finest surfaces, taken through the network now
+    where it has moved off them (``framer``: the run's own, so contours are traced once
+    per surface)."""
     for run in (sim, baseline):
-        if run is not None and run.landscape.surface.resolution < FINE_RESOLUTION:
-            run.refine_surface(FINE_RESOLUTION)
+        if run is not None:
+            run.follow_network(FINE_RESOLUTION)
+            if run.landscape.surface.resolution < FINE_RESOLUTION:
+                run.refine_surface(FINE_RESOLUTION)
     return (framer or Framer()).frame(sim, baseline=baseline)
 
 

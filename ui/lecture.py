@@ -122,10 +122,7 @@ class LectureTools(QObject):
         w = self.window
         if setup.view.get("theme", w.theme) != w.theme:
             w.set_theme(setup.view["theme"])
-        w.controls.set_config(setup.config)
-        w.controls.config_changed.emit(setup.config)
-        if setup.baseline is not None:               # both runs start over, together
-            w.controls.baseline_chosen.emit(setup.baseline)
+        w.controls.start(setup.config, setup.baseline)     # a clean slate, as a preset is
         if setup.layout:
             w.restoreState(QByteArray(setup.layout))
         for panel in w.panels.values():
@@ -152,9 +149,7 @@ class LectureTools(QObject):
             self.report(f"The data set was not loaded: {error}")
             return False
         controls = self.window.controls
-        config = controls.config.replace(dataset="file", data_file=os.path.abspath(path))
-        controls.set_config(config)
-        controls.config_changed.emit(config)
+        controls.apply(controls.config.replace(dataset="file", data_file=os.path.abspath(path)))
         return True
 
     def load_data_dialog(self):

@@ -28,11 +28,12 @@ from .lecture import LectureTools
 from .panels import PANELS, build, dispose
 from .panels.phase import measurer
 from .style import THEMES, apply_theme, controls_style, restyle
-from .widgets import Banner, Field, on_screen
+from .diagnosis_bar import DiagnosisBar
+from .widgets import Field, on_screen
 
 PAINT_MS = 16
 FIRST_SHARE = 0.9              # the first start opens the window at this share of the screen
-STATUS_WIDEST = {"versus": "", "step": "step 100,000", "cost": "cost 0.0000  (test 0.0000)",
+STATUS_WIDEST = {"state": "", "versus": "", "step": "step 100,000", "cost": "cost 0.0000  (test 0.0000)",
                  "rate": "1,000 steps/s", "fps": "100 frames/s"}    # the status bar's fields
 
 
@@ -42,15 +43,6 @@ def first_geometry(screen):
     rect = QRect(0, 0, round(screen.width() * FIRST_SHARE), round(screen.height() * FIRST_SHARE))
     rect.moveCenter(screen.center())
     return rect
-
-
-def divergences(frame):
-    """The runs' divergence messages: the live run's, and the baseline's named as such."""
-    messages = [frame.snapshot.diverged]
-    if frame.baseline is not None and frame.baseline.diverged:
-        who = brief(frame.baseline.config, frame.snapshot.config)
-        messages.append(f"Baseline ({who}): {frame.baseline.diverged}")
-    return [m for m in messages if m]
 
 
 class MainWindow(QMainWindow):
@@ -90,7 +82,15 @@ class MainWindow(QMainWindow):
         run_bar.addWidget(self.controls.run_bar)
         self.controls.run_bar.setStyleSheet(controls_style())   # the controls' type, as the column
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, run_bar)
-        self.banner = Banner(self, self._banner_place)    # the diverged message, over the panels
+        self.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
+        self.diagnosis = DiagnosisBar()        # what is happening, under the Run bar
+        self.diagnosis.remedy_chosen.connect(self.apply_remedy)
+        diagnosis_bar = QToolBar("Diagnosis")
+        diagnosis_bar.setObjectName("diagnosis")
+        diagnosis_bar.setMovable(False)
+        diagnosis_bar.addWidget(self.diagnosis)
+        self.diagnosis.wanted.connect(diagnosis_bar.setVisible)     # a toolbar hides its widgets itself
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, diagnosis_bar)
         empty = QWidget()                      # the docks are the window: no central widget
         empty.setMaximumSize(0, 0)
         self.setCentralWidget(empty)
@@ -127,15 +127,15 @@ class MainWindow(QMainWindow):
             self.engine.stopped.connect(self.lecture.report)
             self.controls.config_changed.connect(self.engine.set_config)
             self.controls.play_toggled.connect(self.engine.set_playing)
+            self.controls.start_requested.connect(self.engine.restart)
             self.controls.step_requested.connect(self.engine.step_once)
             self.controls.reset_requested.connect(self.engine.reset)
             self.controls.speed_changed.connect(self.engine.set_steps_per_frame)
-            self.panels["surface"].drop_requested.connect(self.engine.drop_ball)
+            self.panels["surface"].probe_requested.connect(self.engine.drop_probe)
             self.controls.pin_requested.connect(self.engine.pin_baseline)
             self.controls.clear_requested.connect(self.engine.clear_baseline)
-            self.controls.baseline_chosen.connect(self.engine.set_baseline)
             if baseline is not None:
-                self.engine.set_baseline(baseline)
+                self.engine.restart(config, baseline)
         for key, slot in ((Qt.Key.Key_Space, self.toggle_play), (Qt.Key.Key_S, self.controls.step_requested.emit),
                           (Qt.Key.Key_R, self.controls.reset_requested.emit),
                           (Qt.Key.Key_B, self.controls.pin_requested.emit)):
@@ -143,7 +143,6 @@ class MainWindow(QMainWindow):
             shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
             shortcut.activated.connect(slot)
 
-        self._diverged = None         # the divergence message the status bar shows
         self.latest = None            # newest Frame, not yet painted
         self._last_paint = 0.0
         self.painted = None           # the Frame on screen
@@ -200,15 +199,6 @@ class MainWindow(QMainWindow):
             dock.setVisible(True)
         self.share_room()
         self.whole_tab_names()
-
-    def _banner_place(self):
-        """The divergence banner's (left, top, width): over the top of the panels, right of
-        the controls (which stay free: a preset or Reset starts again)."""
-        inset = Banner.INSET
-        docks = [d for d in self.docks.values() if on_screen(d)] or [self.centralWidget()]
-        left = min(d.geometry().left() for d in docks) + inset
-        top = min(d.geometry().top() for d in docks) + inset
-        return left, top, max(d.geometry().right() for d in docks) - left - inset
 
     def _catch_up(self, name, shown):
         """A panel that comes into view shows the frame on screen, once it is laid out."""
@@ -275,19 +265,19 @@ class MainWindow(QMainWindow):
 
     def _show_status(self, frame):
         snapshot, baseline = frame.snapshot, frame.baseline
-        diverged = "\n".join(divergences(frame)) or None
-        self.banner.say(diverged)
-        if diverged != self._diverged:                      # other messages (a recording's
-            self._diverged = diverged                       # progress) are left alone
-            if diverged:
-                self.statusBar().showMessage(diverged.split(":")[0] + ": see the message above")
-            else:
-                self.statusBar().clearMessage()
+        self.diagnosis.show_diagnoses(snapshot.diagnosis, baseline and baseline.diagnosis,
+                                      baseline and brief(baseline.config, snapshot.config))
+        self.status["state"].setText(snapshot.diagnosis.headline)
         self.status["versus"].setText(versus(snapshot.config, baseline.config, 32) if baseline else "")
         self.controls.clear_button.setEnabled(baseline is not None)
         self.status["step"].setText(f"step {snapshot.step:,}")
         self.status["cost"].setText(f"cost {snapshot.train_loss:.4g}  (test {snapshot.test_loss:.4g})")
         self.status["rate"].setText(f"{frame.steps_per_second:,.0f} steps/s" if frame.playing else "paused")
+
+    def apply_remedy(self, remedy):
+        """The diagnosis's remedy: its change of the controls, and the run starts again."""
+        if remedy is not None:
+            self.controls.apply(remedy.apply(self.controls.config), restart=True)
 
     @property
     def baseline_config(self):
@@ -382,6 +372,8 @@ class MainWindow(QMainWindow):
         apply_theme(name)
         for controls in (self.controls, self.controls.run_bar):
             restyle(controls, controls_style())
+        if self.painted is not None:
+            self._show_status(self.painted)        # the diagnosis in the new type, before the layout
         self._fit_controls(self.findChild(QScrollArea))   # at once: cut off while the panels change
         settle_layout()                        # laid out in the new type before it is drawn
         yield True
@@ -400,7 +392,7 @@ class MainWindow(QMainWindow):
                 new.show_frame(self.painted)
             yield True
         if self.engine is not None:
-            self.panels["surface"].drop_requested.connect(self.engine.drop_ball)
+            self.panels["surface"].probe_requested.connect(self.engine.drop_probe)
         self.restoreState(state)
         if size is not None:                   # after the layout: its least width, not the last one's
             self.resize(size)

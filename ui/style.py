@@ -69,8 +69,17 @@ def seen_through(color, alpha):
 # Style sheets only where the palette cannot say it, set on those widgets alone: an
 # application-wide sheet must be set anew at every theme switch (widgets under a sheet take
 # a new palette only when polished again), and that restyled every widget, 0.2-0.4 s.
-BANNER_STYLE = ("QLabel { background: #b3261e; color: white; font-weight: bold; "
-                "padding: 8px 12px; border-radius: 4px; }")
+NOTE_STYLES = {      # a Note's look by severity: white on red, black on amber, plain
+    "alarm": "QLabel { background: #b3261e; color: white; font-weight: bold; padding: 4px 8px; "
+             "border-radius: 4px; }",
+    "warning": "QLabel { background: #f0b400; color: black; padding: 4px 8px; border-radius: 4px; }",
+    "info": "QLabel { padding: 2px 4px; }",
+}
+DIAGNOSIS_STYLES = {  # the diagnosis line's look by severity
+    "alarm": "DiagnosisBar { background: #b3261e; } QLabel { color: white; font-weight: bold; }",
+    "warning": "DiagnosisBar { background: #f0b400; } QLabel { color: black; }",
+    "ok": "",
+}
 # Translucent greys read on dark and light backgrounds alike.
 GROUPS_STYLE = """
 QGroupBox { font-weight: bold; margin-top: 12px; border: 1px solid rgba(128, 134, 145, 120);

@@ -11,15 +11,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QRectF, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
-from .style import BANNER_STYLE, current
+from simulator.numbers import power_of_ten, scientific
 
-SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def power_of_ten(exponent):
-    """'10⁻³⁰' for -30."""
-    return "10" + str(int(exponent)).translate(SUPERSCRIPT)
-
+from .style import NOTE_STYLES, current
 
 ROUND = (1, 1.5, 2, 3, 5, 7.5, 10)      # round numbers an axis ends at (× 10ᵏ)
 
@@ -100,21 +94,6 @@ def tick_label(value):
     return scientific(value)
 
 
-def times(exponent):
-    """How many times, from log₁₀ of a ratio's size: '31,000×' below 10⁶, 'over 10⁶×' from
-    3.5 million on (never rounded up to a power it does not reach)."""
-    exponent = abs(exponent)
-    return f"{10 ** exponent:,.0f}×" if exponent < 6 else f"over {power_of_ten(np.floor(exponent))}×"
-
-
-def scientific(value, digits=2):
-    """'2.2×10⁻⁹' for 2.2e-9, '0.035' for 0.035: a number as a slide writes it."""
-    if value == 0 or not np.isfinite(value) or 1e-3 <= abs(value) < 100:
-        return f"{value:.{digits}g}"
-    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
-    return f"{mantissa}×{power_of_ten(int(exponent))}"
-
-
 _SUPERSCRIPT = re.compile(r"\^(?:\(([^)]*)\)|\{([^}]*)\}|(-?\|?\w+\|?))")
 _SUBSCRIPT = re.compile(r"(σ)([wb])(?![A-Za-z])|\b(fan)_(in)\b")
 
@@ -133,56 +112,34 @@ def typeset(text):
     return _SUBSCRIPT.sub(sub, _SUPERSCRIPT.sub(sup, html.escape(text, quote=False)))
 
 
-class Banner(QLabel):
-    """A red message laid over the top of ``parent`` (a divergence, a launched ball): shown,
-    it covers the top of the plot instead of pushing everything under it down, and a click
-    hides it until the message changes. ``place()`` gives its (left, top, width) in the
-    parent (by default the parent's width, inset); its height is the text's, and it follows
-    the parent's size."""
+class Note(QLabel):
+    """Words in their panel's layout, never laid over a title or a control: a finding in the
+    red of an alarm or the amber of a warning, or a plain remark. A click hides it until its
+    words change; with nothing to say it takes no room."""
 
-    INSET = 6
-
-    def __init__(self, parent, place=None):
+    def __init__(self, parent=None):
         super().__init__(parent)
-        self.setStyleSheet(BANNER_STYLE)
         self.setWordWrap(True)
-        self.setToolTip("Click to hide this message (it comes back when it changes).")
-        self._place = place or (lambda: (self.INSET, self.INSET, parent.width() - 2 * self.INSET))
-        self._hidden_text = None           # the message a click hid
-        parent.installEventFilter(self)
+        self.setToolTip("Click to hide this (it comes back when it changes).")
+        self._hidden_text = None           # the words a click hid
+        self._severity = None
         self.hide()
 
-    def say(self, text):
-        """Show ``text`` over the parent, unless a click hid this very message; None or ""
-        hides the banner."""
-        self.setText(text or "")
+    def say(self, text, severity="info"):
+        """Show ``text`` ('alarm', 'warning' or 'info'), unless a click hid these very words;
+        None or "" hides it."""
+        if severity != self._severity:
+            self._severity = severity
+            self.setStyleSheet(NOTE_STYLES[severity])
+        if text != self.text():
+            self.setText(text or "")
         if not text:
-            self._hidden_text = None       # gone: the next message is shown, even the same
-        shown = bool(text) and text != self._hidden_text
-        self.setVisible(shown)
-        if shown:
-            self.follow()
-            self.raise_()
+            self._hidden_text = None       # gone: the next words are shown, even the same
+        self.setVisible(bool(text) and text != self._hidden_text)
 
     def mousePressEvent(self, event):
         self._hidden_text = self.text()
         self.hide()
-
-    def follow(self):
-        """Lie where ``place`` says, in the theme's type, as high as the text needs at that
-        width."""
-        if self.font().pointSize() != current().font_pt:   # a style sheet keeps the first one
-            font = self.font()
-            font.setPointSize(current().font_pt)
-            self.setFont(font)
-        left, top, width = self._place()
-        width = max(width, 50)
-        self.setGeometry(left, top, width, self.heightForWidth(width))
-
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Resize and self.isVisible():
-            self.follow()
-        return False
 
 
 class Field(QLabel):

@@ -7,8 +7,10 @@
 * Configs are coalesced: ``set_config`` only stores the newest and asks for a 0 ms
   timer, which fires once the queued burst of configs has been read: dragging a
   slider sends dozens, the engine builds the newest, at once.
-* Commands (reset, drop the ball) apply after the config that was sent before them;
+* Commands (reset, drop the probe) apply after the config that was sent before them;
   a reset makes everything queued before it moot and builds the network once.
+  ``restart(config, baseline)`` (a preset, a loaded setup) is a clean slate: exactly that
+  config and that baseline (or none), fresh weights, nothing kept from before.
 * A tick trains for at most ``steps_per_frame`` steps and about ``BUDGET`` seconds of
   the worker's own CPU time (time spent waiting for a CPU on a busy machine is not the
   worker's: counting it cut ticks short of the steps asked),
@@ -16,11 +18,15 @@
   (0 when no step was taken: paused, or frozen after a divergence).
 * A divergence pauses playback: the Frame of that tick says so (``halted``), and the
   window's Play button follows. Playing a frozen run rolls only the ball.
-* When nothing changed and no training step was taken for ``REFINE_AFTER`` seconds
-  (paused, or frozen), the worker refines the cost surface from the coarse grid to
-  ``FINE_RESOLUTION``, a few rows per tick, each tick's share taking about
-  ``REFINE_BUDGET`` (a depth-50, width-128 network or the 1,797 digits take seconds for
-  the whole grid: the worker still answers within one share).
+* The cost surface follows the network: once it is due (``Simulation.surface_due``: the
+  network moved off its plane, or off the map), the worker takes it again, a few rows
+  per tick (``FOLLOW_BUDGET`` while playing), at the resolution on show, and the new
+  surface replaces the old one whole. When nothing changed and no training step was
+  taken for ``REFINE_AFTER`` seconds (paused, or frozen), it refines the surface to
+  ``FINE_RESOLUTION`` the same way, each tick's share taking about ``REFINE_BUDGET``.
+* A step that carries the ball far across the map (``JUMP`` of its extent: a cliff) ends
+  its tick, and the next step waits ``JUMP_HOLD``: an explosion plays slowly enough to see.
+* The probe (a click on the map) rolls one step per tick, at most ``PROBE_STEPS``.
 * The decision map is the worker's to time: a fresh one at most every
   ``DECISION_REFRESH`` seconds and with at most ``DECISION_SHARE`` of the time.
 * A pinned baseline (issue 14) is a second Simulation, advanced step for step with the
@@ -37,6 +43,7 @@ import time
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from simulator import SimConfig, Simulation
+from simulator.simulation import COARSE_RESOLUTION
 
 from .frames import FINE_RESOLUTION, Framer
 
@@ -44,6 +51,10 @@ TICK_MS = 15
 BUDGET = 0.012             # CPU seconds of training per tick: the rest is for commands and the Frame
 REFINE_AFTER = 0.35        # seconds without changes before the surface is refined
 REFINE_BUDGET = 0.12       # seconds of refinement per tick (it overshoots by a few ms: under 150)
+FOLLOW_BUDGET = 0.004      # seconds per tick of a new surface taken while playing
+JUMP = 0.25                # a step that moves the ball this share of the map's extent...
+JUMP_HOLD = 0.3            # ...holds the next step back this many seconds
+PROBE_STEPS = 500          # the probe rolls at most this many steps
 DECISION_REFRESH = 0.1     # seconds between decision maps (a forward pass over a 48² grid)...
 DECISION_SHARE = 0.1       # ...and at most this share of the worker's time
 
@@ -66,7 +77,8 @@ class SimulationWorker(QObject):
         self._applying_soon = False
         self._last_change = time.monotonic()
         self._framer = Framer()
-        self._refining = None             # ((run, surface version), its refinement under way)
+        self._taking = {}                 # run → a new surface under way (Simulation.surface_taking)
+        self._hold_until = 0.0            # no training step before this (a cliff plays slowly)
         self._decision = None             # the DecisionMaps shown (live, baseline), their time, cost
         self._decision_time = self._decision_seconds = 0.0
         self._halted = False
@@ -120,8 +132,22 @@ class SimulationWorker(QObject):
         self._commands.append(("reset",))
 
     @Slot(float, float)
-    def drop_ball(self, a, b):
+    def drop_probe(self, a, b):
         self._commands.append(("drop", a, b))
+
+    @Slot(object, object)
+    def restart(self, config, baseline):
+        """A clean slate: ``config`` with the ``baseline`` config beside it (or None: no
+        baseline), both from fresh weights; what was queued before is moot. A config
+        whose data cannot be read leaves everything as it was."""
+        try:
+            sims = Simulation(config), None if baseline is None else Simulation(baseline)
+        except ValueError:
+            return
+        self._pending, self._commands, self._single_steps = None, [], 0
+        self.sim, self.baseline = sims
+        self._taking.clear()
+        self._changed()
 
     # The baseline's commands act at once, after what was sent before them: a pin takes the
     # run as the configs and commands sent before it left it.
@@ -135,18 +161,6 @@ class SimulationWorker(QObject):
     @Slot()
     def clear_baseline(self):
         self.baseline = None
-        self._changed()
-
-    @Slot(object)
-    def set_baseline(self, config):
-        """A baseline of ``config`` (a preset's, a setup's): both runs start over, together.
-        A config whose data cannot be read leaves everything as it was."""
-        self._apply_pending()
-        try:
-            self.baseline = Simulation(config)
-        except ValueError:
-            return
-        self.sim.reset()
         self._changed()
 
     def _changed(self):
@@ -164,27 +178,40 @@ class SimulationWorker(QObject):
             self._train(self._single_steps, None)
             self._single_steps = 0
             changed = True
-        # Resting (no change, no training step: paused, or frozen by a divergence): refine.
-        if not applied and time.monotonic() - self._last_change > REFINE_AFTER:
-            changed = self._refine() or changed
+        changed = self._follow(not applied and time.monotonic() - self._last_change > REFINE_AFTER) or changed
+        changed = self._roll_probe() or changed
         if changed or self._send_now:
             self._emit()
 
     def _runs(self):
         return [self.sim] if self.baseline is None else [self.sim, self.baseline]
 
-    def _refine(self):
-        """One share of the fine surface's rows (the live run's first, then the
-        baseline's); True once a fine surface is in place."""
+    def _follow(self, resting):
+        """A share of the surface each run needs: a new one where it is due (the network
+        moved off it), or, ``resting`` (no change, no training step: paused, or frozen by a
+        divergence), a finer one. True once a new surface is in place."""
+        done = False
         for sim in self._runs():
-            surface = sim.landscape.surface
-            if surface.resolution >= FINE_RESOLUTION:
-                continue
-            key = (id(sim), surface.version)          # a pinned copy shares the version
-            if self._refining is None or self._refining[0] != key:
-                self._refining = (key, sim.landscape.refinement(FINE_RESOLUTION, REFINE_BUDGET))
-            return next(self._refining[1])
-        return False
+            taking = self._taking.get(sim)
+            if taking is None or taking[0] is not sim.landscape:
+                due, surface = sim.surface_due(), sim.landscape.surface
+                if due is None and not (resting and surface.resolution < FINE_RESOLUTION):
+                    continue
+                resolution = FINE_RESOLUTION if resting else max(surface.resolution, COARSE_RESOLUTION)
+                taking = self._taking[sim] = (sim.landscape, sim.surface_taking(resolution, REFINE_BUDGET if resting else FOLLOW_BUDGET))
+            if next(taking[1]):
+                del self._taking[sim]
+                done = True
+            if resting:
+                break                     # one run's share per tick: the live run's first
+        return done
+
+    def _roll_probe(self):
+        probe = self.sim.landscape.probe
+        if probe is None or probe.launched or probe.steps >= PROBE_STEPS:
+            return False
+        self.sim.roll_probe(1)
+        return True
 
     def _emit(self):
         self._send_now = False
@@ -218,7 +245,7 @@ class SimulationWorker(QObject):
         if self.baseline is not None and self.sim.net is not net:
             self.baseline.reset()         # the live run starts over: so does the baseline
         for _, a, b in commands:
-            self.sim.drop_ball(a, b)
+            self.sim.drop_probe(a, b)
         self._decision = None             # the network or its data may be new
         self._last_change = time.monotonic()
         return True
@@ -231,7 +258,8 @@ class SimulationWorker(QObject):
         runs = self._runs()
         first_steps = [sim.step_count for sim in runs]
         frozen = [sim.diverged is not None for sim in runs]
-        for _ in range(steps):
+        held = budget is not None and time.monotonic() < self._hold_until     # Step is never held
+        for _ in range(0 if held else steps):
             for sim in runs:
                 sim.advance(1)
             now_frozen = [sim.diverged is not None for sim in runs]
@@ -239,6 +267,9 @@ class SimulationWorker(QObject):
                 self._playing, self._halted = False, True
                 break
             frozen = now_frozen
+            if any(sim.landscape.jump > JUMP for sim in runs):     # a cliff: seen, then the next
+                self._hold_until = time.monotonic() + JUMP_HOLD
+                break
             if budget and time.thread_time() - cpu > budget:
                 break
         taken = max(sim.step_count - first for sim, first in zip(runs, first_steps))

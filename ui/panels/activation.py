@@ -1,5 +1,6 @@
 """Activation: φ and φ' with the maximum of φ' marked, and the φ'(z) values that are
-actually inside the network now, as a histogram (all hidden layers or one)."""
+actually inside the network now, on the cost surface's data (every sample the diagnosis
+counts dead or saturated units on), as a histogram (all hidden layers or one)."""
 from __future__ import annotations
 
 import numpy as np
@@ -127,8 +128,8 @@ class ActivationPanel(Panel):
         self.bars.setOpts(x0=edges[:-1], x1=edges[1:], height=self.counts)
         rows = slice(None) if k <= 0 else slice(k - 1, k)
         if self.activation.can_die:
-            self.share.setText(f"dead units (φ' = 0 for the whole batch): "
+            self.share.setText(f"dead units (φ' = 0 on every sample): "
                                f"{100 * d.dead_fraction[rows].mean():.0f} %")
         else:
-            self.share.setText(f"saturated (φ' below 1 % of its maximum): "
-                               f"{100 * d.saturated_fraction[rows].mean():.0f} %")
+            self.share.setText(f"saturated units (φ' below 1 % of its maximum on every sample): "
+                               f"{100 * d.saturated_units[rows].mean():.0f} %")

@@ -26,10 +26,12 @@ from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from simulator.compare import brief
+from simulator.diagnosis import comparison_sentence, speed_sentence
+from simulator.numbers import log_sizes
 
 from . import Panel
 from ..style import current, pen, style_axes
-from ..widgets import PowerOfTenAxis, decades, hold, layer_colors, round_up, times
+from ..widgets import PowerOfTenAxis, decades, hold, layer_colors, round_up
 
 QUANTITIES = {
     "‖∂C/∂b‖: speed of learning": ("grad_b_norm", "‖∂C/∂b‖"),
@@ -44,17 +46,20 @@ STUB = 0.04                        # the stub that marks an exact 0: this share 
 FADED = 60                         # the alpha of a baseline bar's fill (its outline is opaque)
 
 
-def log_heights(values):
-    """log₁₀ of the values: 0 → -inf, ∞ → +inf, NaN (and anything negative) → NaN."""
-    values = np.asarray(values, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        logs = np.log10(np.where(values > 0, values, 1.0))
-    return np.where(values > 0, logs, np.where(values == 0, -np.inf, np.nan))
-
-
 def last_finite_label(snapshot):
     """'Last finite step, 6: ' after a divergence (the statistics shown are that step's)."""
     return f"Last finite step, {snapshot.step}: " if snapshot.diverged else ""
+
+
+def headline_of(snapshot, sentence):
+    """The bars' headline: what they measure, after the diagnosis's headline where it
+    sounds an alarm ("Exploded at step 6. At step 5: …"): the panel never tells a story
+    of its own beside the run's."""
+    diagnosis = snapshot.diagnosis
+    if diagnosis.severity != "alarm" or not sentence:
+        return sentence
+    when = f"At step {snapshot.step}: " if snapshot.diverged else ""
+    return f"{diagnosis.headline}. {when}{sentence[0].lower() if when else sentence[0]}{sentence[1:]}"
 
 
 class MarkedBars:
@@ -155,47 +160,6 @@ def needed_range(values, logarithmic):
     return (0.0, round_up(shown.max())) if shown.size else None
 
 
-def slowdown_text(logs):
-    """'Layer 1 learns 31,000× slower than layer 9' (or faster), from the log heights;
-    in words where a gradient is 0, overflowed (∞) or is not a number."""
-    if len(logs) < 2:
-        return ""
-    first, last = logs[0], logs[-1]
-    for layer, value in ((1, first), (len(logs), last)):
-        if np.isnan(value):
-            return f"Layer {layer}'s gradient is not a number (NaN): the run has broken down"
-        if value == np.inf:
-            return f"Layer {layer}'s gradient overflowed (∞): it explodes"
-    if first == -np.inf:
-        dead = int(np.argmax(logs != -np.inf)) if np.any(logs != -np.inf) else len(logs)
-        if dead == 1:
-            return "Layer 1's gradient is exactly 0: it does not learn at all"
-        return (f"Layers 1–{dead} get a gradient of exactly 0: no error reaches them, so they "
-                "do not learn")
-    if last == -np.inf:
-        return f"Layer {len(logs)}'s gradient is exactly 0: the output does not learn"
-    exponent = last - first
-    if abs(exponent) < np.log10(1.5):
-        return f"Layer 1 learns about as fast as layer {len(logs)}"
-    way = "slower" if exponent >= 0 else "faster"
-    return f"Layer 1 learns {times(exponent)} {way} than layer {len(logs)}"
-
-
-def comparison_text(logs, baseline_logs, name):
-    """'relu·he: layer 1 learns 180,000× faster than the baseline's layer 1', from the
-    log heights of the two runs' bars; each run's own words where a layer 1 is not a
-    positive number."""
-    first, theirs = logs[0], baseline_logs[0]
-    if not (np.isfinite(first) and np.isfinite(theirs)):
-        theirs = slowdown_text(baseline_logs) or "One layer"
-        return f"{slowdown_text(logs) or 'One layer'}; the baseline's: {theirs[0].lower()}{theirs[1:]}"
-    exponent = first - theirs
-    if abs(exponent) < np.log10(1.5):
-        return f"{name}: layer 1 learns about as fast as the baseline's layer 1"
-    way = "faster" if exponent > 0 else "slower"
-    return f"{name}: layer 1 learns {times(abs(exponent))} {way} than the baseline's layer 1"
-
-
 def theory_line(measured, theory):
     """log₁₀ of the predicted ‖δ^l‖, anchored at the measured output layer (or None)."""
     if not theory.applies or not np.isfinite(measured[-1]) or measured[-1] <= 0:
@@ -280,11 +244,11 @@ class GradientBarsPanel(Panel):
             return
         field, label = QUANTITIES[self.quantity.currentText()]
         values = getattr(self._stats, field)
-        self.logs = log_heights(values)
+        self.logs = log_sizes(values)
         self.theory_logs = theory_line(values, self._theory) if field == THEORY_FIELD else None
         logarithmic = self.log_scale.isChecked()
         base = None if self._baseline is None else getattr(self._baseline.stats, field)
-        self.baseline_logs = None if base is None else log_heights(base)
+        self.baseline_logs = None if base is None else log_sizes(base)
         shown = np.concatenate([values] + ([] if self.theory_logs is None else [10.0 ** self.theory_logs])
                                + ([] if base is None else [base]))
         needed = needed_range(shown, logarithmic)
@@ -325,11 +289,11 @@ class GradientBarsPanel(Panel):
         if field == "relative_update":
             headline = ""
         elif base is None:
-            headline = slowdown_text(self.logs)
+            headline = speed_sentence(self.logs)
         else:
-            headline = comparison_text(self.logs, self.baseline_logs,
-                                       brief(self._snapshot.config, self._baseline.config, 32))
-        self.ratio.setText(last_finite_label(self._snapshot) + headline)
+            headline = comparison_sentence(self.logs, self.baseline_logs,
+                                           brief(self._snapshot.config, self._baseline.config, 32))
+        self.ratio.setText(headline_of(self._snapshot, headline))
         self.theory_label.setText(self._pairs_text() + self._theory_text(field))
 
     def view_controls(self):

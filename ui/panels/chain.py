@@ -18,11 +18,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from simulator.compare import brief
+from simulator.numbers import log_sizes, power_of_ten
 
 from . import Panel
 from ..style import heading, legend_below, pen, style_axes
-from ..widgets import PowerOfTenAxis, power_of_ten, typeset
-from .bars import MarkedBars, last_finite_label, log_heights
+from ..widgets import PowerOfTenAxis, typeset
+from .bars import MarkedBars, last_finite_label
 
 FACTOR_COLOR = "#5dade2"
 PRODUCT_COLOR = "#ff9f43"
@@ -111,9 +112,9 @@ class ChainRulePanel(Panel):
         snapshot, twin = frame.snapshot, frame.baseline
         stats = snapshot.stats
         n = len(stats.chain_factors)
-        self.factor_logs = log_heights(stats.chain_factors[1:])
-        self.product_logs = log_heights(stats.chain_product)
-        self.baseline_logs = log_heights(twin.stats.chain_product if twin else np.zeros(0))
+        self.factor_logs = log_sizes(stats.chain_factors[1:])
+        self.product_logs = log_sizes(stats.chain_product)
+        self.baseline_logs = log_sizes(twin.stats.chain_product if twin else np.zeros(0))
         layers = np.arange(1, n + 1)
         finite_f = np.isfinite(self.factor_logs)
         shown = np.concatenate([self.factor_logs[finite_f], self.product_logs[np.isfinite(self.product_logs)],

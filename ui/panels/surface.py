@@ -1,17 +1,21 @@
-"""Cost surface panel: the exact 2-D slice of the cost, the ball, its trail and its slope.
+"""Cost surface panel: an exact 2-D slice of the cost through the network, and the ball:
+the network itself, where its weights are along a and b.
 
 Map tab: the cost as a colour map (log colour scale by default, so that plateaus and
-cliffs both read), contour lines at log-spaced levels, the ball with its trail and an
-arrow pointing downhill whose length grows with the slope's size (on a log scale between
-a floor, below which the ball is at rest and no arrow is drawn, and a ceiling). The
-caption says in words which direction is flat. The axes say which layer each direction moves. Click the map
-to drop the ball there. When the ball is launched off the surface, a red banner says
-why. 3-D tab: the same surface in OpenGL, with the ball on it, where OpenGL exists.
+cliffs both read; a flat map is drawn flat and says so), contour lines at round levels,
+the ball with its trail (where the network has been) and an arrow pointing downhill
+whose length grows with the slope's size (on a log scale between a floor, below which the
+ball is at rest and no arrow is drawn, and a ceiling). The caption says in words which
+direction is flat; the axes say which layer each direction moves; a note under each map
+says which step its surface was taken at and how far the network has moved off it since,
+or why the ball left the map. A click on the map starts the probe, a hollow ball that
+learns only a and b on this surface ("what if only layers u and v learned"). 3-D tab: the
+same surface in OpenGL, with the ball on it, where OpenGL exists.
 
 Beside a baseline (issue 14) the map tab holds two maps side by side (one above the
-other in a tall panel), each run's own plane with its own ball, colour scale and title
-(the baseline's first, as in "before and after"); the caption and the 3-D tab follow the
-live run.
+other in a tall panel), each run's own surface with its own ball, colour scale, title and
+note (the baseline's first, as in "before and after"); the caption and the 3-D tab follow
+the live run.
 """
 from __future__ import annotations
 
@@ -26,11 +30,16 @@ from simulator.compare import brief
 from . import Panel
 from ..chores import chores
 from ..style import current, pen, style_axes, style_colour_bar
-from ..widgets import Banner, place_by_centres, scientific, times
+from simulator.landscape import FLAT_TOLERANCE
+from simulator.numbers import scientific, times
+
+from ..widgets import Note, place_by_centres
 from .surface3d import Surface3D
 
 COLORMAP = "viridis"
 BALL_COLOR = "#ff3b30"
+PROBE_COLOR = "#ffffff"
+EASING = 0.35                  # a new surface's colour scale: this share of the way per frame
 SLOPE_FLOOR, SLOPE_CEILING = 1e-5, 1.0   # |∇C| below the floor: at rest; above the ceiling: full arrow
 ARROW_SHORTEST, ARROW_LONGEST = 0.04, 0.25   # the arrow's length, as a share of the map's width
 TITLE_MOST = 32                # a map's title, in characters: longer ones would widen the map
@@ -88,7 +97,7 @@ def slope_caption(gradient, u_layer, v_layer):
 
 class CostMap:
     """One run's map: the cost as colours, its contour lines, the ball with its trail and
-    the downhill arrow, in a plot of its own."""
+    the downhill arrow, the probe, in a plot of its own, and a note under it."""
 
     def __init__(self):
         self.plot = pg.PlotWidget()
@@ -106,58 +115,121 @@ class CostMap:
                                              antialias=True)
         self.ball = pg.ScatterPlotItem(size=18, brush=BALL_COLOR, pen=pen("w", 2),
                                        antialias=True)
-        for item in (self.contours, self.trail, self.arrow, self.arrow_head, self.ball):
+        self.probe_trail = pg.PlotDataItem(pen=pen(PROBE_COLOR, 1.5, style=Qt.PenStyle.DashLine))
+        self.probe = pg.ScatterPlotItem(size=16, brush=None, pen=pen(PROBE_COLOR, 2.5), antialias=True)
+        for item in (self.contours, self.trail, self.arrow, self.arrow_head, self.probe_trail,
+                     self.probe, self.ball):
             self.plot.addItem(item)
         for still in (self.image, self.contours):     # redrawn from a pixmap as the ball moves
             still.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         style_colour_bar(self.colorbar)
         style_axes(self.plot)
+        self.note = Note()
+        self.widget = QWidget()                  # the plot, and the note under it
+        column = QVBoxLayout(self.widget)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.plot, 1)
+        column.addWidget(self.note)
         self.surface = None
         self.lines = (np.zeros(0), np.zeros(0))
         self.title = None
+        self.levels = self.target = None         # the colour scale shown, and the surface's own
+        self.logarithmic = None
 
-    def show(self, snapshot, lines, logarithmic, title=None):
-        """The snapshot's surface (drawn anew only when its version changed) and ball."""
+    def show(self, snapshot, lines, logarithmic, title=None, playing=False, probe=None):
+        """The snapshot's surface (drawn anew only when its version changed), its ball, the
+        ``probe`` if there is one, and the note. A new surface's colour scale eases towards
+        its own while ``playing`` (a jump of the colours read as a flash)."""
         if title != self.title:
             self.title = title
             theme = current()
             self.plot.setTitle(title, size=f"{theme.font_pt * 1.1:.0f}pt", color=theme.foreground)
         if self.surface is None or snapshot.surface.version != self.surface.version:
             self.surface, self.lines = snapshot.surface, lines
-            self.draw_surface(logarithmic)
+            self.draw_surface(logarithmic, eased=playing)
             n_layers = snapshot.config.depth + 1
             self.plot.setLabel("bottom", axis_label("a", self.surface.u_layer, n_layers))
             self.plot.setLabel("left", axis_label("b", self.surface.v_layer, n_layers))
+        elif self.levels != self.target:
+            self.ease(playing)
         self.draw_ball(snapshot.ball)
+        self.draw_probe(probe)
+        self.note.say(*map_note(snapshot, probe))
 
-    def draw_surface(self, logarithmic):
+    def draw_surface(self, logarithmic, eased=False):
         s = self.surface
         if s is None:
             return
         values = display_values(s, logarithmic)
-        finite = values[np.isfinite(values)]
-        low, high = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
-        if high <= low:
-            high = low + 1e-12
+        self.target = s.levels(logarithmic)
+        high = self.target[1]
         self.image.setImage(np.where(np.isfinite(values), values, high), autoLevels=False)
         place_by_centres(self.image, s.a, s.b)
-        self.colorbar.setLevels((low, high))
         self.colorbar.axis.setLabel("log₁₀ C" if logarithmic else "C")
+        if not eased or self.levels is None or self.logarithmic != logarithmic:
+            self.levels = None
+        self.logarithmic = logarithmic
+        self.ease(eased)
         self.contours.setData(*self.lines)
         self.plot.setRange(xRange=(s.a[0], s.a[-1]), yRange=(s.b[0], s.b[-1]), padding=0.02)
 
+    def ease(self, playing):
+        """Move the colour scale towards the surface's own: a share of the way (``playing``),
+        or all of it."""
+        target = self.target
+        if self.levels is not None and playing:
+            span = target[1] - target[0]
+            moved = tuple(now + EASING * (goal - now) for now, goal in zip(self.levels, target))
+            if max(abs(m - g) for m, g in zip(moved, target)) > 0.01 * span:
+                target = moved
+        self.levels = target
+        self.colorbar.setLevels(target)
+
     def draw_ball(self, ball):
         s = self.surface
-        self.ball.setData([ball.position[0]], [ball.position[1]])
-        self.trail.setData(ball.trail[:, 0], ball.trail[:, 1])
+        shown = np.clip(ball.position, -s.extent, s.extent)   # off the map: at its edge, hollow
+        off = ball.launched is not None or not np.array_equal(shown, ball.position)
+        self.ball.setData([shown[0]], [shown[1]], brush=None if off else BALL_COLOR,
+                          pen=pen(BALL_COLOR, 3) if off else pen("w", 2))
+        trail = np.clip(ball.trail, -s.extent, s.extent)
+        self.trail.setData(trail[:, 0], trail[:, 1])
         length = arrow_length(np.hypot(*ball.gradient), 2 * s.extent)
-        tip = downhill_arrow(ball.position, ball.gradient, length, s.extent)
-        if tip is None or ball.launched:
+        tip = None if off else downhill_arrow(ball.position, ball.gradient, length, s.extent)
+        if tip is None:
             self.arrow.setData([], [])
             self.arrow_head.setData([], [])
         else:
             self.arrow.setData([ball.position[0], tip[0]], [ball.position[1], tip[1]])
             self.arrow_head.setData([tip[0]], [tip[1]])
+
+    def draw_probe(self, probe):
+        if probe is None:
+            self.probe.setData([], [])
+            self.probe_trail.setData([], [])
+            return
+        self.probe.setData([probe.position[0]], [probe.position[1]])
+        self.probe_trail.setData(probe.trail[:, 0], probe.trail[:, 1])
+
+
+def map_note(snapshot, probe=None):
+    """(words, severity) under a run's map: why the ball left it (an alarm), or that the map
+    is flat, or which step the surface was taken at and how far the network is off it now;
+    and what the probe is, if one runs."""
+    surface, ball = snapshot.surface, snapshot.ball
+    if ball.launched:
+        return ball.launched, "alarm"
+    if surface.flat:
+        lines = [f"Flat: C changes by {scientific(surface.relief)} of itself across the map (under "
+                 f"{FLAT_TOLERANCE:.1%}): no landscape to show."]
+    else:
+        training = snapshot.data.X_train.shape[0]
+        on = f" (on {surface.samples:,} of its {training:,} training samples)" if surface.samples < training else ""
+        lines = [f"Surface of step {surface.step:,}. Under the ball: the map {ball.plane_cost:.4g}, "
+                 f"the network {ball.cost:.4g}{on}."]
+    if probe is not None:
+        lines.append(f"Hollow: the probe, learning only a and b on this surface (step {probe.steps}, "
+                     f"C = {probe.cost:.4g}){': ' + probe.launched if probe.launched else ''}.")
+    return " ".join(lines), "info"
 
 
 def display_values(surface, logarithmic):
@@ -167,16 +239,17 @@ def display_values(surface, logarithmic):
 
 class SurfacePanel(Panel):
     """The cost surface with the ball (and the baseline's beside it); emits
-    ``drop_requested(a, b)`` on a click on the live run's map."""
+    ``probe_requested(a, b)`` on a click on the live run's map (the probe starts there)."""
 
     title = "Cost surface"
-    drop_requested = Signal(float, float)
+    probe_requested = Signal(float, float)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.log_scale = QCheckBox("log colour scale")
         self.log_scale.setChecked(True)
         self.log_scale.setToolTip("Colour by log₁₀ C: cliffs and plateaus both stay readable.")
+        self.log_scale.setAccessibleName("log colour scale of the cost surface")
         self.log_scale.toggled.connect(lambda _: self._draw_surface())
         self.slopes = QLabel()
         self.slopes.setWordWrap(True)
@@ -195,9 +268,8 @@ class SurfacePanel(Panel):
         map_layout = QVBoxLayout(map_tab)
         map_layout.setContentsMargins(0, 0, 0, 0)
         self.maps = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self.maps.addWidget(self.plot, 1)
+        self.maps.addWidget(self.map.widget, 1)
         map_layout.addLayout(self.maps, 1)
-        self.banner = Banner(map_tab)       # over the maps: they keep their size
         self.tabs.addTab(map_tab, "Map")
         self.tabs.addTab(self.view3d, "3-D")
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -241,21 +313,21 @@ class SurfacePanel(Panel):
         version = None if self.surface is None else self.surface.version
         if twin is None:
             if self.baseline_map is not None:
-                self.baseline_map.plot.hide()
-            self.map.show(snapshot, frame.contours, logarithmic)
+                self.baseline_map.widget.hide()
+            self.map.show(snapshot, frame.contours, logarithmic, playing=frame.playing,
+                          probe=snapshot.probe)
         else:
-            if self.maps.indexOf(self.baseline_map.plot) < 0:
-                self.maps.insertWidget(0, self.baseline_map.plot, 1)     # before: "before and after"
-            self.baseline_map.plot.show()
+            if self.maps.indexOf(self.baseline_map.widget) < 0:
+                self.maps.insertWidget(0, self.baseline_map.widget, 1)   # before: "before and after"
+            self.baseline_map.widget.show()
             self.baseline_map.show(twin, frame.baseline_contours, logarithmic,
-                                   f"baseline: {brief(twin.config, snapshot.config, TITLE_MOST)}")
+                                   f"baseline: {brief(twin.config, snapshot.config, TITLE_MOST)}",
+                                   frame.playing)
             self.map.show(snapshot, frame.contours, logarithmic,
-                          brief(snapshot.config, twin.config, TITLE_MOST))
+                          brief(snapshot.config, twin.config, TITLE_MOST), frame.playing, snapshot.probe)
         self._ball = ball = snapshot.ball
         s = self.surface
         self.slopes.setText(slope_caption(ball.gradient, s.u_layer, s.v_layer))
-        launched = [ball.launched] + ([f"Baseline: {twin.ball.launched}"] if twin and twin.ball.launched else [])
-        self.banner.say("\n".join(m for m in launched if m))
         if self.tabs.currentWidget() is self.view3d:
             if s.version != version:
                 self.view3d.show_surface(s)
@@ -274,6 +346,7 @@ class SurfacePanel(Panel):
         for cost_map in (self.map, self.baseline_map):
             if cost_map is not None:
                 cost_map.draw_surface(self.log_scale.isChecked())
+                cost_map.ease(False)
 
     def view_controls(self):
         return self.log_scale, self.tabs.tabBar()
@@ -289,7 +362,7 @@ class SurfacePanel(Panel):
         a, b = point.x(), point.y()
         e = self.surface.extent
         if -e <= a <= e and -e <= b <= e:
-            self.drop_requested.emit(a, b)
+            self.probe_requested.emit(a, b)
 
     def _tab_changed(self, _):
         if self.tabs.currentWidget() is self.view3d and self.surface is not None:

@@ -30,19 +30,13 @@ def opengl_unavailable_reason():
     return None
 
 
-def log_range(surface):
-    """(low, high) of log₁₀ C over the surface's finite values."""
-    logc = surface.log_cost
-    finite = logc[np.isfinite(logc)]
-    return (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-
-
 def height(cost, surface):
-    """Where a cost sits in 0 … 1 of the surface's log₁₀ C range (values beyond clipped)."""
-    low, high = log_range(surface)
+    """Where a cost sits in 0 … 1 of the colour scale's log₁₀ C (``Surface.levels``: a flat
+    surface stays flat), values beyond it clipped."""
+    low, high = surface.levels(logarithmic=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         logc = np.log10(cost)
-    return np.clip((np.where(np.isfinite(logc), logc, high) - low) / max(high - low, 1e-12), 0, 1)
+    return np.clip((np.where(np.isfinite(logc), logc, high) - low) / (high - low), 0, 1)
 
 
 class Surface3D(QWidget):

@@ -1,0 +1,79 @@
+"""The diagnosis line under the toolbar: what is happening to the run, in words, with the
+one change of a control that helps as a button (simulator/diagnosis.py decides all of it).
+
+It sits in the window's layout, never over a panel; red for an alarm, amber for a
+warning, plain when the run learns. Beside a baseline it says the baseline's state too,
+named as such. The × hides the message until the run's state changes (``wanted``: the
+window hides the toolbar that holds it, as a toolbar shows and hides its widgets itself).
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+
+from .style import DIAGNOSIS_STYLES, current
+
+
+class DiagnosisBar(QWidget):
+    """One diagnosis (and a baseline's) with its remedy's button and a dismiss button."""
+
+    remedy_chosen = Signal(object)           # the live run's Remedy
+    wanted = Signal(bool)                    # shown, or dismissed (a toolbar holding it hides)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)   # its colour, by severity
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setAccessibleName("what is happening to the run")
+        self.remedy = QPushButton()
+        self.remedy.clicked.connect(lambda: self.remedy_chosen.emit(self._remedy))
+        self.dismiss = QToolButton()
+        self.dismiss.setText("×")
+        self.dismiss.setToolTip("Hide this message until the run's state changes")
+        self.dismiss.setAccessibleName("hide the diagnosis")
+        self.dismiss.clicked.connect(self._dismiss)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(6, 2, 6, 2)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.remedy)
+        row.addWidget(self.dismiss)
+        self._remedy = None
+        self._key = self._dismissed = None
+        self._severity = None
+        self._wanted = True
+
+    def show_diagnoses(self, live, baseline=None, baseline_name=""):
+        """Show the live run's Diagnosis (and the baseline's, named ``baseline_name``)."""
+        key = (live.kind, live.headline, None if baseline is None else (baseline.kind, baseline.headline))
+        self._key = key
+        lines = [live.text]
+        if baseline is not None:
+            lines.append(f"Baseline ({baseline_name}): {baseline.text}")
+        text = "\n".join(lines)
+        if text != self.text.text():
+            self.text.setText(text)
+        severity = max((d.severity for d in (live, baseline) if d is not None),
+                       key=("ok", "warning", "alarm").index)
+        look = (severity, current().font_pt)       # a style sheet keeps the type it was set with
+        if look != self._severity:
+            self._severity = look
+            self.setStyleSheet(DIAGNOSIS_STYLES[severity] + f" QLabel {{ font-size: {look[1]}pt; }}")
+        self._remedy = live.remedy
+        self.remedy.setVisible(live.remedy is not None)
+        if live.remedy is not None and self.remedy.text() != live.remedy.label:
+            self.remedy.setText(live.remedy.label)
+            self.remedy.setToolTip(f"{live.remedy.label}: change it and start the run again")
+        if key != self._dismissed:
+            self._dismissed = None            # the state changed: its next dismissal is new
+        self._want(key != self._dismissed)
+
+    def _dismiss(self):
+        self._dismissed = self._key
+        self._want(False)
+
+    def _want(self, shown):
+        if shown != self._wanted:
+            self._wanted = shown
+            self.wanted.emit(shown)
