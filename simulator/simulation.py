@@ -47,7 +47,7 @@ HISTORY_LENGTH = 2048
 EVALUATIONS = 64              # train/test evaluations kept for the loss curve (see advance)
 DECISION_RESOLUTION = 48      # the input-plane grid of the decision-boundary map
 COARSE_RESOLUTION = 16        # the surface drawn at once after a change (refined later)
-SURFACE_SAMPLES = 256         # the surface's data: at most this many training samples
+SURFACE_SAMPLES = 512         # the surface's data: at most this many training samples
 RECENT_STEPS = 20             # the diagnosis reads the speeds of learning over these last steps
 
 
@@ -167,6 +167,8 @@ class Snapshot:
     data: Dataset                # the points (read-only arrays, shared, never changed)
     theory: TheoryView           # mean-field predictions for this network, or why not
     diagnosis: Diagnosis         # what is happening to the run, in words (diagnosis.py)
+    speeds: np.ndarray           # ‖∂C/∂b‖ per layer over the last RECENT_STEPS steps (their
+                                 # geometric mean): what the diagnosis and the bars' headline read
 
 
 class Simulation:
@@ -456,14 +458,15 @@ class Simulation:
         location = self._location()
         derivatives = self.recorder.derivatives(location.dphis)
         ball = self.landscape.ball(location)
-        diagnosis = diagnose(self.diverged_config or self.config, recent_speeds(speed, self.stats), derivatives,
+        speeds = recent_speeds(speed, self.stats)
+        diagnosis = diagnose(self.diverged_config or self.config, speeds, derivatives,
                              self.diverged, ball.launched, (eval_steps, train_curve), e.train_accuracy,
                              self._dead_at_start, self.theory, self._speeds_at_start)
         return Snapshot(self.step_count, self.config, e.train_loss, e.test_loss,
                         e.train_accuracy, e.test_accuracy, self.stats, derivatives, history,
                         self.diverged, self.landscape.surface, ball, self.landscape.probe,
                         self.decision_map() if decision is None else decision,
-                        self.data, self.theory, diagnosis)
+                        self.data, self.theory, diagnosis, speeds)
 
 
 def predicted_classes(z):

@@ -204,3 +204,22 @@ def test_a_bowl_keeps_its_colours_and_lines():
     low, high = surface.levels()
     logc = surface.log_cost
     assert (low, high) == (pytest.approx(logc.min()), pytest.approx(logc.max()))
+
+
+@pytest.mark.parametrize("name", ["Deep sigmoid (vanishing)", "Shallow sigmoid", "Deep ReLU + He (healthy)",
+                                  "Clipping tames the cliff"])
+def test_the_bars_and_the_diagnosis_say_the_same_numbers(qtbot, name):
+    """Side by side on one frame: the bars' headline and the diagnosis line read the same
+    speeds (they had said '6× slower' and '4× slower' of the same two layers)."""
+    from simulator.diagnosis import speed_sentence
+    from simulator.numbers import log_sizes
+    frame = run_frame(PRESETS[name].config, 60)
+    view = HeadlessView(frame.snapshot.config, None, (1280, 720))
+    try:
+        view.show(frame)
+        window = view.widget
+        said = speed_sentence(log_sizes(frame.snapshot.speeds))
+        assert said in window.diagnosis.text.text()
+        assert window.panels["bars"].ratio.text().endswith(said[1:])
+    finally:
+        view.close()

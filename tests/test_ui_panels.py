@@ -265,11 +265,9 @@ def test_an_image_is_placed_with_each_pixel_centred_on_its_grid_point(qtbot):
 
 
 def _with_speeds(frame, speeds):
-    """The frame with ‖∂C/∂b‖ replaced by ``speeds`` (one per layer)."""
+    """The frame with the speeds of learning ‖∂C/∂b‖ replaced by ``speeds`` (one per layer)."""
     from dataclasses import replace
-    snapshot = frame.snapshot
-    stats = replace(snapshot.stats, grad_b_norm=np.asarray(speeds, dtype=float))
-    return replace(frame, snapshot=replace(snapshot, stats=stats))
+    return replace(frame, snapshot=replace(frame.snapshot, speeds=np.asarray(speeds, dtype=float)))
 
 
 def test_bars_draw_infinity_nan_and_zero_each_its_own_way(qtbot):

@@ -223,7 +223,7 @@ def test_choosing_a_preset_after_a_divergence_starts_afresh(qtbot, tmp_path):
         assert not window.diagnosis.text.text().startswith("Exploded")
         assert not window.panels["surface"].map.note.text().startswith("Launched")
         window.controls.play_button.click()
-        qtbot.waitUntil(lambda: window.painted.snapshot.step >= 30, timeout=10000)
+        qtbot.waitUntil(lambda: window.painted.snapshot.step >= 30, timeout=60000)
         assert window.painted.snapshot.diverged is None
     finally:
         close_window(window)

@@ -60,6 +60,8 @@ class DiagnosisBar(QWidget):
         if look != self._severity:
             self._severity = look
             self.setStyleSheet(DIAGNOSIS_STYLES[severity] + f" QLabel {{ font-size: {look[1]}pt; }}")
+            self.text.ensurePolished()          # two lines' room whatever it says: nothing moves
+            self.text.setMinimumHeight(2 * self.text.fontMetrics().lineSpacing())
         self._remedy = live.remedy
         self.remedy.setVisible(live.remedy is not None)
         if live.remedy is not None and self.remedy.text() != live.remedy.label:

@@ -20,7 +20,7 @@
   window's Play button follows. Playing a frozen run rolls only the ball.
 * The cost surface follows the network: once it is due (``Simulation.surface_due``: the
   network moved off its plane, or off the map), the worker takes it again, a few rows
-  per tick (``FOLLOW_BUDGET`` while playing), at the resolution on show, and the new
+  per tick (``FOLLOW_BUDGET`` while playing, at ``PLAYING_RESOLUTION``), and the new
   surface replaces the old one whole. When nothing changed and no training step was
   taken for ``REFINE_AFTER`` seconds (paused, or frozen), it refines the surface to
   ``FINE_RESOLUTION`` the same way, each tick's share taking about ``REFINE_BUDGET``.
@@ -43,7 +43,6 @@ import time
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from simulator import SimConfig, Simulation
-from simulator.simulation import COARSE_RESOLUTION
 
 from .frames import FINE_RESOLUTION, Framer
 
@@ -51,7 +50,8 @@ TICK_MS = 15
 BUDGET = 0.012             # CPU seconds of training per tick: the rest is for commands and the Frame
 REFINE_AFTER = 0.35        # seconds without changes before the surface is refined
 REFINE_BUDGET = 0.12       # seconds of refinement per tick (it overshoots by a few ms: under 150)
-FOLLOW_BUDGET = 0.004      # seconds per tick of a new surface taken while playing
+FOLLOW_BUDGET = 0.004      # seconds per tick of a new surface taken while playing...
+PLAYING_RESOLUTION = 48    # ...at this resolution (refined to FINE_RESOLUTION at rest)
 JUMP = 0.25                # a step that moves the ball this share of the map's extent...
 JUMP_HOLD = 0.3            # ...holds the next step back this many seconds
 PROBE_STEPS = 500          # the probe rolls at most this many steps
@@ -197,7 +197,7 @@ class SimulationWorker(QObject):
                 due, surface = sim.surface_due(), sim.landscape.surface
                 if due is None and not (resting and surface.resolution < FINE_RESOLUTION):
                     continue
-                resolution = FINE_RESOLUTION if resting else max(surface.resolution, COARSE_RESOLUTION)
+                resolution = FINE_RESOLUTION if resting else PLAYING_RESOLUTION
                 taking = self._taking[sim] = (sim.landscape, sim.surface_taking(resolution, REFINE_BUDGET if resting else FOLLOW_BUDGET))
             if next(taking[1]):
                 del self._taking[sim]

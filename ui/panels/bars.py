@@ -34,7 +34,7 @@ from ..style import current, pen, style_axes
 from ..widgets import PowerOfTenAxis, decades, hold, layer_colors, round_up
 
 QUANTITIES = {
-    "‖∂C/∂b‖: speed of learning": ("grad_b_norm", "‖∂C/∂b‖"),
+    "‖∂C/∂b‖: speed of learning": ("speeds", "‖∂C/∂b‖"),
     "‖∂C/∂W‖ per layer": ("grad_w_norm", "‖∂C/∂W‖"),
     "‖δ‖ per sample (with the theory)": ("delta_rms", "‖δ‖"),
     "relative update ‖ΔW‖/‖W‖": ("relative_update", "‖ΔW‖/‖W‖"),
@@ -49,6 +49,12 @@ FADED = 60                         # the alpha of a baseline bar's fill (its out
 def last_finite_label(snapshot):
     """'Last finite step, 6: ' after a divergence (the statistics shown are that step's)."""
     return f"Last finite step, {snapshot.step}: " if snapshot.diverged else ""
+
+
+def measured(snapshot, field):
+    """A quantity per layer: the speeds of learning over the last steps (the numbers the
+    diagnosis reads, so the two say the same), the other quantities of the last step."""
+    return snapshot.speeds if field == "speeds" else getattr(snapshot.stats, field)
 
 
 def headline_of(snapshot, sentence):
@@ -180,7 +186,8 @@ class GradientBarsPanel(Panel):
         self.quantity.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.quantity.setMinimumContentsLength(12)      # may narrow (the list still shows all)
         self.quantity.setToolTip("Which size to draw per layer. ‖∂C/∂b‖ is Nielsen's speed of "
-                                 "learning; ‖δ‖ per sample is what mean-field theory predicts.")
+                                 "learning (over the last 20 steps: one minibatch jitters); ‖δ‖ "
+                                 "per sample is what mean-field theory predicts.")
         self.quantity.currentTextChanged.connect(lambda _: self._redraw())
         self.log_scale = QCheckBox("log scale")
         self.log_scale.setChecked(True)
@@ -243,11 +250,11 @@ class GradientBarsPanel(Panel):
         if self._stats is None:
             return
         field, label = QUANTITIES[self.quantity.currentText()]
-        values = getattr(self._stats, field)
+        values = measured(self._snapshot, field)
         self.logs = log_sizes(values)
         self.theory_logs = theory_line(values, self._theory) if field == THEORY_FIELD else None
         logarithmic = self.log_scale.isChecked()
-        base = None if self._baseline is None else getattr(self._baseline.stats, field)
+        base = None if self._baseline is None else measured(self._baseline, field)
         self.baseline_logs = None if base is None else log_sizes(base)
         shown = np.concatenate([values] + ([] if self.theory_logs is None else [10.0 ** self.theory_logs])
                                + ([] if base is None else [base]))

@@ -219,8 +219,8 @@ def map_note(snapshot, probe=None):
     if ball.launched:
         return ball.launched, "alarm"
     if surface.flat:
-        lines = [f"Flat: C changes by {scientific(surface.relief)} of itself across the map (under "
-                 f"{FLAT_TOLERANCE:.1%}): no landscape to show."]
+        lines = [f"Flat: C changes by {scientific(100 * surface.relief)} % across the map (under "
+                 f"{100 * FLAT_TOLERANCE:g} %): no landscape to show."]
     else:
         training = snapshot.data.X_train.shape[0]
         on = f" (on {surface.samples:,} of its {training:,} training samples)" if surface.samples < training else ""
