@@ -47,6 +47,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .numbers import scientific
 from .optim import Optimizer
 
 TRAIL_LENGTH = 2000
@@ -384,10 +385,10 @@ class Landscape:
         self.jump = moved / extent
         if self.launched is None and (not np.all(np.isfinite(new))
                                       or np.abs(new).max() > LAUNCH_BOUND * extent):
+            along = "a" if abs(new[0] - self._position[0]) >= abs(new[1] - self._position[1]) else "b"
             self.launched = (f"Launched off the map at step {step}: one step moved the network "
-                             f"{_amount(moved)} along {'a' if abs(new[0] - self._position[0]) >= abs(new[1] - self._position[1]) else 'b'} "
-                             f"(the map ends at ±{extent:g}). An exploding gradient is a cliff: "
-                             "clipping caps the step.")
+                             f"{scientific(moved)} along {along} (the map ends at ±{extent:g}). An "
+                             "exploding gradient is a cliff: clipping caps the step.")
         if not np.all(np.isfinite(new)):
             return
         self._position = new
@@ -541,11 +542,6 @@ class _Probe:
         self.trail = Trail()
         self.trail.append(position)
         self.steps, self.launched = 0, None
-
-
-def _amount(distance):
-    """A distance on the map in words: '3.2', '4.1×10⁵'."""
-    return f"{distance:.2g}" if distance < 1e4 else f"{distance:.1e}"
 
 
 def _check_resolution(resolution):

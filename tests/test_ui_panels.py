@@ -672,3 +672,15 @@ def test_a_colour_bar_gives_back_the_room_of_labels_it_no_longer_shows(qtbot):
         widths.append(axis.width())
     assert widths[1] < widths[0] - 10, widths
 
+
+
+def test_a_trail_off_the_map_ends_where_it_left_it_in_its_own_direction():
+    """A launch was drawn to the map's corner (each coordinate clipped on its own), which
+    is not where the network went."""
+    from ui.panels.surface import on_map
+    trail = np.array([[0.0, 0.0], [1.0, -5.0], [5e7, -1.2e10], [5e7, -1e24]])
+    drawn = on_map(trail, 8.0)
+    assert len(drawn) == 3 and np.array_equal(drawn[:2], trail[:2])
+    a, b = drawn[-1]
+    assert b == -8.0 and a == pytest.approx(1.0 + 3.0 * (5e7 - 1.0) / (1.2e10 - 5.0))   # by hand
+    assert np.array_equal(on_map(trail[:2], 8.0), trail[:2])

@@ -49,8 +49,8 @@ class DiagnosisBar(QWidget):
         key = (live.kind, live.headline, None if baseline is None else (baseline.kind, baseline.headline))
         self._key = key
         lines = [live.text]
-        if baseline is not None:
-            lines.append(f"Baseline ({baseline_name}): {baseline.text}")
+        if baseline is not None:                # its state and its measure; the advice is the live run's
+            lines.append(f"Baseline ({baseline_name}): {baseline.headline}: {baseline.sentence}")
         text = "\n".join(lines)
         if text != self.text.text():
             self.text.setText(text)

@@ -187,11 +187,11 @@ class CostMap:
 
     def draw_ball(self, ball):
         s = self.surface
-        shown = np.clip(ball.position, -s.extent, s.extent)   # off the map: at its edge, hollow
+        trail = on_map(ball.trail, s.extent)          # off the map: where it left it, hollow
+        shown = trail[-1]
         off = ball.launched is not None or not np.array_equal(shown, ball.position)
         self.ball.setData([shown[0]], [shown[1]], brush=None if off else BALL_COLOR,
                           pen=pen(BALL_COLOR, 3) if off else pen("w", 2))
-        trail = np.clip(ball.trail, -s.extent, s.extent)
         self.trail.setData(trail[:, 0], trail[:, 1])
         length = arrow_length(np.hypot(*ball.gradient), 2 * s.extent)
         tip = None if off else downhill_arrow(ball.position, ball.gradient, length, s.extent)
@@ -209,6 +209,25 @@ class CostMap:
             return
         self.probe.setData([probe.position[0]], [probe.position[1]])
         self.probe_trail.setData(probe.trail[:, 0], probe.trail[:, 1])
+
+
+def on_map(trail, extent):
+    """The trail's points, those off the map [-extent, extent]² replaced by the point where
+    the trail left it, on the way to them (a launch seen leaving in its own direction)."""
+    trail = np.array(trail, dtype=float)
+    outside = np.abs(trail).max(axis=1) > extent
+    if not outside.any():
+        return trail
+    first = int(np.argmax(outside))
+    if first == 0:
+        trail[0] = np.clip(trail[0], -extent, extent)
+    else:
+        start, end = trail[first - 1], trail[first]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            reach = np.where(end != start, (np.sign(end - start) * extent - start) / (end - start), np.inf)
+        trail[first] = start + min(1.0, float(np.min(reach))) * (end - start)
+    trail[first + 1:] = trail[first]
+    return trail[:first + 1]
 
 
 def map_note(snapshot, probe=None):
