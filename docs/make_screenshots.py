@@ -18,8 +18,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
+SETUPS = ROOT / "docs" / "setups"          # setups the pictures start from, where no preset does
 
-SHOTS = [  # file, preset, steps, extra arguments
+SHOTS = [  # file, preset (or a setup in docs/setups/), steps, extra arguments
     ("window.png", "Deep sigmoid (vanishing)", 400, []),
     ("surface_relu.png", "Deep ReLU + He (healthy)", 400, ["--panel", "surface", "--baseline", "none"]),
     ("surface_cliff.png", "Large weights (exploding)", 8, ["--panel", "surface"]),   # diverges at 6, launch
@@ -40,6 +41,8 @@ SHOTS = [  # file, preset, steps, extra arguments
      ["--panel", "bars", "--theme", "presentation", "--size", "1280x720"]),
     ("compare_cliff.png", "Clipping tames the cliff", 60,          # baseline: "Large weights"
      ["--panel", "surface", "--theme", "light", "--size", "1280x720"]),
+    # One diagnosis (issue 22): the live demo "deep sigmoid, then ReLU + He" at η 0.5
+    ("dead_relus.png", "relu_at_the_sigmoid_rate.json", 300, ["--size", "1600x950"]),
 ]
 
 GALLERY_SIZES = ((1280, 720), (1920, 1080))
@@ -49,8 +52,9 @@ GALLERY_RUN = ("Deep sigmoid (vanishing)", 300)     # the run every gallery pict
 def readme_pictures():
     OUT.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    for name, preset, steps, extra in SHOTS:
-        command = [sys.executable, "main.py", "--preset", preset, "--steps", str(steps),
+    for name, start, steps, extra in SHOTS:
+        chosen = (["--config", str(SETUPS / start)] if start.endswith(".json") else ["--preset", start])
+        command = [sys.executable, "main.py", *chosen, "--steps", str(steps),
                    "--export", str(OUT / name), *extra]
         subprocess.run(command, cwd=ROOT, env=env, check=True)
         print("wrote", OUT / name)

@@ -282,31 +282,25 @@ class Simulation:
 
     # ------------------------------------------------------------------ the surface
     def surface_due(self):
-        """Why the surface should be taken again now: "wider" (the network left the map:
-        the same plane, a wider map), "stale" (the network moved off the plane: under the
-        ball the surface's log₁₀ C and the network's differ by more than STALE_DECADES),
-        or None."""
-        if self.landscape.outside is not None:
-            return "wider"
-        if self.landscape.launched is None and self._ball().off_plane > STALE_DECADES:
-            return "stale"
-        return None
+        """Whether the surface should be taken again now: the network moved off its plane
+        (under the ball the surface's log₁₀ C and the network's differ by more than
+        STALE_DECADES). A network that left the map gets a wider one at once, in
+        ``advance``: whoever steps the run, the map is the same."""
+        return self.landscape.launched is None and self._ball().off_plane > STALE_DECADES
 
     def surface_taking(self, resolution, budget):
-        """The surface that is due (``surface_due``; else the present one at ``resolution``,
-        finer) a few rows at a time: a generator that yields False after each ``budget``
-        seconds of rows and True once the new surface is in place (landscape.py)."""
-        landscape, due = self.landscape, self.surface_due()
-        if due == "wider":
-            return landscape.taking(resolution, landscape.outside, budget)
-        if due == "stale":
-            return landscape.taking(resolution, budget=budget, net=self.net, step=self.step_count)
-        return landscape.taking(resolution, budget=budget)
+        """A new surface a few rows at a time: through the network now if it is due
+        (``surface_due``), else the present one at ``resolution`` (finer). A generator that
+        yields False after each ``budget`` seconds of rows and True once the new surface is
+        in place (landscape.py)."""
+        if self.surface_due():
+            return self.landscape.taking(resolution, budget=budget, net=self.net, step=self.step_count)
+        return self.landscape.taking(resolution, budget=budget)
 
     def follow_network(self, resolution=None):
         """Take the surface again at once, as long as it is due, at ``resolution`` (by
         default the present one): through the network now, on a map that holds it."""
-        while self.surface_due() is not None:
+        while self.surface_due():
             for _ in self.surface_taking(resolution or self.landscape.surface.resolution, float("inf")):
                 pass
 
@@ -401,6 +395,8 @@ class Simulation:
                 break
             if ball:
                 self.landscape.record(self.net.theta, self.step_count)
+                if self.landscape.outside is not None:      # left the map: a wider one at once,
+                    self.landscape.compute_surface(COARSE_RESOLUTION, self.landscape.outside)  # coarse
 
     def _train_step(self):
         net = self.net

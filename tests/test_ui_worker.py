@@ -69,7 +69,10 @@ def test_surface_is_refined_when_nothing_changes(monkeypatch):
     frames = []
     worker.frame_ready.connect(frames.append)
     worker._tick()
-    worker._tick()
+    for _ in range(1000):                           # a share of the rows a tick, however slow
+        worker._tick()
+        if frames[-1].snapshot.surface.resolution == FINE_RESOLUTION:
+            break
     assert frames[0].snapshot.surface.resolution == COARSE_RESOLUTION
     assert frames[-1].snapshot.surface.resolution == FINE_RESOLUTION
     x, y = frames[-1].contours
@@ -150,7 +153,10 @@ def test_a_divergence_pauses_playback_and_the_run_stays_honest(monkeypatch, no_s
     for values in (snapshot.stats.grad_b_norm, snapshot.stats.grad_w_norm, snapshot.stats.delta_rms):
         assert np.isfinite(values).all()
     monkeypatch.setattr("ui.worker.REFINE_AFTER", 0.0)
-    worker._tick()                                   # paused and frozen: the surface is refined
+    for _ in range(1000):                            # paused and frozen: the surface is refined,
+        worker._tick()                               # a share of its rows a tick
+        if frames[-1].snapshot.surface.resolution > COARSE_RESOLUTION:
+            break
     assert frames[-1].snapshot.surface.resolution > COARSE_RESOLUTION and not frames[-1].halted
     worker.set_playing(True)                         # a frozen run takes no step
     worker._tick()

@@ -19,7 +19,7 @@
 * A divergence pauses playback: the Frame of that tick says so (``halted``), and the
   window's Play button follows. Playing a frozen run rolls only the ball.
 * The cost surface follows the network: once it is due (``Simulation.surface_due``: the
-  network moved off its plane, or off the map), the worker takes it again, a few rows
+  network moved off its plane), the worker takes it again, a few rows
   per tick (``FOLLOW_BUDGET`` while playing, at ``PLAYING_RESOLUTION``), and the new
   surface replaces the old one whole. When nothing changed and no training step was
   taken for ``REFINE_AFTER`` seconds (paused, or frozen), it refines the surface to
@@ -195,7 +195,7 @@ class SimulationWorker(QObject):
             taking = self._taking.get(sim)
             if taking is None or taking[0] is not sim.landscape:
                 due, surface = sim.surface_due(), sim.landscape.surface
-                if due is None and not (resting and surface.resolution < FINE_RESOLUTION):
+                if not due and not (resting and surface.resolution < FINE_RESOLUTION):
                     continue
                 resolution = FINE_RESOLUTION if resting else PLAYING_RESOLUTION
                 taking = self._taking[sim] = (sim.landscape, sim.surface_taking(resolution, REFINE_BUDGET if resting else FOLLOW_BUDGET))
