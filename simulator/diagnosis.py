@@ -162,8 +162,7 @@ def diagnose(config, speeds, derivatives, diverged=None, launched=None, history=
     with np.errstate(invalid="ignore"):                        # log₁₀ of output / layer 1
         ratio = logs[-1] - logs[0] if len(logs) > 1 else 0.0
     regime = theory.regime_name if theory is not None and theory.applies else None
-    chi = f" (χ = {theory.chi_star:.3g} per layer)" if regime else ""
-    measured = f"{speed_sentence(logs)}{chi}"
+    measured = speed_sentence(logs)          # χ is the bars' to name: the line stays short
     if hidden and _beyond(-ratio, regime == "exploding"):
         if config.clip:
             return Diagnosis("exploding", "Exploding gradient, clipped", f"{measured}.",
@@ -296,5 +295,4 @@ def _plateau(history, accuracy):
     before, after = span[:half].min(), span[half:].min() if len(span) > 1 else span[0]
     if before - after > PLATEAU_CHANGE * before:
         return None
-    return (f"the training cost has stayed near {after:.3g} for the last {int(steps[-1] - start):,} "
-            f"steps (falling by under {100 * PLATEAU_CHANGE:g} %)")
+    return f"the training cost has stayed near {after:.3g} for {int(steps[-1] - start):,} steps"

@@ -13,10 +13,14 @@ def power_of_ten(exponent):
 
 
 def times(exponent):
-    """How many times, from log₁₀ of a ratio's size: '31,000×' below 10⁶, 'over 10⁶×' from
-    3.5 million on (never rounded up to a power it does not reach)."""
+    """How many times, from log₁₀ of a ratio's size, to two significant digits as a slide
+    says it: '75×', '31,000×', '970,000×' below 10⁶ (never rounded up to 10⁶), 'over 10⁶×'
+    from a million on (never rounded up to a power it does not reach)."""
     exponent = abs(exponent)
-    return f"{10 ** exponent:,.0f}×" if exponent < 6 else f"over {power_of_ten(np.floor(exponent))}×"
+    if exponent >= 6:
+        return f"over {power_of_ten(np.floor(exponent))}×"
+    value = float(f"{10 ** exponent:.2g}")
+    return f"{min(value, 990_000):,.0f}×"
 
 
 def scientific(value, digits=2):

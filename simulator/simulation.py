@@ -281,27 +281,35 @@ class Simulation:
                                        c.clip_threshold if c.clip else None)
 
     # ------------------------------------------------------------------ the surface
-    def surface_due(self):
+    def surface_due(self, exact=False):
         """Whether the surface should be taken again now: the network moved off its plane
         (under the ball the surface's log₁₀ C and the network's differ by more than
-        STALE_DECADES). A network that left the map gets a wider one at once, in
-        ``advance``: whoever steps the run, the map is the same."""
-        return self.landscape.launched is None and self._ball().off_plane > STALE_DECADES
+        STALE_DECADES; ``exact``: at all, since the step it was taken at). A network that
+        left the map gets a wider one at once, in ``advance``: whoever steps the run, the
+        map is the same."""
+        landscape = self.landscape
+        if landscape.launched is not None:
+            return False
+        if exact:
+            return landscape.surface.step != self.step_count and self._ball().off_plane > 0
+        return self._ball().off_plane > STALE_DECADES
 
-    def surface_taking(self, resolution, budget):
+    def surface_taking(self, resolution, budget, exact=False):
         """A new surface a few rows at a time: through the network now if it is due
-        (``surface_due``), else the present one at ``resolution`` (finer). A generator that
-        yields False after each ``budget`` seconds of rows and True once the new surface is
-        in place (landscape.py)."""
-        if self.surface_due():
+        (``surface_due(exact)``), else the present one at ``resolution`` (finer). A
+        generator that yields False after each ``budget`` seconds of rows and True once the
+        new surface is in place (landscape.py)."""
+        if self.surface_due(exact):
             return self.landscape.taking(resolution, budget=budget, net=self.net, step=self.step_count)
         return self.landscape.taking(resolution, budget=budget)
 
     def follow_network(self, resolution=None):
-        """Take the surface again at once, as long as it is due, at ``resolution`` (by
-        default the present one): through the network now, on a map that holds it."""
-        while self.surface_due():
-            for _ in self.surface_taking(resolution or self.landscape.surface.resolution, float("inf")):
+        """Take the surface again at once through the network, where it has moved off it
+        since the surface was taken, at ``resolution`` (by default the present one): what a
+        picture shows."""
+        if self.surface_due(exact=True):
+            for _ in self.surface_taking(resolution or self.landscape.surface.resolution,
+                                         float("inf"), exact=True):
                 pass
 
     def refine_surface(self, resolution=128):

@@ -223,3 +223,12 @@ def test_the_bars_and_the_diagnosis_say_the_same_numbers(qtbot, name):
         assert window.panels["bars"].ratio.text().endswith(said[1:])
     finally:
         view.close()
+
+
+def test_a_pictures_surface_passes_through_the_network():
+    """A picture at step 300 showed the surface of step 0 ("the map 0.7233, the network
+    0.707"): within the live tolerance, but a picture has time to be exact."""
+    frame = run_frame(PRESETS["Deep sigmoid (vanishing)"].config, 300)
+    ball = frame.snapshot.ball
+    assert frame.snapshot.surface.step == 300
+    assert ball.plane_cost == pytest.approx(ball.cost, rel=1e-9)

@@ -22,8 +22,9 @@
   network moved off its plane), the worker takes it again, a few rows
   per tick (``FOLLOW_BUDGET`` while playing, at ``PLAYING_RESOLUTION``), and the new
   surface replaces the old one whole. When nothing changed and no training step was
-  taken for ``REFINE_AFTER`` seconds (paused, or frozen), it refines the surface to
-  ``FINE_RESOLUTION`` the same way, each tick's share taking about ``REFINE_BUDGET``.
+  taken for ``REFINE_AFTER`` seconds (paused, or frozen), it takes the surface through the
+  network as it is now (if it has moved at all) and refines it to ``FINE_RESOLUTION``, the
+  same way, each tick's share taking about ``REFINE_BUDGET``.
 * A step that carries the ball far across the map (``JUMP`` of its extent: a cliff) ends
   its tick, and the next step waits ``JUMP_HOLD``: an explosion plays slowly enough to see.
 * The probe (a click on the map) rolls one step per tick, at most ``PROBE_STEPS``.
@@ -194,11 +195,11 @@ class SimulationWorker(QObject):
         for sim in self._runs():
             taking = self._taking.get(sim)
             if taking is None or taking[0] is not sim.landscape:
-                due, surface = sim.surface_due(), sim.landscape.surface
+                due, surface = sim.surface_due(exact=resting), sim.landscape.surface
                 if not due and not (resting and surface.resolution < FINE_RESOLUTION):
                     continue
-                resolution = FINE_RESOLUTION if resting else PLAYING_RESOLUTION
-                taking = self._taking[sim] = (sim.landscape, sim.surface_taking(resolution, REFINE_BUDGET if resting else FOLLOW_BUDGET))
+                resolution, budget = (FINE_RESOLUTION, REFINE_BUDGET) if resting else (PLAYING_RESOLUTION, FOLLOW_BUDGET)
+                taking = self._taking[sim] = (sim.landscape, sim.surface_taking(resolution, budget, exact=resting))
             if next(taking[1]):
                 del self._taking[sim]
                 done = True
