@@ -54,14 +54,15 @@ class DiagnosisBar(QWidget):
         text = "\n".join(lines)
         if text != self.text.text():
             self.text.setText(text)
+            self.updateGeometry()
         severity = max((d.severity for d in (live, baseline) if d is not None),
                        key=("ok", "warning", "alarm").index)
         look = (severity, current().font_pt)       # a style sheet keeps the type it was set with
         if look != self._severity:
             self._severity = look
             self.setStyleSheet(DIAGNOSIS_STYLES[severity] + f" QLabel {{ font-size: {look[1]}pt; }}")
-            self.text.ensurePolished()          # two lines' room whatever it says: nothing moves
-            self.text.setMinimumHeight(2 * self.text.fontMetrics().lineSpacing())
+            self.text.ensurePolished()
+            self.updateGeometry()
         self._remedy = live.remedy
         self.remedy.setVisible(live.remedy is not None)
         if live.remedy is not None and self.remedy.text() != live.remedy.label:
@@ -70,6 +71,25 @@ class DiagnosisBar(QWidget):
         if key != self._dismissed:
             self._dismissed = None            # the state changed: its next dismissal is new
         self._want(key != self._dismissed)
+
+    def sizeHint(self):
+        """As high as its words need at the width it has, and two lines at least, so that a
+        message of one line or two moves nothing (a toolbar asks a wrapped label for the
+        height of a narrow guess at its width: three or four lines' room for one)."""
+        hint = super().sizeHint()
+        lines = 2 * self.text.fontMetrics().lineSpacing()
+        width = self.text.width() if self.text.width() > 100 else max(hint.width() - 200, 200)
+        margins = self.layout().contentsMargins()
+        hint.setHeight(max(lines, self.text.heightForWidth(width)) + margins.top() + margins.bottom())
+        return hint
+
+    def minimumSizeHint(self):
+        return self.sizeHint().expandedTo(super().minimumSizeHint()).boundedTo(self.sizeHint())
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()               # the words wrap anew
 
     def _dismiss(self):
         self._dismissed = self._key
