@@ -115,6 +115,7 @@ class ControlPanel(QWidget):
         self.preset.currentTextChanged.connect(self._preset_chosen)
         self.preset_description = QLabel()
         self.preset_description.setWordWrap(True)
+        self.preset_description.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(QLabel("Preset"))
         layout.addWidget(self.preset)
         layout.addWidget(self.preset_description)
@@ -229,7 +230,7 @@ class ControlPanel(QWidget):
         match = next((p for p in self.presets.values() if p.config == config), None)
         with QSignalBlocker(self.preset):
             self.preset.setCurrentText(match.name if match else "Custom")
-        self.preset_description.setText(match.description if match else "")
+        self._describe(match.description if match else "")
         for field, widget in self.fields.items():
             value = getattr(config, field)
             with QSignalBlocker(widget):        # unblocked again whatever happens
@@ -255,6 +256,14 @@ class ControlPanel(QWidget):
             combo.addItem(Path(config.data_file).name, "file")
             combo.setItemData(combo.count() - 1, config.data_file, Qt.ItemDataRole.ToolTipRole)
 
+    def _describe(self, text):
+        """The preset's description, in room that only grows: "Custom" had none, and every
+        control below moved up under the mouse that had just changed one."""
+        label = self.preset_description
+        label.setText(text or "Your own settings.")
+        width = label.width() if label.width() > 50 else label.sizeHint().width()
+        label.setMinimumHeight(max(label.minimumHeight(), label.heightForWidth(width)))
+
     def _enable_dependent(self):
         self.fields["noise"].setEnabled(self.config.dataset in PLANE_DATASETS)
         scaled = self.config.init == "scaled_normal"
@@ -270,7 +279,7 @@ class ControlPanel(QWidget):
         self._enable_dependent()
         with QSignalBlocker(self.preset):
             self.preset.setCurrentIndex(0)
-        self.preset_description.setText("")
+        self._describe("")
         self.config_changed.emit(self.config)
 
     def _preset_chosen(self, name):

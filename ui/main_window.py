@@ -224,8 +224,9 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.paint)
 
     def paint(self):
-        """Start showing the newest frame, unless the last one is still being shown: the
-        status bar at once, then one panel per pass of the event loop (``_paint_next``, a
+        """Start showing the newest frame, unless the last one is still being shown: one
+        panel per pass of the event loop, the status bar and the diagnosis line in the
+        gradient bars' pass (or at once where they are not on screen) (``_paint_next``, a
         piece of the UI thread's deferred work). A panel drawn in a pass of its own keeps
         every stretch of work on the UI thread short, so a key press or a menu is answered
         between two panels even on a busy machine; ``painted`` is set once every panel on
@@ -234,15 +235,19 @@ class MainWindow(QMainWindow):
             return
         frame, self.latest = self.latest, None
         self._last_paint = time.monotonic()
-        self._show_status(frame)
         self._round_frame, self._round = frame, list(self.panels)
+        if not on_screen(self.panels["bars"]):
+            self._show_status(frame)
         chores().add(self, "paint", self._paint_next)
 
     def _paint_next(self):
         while self._round:
-            panel = self.panels[self._round.pop(0)]   # the one there now (themes replace them)
+            name = self._round.pop(0)
+            panel = self.panels[name]                 # the one there now (themes replace them)
             if on_screen(panel):
                 panel.show_frame(self._round_frame)
+                if name == "bars":                    # its headline and the diagnosis line say
+                    self._show_status(self._round_frame)   # the same numbers: in one pass
                 break
         if self._round:
             chores().add(self, "paint", self._paint_next)
