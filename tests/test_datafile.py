@@ -1,11 +1,22 @@
-"""A lecturer's own data file: read, standardised and split; every bad file one sentence."""
+"""A lecturer's own data file: read, standardised and split; every bad file one sentence,
+refused before anything large is built."""
+import hashlib
+import io
 import os
+import struct
+import tracemalloc
+import zipfile
+import zlib
+from decimal import Decimal, localcontext
 
 import numpy as np
 import pytest
+from numpy.lib import format as npy
 
+from simulator.data import check_data_file, make_dataset
 from simulator.datafile import read_data_file
-from simulator.data import make_dataset
+
+GiB = 2 ** 30
 
 
 def write_csv(path, rows):
@@ -16,7 +27,7 @@ def write_csv(path, rows):
 def test_a_csv_with_a_header_and_string_labels(tmp_path):
     rows = [["x1", "x2", "x3", "species"]]
     rows += [[i, 2 * i % 7, 5, ("setosa", "virginica", "versicolor")[i % 3]] for i in range(12)]
-    X, labels, classes = read_data_file(write_csv(tmp_path / "iris.csv", rows))
+    X, labels, classes, _ = read_data_file(write_csv(tmp_path / "iris.csv", rows))
     assert classes == ("setosa", "versicolor", "virginica")              # sorted names
     assert [classes[k] for k in labels] == [row[-1] for row in rows[1:]]
     raw = np.array([row[:3] for row in rows[1:]], dtype=float)
@@ -37,22 +48,203 @@ def test_an_npz_with_integer_labels_is_split_by_class(tmp_path):
     assert np.bincount(data.y_train).tolist() == [8, 15, 22]
 
 
+# ---------------------------------------------------------------- hand-made archives
+def npy_header(shape, descr="<f8", version=(1, 0)):
+    """The bytes numpy writes before an array's data (magic, version, header)."""
+    out = io.BytesIO()
+    write = npy.write_array_header_1_0 if version == (1, 0) else npy.write_array_header_2_0
+    write(out, {"descr": descr, "fortran_order": False, "shape": shape})
+    return out.getvalue()
+
+
+def deflated(head, zeros):
+    """A raw deflate stream of ``head`` then ``zeros`` zero bytes (a multiple of 1 MiB),
+    made small: one compressed MiB of zeros, flushed to a byte boundary, repeated."""
+    first = zlib.compressobj(9, zlib.DEFLATED, -15)
+    mib = zlib.compressobj(9, zlib.DEFLATED, -15)
+    one = mib.compress(bytes(2 ** 20)) + mib.flush(zlib.Z_FULL_FLUSH)
+    ending = zlib.compressobj(9, zlib.DEFLATED, -15).flush(zlib.Z_FINISH)    # the last block
+    return first.compress(head) + first.flush(zlib.Z_FULL_FLUSH) + one * (zeros // 2 ** 20) + ending
+
+
+def zip_archive(members):
+    """The bytes of a zip archive of (name, deflated bytes, declared size, CRC) members, in
+    Zip64 form, so that a member may declare any size."""
+    out, directory = bytearray(), bytearray()
+    for name, data, size, crc in members:
+        name = name.encode()
+        extra = struct.pack("<HHQQ", 1, 16, size, len(data))
+        fixed = (45, 0, zipfile.ZIP_DEFLATED, 0, 0x21, crc, 0xFFFFFFFF, 0xFFFFFFFF, len(name), len(extra))
+        directory += struct.pack("<IH", 0x02014B50, 45) + struct.pack("<HHHHHIIIHH", *fixed)
+        directory += struct.pack("<HHHII", 0, 0, 0, 0, len(out)) + name + extra
+        out += struct.pack("<I", 0x04034B50) + struct.pack("<HHHHHIIIHH", *fixed) + name + extra + data
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(directory),
+                      len(out), 0)
+    return bytes(out + directory + end)
+
+
+def bomb_member(head, zeros):
+    """X.npy as ``head`` then ``zeros`` zero bytes (its CRC is never reached)."""
+    return "X.npy", deflated(head, zeros), len(head) + zeros, 0
+
+
+def labels_member():
+    """y.npy holding 0, 1, 0, 1, … (10 labels), whole and correct."""
+    plain = npy_header((10,), "<i8") + (np.arange(10) % 2).astype("<i8").tobytes()
+    return "y.npy", deflated(plain, 0), len(plain), zlib.crc32(plain)
+
+
+def peak_while(read, path):
+    """(the ValueError's message, the most memory Python and NumPy held meanwhile)."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError) as caught:
+            read(path)
+        return str(caught.value), tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_compression_bomb_is_refused_by_its_headers_before_anything_is_decompressed(tmp_path):
+    """Issue 23, finding 2: a 10.4 MB .npz of 10 GiB of zeros took 10 GB and 58 s."""
+    head = npy_header((10 * GiB // 8, 1))
+    stream = deflated(head, 10 * GiB)
+    assert zlib.decompressobj(-15).decompress(stream, 2 ** 16)[:len(head)] == head    # a real bomb
+    bomb = tmp_path / "bomb.npz"
+    bomb.write_bytes(zip_archive([("X.npy", stream, len(head) + 10 * GiB, 0), labels_member()]))
+    assert 9e6 < bomb.stat().st_size < 12e6
+    message, peak = peak_while(read_data_file, bomb)
+    assert message == "X has 1,342,177,280 rows; at most 5,000 can be trained on live"
+    assert peak < 40e6                                  # the file's bytes, twice at most
+
+
+def test_a_header_that_lies_is_never_trusted_past_what_it_declares(tmp_path):
+    """A header declaring 10 × 2 numbers over 10 GiB of zeros, and a version-2.0 header
+    declaring a 4 GB header: each is read only as far as it may be."""
+    small = npy_header((10, 2))
+    liar = tmp_path / "liar.npz"
+    liar.write_bytes(zip_archive([bomb_member(small, 10 * GiB), labels_member()]))
+    message, peak = peak_while(read_data_file, liar)
+    assert message == "its array X holds more bytes than its header declares (160)"
+    assert peak < 40e6
+    long_header = npy.magic(2, 0) + struct.pack("<I", 0xFFFFFFFF)
+    greedy = tmp_path / "greedy.npz"
+    greedy.write_bytes(zip_archive([bomb_member(long_header, 4 * GiB), labels_member()]))
+    message, peak = peak_while(read_data_file, greedy)
+    assert message == "its array X is not a readable .npy array" and peak < 30e6
+
+
+def test_a_header_claiming_a_trillion_rows_is_refused_at_once(tmp_path):
+    """Issue 23, finding 3: a 344-byte file made a MemoryError escape."""
+    path = tmp_path / "trillion.npz"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("X.npy", npy_header((10 ** 12, 2)))
+        archive.writestr("y.npy", npy_header((10 ** 12,), "<i8"))
+    assert path.stat().st_size < 500
+    message, peak = peak_while(read_data_file, path)
+    assert message == "X has 1,000,000,000,000 rows; at most 5,000 can be trained on live"
+    assert peak < 1e6
+
+
+def npz(tmp, name, X, y):
+    np.savez(tmp / name, X=X, y=y)
+    return tmp / name
+
+
+def test_every_kind_of_number_is_read_and_nothing_else(tmp_path):
+    """bool, integers and float16/32/64 are read as the numbers they hold; complex, object,
+    long double and structured inputs are each refused in one sentence."""
+    rng = np.random.default_rng(3)
+    small = rng.integers(0, 5, size=(12, 3))
+    y = np.arange(12) % 3
+    reference = standardised_exactly(small.tolist())
+    for dtype in (np.int8, np.uint16, np.int64, np.float16, np.float32, np.float64):
+        X, *_ = read_data_file(npz(tmp_path, f"{np.dtype(dtype).name}.npz", small.astype(dtype), y))
+        assert np.allclose(X, reference, atol=1e-12), dtype
+    X, *_ = read_data_file(npz(tmp_path, "bool.npz", small > 2, y))
+    assert np.allclose(X, standardised_exactly((small > 2).astype(int).tolist()), atol=1e-12)
+    refused = {
+        "complex.npz": (small + 1j, "X holds complex numbers: its inputs must be real numbers"),
+        "longdouble.npz": (small.astype(np.longdouble),
+                           "X holds long doubles (float128), which the lab does not read: save it as float64"),
+        "structured.npz": (np.zeros(12, dtype=[("a", "f8"), ("b", "f8")]),
+                           "X holds records of several fields (a structured array)"),
+    }
+    for name, (X, words) in refused.items():
+        with pytest.raises(ValueError) as caught:
+            read_data_file(npz(tmp_path, name, X, y))
+        assert str(caught.value).startswith(words) and "\n" not in str(caught.value), name
+    objects = tmp_path / "objects.npz"
+    np.savez(objects, X=np.array([[1, "a"]] * 12, dtype=object), y=y, allow_pickle=True)
+    with pytest.raises(ValueError, match=r"^X holds Python objects \(never read"):
+        read_data_file(objects)
+    with pytest.raises(ValueError, match="^y holds complex numbers: labels must be integers or strings$"):
+        read_data_file(npz(tmp_path, "ycomplex.npz", small, y + 0j))
+
+
+def standardised_exactly(rows):
+    """Each column (x - mean) / standard deviation, worked out in 60-digit decimals."""
+    with localcontext() as context:
+        context.prec = 60
+        columns = []
+        for column in zip(*rows):
+            x = [Decimal(v) for v in column]
+            mean = sum(x) / len(x)
+            sd = (sum((v - mean) ** 2 for v in x) / len(x)).sqrt()
+            columns.append([float((v - mean) / sd) if sd else 0.0 for v in x])
+    return np.array(columns).T
+
+
+def test_huge_and_tiny_finite_values_standardise_to_finite_numbers(tmp_path):
+    """Issue 23, finding 4: two cells of 1.797e308 became ±inf/NaN; values near 1e154
+    zeroed their column with RuntimeWarnings."""
+    rows = [[1.797e308 if i < 2 else float(i), 1e154 * (i % 3 + 1), 5e-324 * (i % 2), -3e200 * i, 0.5 * i]
+            for i in range(10)]
+    path = write_csv(tmp_path / "huge.csv", [[*map(repr, row), "ab"[i % 2]] for i, row in enumerate(rows)])
+    X, *_ = read_data_file(path)
+    assert np.isfinite(X).all()
+    assert np.allclose(X, standardised_exactly(rows), rtol=0, atol=1e-12)
+
+
+# ---------------------------------------------------------------- bad files, one sentence each
 def bad_files(tmp):
     """(path, the message's words) for every way a data file can be refused."""
     good = [[i, i % 3, "ab"[i % 2]] for i in range(10)]
+    header = [["x", "y", "label"]]
     cases = [
-        (write_csv(tmp / "words.csv", good[:5] + [[1, "x", "a"]] + good[5:]),
-         "row 6, column 2: 'x' is not a number"),
+        (write_csv(tmp / "words.csv", header + good[:5] + [[1, "x", "a"]] + good[5:]),
+         "line 7, column 2: 'x' is not a number"),
         (write_csv(tmp / "ragged.csv", good[:3] + [[1, 2, 3, "a"]] + good[3:]),
-         "it is ragged: row 4 has 4 columns, the first has 3"),
+         "it is ragged: line 4 has 4 columns, the first has 3"),
         (write_csv(tmp / "one.csv", [[i, i, "a"] for i in range(10)]),
          "every row has the label 'a': at least two classes are needed"),
         (write_csv(tmp / "nan.csv", good[:2] + [[1, "nan", "a"]] + good[2:]),
-         "row 3, column 2 is nan: every input must be a finite number"),
+         "line 3, column 2 is 'nan': every input must be a finite number"),
+        (write_csv(tmp / "inf.csv", header + good[:2] + [[1, "-Infinity", "a"]] + good[2:]),
+         "line 4, column 2 is '-Infinity': every input must be a finite number"),
+        (write_csv(tmp / "overflow.csv", good[:2] + [[1, "2e308", "a"]] + good[2:]),
+         "line 3, column 2: '2e308' is beyond the largest number (about 1.8e308)"),
+        (write_csv(tmp / "underscore.csv", good[:2] + [["1_000", 2, "a"]] + good[2:]),
+         "line 3, column 1: '1_000' is not a number"),
+        (write_csv(tmp / "arabic.csv", good[:2] + [["١٢", 2, "a"]] + good[2:]),
+         "line 3, column 1: '١٢' is not a number"),
         (write_csv(tmp / "few.csv", good[:5]), "it has 5 rows; at least 8 are needed"),
         (write_csv(tmp / "lonely.csv", good + [[1, 1, "c"]]), "the class 'c' has only one row"),
         (write_csv(tmp / "real.csv", [[i, i / 7] for i in range(200)]), "200 distinct labels"),
         (write_csv(tmp / "empty.csv", []), "it holds no rows of data"),
+        (write_csv(tmp / "onlyheader.csv", header), "it holds no rows of data"),
+        (write_csv(tmp / "long.csv", good + [[1, 1, "w" * 50], [2, 2, "w" * 50]]),
+         "line 11: the label 'wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwww… is longer than 32 characters"),
+        (write_csv(tmp / "semicolons.csv", [[f"{i};{i % 3};{'ab'[i % 2]}"] for i in range(10)]),
+         "line 1 has one column: each line needs at least one input and a label, separated by "
+         "commas (its columns seem separated by semicolons: save it with commas)"),
+        (write_csv(tmp / "decimalcomma.csv", [[f"{i}", f"5;{i}", f"3;{'ab'[i % 2]}"] for i in range(10)]),
+         "line 1, column 2: '5;0' is not a number (its columns seem separated by semicolons"),
+        (write_csv(tmp / "tabs.csv", [[f"{i}\t{i % 3}\t{'ab'[i % 2]}"] for i in range(10)]),
+         "(its columns seem separated by tabs: save it with commas)"),
+        (tmp / "cr.csv", "its lines end in a carriage return alone (an old Mac format): save it "
+                         "with LF or CR LF line ends"),
+        (tmp / "wide.csv", "line 1 is longer than 100,000 characters"),
         (tmp / "folder.csv", "it is a folder, not a file"),
         (tmp / "missing.csv", "cannot read it (No such file or directory)"),
         (tmp / "data.xlsx", "a data set must be a .csv or .npz file"),
@@ -62,8 +254,25 @@ def bad_files(tmp):
         (tmp / "noy.npz", "the archive lacks the array y"),
         (tmp / "fraction.npz", "labels must be integers or strings"),
         (tmp / "huge.csv", "too large for a data set"),
-        (tmp / "tall.npz", "at most 5,000 rows"),
+        (npz(tmp, "tall.npz", np.zeros((6000, 2)), np.arange(6000) % 2),
+         "X has 6,000 rows; at most 5,000 can be trained on live"),
+        (npz(tmp, "broad.npz", np.zeros((10, 2000)), np.arange(10) % 2),
+         "X has 2,000 input columns; at most 1,024 can be trained on live"),
+        (npz(tmp, "nocolumns.npz", np.zeros((40, 0)), np.arange(40) % 2),
+         "X has no input columns; at least one is needed"),
+        (npz(tmp, "flat.npz", np.zeros(40), np.arange(40) % 2), "X must be a 2-D array (rows × inputs), got 1-D"),
+        (npz(tmp, "short.npz", np.zeros((40, 2)), np.arange(39) % 2),
+         "y must hold one label per row of X (40), got shape (39,)"),
+        (npz(tmp, "nanX.npz", np.where(np.eye(10, 2) > 0, np.nan, 1.0).astype(np.float16), np.arange(10) % 2),
+         "row 1, column 1 of X is nan: every input must be a finite number"),
+        (npz(tmp, "longlabels.npz", np.zeros((10, 2)), np.array(["a", "b" * 33] * 5)),
+         "y holds strings of up to 33 characters; a label has at most 32"),
+        (tmp / "bzip2.npz", "its array X is compressed in a way numpy.savez does not write"),
+        (tmp / "truncated.npz", "its array X holds fewer bytes than its header declares (160)"),
+        (tmp / "garbled.npz", "its array X is not a readable .npy array"),
     ]
+    (tmp / "cr.csv").write_text("".join(f"{i},{i % 3},{'ab'[i % 2]}\r" for i in range(10)), newline="")
+    (tmp / "wide.csv").write_text(",".join(["0"] * 60_000) + ",a\n")
     (tmp / "folder.csv").mkdir()
     os.mkfifo(tmp / "fifo.csv")
     (tmp / "binary.csv").write_bytes(b"\xff\xfe\x00" * 50)
@@ -72,7 +281,15 @@ def bad_files(tmp):
     np.savez(tmp / "fraction.npz", X=np.zeros((10, 2)), y=np.arange(10) / 3)
     with open(tmp / "huge.csv", "wb") as f:
         f.truncate(30_000_000)
-    np.savez(tmp / "tall.npz", X=np.zeros((6000, 2)), y=np.arange(6000) % 2)
+    with zipfile.ZipFile(tmp / "bzip2.npz", "w", zipfile.ZIP_BZIP2) as archive:
+        archive.writestr("X.npy", npy_header((10, 2)) + bytes(160))
+        archive.writestr("y.npy", npy_header((10,), "<i8") + bytes(80))
+    with zipfile.ZipFile(tmp / "truncated.npz", "w") as archive:
+        archive.writestr("X.npy", npy_header((10, 2)) + bytes(80))
+        archive.writestr("y.npy", npy_header((10,), "<i8") + bytes(80))
+    with zipfile.ZipFile(tmp / "garbled.npz", "w") as archive:
+        archive.writestr("X.npy", npy.magic(1, 0) + b"\x10\x00{'descr': 1/0}  \n")
+        archive.writestr("y.npy", npy_header((10,), "<i8") + bytes(80))
     return cases
 
 
@@ -81,13 +298,68 @@ def test_every_bad_file_is_refused_in_one_sentence(tmp_path):
         with pytest.raises(ValueError) as caught:
             read_data_file(path)
         message = str(caught.value)
-        assert words in message and "\n" not in message and len(message) < 200, path.name
+        assert words in message and "\n" not in message and len(message) < 200, (path.name, message)
+
+
+def test_a_csv_past_the_row_limit_is_refused_without_reading_the_rest(tmp_path):
+    """Issue 23, finding 10: 10 million rows (20 MB) were all parsed first (1.28 GB)."""
+    rows = tmp_path / "rows.csv"
+    rows.write_bytes(b"x,label\n" + b"0,1\n1,0\n" * 2_499_990)
+    message, peak = peak_while(read_data_file, rows)
+    assert message == ("it has more than 5,000 rows of data (line 5,002 is row 5,001); at most "
+                       "5,000 can be trained on live")
+    assert peak < 3.5 * rows.stat().st_size            # its bytes and its text, not its rows
+    column = tmp_path / "column.csv"
+    column.write_bytes(b"0\n" * 9_999_999)
+    message, peak = peak_while(read_data_file, column)
+    assert message.startswith("line 1 has one column") and peak < 3.5 * column.stat().st_size
+
+
+def test_a_file_that_cannot_be_read_is_one_sentence(tmp_path):
+    """Issue 23, finding 9: reading /proc/self/mem fails with EIO after it was opened."""
+    link = tmp_path / "memory.csv"
+    link.symlink_to("/proc/self/mem")
+    with pytest.raises(ValueError, match=r"^cannot read it \(Input/output error\)$"):
+        read_data_file(link)
+
+
+# ---------------------------------------------------------------- the digest
+def test_the_digest_names_exactly_the_bytes_checked_and_a_changed_file_is_refused(tmp_path):
+    """Issue 23, finding 5: a file changed between the window's check and the engine's
+    read trained on other data than the controls named, and nobody was told."""
+    path = write_csv(tmp_path / "d.csv", [[i, i % 4, "ab"[i % 2]] for i in range(20)])
+    digest = check_data_file(path)
+    assert digest == hashlib.sha256(path.read_bytes()).hexdigest()
+    write_csv(path, [[i, -i, "cd"[i % 2]] for i in range(20)])
+    with pytest.raises(ValueError, match=f"^{path}: it changed since it was checked: load it again$"):
+        make_dataset("file", path=str(path), digest=digest)
+    data = make_dataset("file", path=str(path), digest=check_data_file(path))
+    assert data.classes == ("c", "d")
+
+
+def test_two_data_files_are_kept_parsed_and_no_more(tmp_path):
+    """Issue 23, finding 7: every file ever loaded stayed in memory. The last two read stay
+    (trained on as checked, even once the file has gone); an older one, or one only
+    checked, is read again."""
+    paths = [write_csv(tmp_path / f"{k}.csv", [[i, i % 4, "ab"[i % 2]] for i in range(20)])
+             for k in range(4)]
+    digests = [check_data_file(p) for p in paths]
+    for path, digest in zip(paths[:3], digests):
+        make_dataset("file", path=str(path), digest=digest)
+    for path in paths:
+        path.unlink()
+    for k in (1, 2):
+        assert make_dataset("file", path=str(paths[k]), digest=digests[k]).classes == ("a", "b")
+    for k in (0, 3):
+        with pytest.raises(ValueError, match=f"{k}.csv: cannot read it"):
+            make_dataset("file", path=str(paths[k]), digest=digests[k])
 
 
 def test_a_file_moved_away_after_it_was_read_is_trained_on_as_read(tmp_path):
     from simulator import SimConfig, Simulation
     path = write_csv(tmp_path / "moving.csv", [[i, i % 4, "ab"[i % 2]] for i in range(20)])
-    sim = Simulation(SimConfig(depth=1, dataset="file", data_file=str(path)))
+    sim = Simulation(SimConfig(depth=1, dataset="file", data_file=str(path),
+                               data_digest=check_data_file(path)))
     path.unlink()
     sim.apply(sim.config.replace(depth=2))                       # rebuilt from what was read
     assert sim.net.layer_sizes == [2, 16, 16, 1] and sim.data.classes == ("a", "b")
