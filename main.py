@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -32,6 +33,25 @@ FRAMES, EVERY, FPS = 30, 5, 10   # --frames, --every and --fps when not given: 3
 
 class Usage(Exception):
     """A bad command line: the message is the one line printed."""
+
+
+class Stopped(BaseException):
+    """A signal (its number the argument) ended the making of a picture or recording."""
+
+
+STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def stop_on_signals():
+    """SIGINT, SIGTERM and SIGHUP raise Stopped from now on, so that a file being written is
+    removed on the way out instead of left half done; further ones are ignored meanwhile."""
+    def stop(signum, frame):
+        for number in STOPPING:
+            signal.signal(number, signal.SIG_IGN)
+        raise Stopped(signum)
+
+    for number in STOPPING:
+        signal.signal(number, stop)
 
 
 class Parser(argparse.ArgumentParser):
@@ -146,8 +166,8 @@ def checked(args):
         if args.seed is not None:
             for_both["seed"] = args.seed
         if args.data is not None:
-            check_data_file(args.data)
-            for_both.update(dataset="file", data_file=os.path.abspath(args.data))
+            for_both.update(dataset="file", data_file=os.path.abspath(args.data),
+                            data_digest=check_data_file(args.data))
         config = config.replace(**for_both)
         baseline = baseline if baseline is None else baseline.replace(**for_both)
     except ValueError as error:
@@ -230,6 +250,7 @@ def main(argv=None):
 
     out = args.export or args.record
     if out:
+        stop_on_signals()
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         quiet_offscreen_notes()
     from PySide6.QtWidgets import QApplication
@@ -251,6 +272,11 @@ def main(argv=None):
         except ExportError as error:
             print(f"main.py: error: {error}", file=sys.stderr)
             return 2
+        except Stopped as stopped:
+            number = stopped.args[0]
+            print(f"main.py: stopped by {signal.Signals(number).name}: {path_text(out)} was not "
+                  "written", file=sys.stderr)
+            return 128 + number
         return 0
     window = open_window(args, setup)
     window.show()
