@@ -270,6 +270,8 @@ def bad_files(tmp):
         (tmp / "bzip2.npz", "its array X is compressed in a way numpy.savez does not write"),
         (tmp / "truncated.npz", "its array X holds fewer bytes than its header declares (160)"),
         (tmp / "garbled.npz", "its array X is not a readable .npy array"),
+        (tmp / "crowded.npz", "its zip directory is larger than 256 kB (an .npz of X and y needs a few "
+                              "hundred bytes)"),
     ]
     (tmp / "cr.csv").write_text("".join(f"{i},{i % 3},{'ab'[i % 2]}\r" for i in range(10)), newline="")
     (tmp / "wide.csv").write_text(",".join(["0"] * 60_000) + ",a\n")
@@ -290,6 +292,10 @@ def bad_files(tmp):
     with zipfile.ZipFile(tmp / "garbled.npz", "w") as archive:
         archive.writestr("X.npy", npy.magic(1, 0) + b"\x10\x00{'descr': 1/0}  \n")
         archive.writestr("y.npy", npy_header((10,), "<i8") + bytes(80))
+    nothing = zlib.compressobj(9, zlib.DEFLATED, -15).flush()
+    padding = [(f"pad{k}", nothing, 0, 0) for k in range(10_000)]
+    (tmp / "crowded.npz").write_bytes(zip_archive([bomb_member(npy_header((10, 2)), 0), labels_member()]
+                                                  + padding))
     return cases
 
 
