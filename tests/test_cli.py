@@ -340,6 +340,16 @@ def test_a_data_file_is_refused_or_trained_on_never_a_traceback(tmp_path, capsys
         assert result.returncode == 0 and result.stderr == "", result.stderr
 
 
+def test_a_setup_that_fails_while_being_read_is_one_line(tmp_path, capsys):
+    """Issue 23, finding 9: a setup linked to /proc/self/mem (EIO on read) gave status 1
+    and a 17-line traceback."""
+    import main
+    link = tmp_path / "setup.json"
+    link.symlink_to("/proc/self/mem")
+    assert main.main(["--config", str(link), "--export", str(tmp_path / "x.png")]) == 2
+    assert capsys.readouterr().err == f"main.py: error: {link}: cannot read it (Input/output error)\n"
+
+
 # ---------------------------------------------------------------- stopped by a signal
 @pytest.mark.parametrize("number, suffix", [(signal.SIGINT, ".mp4"), (signal.SIGTERM, ".gif"),
                                             (signal.SIGHUP, ".gif")])
