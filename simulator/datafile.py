@@ -229,11 +229,12 @@ def _from_npz(data):
         i, j = bad[0]
         raise ValueError(f"row {i + 1}, column {j + 1} of X is {X[i, j]}: every input must be a "
                          "finite number")
+    labels = y.tolist()
     if y.dtype.kind == "f":
         if not np.isfinite(y).all() or (y != np.round(y)).any():
             raise ValueError("y holds numbers that are not whole: labels must be integers or strings")
-        y = y.astype(np.int64)
-    return X, y.tolist()
+        labels = [int(v) for v in labels]        # exact, however large
+    return X, labels
 
 
 def _open_array(archive, name):
@@ -347,6 +348,9 @@ def _classes(raw_labels):
     else:
         keys = [str(v) for v in raw_labels]
     names = sorted(set(keys))
+    longest = max(names, key=lambda name: len(str(name)))
+    if len(str(longest)) > MAX_LABEL:                      # 1e300 as a whole number, say
+        raise ValueError(f"the label {quoted(str(longest))} is longer than {MAX_LABEL} characters")
     if len(names) < 2:
         raise ValueError(f"every row has the label {quoted(names[0])}: at least two classes are needed")
     if len(names) > MAX_CLASSES:

@@ -346,6 +346,8 @@ def bad_files(tmp):
          "labels must be integers or strings"),
         ("y complex", npz(tmp, "ycomplex.npz", np.ones((12, 2)), y + 0j),
          "y holds complex numbers: labels must be integers or strings"),
+        ("y of whole numbers near 10³⁰⁰", npz(tmp, "bigy.npz", np.zeros((10, 2)), np.arange(10) % 2 * 1e300),
+         "the label '10000000000000000525047602552044202487… is longer than 32 characters"),
         ("y of 33-character strings", npz(tmp, "longlabels.npz", np.zeros((10, 2)), np.array(["a", "b" * 33] * 5)),
          "y holds strings of up to 33 characters; a label has at most 32"),
         # what the rows hold
