@@ -35,25 +35,6 @@ class Usage(Exception):
     """A bad command line: the message is the one line printed."""
 
 
-class Stopped(BaseException):
-    """A signal (its number the argument) ended the making of a picture or recording."""
-
-
-STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-
-
-def stop_on_signals():
-    """SIGINT, SIGTERM and SIGHUP raise Stopped from now on, so that a file being written is
-    removed on the way out instead of left half done; further ones are ignored meanwhile."""
-    def stop(signum, frame):
-        for number in STOPPING:
-            signal.signal(number, signal.SIG_IGN)
-        raise Stopped(signum)
-
-    for number in STOPPING:
-        signal.signal(number, stop)
-
-
 class Parser(argparse.ArgumentParser):
     def error(self, message):             # one short line, not argparse's usage block
         message = " ".join(message.split()).removeprefix("argument ")
@@ -248,40 +229,58 @@ def main(argv=None):
         print(f"main.py: error: {error}", file=sys.stderr)
         return 2
 
-    out = args.export or args.record
-    if out:
-        stop_on_signals()
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        quiet_offscreen_notes()
-    from PySide6.QtWidgets import QApplication
-    app = QApplication([sys.argv[0]])
-    app.setApplicationName("Vanishing Gradient Lab")
+    if args.export or args.record:
+        return off_screen(args, setup, size)
     from ui import collector
-    collector.hold()                      # cycles collected by the event loop: see collector.py
-    if out:
-        from ui import headless
-        from ui.export import ExportError, atomic_write, png_bytes
-        try:
-            if args.export:
-                image = headless.render(setup.config, args.steps, args.panel, size, args.theme,
-                                        setup.baseline, setup.view)
-                atomic_write(args.export, png_bytes(image))
-            else:
-                headless.record(setup.config, args.record, args.frames, args.every, args.fps,
-                                args.panel, size, args.theme, args.steps, setup.baseline, setup.view)
-        except ExportError as error:
-            print(f"main.py: error: {error}", file=sys.stderr)
-            return 2
-        except Stopped as stopped:
-            number = stopped.args[0]
-            print(f"main.py: stopped by {signal.Signals(number).name}: {path_text(out)} was not "
-                  "written", file=sys.stderr)
-            return 128 + number
-        return 0
+    app = application()
     window = open_window(args, setup)
     window.show()
     collector.freeze_start_up()
     return app.exec()
+
+
+def application():
+    """The lab's QApplication, its cycles collected by its event loop (ui/collector.py)."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui import collector
+    app = QApplication([sys.argv[0]])
+    app.setApplicationName("Vanishing Gradient Lab")
+    collector.hold()
+    return app
+
+
+def off_screen(args, setup, size):
+    """Write the --export picture or the --record animation: status 0; 2 and one line on
+    stderr if it cannot be written; 128 + N and one line if signal N stopped it (SIGINT,
+    SIGTERM, SIGHUP), with nothing of it left behind."""
+    from ui import headless
+    from ui.export import ExportError, atomic_write, png_bytes
+
+    headless.stop_on_signals()
+    out = args.export or args.record
+    try:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        quiet_offscreen_notes()
+        app = application()       # noqa: F841 (it must live while the picture is made)
+        if args.export:
+            image = headless.render(setup.config, args.steps, args.panel, size, args.theme,
+                                    setup.baseline, setup.view)
+            atomic_write(args.export, png_bytes(image))
+        else:
+            headless.record(setup.config, args.record, args.frames, args.every, args.fps,
+                            args.panel, size, args.theme, args.steps, setup.baseline, setup.view)
+    except BaseException as error:
+        if headless.stopped_by:
+            number = headless.stopped_by[0]
+            print(f"main.py: stopped by {signal.Signals(number).name}: {path_text(out)} was not "
+                  "written", file=sys.stderr)
+            return 128 + number
+        if not isinstance(error, ExportError):
+            raise
+        print(f"main.py: error: {error}", file=sys.stderr)
+        return 2
+    return 0
 
 
 if __name__ == "__main__":
