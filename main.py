@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -146,8 +147,8 @@ def checked(args):
         if args.seed is not None:
             for_both["seed"] = args.seed
         if args.data is not None:
-            check_data_file(args.data)
-            for_both.update(dataset="file", data_file=os.path.abspath(args.data))
+            for_both.update(dataset="file", data_file=os.path.abspath(args.data),
+                            data_digest=check_data_file(args.data))
         config = config.replace(**for_both)
         baseline = baseline if baseline is None else baseline.replace(**for_both)
     except ValueError as error:
@@ -228,34 +229,58 @@ def main(argv=None):
         print(f"main.py: error: {error}", file=sys.stderr)
         return 2
 
-    out = args.export or args.record
-    if out:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        quiet_offscreen_notes()
-    from PySide6.QtWidgets import QApplication
-    app = QApplication([sys.argv[0]])
-    app.setApplicationName("Vanishing Gradient Lab")
+    if args.export or args.record:
+        return off_screen(args, setup, size)
     from ui import collector
-    collector.hold()                      # cycles collected by the event loop: see collector.py
-    if out:
-        from ui import headless
-        from ui.export import ExportError, atomic_write, png_bytes
-        try:
-            if args.export:
-                image = headless.render(setup.config, args.steps, args.panel, size, args.theme,
-                                        setup.baseline, setup.view)
-                atomic_write(args.export, png_bytes(image))
-            else:
-                headless.record(setup.config, args.record, args.frames, args.every, args.fps,
-                                args.panel, size, args.theme, args.steps, setup.baseline, setup.view)
-        except ExportError as error:
-            print(f"main.py: error: {error}", file=sys.stderr)
-            return 2
-        return 0
+    app = application()
     window = open_window(args, setup)
     window.show()
     collector.freeze_start_up()
     return app.exec()
+
+
+def application():
+    """The lab's QApplication, its cycles collected by its event loop (ui/collector.py)."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui import collector
+    app = QApplication([sys.argv[0]])
+    app.setApplicationName("Vanishing Gradient Lab")
+    collector.hold()
+    return app
+
+
+def off_screen(args, setup, size):
+    """Write the --export picture or the --record animation: status 0; 2 and one line on
+    stderr if it cannot be written; 128 + N and one line if signal N stopped it (SIGINT,
+    SIGTERM, SIGHUP), with nothing of it left behind."""
+    from ui import headless
+    from ui.export import ExportError, atomic_write, png_bytes
+
+    headless.stop_on_signals()
+    out = args.export or args.record
+    try:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        quiet_offscreen_notes()
+        app = application()       # noqa: F841 (it must live while the picture is made)
+        if args.export:
+            image = headless.render(setup.config, args.steps, args.panel, size, args.theme,
+                                    setup.baseline, setup.view)
+            atomic_write(args.export, png_bytes(image))
+        else:
+            headless.record(setup.config, args.record, args.frames, args.every, args.fps,
+                            args.panel, size, args.theme, args.steps, setup.baseline, setup.view)
+    except BaseException as error:
+        if headless.stopped_by:
+            number = headless.stopped_by[0]
+            print(f"main.py: stopped by {signal.Signals(number).name}: {path_text(out)} was not "
+                  "written", file=sys.stderr)
+            return 128 + number
+        if not isinstance(error, ExportError):
+            raise
+        print(f"main.py: error: {error}", file=sys.stderr)
+        return 2
+    return 0
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from pathlib import Path
 from .config import SimConfig
 
 ALWAYS = ("activation", "init")      # what a run is called by, whatever differs
+UNNAMED = ("data_digest",)           # which bytes of a file were checked: data_file names the file
 # How a field's value reads in a few words; fields not named here read "name value".
 _WORDS = {
     "batch_norm": lambda v: "batch norm" if v else "no batch norm",
@@ -30,8 +31,10 @@ _WORDS = {
 
 
 def differing(live: SimConfig, baseline: SimConfig):
-    """The names of the fields whose values differ, in the config's order."""
-    return [f.name for f in fields(SimConfig) if getattr(live, f.name) != getattr(baseline, f.name)]
+    """The names of the fields whose values differ, in the config's order (but the data
+    file's digest)."""
+    return [f.name for f in fields(SimConfig)
+            if f.name not in UNNAMED and getattr(live, f.name) != getattr(baseline, f.name)]
 
 
 def words(config: SimConfig, name):

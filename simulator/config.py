@@ -9,6 +9,7 @@ through JSON (``to_json`` / ``from_json``); presets are JSON files in
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
@@ -34,6 +35,7 @@ SEED_MAX = 2 ** 31 - 1
 # float64, not a cost surface; pyqtgraph's axes warn below 1e-306 and crash on denormals.
 EXTENT_MIN = 1e-9
 PATH_MAX = 4096                         # the longest path Linux takes
+DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,9 @@ class SimConfig:
     residual: bool = False
     dataset: str = one_of("circles", DATASETS)
     data_file: str = ""         # the user's data set (dataset "file"), by path (≤ PATH_MAX)
+    # The SHA-256 of the data file's bytes when it was checked (or ""): the engine trains on
+    # exactly those bytes, and refuses the file if it has changed since.
+    data_digest: str = field(default="", metadata={"digest": True})
     noise: float = bounded(0.05, 0.0, 1.0)
     n_samples: int = bounded(400, 8, 5000)
     seed: int = bounded(0, 0, SEED_MAX)
@@ -179,6 +184,11 @@ def _check_field(f, value):
         if value not in f.metadata["choices"]:
             raise ValueError(f"{name}: unknown value {quoted(value)}; "
                              f"allowed: {', '.join(f.metadata['choices'])}")
+        return
+    if "digest" in f.metadata:
+        if not (isinstance(value, str) and (value == "" or DIGEST.fullmatch(value))):
+            raise ValueError(f"{name}: must be \"\" or a SHA-256 digest (64 lowercase hex "
+                             f"digits), got {quoted(value)}")
         return
     if kind == "str":
         if not isinstance(value, str) or len(value) > PATH_MAX:

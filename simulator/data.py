@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
-import os
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,9 +98,11 @@ def _moons(n, rng):
 _MAKERS = {"circles": _circles, "xor": _xor, "gauss": _gauss, "spiral": _spiral, "moons": _moons}
 
 
-def make_dataset(name, n_samples=400, noise=0.05, seed=0, test_fraction=0.25, path=None):
+def make_dataset(name, n_samples=400, noise=0.05, seed=0, test_fraction=0.25, path=None, digest=""):
     """Data set ``name`` with ``test_fraction`` of it split off for testing: ``n_samples``
-    points for a 2-D set, all 1,797 digits, or the rows of the file at ``path``.
+    points for a 2-D set, all 1,797 digits, or the rows of the file at ``path``: with
+    ``digest`` (``check_data_file``'s), exactly the bytes that were checked, or a
+    ValueError if the file has changed since.
 
     ``n_samples`` and ``noise`` are a SimConfig's, which has checked them (8 … 5,000
     points, noise in [0, 1]); they are not checked again here."""
@@ -113,7 +115,7 @@ def make_dataset(name, n_samples=400, noise=0.05, seed=0, test_fraction=0.25, pa
         X, y = load_digits()
         return stratified_split(name, X, y, tuple("0123456789"), rng, test_fraction, (8, 8))
     if name == "file":
-        X, y, classes = _read_file(path)
+        X, y, classes, _ = _read_file(path, digest)
         side = math.isqrt(X.shape[1])                   # n² inputs: shown as n × n images
         shape = (side, side) if side >= 4 and side * side == X.shape[1] else None
         return stratified_split(Path(path).name, X, y, classes, rng, test_fraction, shape)
@@ -151,30 +153,32 @@ def stratified_split(name, X, y, classes, rng, test_fraction, image_shape=None):
 
 
 def check_data_file(path):
-    """Nothing if the file at ``path`` is a data set the lab can train on, else a ValueError
-    of one sentence naming the file and what is wrong. The file is read now, and kept."""
-    _read_file(path, fresh=True)
+    """The SHA-256 hex digest of the file at ``path`` if it is a data set the lab can
+    train on, else a ValueError of one sentence naming the file and what is wrong. The file
+    is read and checked whole; nothing of it is kept."""
+    return _read_file(path, kept=False).digest
 
 
-_files = {}             # path → ((modification time, size), (X, labels, classes))
+KEPT = 2                # data files kept parsed: a run and its baseline
+_files = OrderedDict()  # (path, digest) → DataFile, the most recently used last
 
 
-def _read_file(path, fresh=False):
-    """(X, labels, classes) of a data file, read again only when it changed on disk. A file
-    that has gone or gone bad since it was read is trained on as it was read (the window
-    checked it, ``fresh``, when it was chosen), so a moved file does not stop a running lab."""
+def _read_file(path, digest="", kept=True):
+    """The DataFile at ``path``. With ``digest``, the one read from exactly those bytes: one
+    of the last KEPT read if it is (so a file moved or changed since still trains as it was
+    checked), else the file read now if its bytes have that digest."""
     if not path:
         raise ValueError("dataset: 'file' needs a data file")
-    kept = _files.get(path)
+    key = (path, digest)
+    if digest and key in _files:
+        _files.move_to_end(key)
+        return _files[key]
     try:
-        info = os.stat(path)
-        identity = info.st_mtime_ns, info.st_size
-        if kept is None or kept[0] != identity:
-            kept = _files[path] = identity, read_data_file(path)
-    except OSError as error:
-        if fresh or kept is None:
-            raise ValueError(f"{path_text(path)}: cannot read it ({error.strerror})") from None
+        data = read_data_file(path, digest)
     except ValueError as error:
-        if fresh or kept is None:
-            raise ValueError(f"{path_text(path)}: {error}") from None
-    return kept[1]
+        raise ValueError(f"{path_text(path)}: {error}") from None
+    if kept:
+        _files[path, data.digest] = data
+        while len(_files) > KEPT:
+            _files.popitem(last=False)
+    return data

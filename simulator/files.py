@@ -30,7 +30,11 @@ def read_small_file(path, limit, what):
         if info.st_size > limit:
             raise ValueError(too_large)
         with os.fdopen(handle, "rb", closefd=False) as file:
-            data = file.read(limit + 1)         # the file may have grown since fstat
+            data = file.read(info.st_size + 1)  # read(limit + 1) would allocate the limit
+            if len(data) > info.st_size:        # it has grown since fstat
+                data += file.read(limit + 1 - len(data))
+    except OSError as error:                    # EIO from /proc/self/mem, a failing disk
+        raise ValueError(f"cannot read it ({error.strerror or error})") from None
     finally:
         os.close(handle)
     if len(data) > limit:

@@ -219,7 +219,7 @@ class Simulation:
         c = self.config
         init_seed, data_seed, batch_seed, surface_seed = np.random.SeedSequence(c.seed).generate_state(4)
         self.data = make_dataset(c.dataset, c.n_samples, c.noise, seed=int(data_seed),
-                                 path=c.data_file)
+                                 path=c.data_file, digest=c.data_digest)
         sizes = c.layer_sizes(self.data.n_inputs, self.data.n_classes)
         self.net = Network(sizes, c.activation, c.init, c.loss, seed=int(init_seed),
                            sigma_w=c.sigma_w, sigma_b=c.sigma_b, gain=c.gain,

@@ -1,4 +1,5 @@
 """The command line: headless pictures and animations, status 2 and nothing written on bad input."""
+import hashlib
 import json
 import os
 import signal
@@ -308,3 +309,69 @@ def test_what_a_killed_writer_leaves_is_removed_by_the_next_write_and_nothing_el
     assert not leftover.exists()
     assert all(other.read_bytes() == b"not the lab's" for other in others)
     assert (tmp_path / ".b.png.abcd1234.part").is_dir()
+
+
+# ---------------------------------------------------------------- the user's data set
+def test_data_is_checked_and_its_digest_goes_into_both_configs(tmp_path):
+    import main
+    data = tmp_path / "d.csv"
+    data.write_text("".join(f"{i},{i % 5},{'ab'[i % 2]}\n" for i in range(30)))
+    setup, _ = main.checked(main.parse_args(["--preset", "Clipping tames the cliff", "--data", str(data)]))
+    digest = hashlib.sha256(data.read_bytes()).hexdigest()
+    assert setup.config.data_digest == digest and setup.baseline.data_digest == digest
+
+
+@pytest.mark.parametrize("X, y, message", [
+    (np.zeros((40, 0)), np.arange(40) % 2, "X has no input columns; at least one is needed"),
+    (np.full((10, 2), 1.797e308), np.arange(10) % 2, None),
+])
+def test_a_data_file_is_refused_or_trained_on_never_a_traceback(tmp_path, capsys, X, y, message):
+    """Issue 23, findings 1 and 4: zero input columns gave status 1 and a 29-line traceback;
+    huge finite values, 36 lines ending "Cannot set range [nan, nan]"."""
+    import main
+    data = tmp_path / "d.npz"
+    np.savez(data, X=X, y=y)
+    args = ["--data", str(data), "--steps", "20", "--export", str(tmp_path / "out.png"), "--panel", "decision"]
+    if message is not None:
+        assert main.main(args) == 2
+        assert capsys.readouterr().err == f"main.py: error: {data}: {message}\n"
+    else:
+        result = run(*args, timeout=60)
+        assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+def test_a_setup_that_fails_while_being_read_is_one_line(tmp_path, capsys):
+    """Issue 23, finding 9: a setup linked to /proc/self/mem (EIO on read) gave status 1
+    and a 17-line traceback."""
+    import main
+    link = tmp_path / "setup.json"
+    link.symlink_to("/proc/self/mem")
+    assert main.main(["--config", str(link), "--export", str(tmp_path / "x.png")]) == 2
+    assert capsys.readouterr().err == f"main.py: error: {link}: cannot read it (Input/output error)\n"
+
+
+# ---------------------------------------------------------------- stopped by a signal
+@pytest.mark.parametrize("number, suffix, written", [(signal.SIGINT, ".mp4", 0), (signal.SIGTERM, ".gif", 2000),
+                                                     (signal.SIGHUP, ".gif", 0)])
+def test_a_recording_stopped_by_a_signal_leaves_nothing_and_says_so(tmp_path, number, suffix, written):
+    """Issue 23, finding 11: Ctrl+C printed an 18-line traceback; SIGTERM and SIGHUP left a
+    .part until the next write. The signal comes as the file is begun, or once ``written``
+    bytes of frames are in it (then mostly while Qt draws, where PySide would print an
+    exception raised by the handler and carry on)."""
+    out = tmp_path / f"film{suffix}"
+    env = {"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    recorder = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--record", str(out),
+                                 "--frames", "300", "--every", "1", "--size", "500x350"],
+                                cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        with deadline(60):
+            while not [p for p in tmp_path.glob(f".film{suffix}.*.part") if p.stat().st_size >= written]:
+                assert recorder.poll() is None, recorder.stderr.read()
+                time.sleep(0.02)
+        recorder.send_signal(number)
+        _, err = recorder.communicate(timeout=60)
+    finally:
+        recorder.kill()
+    assert recorder.returncode == 128 + number
+    assert err == f"main.py: stopped by {signal.Signals(number).name}: {out} was not written\n"
+    assert list(tmp_path.iterdir()) == []

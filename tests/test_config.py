@@ -1,4 +1,5 @@
 """SimConfig: validated in one place, JSON round trip, errors that name field and range."""
+import hashlib
 import json
 
 import pytest
@@ -69,6 +70,18 @@ def test_a_file_data_set_needs_its_path():
         SimConfig(dataset="file")
     with pytest.raises(ValueError, match="data_file: must be a file path"):
         SimConfig(data_file=3)
+
+
+def test_a_data_digest_is_empty_or_a_sha256_and_comparisons_never_name_it():
+    from simulator.compare import difference, versus
+    digest = hashlib.sha256(b"some data").hexdigest()
+    assert SimConfig(data_digest=digest).data_digest == digest
+    for bad in (digest.upper(), digest[:-1], digest + "0", 7, "g" * 64):
+        with pytest.raises(ValueError, match=r'^data_digest: must be "" or a SHA-256 digest \(64 lowercase'):
+            SimConfig(data_digest=bad)
+    a = SimConfig(dataset="file", data_file="/d.csv", data_digest=digest)
+    b = a.replace(data_digest=hashlib.sha256(b"other data").hexdigest(), depth=3)
+    assert difference(b, a) == "depth 6 → 3" and "digest" not in versus(b, a)
 
 
 def test_preset_file_errors_name_the_file(tmp_path):

@@ -147,6 +147,24 @@ def test_an_animation_that_cannot_be_written_says_why_at_once(tmp_path, name, me
     assert list(tmp_path.iterdir()) == []
 
 
+def test_an_mp4_without_ffmpeg_names_ffmpeg_not_the_file(tmp_path, monkeypatch):
+    """Issue 23, finding 11: the message blamed the output file."""
+    monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", str(tmp_path / "no-ffmpeg"))
+    with Animation(tmp_path / "x.mp4", fps=10) as animation:
+        with pytest.raises(ExportError) as caught:
+            animation.add(frames(1)[0], 0)
+    assert str(caught.value) == (f"an MP4 needs ffmpeg, and {tmp_path / 'no-ffmpeg'} cannot be run "
+                                 "(No such file or directory): record a GIF instead")
+
+    def none_found():
+        raise RuntimeError("No ffmpeg exe could be found.")
+    monkeypatch.setattr(imageio_ffmpeg, "get_ffmpeg_exe", none_found)
+    with Animation(tmp_path / "x.mp4", fps=10) as animation:
+        with pytest.raises(ExportError, match="^an MP4 needs ffmpeg, and none was found"):
+            animation.add(frames(1)[0], 0)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_an_abandoned_animation_leaves_the_target_as_it_was(tmp_path):
     out = tmp_path / "x.gif"
     out.write_bytes(b"before")

@@ -1,5 +1,7 @@
-"""Lecture tools in the window: pictures, SVG, clipboard, GIFs, setups, themes."""
+"""Lecture tools in the window: pictures, SVG, clipboard, GIFs, setups, data sets, themes."""
+import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -200,11 +202,19 @@ def test_the_readers_view_choices_survive_a_theme_switch(window):
         window.set_theme("dark")
 
 
+def loaded(qtbot, window, path):
+    """Load the data set in ``path`` and wait until its check has ended."""
+    window.lecture.load_data(path)
+    qtbot.waitUntil(lambda: window.lecture.loading is None, timeout=10_000)
+
+
 def test_a_data_set_is_loaded_saved_with_the_setup_and_missed_when_gone(window, qtbot, tmp_path):
     data = tmp_path / "three.csv"
     data.write_text("".join(f"{i},{i % 5},{'abc'[i % 3]}\n" for i in range(30)))
-    assert window.lecture.load_data(data)
-    assert window.controls.config.dataset == "file" and window.controls.config.data_file == str(data)
+    loaded(qtbot, window, data)
+    config = window.controls.config
+    assert config.dataset == "file" and config.data_file == str(data)
+    assert config.data_digest == hashlib.sha256(data.read_bytes()).hexdigest()
     qtbot.waitUntil(lambda: window.painted.snapshot.data.classes == ("a", "b", "c"), timeout=5000)
     setup = tmp_path / "setup.json"
     assert window.lecture.save_setup(setup) and json.loads(setup.read_text())["config"]["data_file"] == str(data)
@@ -216,13 +226,65 @@ def test_a_data_set_is_loaded_saved_with_the_setup_and_missed_when_gone(window, 
     assert window.controls.config == before
 
 
-def test_a_bad_data_file_changes_nothing_and_says_why(window, tmp_path):
+def test_a_bad_data_file_changes_nothing_and_says_why(window, qtbot, tmp_path):
     path = tmp_path / "ragged.csv"
     path.write_text("1,2,a\n" * 5 + "1,2,3,b\n" + "1,2,b\n" * 5)
     before = window.controls.config
-    assert not window.lecture.load_data(path)
-    assert window.lecture.last_message == (f"The data set was not loaded: {path}: it is ragged: row 6 "
+    loaded(qtbot, window, path)
+    assert window.lecture.last_message == (f"The data set was not loaded: {path}: it is ragged: line 6 "
                                    "has 4 columns, the first has 3")
+    assert window.controls.config == before
+
+
+def test_a_data_file_is_checked_off_the_ui_thread_and_esc_cancels(window, qtbot, tmp_path):
+    """Issue 23, findings 2 and 10: the check ran on the UI thread (9.9 s for a bomb, 6.2 s
+    for 10 million rows), and nothing could stop it."""
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"x,label\n" + b"0,1\n1,0\n" * 300_000)
+    before = window.controls.config
+    window.lecture.load_data(path)
+    job = window.lecture.loading
+    assert job.process.pid != os.getpid() and job.process.is_alive()
+    assert window.statusBar().currentMessage() == "Checking big.csv (2.4 MB)… (Esc cancels)"
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert window.lecture.loading is None and not job.process.is_alive()
+    assert window.statusBar().currentMessage() == "Stopped checking big.csv: nothing was loaded"
+    assert window.controls.config == before
+    assert not window.lecture.cancel_action.isEnabled()
+
+
+def test_a_second_data_file_replaces_the_one_being_checked(window, qtbot, tmp_path):
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    for path, labels in ((first, "ab"), (second, "cd")):
+        path.write_text("".join(f"{i},{i % 5},{labels[i % 2]}\n" for i in range(30)))
+    window.lecture.load_data(first)
+    job = window.lecture.loading
+    loaded(qtbot, window, second)
+    assert not job.process.is_alive() and window.controls.config.data_file == str(second)
+    qtbot.waitUntil(lambda: window.painted.snapshot.data.classes == ("c", "d"), timeout=5000)
+
+
+def test_a_setup_checks_its_data_file_anew_and_takes_its_digest_now(tmp_path):
+    from ui.saved_setups import read_setup
+    data = tmp_path / "d.csv"
+    data.write_text("".join(f"{i},{i % 5},{'ab'[i % 2]}\n" for i in range(30)))
+    config = SimConfig(dataset="file", data_file=str(data), data_digest="0" * 64).to_dict()
+    path = tmp_path / "setup.json"
+    path.write_text(json.dumps({"setup": 1, "config": config, "baseline": config}))
+    setup = read_setup(path)
+    now = hashlib.sha256(data.read_bytes()).hexdigest()
+    assert setup.config.data_digest == now and setup.baseline.data_digest == now
+
+
+def test_a_setup_that_fails_while_being_read_is_one_sentence(window, tmp_path):
+    """Issue 23, finding 9: a setup that is a symlink to /proc/self/mem (EIO on read) let
+    the error escape Load setup with no message."""
+    link = tmp_path / "memory.json"
+    link.symlink_to("/proc/self/mem")
+    before = window.controls.config
+    assert not window.lecture.load_setup(link)
+    assert window.lecture.last_message == (f"The setup was not loaded: {link}: cannot read it "
+                                           "(Input/output error)")
     assert window.controls.config == before
 
 

@@ -1,4 +1,6 @@
 """The window, driven through its real widgets (pytest-qt, offscreen)."""
+import hashlib
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
@@ -220,16 +222,37 @@ def test_last_config_and_geometry_are_restored(qtbot, tmp_path):
         close_window(second)
 
 
-def test_a_bad_saved_config_falls_back_to_defaults(qtbot, tmp_path):
+def started_with(qtbot, tmp_path, saved):
+    """The config a window starts on when the settings hold ``saved`` (JSON text) as the
+    last config used; the window is closed again."""
     from PySide6.QtCore import QSettings
     settings = QSettings(str(tmp_path / "lab.ini"), QSettings.Format.IniFormat)
-    settings.setValue("config", '{"depth": 0}')
+    settings.setValue("config", saved)
     settings.sync()
     w = make_window(qtbot, tmp_path, None)
     try:
-        assert w.controls.config == SimConfig()
+        return w.controls.config
     finally:
         close_window(w)
+
+
+def test_a_bad_saved_config_falls_back_to_defaults(qtbot, tmp_path):
+    assert started_with(qtbot, tmp_path, '{"depth": 0}') == SimConfig()
+
+
+def test_saved_settings_check_their_data_file_anew_at_start_up(qtbot, tmp_path):
+    """Issue 23, finding 1: a saved config naming a file of zero input columns left a window
+    that never painted, at every start. A data file is checked again at start-up: a file
+    changed since trains with its new digest, a bad one means the defaults."""
+    data = tmp_path / "d.csv"
+    data.write_text("".join(f"{i},{i % 5},{'ab'[i % 2]}\n" for i in range(30)))
+    stale = SimConfig(depth=2, dataset="file", data_file=str(data), data_digest="0" * 64)
+    now = hashlib.sha256(data.read_bytes()).hexdigest()
+    assert started_with(qtbot, tmp_path, stale.to_json()) == stale.replace(data_digest=now)
+    empty = tmp_path / "empty.npz"
+    np.savez(empty, X=np.zeros((40, 0)), y=np.arange(40) % 2)
+    saved = stale.replace(data_file=str(empty), data_digest="").to_json()
+    assert started_with(qtbot, tmp_path, saved) == SimConfig()
 
 
 def test_closing_while_training_ends_the_engine_within_a_second(qtbot, tmp_path):

@@ -48,8 +48,9 @@ def atomic_write(path, data):
             os.fsync(file.fileno())
             os.replace(temporary, path)
     except OSError as error:
-        temporary.unlink(missing_ok=True)
         raise ExportError(f"cannot write {path_text(path)}: {error.strerror}") from None
+    finally:                                # whatever stopped it (gone once renamed)
+        temporary.unlink(missing_ok=True)
 
 
 def check_writable(path):
@@ -331,12 +332,22 @@ class _Mp4Stream:
 
             height, width = frame.shape[:2]
             self.size = width + width % 2, height + height % 2
-            self.process = subprocess.Popen(
-                [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error",
-                 "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "{}x{}".format(*self.size),
-                 "-r", str(self.rate), "-i", "-",
-                 "-c:v", "libx264", "-pix_fmt", "yuv420p", "-f", "mp4", str(self.path)],
-                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            try:
+                ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+            except RuntimeError:
+                raise ExportError("an MP4 needs ffmpeg, and none was found (install it, or set "
+                                  "IMAGEIO_FFMPEG_EXE): record a GIF instead") from None
+            try:        # a session of its own: a Ctrl+C meant for the lab is the lab's to handle
+                self.process = subprocess.Popen(
+                    [ffmpeg, "-y", "-loglevel", "error",
+                     "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "{}x{}".format(*self.size),
+                     "-r", str(self.rate), "-i", "-",
+                     "-c:v", "libx264", "-pix_fmt", "yuv420p", "-f", "mp4", str(self.path)],
+                    stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                    start_new_session=True)
+            except OSError as error:
+                raise ExportError(f"an MP4 needs ffmpeg, and {path_text(ffmpeg)} cannot be run "
+                                  f"({error.strerror or error}): record a GIF instead") from None
         return fit(frame, self.size)
 
     def write(self, canvas, ticks):

@@ -3,10 +3,18 @@ of a panel at a size of their own.
 
 The run happens here, in the calling thread, with the same Simulation the worker uses and
 the same Frames (``Framer``), so the same inputs always give the same picture.
+
+On the command line SIGINT, SIGTERM and SIGHUP end the run (``stop_on_signals``): the
+handler raises ``Stopped``, which leaves through the ``with`` blocks that remove a file
+not finished. Never inside Qt's calls to Python code of ours (layouts, paints), where
+PySide would print the exception and carry on: there the signals are held
+(``held_signals``) and handled as the block ends.
 """
 from __future__ import annotations
 
+import signal
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
@@ -20,6 +28,37 @@ from .frames import FINE_RESOLUTION, Framer
 from .panels import build, dispose
 from .picture import show_picture
 from .style import apply_theme, current
+
+
+STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+stopped_by = []         # the signal that ended the run: its Stopped may surface as another
+                        # exception (raised while a module was being imported, say)
+
+
+class Stopped(BaseException):
+    """A signal (its number the argument) ended the making of a picture or recording."""
+
+
+def stop_on_signals():
+    """SIGINT, SIGTERM and SIGHUP raise Stopped from now on; after one, all three are ignored."""
+    def stop(number, frame):
+        for each in STOPPING:
+            signal.signal(each, signal.SIG_IGN)
+        stopped_by.append(number)
+        raise Stopped(number)
+
+    for number in STOPPING:
+        signal.signal(number, stop)
+
+
+@contextmanager
+def held_signals():
+    """SIGINT, SIGTERM and SIGHUP held for the block (where Qt calls Python code of ours)."""
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def frame_of(sim, framer=None, baseline=None):
@@ -105,19 +144,21 @@ class HeadlessView:
 def picture(frame, panel=None, size=(1600, 950), scale=1, view=None, config=None):
     """A QImage of the window or a new panel laid out at ``size`` showing ``frame`` (None:
     nothing yet), in the current theme."""
-    view = HeadlessView(config, panel, size, view)
-    try:
-        if frame is not None:
-            view.show(frame)
-        return view.grab(scale)
-    finally:
-        view.close()
+    with held_signals():
+        view = HeadlessView(config, panel, size, view)
+        try:
+            if frame is not None:
+                view.show(frame)
+            return view.grab(scale)
+        finally:
+            view.close()
 
 
 def render(config, steps, panel=None, size=(1600, 950), theme="dark", baseline=None, view=None):
     """A QImage of the window or one panel after ``steps`` steps of ``config`` (beside a
     ``baseline`` config, if given), with the panels' ``view`` choices (a saved setup's)."""
-    apply_theme(theme)
+    with held_signals():
+        apply_theme(theme)
     return picture(run_frame(config, steps, baseline), panel, size, view=view, config=config)
 
 
@@ -126,15 +167,21 @@ def record(config, path, frames, every, fps=10, panel=None, size=(900, 650), the
     """Write a GIF or MP4 of ``frames`` pictures, ``every`` training steps apart, after
     ``steps``, shown ``fps`` a second, with the panels' ``view`` choices; each picture is
     encoded as it is made."""
-    apply_theme(theme)
+    with held_signals():
+        apply_theme(theme)
     with Animation(path, fps) as animation:       # a file not finished is removed
         sims, framer = runs(config, baseline, steps), Framer()
-        canvas = HeadlessView(config, panel, size, view)
+        with held_signals():
+            canvas = HeadlessView(config, panel, size, view)
         try:
             for k in range(frames):
-                canvas.show(frame_of(sims[0], framer, sims[1]))
-                animation.add(image_to_rgb(canvas.grab()), k / fps)
+                frame = frame_of(sims[0], framer, sims[1])
+                with held_signals():
+                    canvas.show(frame)
+                    image = canvas.grab()
+                animation.add(image_to_rgb(image), k / fps)
                 advance(sims, every)
             animation.finish(frames / fps)
         finally:
-            canvas.close()
+            with held_signals():
+                canvas.close()

@@ -23,9 +23,22 @@ from . import headless
 from .dialogs import ExportDialog, RecordDialog
 from .drawing import hold
 from .export import ExportError, atomic_write, png_bytes, render, svg_bytes
+from .processes import ProcessJob
 from .recorder import Recorder
 from .saved_setups import Setup, read_setup, setup_json
 from .widgets import on_screen
+
+
+def size_text(path):
+    """' (2.1 MB)', ' (14 kB)': the file's size for a progress line, or '' if it cannot
+    be seen."""
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        return ""
+    if size < 1_000:
+        return f" ({size} bytes)"
+    return f" ({size / 1e3:.0f} kB)" if size < 1_000_000 else f" ({size / 1e6:.1f} MB)"
 
 
 class LectureTools(QObject):
@@ -38,10 +51,13 @@ class LectureTools(QObject):
         self.last_message = None        # the last thing reported to the user
         self.dialogs = {}               # kept: each opens with the choices made last
         self.box = None                 # the message box of ``report``, made when first needed
+        self.loading = None             # the ProcessJob checking a data file, while it runs
+        self.loading_name = ""          # that file's name
         files = window.menuBar().addMenu("&File")
         for text, slot, key in (("Save setup…", self.save_setup_dialog, "Ctrl+S"),
                                 ("Load setup…", self.load_setup_dialog, "Ctrl+O"),
                                 ("Load data set…", self.load_data_dialog, None),
+                                ("Cancel loading", self.cancel_loading, "Esc"),
                                 (None, None, None),
                                 ("Export picture…", self.export_dialog, "Ctrl+E"),
                                 ("Copy panel to clipboard", self.copy_panel, "Ctrl+Shift+C"),
@@ -57,6 +73,9 @@ class LectureTools(QObject):
                 action.setShortcut(QKeySequence(key))
             action.triggered.connect(slot)
             files.addAction(action)
+            if slot == self.cancel_loading:
+                self.cancel_action = action
+        self.cancel_action.setEnabled(False)
 
     def report(self, message):
         """Tell the user one thing: in the status bar, and in the window's one message box,
@@ -119,6 +138,7 @@ class LectureTools(QObject):
         except ValueError as error:
             self.report(f"The setup was not loaded: {error}")
             return False
+        self._end_loading()                           # the setup names its own data
         w = self.window
         if setup.view.get("theme", w.theme) != w.theme:
             w.set_theme(setup.view["theme"])
@@ -141,16 +161,45 @@ class LectureTools(QObject):
 
     # ----------------------------------------------------------------- data sets
     def load_data(self, path):
-        """Train on the data set in ``path`` (CSV or .npz); a bad file changes nothing and
-        says what is wrong."""
-        try:
-            check_data_file(path)
-        except ValueError as error:
-            self.report(f"The data set was not loaded: {error}")
-            return False
+        """Train on the data set in ``path`` (CSV or .npz) once it has been checked, in a
+        process of its own while the status bar says so (Esc cancels); a bad file changes
+        nothing and says what is wrong. A second load replaces one under way."""
+        self._end_loading()
+        name = Path(path).name
+        job = ProcessJob(check_data_file, str(path), parent=self)
+        job.done.connect(lambda digest: self._data_checked(job, path, digest))
+        job.failed.connect(lambda message: self._data_refused(job, message))
+        self.loading, self.loading_name = job, name
+        self.cancel_action.setEnabled(True)
+        self.window.statusBar().showMessage(f"Checking {name}{size_text(path)}… (Esc cancels)")
+
+    def _data_checked(self, job, path, digest):
+        if job is not self.loading:
+            return
+        self._end_loading()
+        self.window.statusBar().clearMessage()
         controls = self.window.controls
-        controls.apply(controls.config.replace(dataset="file", data_file=os.path.abspath(path)))
-        return True
+        controls.apply(controls.config.replace(dataset="file", data_file=os.path.abspath(path),
+                                               data_digest=digest))
+
+    def _data_refused(self, job, message):
+        if job is self.loading:
+            self._end_loading()
+            self.report(f"The data set was not loaded: {message}")
+
+    def cancel_loading(self):
+        """Stop checking a data file (File ▸ Cancel loading, Esc): nothing is loaded."""
+        if self.loading is not None:
+            self._end_loading()
+            self._say(f"Stopped checking {self.loading_name}: nothing was loaded")
+
+    def _end_loading(self):
+        """The check under way, if any, ended (killed if it still runs) and forgotten."""
+        if self.loading is not None:
+            self.loading.kill()
+            self.loading.deleteLater()
+            self.loading = None
+        self.cancel_action.setEnabled(False)
 
     def load_data_dialog(self):
         path = self.ask_path("Load data set", "", "Data sets (*.csv *.txt *.npz)", save=False)
@@ -249,8 +298,10 @@ class LectureTools(QObject):
                 self.record(target, path, fps, seconds)
 
     def close(self):
-        """The window is closing: finish a recording under way (or abandon it, past about
-        2 s) and say what happened on stderr, where it can still be read."""
+        """The window is closing: stop checking a data file, finish a recording under way
+        (or abandon it, past about 2 s) and say what happened on stderr, where it can still
+        be read."""
+        self._end_loading()
         if self.recorder is not None:
             outcome = self.recorder.finish_now()
             if outcome is not None:

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QScrollArea, QT
 
 from simulator import SimConfig
 from simulator.compare import brief, versus
-from simulator.data import check_data_file
 
 from . import collector
 from .chores import chores
@@ -27,6 +26,7 @@ from .guide import HelpMenu
 from .lecture import LectureTools
 from .panels import PANELS, build, dispose
 from .panels.phase import measurer
+from .saved_setups import checked_data
 from .style import THEMES, apply_theme, controls_style, restyle
 from .diagnosis_bar import DiagnosisBar
 from .widgets import Field, on_screen
@@ -308,10 +308,7 @@ class MainWindow(QMainWindow):
         if not text:
             return None
         try:
-            config = SimConfig.from_json(str(text))
-            if config.dataset == "file":
-                check_data_file(config.data_file)
-            return config
+            return checked_data(SimConfig.from_json(str(text)))
         except ValueError:             # from an older version, or its data file is gone:
             return None                # start from the defaults
 

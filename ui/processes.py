@@ -38,13 +38,18 @@ def in_background():
 
 def _call(connection, function, arguments):
     in_background()
-    connection.send(function(*arguments))
+    try:
+        outcome = True, function(*arguments)
+    except ValueError as error:                 # a refusal: its one sentence is the message
+        outcome = False, str(error)
+    connection.send(outcome)
     connection.close()
 
 
 class ProcessJob(QObject):
     """``function(*arguments)`` in a process of its own (both picklable); ``done(result)``
-    or ``failed(message)`` arrive in the UI thread. ``kill()`` ends it at once."""
+    or ``failed(message)`` arrive in the UI thread: the message of a ValueError the function
+    raised, or how the process ended. ``kill()`` ends it at once."""
 
     done = Signal(object)
     failed = Signal(str)
@@ -61,7 +66,7 @@ class ProcessJob(QObject):
     def _collect(self):
         self._notifier.setEnabled(False)
         try:
-            result = self._connection.recv()
+            succeeded, result = self._connection.recv()
         except (EOFError, OSError):
             self.process.join()
             self._connection.close()
@@ -69,7 +74,7 @@ class ProcessJob(QObject):
             return
         self.process.join()
         self._connection.close()
-        self.done.emit(result)
+        (self.done if succeeded else self.failed).emit(result)
 
     def kill(self):
         self._notifier.setEnabled(False)

@@ -5,8 +5,9 @@
      "baseline": {...the pinned baseline's SimConfig...} or null}
 
 A bare SimConfig object is read as a setup with only a config. A data set loaded from a
-file is saved by its path (``data_file``), and a setup whose data file is gone or no
-longer readable is refused with a sentence that names it. Reading checks all of
+file is saved by its path (``data_file``); reading the setup checks that file anew and
+takes the digest of what it holds now (``data_digest``), and a setup whose data file is
+gone or no longer usable is refused with a sentence that names it. Reading checks all of
 it before anything is used, for the command line and the window alike: a bad file raises
 one short ValueError naming what is wrong. Only a regular file of at most 1 MB is read; a
 FIFO, a device or a folder is refused before anything is read from it.
@@ -16,7 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from simulator import SimConfig
 from simulator.data import check_data_file
@@ -49,17 +50,23 @@ def read_setup(path):
         raise ValueError("the setup's file name is empty")
     try:
         setup = parse_setup(read_small_file(path, MAX_BYTES, "a setup").decode("utf-8"))
-        for config in (setup.config, setup.baseline):
-            if config is not None and config.dataset == "file":
-                try:
-                    check_data_file(config.data_file)
-                except ValueError as error:
-                    raise ValueError(f"its data set cannot be used: {error}") from None
-        return setup
+        try:
+            return replace(setup, config=checked_data(setup.config),
+                           baseline=setup.baseline and checked_data(setup.baseline))
+        except ValueError as error:
+            raise ValueError(f"its data set cannot be used: {error}") from None
     except UnicodeDecodeError:
         raise ValueError(f"{path_text(path)}: cannot read it (it is not UTF-8 text)") from None
     except ValueError as error:
         raise ValueError(f"{path_text(path)}: {error}") from None
+
+
+def checked_data(config):
+    """``config`` with the digest of its data file as it is now, if it trains on one; a
+    ValueError names the file and what is wrong with it."""
+    if config.dataset != "file":
+        return config
+    return config.replace(data_digest=check_data_file(config.data_file))
 
 
 def parse_setup(text):
