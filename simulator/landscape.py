@@ -49,6 +49,7 @@ import numpy as np
 
 from .numbers import scientific
 from .optim import Optimizer
+from .pace import checkpoint
 
 TRAIL_LENGTH = 2000
 TRAIL_SPACING = 0.002     # a trail point each time the network has moved this share of the map
@@ -297,6 +298,7 @@ class Plane:
             rows = max(1, chunk_elements // (len(s2) * base[0].size))
             costs = np.empty((len(s1), len(s2)))
             for start in range(0, len(s1), rows):
+                checkpoint()
                 chunk = slice(start, start + rows)
                 z2 = net.pre_activation(second, base[chunk, None] + t * along[chunk, None])
                 if second == net.n_layers - 1:

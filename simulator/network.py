@@ -37,6 +37,7 @@ import numpy as np
 from .activations import get_activation
 from .initializers import check_initializer, initialize
 from .losses import get_loss
+from .pace import checkpoint
 
 
 class ParameterList(list):
@@ -132,6 +133,7 @@ class Network:
         self._layout()
         rng = np.random.default_rng(seed)
         for l, (n_in, n_out) in enumerate(zip(self.layer_sizes[:-1], self.layer_sizes[1:])):
+            checkpoint()
             self.weights[l], self.biases[l] = initialize(self.init, n_in, n_out, rng,
                                                          sigma_w, sigma_b, gain)
         for g in self.gammas:
@@ -259,6 +261,7 @@ class Network:
         leading dimensions (..., N, n), each leading index its own batch."""
         output = self.n_layers - 1
         for l in range(start, stop):
+            checkpoint()                           # the newest change wins (pace.py)
             u = a @ self.weights[l] if product is None else product(l, a)
             z = self.pre_activation(l, u, batch_statistics, trace)
             if l == output:
@@ -400,6 +403,7 @@ class Network:
         k = len(trace.normalized)
         dphis, weights = trace.dphis, self.weights if weights is None else weights
         for l in range(self.n_layers - 1, stop - 1, -1):
+            checkpoint()
             if grad_a is not None:
                 delta = grad_a * dphis[l]                                 # BP2
             if self._bn[l]:

@@ -41,6 +41,7 @@ from .landscape import STALE_DECADES, BallState, Landscape, ProbeState, Surface
 from .theory import TheoryView, for_network
 from .network import Network
 from .optim import Optimizer
+from .pace import Abandoned
 from .stats import DerivativeStats, LayerStats, StatsRecorder
 
 HISTORY_LENGTH = 2048
@@ -57,7 +58,8 @@ class DecimatingHistory:
     When full, every other row is dropped and from then on only every second call is
     recorded: a long run keeps its whole span at a uniformly coarser resolution.
     ``stride``: record only every stride-th call from the start.
-    A step already recorded is not recorded again.
+    A step already recorded is not recorded again; a row whose computing is abandoned
+    (pace.py) is not recorded, as if it had not been offered.
     """
 
     def __init__(self, capacity=HISTORY_LENGTH, stride=1):
@@ -71,11 +73,13 @@ class DecimatingHistory:
         row is kept (an evaluation that costs forward passes is then skipped)."""
         if self.steps and step <= self.steps[-1]:
             return
-        self.calls += 1
-        if (self.calls - 1) % self.stride:
+        if self.calls % self.stride:
+            self.calls += 1
             return
+        value = row() if callable(row) else row       # abandoned (pace.py): nothing recorded
+        self.calls += 1
         self.steps.append(step)
-        self.rows.append(row() if callable(row) else row)
+        self.rows.append(value)
         if len(self.steps) > self.capacity:
             self.steps, self.rows = self.steps[::2], self.rows[::2]
             self.stride *= 2
@@ -204,12 +208,12 @@ class Simulation:
 
     def _build(self, restore=None):
         """A new network, data and surface for the config. If it cannot be built (its data
-        cannot be read), the run is left exactly as it was, config ``restore`` included,
-        and the ValueError goes on."""
+        cannot be read), or the building is abandoned (pace.py), the run is left exactly as
+        it was, config ``restore`` included, and the exception goes on."""
         kept = dict(self.__dict__)
         try:
             self._make()
-        except ValueError:
+        except (ValueError, Abandoned):
             self.__dict__.clear()
             self.__dict__.update(kept)
             self.config = restore
@@ -381,6 +385,7 @@ class Simulation:
         n = len(self.Y_train)
         size = min(self.config.batch_size, n)
         if self._cursor + size > n or self._shuffled is None:
+            self._order_drawn_from = self._batch_rng.bit_generator.state
             order = self._batch_rng.permutation(n)
             self._shuffled = self.data.X_train[order], self.Y_train[order]
             self._cursor = 0
@@ -408,9 +413,16 @@ class Simulation:
 
     def _train_step(self):
         net = self.net
+        batches = self._cursor, self._shuffled
         X, Y = self._next_batch()
-        trace = net.forward(X)
-        grads = net.backward(trace, Y)
+        try:
+            trace = net.forward(X)
+            grads = net.backward(trace, Y)
+        except Abandoned:                    # the step is not taken: its batch is not used
+            if self._shuffled is not batches[1]:                  # nor the epoch it began
+                self._batch_rng.bit_generator.state = self._order_drawn_from
+            self._cursor, self._shuffled = batches
+            raise
         next_step = self.step_count + 1
         np.copyto(self._theta_before, net.theta)
         report = self.optimizer.step(net.theta, grads.flat)

@@ -18,3 +18,13 @@ def central_differences(f, theta, h=1e-6):
 
 def relative_error(a, b):
     return np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-300)
+
+
+def session(config):
+    """An engine Session of ``config`` (no process, no window) and the Frames it sends; what
+    else it says (refusals, faults) collects in its ``messages``."""
+    from simulator.session import Session
+    frames, messages = [], []
+    engine = Session(config, lambda sent: (messages if isinstance(sent, tuple) else frames).append(sent))
+    engine.messages = messages
+    return engine, frames

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
+from helpers import session
 from simulator import SimConfig, Simulation, load_presets
 from simulator.compare import brief, difference, differing, versus
-from ui.worker import SimulationWorker
 
 SMALL = SimConfig(depth=3, width=8)
 
@@ -20,10 +20,8 @@ def same_statistics(snapshot, sim):
 
 
 def worker_with(config):
-    worker = SimulationWorker(config)
-    frames = []
-    worker.frame_ready.connect(frames.append)
-    worker._tick()
+    worker, frames = session(config)
+    worker.tick()
     return worker, frames
 
 
@@ -43,14 +41,14 @@ def test_the_difference_names_only_the_fields_that_differ():
 def test_a_pinned_baseline_equals_a_run_of_its_config_alone_after_a_control_change():
     worker, frames = worker_with(SMALL)
     worker.step_once()
-    worker._tick()
+    worker.tick()
     worker.pin_baseline()
     relu = SMALL.replace(activation="relu", init="he")
     worker.set_config(relu)                  # a new network: both runs start over
     worker.set_steps_per_frame(7)
     worker.set_playing(True)
     for _ in range(3):
-        worker._tick()
+        worker.tick()
     frame = frames[-1]
     steps = frame.snapshot.step
     assert steps > 0 and frame.baseline.step == steps
@@ -60,10 +58,10 @@ def test_a_pinned_baseline_equals_a_run_of_its_config_alone_after_a_control_chan
         alone.advance(steps)
         same_statistics(snapshot, alone)
     worker.set_config(relu.replace(learning_rate=0.1))   # a training field: both train on
-    worker._tick()
+    worker.tick()
     assert frames[-1].baseline.step > steps
     worker.clear_baseline()
-    worker._tick()
+    worker.tick()
     assert frames[-1].baseline is None
 
 
@@ -71,17 +69,17 @@ def test_a_pin_copies_the_run_as_it_is_and_both_train_alike():
     worker, frames = worker_with(SMALL)
     for _ in range(3):
         worker.step_once()
-        worker._tick()
+        worker.tick()
     worker.pin_baseline()
     worker.step_once()
-    worker._tick()
+    worker.tick()
     frame = frames[-1]
     assert frame.baseline.step == frame.snapshot.step == 4
     assert np.array_equal(frame.baseline.stats.grad_w_norm, frame.snapshot.stats.grad_w_norm)
 
 
 def test_divergence_freezes_only_the_run_that_diverged(monkeypatch):
-    monkeypatch.setattr("ui.worker.JUMP_HOLD", 0.0)       # no slow motion over the cliff here
+    monkeypatch.setattr("simulator.session.JUMP_HOLD", 0.0)       # no slow motion over the cliff here
     presets = load_presets()
     large, clipped = presets["Large weights (exploding)"].config, presets["Clipping tames the cliff"].config
     worker, frames = worker_with(clipped)
@@ -89,7 +87,7 @@ def test_divergence_freezes_only_the_run_that_diverged(monkeypatch):
     worker.set_steps_per_frame(10)
     worker.set_playing(True)
     for _ in range(8):
-        worker._tick()
+        worker.tick()
     frame = frames[-1]
     assert frame.baseline.diverged and "Diverged at step 6" in frame.baseline.diverged
     assert frame.snapshot.diverged is None and frame.snapshot.step > 6
@@ -97,7 +95,7 @@ def test_divergence_freezes_only_the_run_that_diverged(monkeypatch):
     worker.set_config(large)                  # both start over; the live run diverges too
     worker.reset()
     for _ in range(8):
-        worker._tick()
+        worker.tick()
     assert any(f.halted for f in frames) and not worker._playing
     assert frames[-1].snapshot.diverged and frames[-1].baseline.diverged
 

@@ -283,6 +283,20 @@ export.atomic_write({target!r}, b"new")
 """
 
 
+def locked(path):
+    """Whether another process holds ``path``'s lock (a writer that is alive)."""
+    import fcntl
+    try:
+        with open(path, "rb") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return False
+    except BlockingIOError:
+        return True
+    except FileNotFoundError:
+        return False
+
+
 def test_what_a_killed_writer_leaves_is_removed_by_the_next_write_and_nothing_else(tmp_path):
     from ui.export import atomic_write
     target = tmp_path / "picture.png"
@@ -294,9 +308,9 @@ def test_what_a_killed_writer_leaves_is_removed_by_the_next_write_and_nothing_el
     writer = subprocess.Popen([sys.executable, "-c", WRITER.format(root=str(ROOT), target=str(target))],
                               env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
     try:
-        with deadline(10):
-            while not list(tmp_path.glob(".picture.png.*.part")):
-                time.sleep(0.02)
+        with deadline(10):                                  # until it is there, and locked:
+            while not any(locked(part) for part in tmp_path.glob(".picture.png.*.part")):
+                time.sleep(0.02)                            # between the two, it is a leftover
         [leftover] = tmp_path.glob(".picture.png.*.part")
         atomic_write(tmp_path / "other.png", b"x")          # a live writer's file stays
         assert leftover.exists()

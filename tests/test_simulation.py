@@ -211,3 +211,45 @@ def test_running_averages_that_cannot_move_stop_the_run_at_that_step():
     snap = sim.step(1)
     assert snap.step == 3 and snap.diverged.startswith("Diverged at step 4: batch norm's running averages")
     assert (sim.net.theta == theta).all()
+
+
+def test_work_abandoned_at_any_checkpoint_leaves_the_run_as_if_it_had_not_begun(monkeypatch):
+    """The engine stops work at a checkpoint when a newer command makes it moot
+    (simulator/pace.py): a step, a build or an evaluation abandoned half-way leaves the run
+    exactly as it was, and it goes on as a run that never began it."""
+    import threading
+
+    import simulator.landscape
+    import simulator.network
+    from simulator import pace
+    config = SimConfig(depth=3, width=8, n_samples=100, batch_size=16, seed=3)
+    plain = Simulation(config)
+    plain.advance(25)
+    event = threading.Event()
+    for stop_at in (1, 3, 7, 11, 40, 57, 83):          # the k-th checkpoint from now on
+        interrupted, passed = Simulation(config), [0]
+
+        def counting():
+            passed[0] += 1
+            if passed[0] == stop_at:
+                event.set()
+            pace.checkpoint()
+        for module in (simulator.network, simulator.landscape):
+            monkeypatch.setattr(module, "checkpoint", counting)
+        with pace.interruptible(event):
+            while interrupted.step_count < 25:
+                try:
+                    interrupted.advance(1)
+                except pace.Abandoned:                 # then on, uninterrupted
+                    event.clear()
+        monkeypatch.undo()
+        assert passed[0] > stop_at and interrupted.step_count == plain.step_count == 25
+        assert np.array_equal(interrupted.net.theta, plain.net.theta)
+        assert np.array_equal(interrupted.history.steps, plain.history.steps)
+        missed = set(plain.eval_history.steps) - set(interrupted.eval_history.steps)
+        assert len(missed) <= 1                        # an evaluation abandoned is missing
+    with pace.interruptible(event):
+        event.set()
+        with pytest.raises(pace.Abandoned):
+            plain.apply(config.replace(depth=5))       # a build abandoned: the run as it was
+    assert plain.config == config and plain.net.n_layers == 4 and plain.step_count == 25

@@ -1,18 +1,19 @@
-"""The worker: newest config wins, ticks keep to their budget, shutdown is clean."""
+"""The engine: newest config wins, ticks keep to their budget, shutdown is clean."""
 import os
 import time
 
 import numpy as np
 import pytest
 
+from helpers import session
 from simulator import SimConfig, load_presets
-from simulator.simulation import COARSE_RESOLUTION, Simulation
+from simulator.frames import FINE_RESOLUTION, contour_lines
+from simulator.jobs import NICENESS
 from simulator.network import Network
+from simulator.session import BUDGET
+from simulator.simulation import COARSE_RESOLUTION, Simulation
 from ui.engine import Engine
-from ui.frames import FINE_RESOLUTION, contour_lines
-from ui.processes import NICENESS, ProcessJob
-from ui.worker import BUDGET, SimulationWorker
-
+from ui.processes import ProcessJob
 from ui_helpers import close_window, make_window
 
 
@@ -25,52 +26,48 @@ def test_only_the_newest_of_many_configs_is_built(monkeypatch):
         builds.append(len(layer_sizes) - 2)
         return Network(layer_sizes, *args, **options)
     monkeypatch.setattr(simulator.simulation, "Network", network)
-    worker = SimulationWorker(SimConfig(depth=2, width=4))
-    worker._tick()
+    worker, frames = session(SimConfig(depth=2, width=4))
+    worker.tick()
     assert builds == [2]
     for depth in list(range(1, 51)) + list(range(50, 0, -1)) + [17]:   # a slider dragged there and back
         worker.set_config(SimConfig(depth=depth, width=4))
-    frames = []
-    worker.frame_ready.connect(frames.append)
-    worker._tick()
+    worker.tick()
     assert builds == [2, 17]
     assert frames[-1].snapshot.config.depth == 17
 
 
 def test_a_playing_tick_keeps_to_its_time_budget():
-    worker = SimulationWorker(SimConfig(depth=30, width=32, batch_size=256))
-    worker._tick()
+    worker, _ = session(SimConfig(depth=30, width=32, batch_size=256))
+    worker.tick()
     worker.set_steps_per_frame(10_000)
     worker.set_playing(True)
     start = time.perf_counter()
-    worker._tick()
+    worker.tick()
     elapsed = time.perf_counter() - start
     assert 0 < worker.sim.step_count < 10_000
     assert elapsed < BUDGET + 0.25          # the last chunk may run past the budget, not far
 
 
 def test_commands_reach_the_simulation():
-    worker = SimulationWorker(SimConfig(depth=2, width=4))
-    worker._tick()
+    worker, _ = session(SimConfig(depth=2, width=4))
+    worker.tick()
     worker.step_once()
-    worker._tick()
+    worker.tick()
     assert worker.sim.step_count == 1
     worker.drop_probe(-0.5, 0.5)
-    worker._tick()
+    worker.tick()
     assert worker.sim.landscape.probe.trail[0].tolist() == [-0.5, 0.5]
     worker.reset()
-    worker._tick()
+    worker.tick()
     assert worker.sim.step_count == 0
 
 
 def test_surface_is_refined_when_nothing_changes(monkeypatch):
-    monkeypatch.setattr("ui.worker.REFINE_AFTER", 0.0)
-    worker = SimulationWorker(SimConfig(depth=2, width=4))
-    frames = []
-    worker.frame_ready.connect(frames.append)
-    worker._tick()
+    monkeypatch.setattr("simulator.session.REFINE_AFTER", 0.0)
+    worker, frames = session(SimConfig(depth=2, width=4))
+    worker.tick()
     for _ in range(1000):                           # a share of the rows a tick, however slow
-        worker._tick()
+        worker.tick()
         if frames[-1].snapshot.surface.resolution == FINE_RESOLUTION:
             break
     assert frames[0].snapshot.surface.resolution == COARSE_RESOLUTION
@@ -82,14 +79,12 @@ def test_surface_is_refined_when_nothing_changes(monkeypatch):
 def test_contours_follow_a_rebuilt_network():
     """The contour cache is keyed on the surface's version: a new network's surface gets
     its own contours, even while playing."""
-    worker = SimulationWorker(SimConfig(depth=4, width=6))
-    frames = []
-    worker.frame_ready.connect(frames.append)
+    worker, frames = session(SimConfig(depth=4, width=6))
     worker.set_playing(True)
-    worker._tick()
+    worker.tick()
     for activation in ("relu", "leaky_relu"):
         worker.set_config(SimConfig(depth=4, width=6, activation=activation))
-        worker._tick()
+        worker.tick()
         frame = frames[-1]
         assert frame.snapshot.config.activation == activation
         for mine, fresh in zip(frame.contours, contour_lines(frame.snapshot.surface)):
@@ -125,16 +120,14 @@ LARGE_WEIGHTS = load_presets()["Large weights (exploding)"].config
 @pytest.fixture
 def no_slow_motion(monkeypatch):
     """Every tick takes all its steps, a cliff's included."""
-    monkeypatch.setattr("ui.worker.BUDGET", 60.0)
-    monkeypatch.setattr("ui.worker.JUMP", float("inf"))
+    monkeypatch.setattr("simulator.session.BUDGET", 60.0)
+    monkeypatch.setattr("simulator.session.JUMP", float("inf"))
 
 
 def playing(config, steps_per_frame):
     """A worker of ``config`` that has sent its first frame and now plays; the frames it sends."""
-    worker = SimulationWorker(config)
-    frames = []
-    worker.frame_ready.connect(frames.append)
-    worker._tick()
+    worker, frames = session(config)
+    worker.tick()
     worker.set_steps_per_frame(steps_per_frame)
     worker.set_playing(True)
     return worker, frames
@@ -142,7 +135,7 @@ def playing(config, steps_per_frame):
 
 def test_a_divergence_pauses_playback_and_the_run_stays_honest(monkeypatch, no_slow_motion):
     worker, frames = playing(LARGE_WEIGHTS, 50)
-    worker._tick()                                   # diverges at step 6 of the 50
+    worker.tick()                                   # diverges at step 6 of the 50
     frame = frames[-1]
     snapshot = frame.snapshot
     assert frame.halted and not frame.playing and frame.steps_per_second == 0
@@ -152,25 +145,25 @@ def test_a_divergence_pauses_playback_and_the_run_stays_honest(monkeypatch, no_s
     assert np.isfinite(snapshot.decision.probability).all()
     for values in (snapshot.stats.grad_b_norm, snapshot.stats.grad_w_norm, snapshot.stats.delta_rms):
         assert np.isfinite(values).all()
-    monkeypatch.setattr("ui.worker.REFINE_AFTER", 0.0)
+    monkeypatch.setattr("simulator.session.REFINE_AFTER", 0.0)
     for _ in range(1000):                            # paused and frozen: the surface is refined,
-        worker._tick()                               # a share of its rows a tick
+        worker.tick()                               # a share of its rows a tick
         if frames[-1].snapshot.surface.resolution > COARSE_RESOLUTION:
             break
     assert frames[-1].snapshot.surface.resolution > COARSE_RESOLUTION and not frames[-1].halted
     worker.set_playing(True)                         # a frozen run takes no step
-    worker._tick()
+    worker.tick()
     assert frames[-1].playing and frames[-1].steps_per_second == 0 and frames[-1].snapshot.step == 5
 
 
 def test_an_explosion_plays_slowly_enough_to_watch():
     """Large weights diverged at step 6, within one tick of the default speed: too fast to
     see. Each step that carries the ball far across the map is shown, and held."""
-    from ui.worker import JUMP_HOLD
+    from simulator.session import JUMP_HOLD
     worker, frames = playing(LARGE_WEIGHTS, 50)
     start = time.monotonic()
     while not worker.sim.diverged and time.monotonic() - start < 30:
-        worker._tick()
+        worker.tick()
     seen = sorted({f.snapshot.step for f in frames})
     assert worker.sim.diverged and seen[-1] == 5
     assert len(seen) >= 4                                  # the ball seen at several places
@@ -178,31 +171,29 @@ def test_an_explosion_plays_slowly_enough_to_watch():
 
 
 def test_steps_per_second_read_zero_when_paused():
-    worker = SimulationWorker(SimConfig(depth=2, width=4))
-    frames = []
-    worker.frame_ready.connect(frames.append)
+    worker, frames = session(SimConfig(depth=2, width=4))
     worker.set_playing(True)
-    worker._tick()
-    worker._tick()                          # a rate needs two ticks' times
+    worker.tick()
+    worker.tick()                          # a rate needs two ticks' times
     assert frames[-1].steps_per_second > 0
     worker.set_playing(False)
-    worker._tick()
+    worker.tick()
     assert frames[-1].steps_per_second == 0
 
 
 def test_a_reset_sent_after_a_config_applies_after_it(no_slow_motion):
-    worker = SimulationWorker(LARGE_WEIGHTS)
+    worker, _ = session(LARGE_WEIGHTS)
     worker.set_steps_per_frame(50)
     for _ in range(2):                                # diverges and pauses, then the ball launches
         worker.set_playing(True)
-        worker._tick()
+        worker.tick()
     assert worker.sim.diverged is not None and worker.sim.landscape.launched is not None
     clipping = load_presets()["Clipping tames the cliff"].config
     worker.set_config(clipping)
     worker.drop_probe(0.1, 0.2)                       # moot: the reset comes after it
     worker.reset()
     worker.set_playing(False)
-    worker._tick()
+    worker.tick()
     fresh = Simulation(clipping)
     assert worker.sim.config == clipping and worker.sim.step_count == 0
     assert worker.sim.diverged is None and worker.sim.landscape.launched is None
@@ -236,31 +227,92 @@ def test_choosing_a_preset_after_a_divergence_starts_afresh(qtbot, tmp_path):
 
 
 def test_steps_per_second_are_steps_of_the_clock_not_of_the_training_loop():
-    worker = SimulationWorker(SimConfig(depth=2, width=4))
-    frames = []
-    worker.frame_ready.connect(frames.append)
+    worker, frames = session(SimConfig(depth=2, width=4))
     worker.set_steps_per_frame(5)
     worker.set_playing(True)
     for _ in range(4):
-        worker._tick()
+        worker.tick()
         time.sleep(0.05)                      # ticks 50 ms apart: at most 100 steps a second
     assert 0 < frames[-1].steps_per_second <= 5 / 0.05
 
 
-def test_the_window_never_waits_to_send_while_the_engine_computes(qtbot):
+def test_the_window_never_waits_on_an_engine_that_stopped_answering_and_notices(qtbot):
+    """kill -STOP of the engine, then 76 control changes: the UI thread had blocked in a
+    pipe write for 108 s, until SIGCONT, and nothing was said."""
+    import signal
     import time as clock
+
+    from ui.engine import SILENCE
+    engine = Engine(SimConfig(depth=2, width=4))
+    frames, answering = [], []
+    engine.frame_ready.connect(frames.append)
+    engine.answering.connect(answering.append)
+    qtbot.waitUntil(lambda: len(frames) > 0, timeout=10000)
+    os.kill(engine.process.pid, signal.SIGSTOP)
+    stopped = clock.monotonic()
+    try:
+        for _ in range(30_000):                                  # far more than a pipe holds
+            engine.set_steps_per_frame(3)
+            engine.step_once()
+        for depth in range(1, 77):
+            engine.set_config(SimConfig(depth=depth, width=4))
+        qtbot.waitUntil(lambda: answering == [False], timeout=10000)
+        assert clock.monotonic() - stopped >= SILENCE            # noticed once it was silent that long
+    finally:
+        os.kill(engine.process.pid, signal.SIGCONT)
+    qtbot.waitUntil(lambda: answering == [False, True] and frames[-1].snapshot.config.depth == 76,
+                    timeout=30000)
+    assert engine.shutdown(timeout_ms=3000)
+
+
+def test_a_stuck_engine_is_replaced_on_request(qtbot):
+    import signal
     engine = Engine(SimConfig(depth=2, width=4))
     frames = []
     engine.frame_ready.connect(frames.append)
     qtbot.waitUntil(lambda: len(frames) > 0, timeout=10000)
-    big = SimConfig(depth=100, width=256)                   # seconds to build
-    start = clock.perf_counter()
-    engine.set_config(big)
-    engine._send_config()
-    for _ in range(30_000):                                  # far more than a pipe holds
-        engine.set_steps_per_frame(3)
-    sent = clock.perf_counter() - start
-    qtbot.waitUntil(lambda: frames[-1].snapshot.config == big, timeout=60000)
-    built = clock.perf_counter() - start
-    assert sent < 0.5 * built                                # the sends did not wait for the build
+    old = engine.process
+    os.kill(old.pid, signal.SIGSTOP)
+    engine.restart_process(SimConfig(depth=3, width=4), playing=False)
+    assert not old.is_alive() and engine.running
+    qtbot.waitUntil(lambda: frames[-1].snapshot.config.depth == 3, timeout=10000)
     assert engine.shutdown(timeout_ms=3000)
+
+
+def test_the_newest_config_wins_over_a_heavy_build_under_way(monkeypatch):
+    """Depth 100 × 256 on 5,000 samples and batches of 4,096 takes seconds to build; the
+    engine had finished it before it looked at the config sent after it. A build is
+    abandoned at its next checkpoint, between two layers, and never finished."""
+    import threading
+
+    import simulator.network
+    import simulator.simulation
+    from simulator import pace
+    heavy = SimConfig(depth=100, width=256, n_samples=5000, batch_size=4096)
+    light = SimConfig(depth=3, width=8)
+    built = []
+
+    def network(layer_sizes, *args, **options):
+        net = Network(layer_sizes, *args, **options)
+        built.append(len(layer_sizes) - 2)
+        return net
+    monkeypatch.setattr(simulator.simulation, "Network", network)
+    worker, frames = session(light)
+    worker.tick()
+    interruption, passed = threading.Event(), [0]
+
+    def checkpoint():
+        passed[0] += 1
+        if passed[0] == 50:                     # half-way through drawing the heavy weights
+            worker.set_config(light.replace(seed=1))      # the lecturer has moved on
+            interruption.set()
+        pace.checkpoint()
+    monkeypatch.setattr(simulator.network, "checkpoint", checkpoint)
+    worker.set_config(heavy)
+    with pace.interruptible(interruption):
+        with pytest.raises(pace.Abandoned):
+            worker.tick()
+        interruption.clear()
+        worker.tick()
+    assert built == [3, 3] and frames[-1].snapshot.config == light.replace(seed=1)
+    assert all(frame.snapshot.config != heavy for frame in frames)

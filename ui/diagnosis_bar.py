@@ -28,7 +28,7 @@ class DiagnosisBar(QWidget):
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setAccessibleName("what is happening to the run")
         self.remedy = QPushButton()
-        self.remedy.clicked.connect(lambda: self.remedy_chosen.emit(self._remedy))
+        self.remedy.clicked.connect(self._chosen)
         self.dismiss = QToolButton()
         self.dismiss.setText("×")
         self.dismiss.setToolTip("Hide this message until the run's state changes")
@@ -43,9 +43,43 @@ class DiagnosisBar(QWidget):
         self._key = self._dismissed = None
         self._severity = None
         self._wanted = True
+        self._alert = self._shown = None
+
+    def alert(self, text, action="", act=None):
+        """Say ``text`` (an alarm about the lab itself, such as an engine that does not
+        answer) in place of the diagnosis, with a button ``action`` that calls ``act``;
+        None: the diagnosis again."""
+        self._alert = None if text is None else (text, action, act)
+        if text is None:
+            if self._shown is not None:
+                self.show_diagnoses(*self._shown)
+            return
+        self.text.setText(text)
+        self._look("alarm")
+        self.remedy.setText(action)
+        self.remedy.setVisible(bool(action))
+        self._want(True)
+        self.updateGeometry()
+
+    def _chosen(self):
+        if self._alert is not None:
+            self._alert[2]()
+        else:
+            self.remedy_chosen.emit(self._remedy)
+
+    def _look(self, severity):
+        look = (severity, current().font_pt)       # a style sheet keeps the type it was set with
+        if look != self._severity:
+            self._severity = look
+            self.setStyleSheet(DIAGNOSIS_STYLES[severity] + f" QLabel {{ font-size: {look[1]}pt; }}")
+            self.text.ensurePolished()
+            self.updateGeometry()
 
     def show_diagnoses(self, live, baseline=None, baseline_name=""):
         """Show the live run's Diagnosis (and the baseline's, named ``baseline_name``)."""
+        self._shown = (live, baseline, baseline_name)
+        if self._alert is not None:
+            return
         key = (live.kind, live.headline, None if baseline is None else (baseline.kind, baseline.headline))
         self._key = key
         lines = [live.text]
@@ -57,12 +91,7 @@ class DiagnosisBar(QWidget):
             self.updateGeometry()
         severity = max((d.severity for d in (live, baseline) if d is not None),
                        key=("ok", "warning", "alarm").index)
-        look = (severity, current().font_pt)       # a style sheet keeps the type it was set with
-        if look != self._severity:
-            self._severity = look
-            self.setStyleSheet(DIAGNOSIS_STYLES[severity] + f" QLabel {{ font-size: {look[1]}pt; }}")
-            self.text.ensurePolished()
-            self.updateGeometry()
+        self._look(severity)
         self._remedy = live.remedy
         self.remedy.setVisible(live.remedy is not None)
         if live.remedy is not None and self.remedy.text() != live.remedy.label:

@@ -1,117 +1,165 @@
-"""The engine in a process of its own.
+"""The window's handle on the engine process (simulator/session.py), which has no Qt.
 
-    controls --commands--> Engine (UI thread) ==pipe==> engine process: SimulationWorker
-    panels <--frame_ready-- Engine (UI thread) <==pipe== Frames
+    controls --commands--> Engine: a sender thread ==pipe==> engine process
+    panels <--frame_ready-- Engine (UI thread) <-- a reader thread <==pipe== Frames, messages
 
-Training is CPU-bound Python and NumPy. Run in a thread, it shares the interpreter's lock
-with the UI thread, and on a busy machine the UI waited for it for whole scheduler slices:
-menus and keys answered after seconds. In its own process it shares nothing: the UI
-thread only sends small commands and unpickles one Frame (≈ 60-200 KB, under a
-millisecond) per display frame.
+The UI thread never touches the pipe, so it never waits on it: a command goes into a queue
+that a thread of its own sends from (a run of configs, or of play states, coalesced to the
+newest while one waits), and what the engine sends is read by another thread and handed to
+the UI thread through a wake-up pipe its event loop watches. Frames (60-200 KB pickled)
+are read off the UI thread.
 
-The process runs the same ``SimulationWorker`` the window used to run in a thread, with
-its timers, in a ``QCoreApplication`` event loop (no widgets, no display). Commands are
-``(slot name, arguments)`` tuples; the process calls the worker's slot of that name.
-Configs are coalesced on both sides, so a dragged slider costs one build.
-
-The process is forked from the lab's server of processes (``processes.py``), so a window
-starts its engine in milliseconds.
+The engine says it is alive at least every 0.4 s; silent for ``SILENCE`` seconds, it is
+"not answering" (``answering(False)``: stopped, or stuck), and heard again, it is
+(``answering(True)``). ``restart_process`` replaces it with a fresh one. A process that
+ends without being asked is reported once (``stopped``). A config it could not build is
+reported (``refused``: the sentence, and the config that runs on), and so is a fault of
+its own (``failed``); a warning raised in it is raised again here, where it is seen.
 """
 from __future__ import annotations
 
+import collections
+import os
 import queue
 import threading
 import time
 import warnings
 
-from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
-from .processes import CONTEXT, in_background
+from simulator.session import serve
+
+from .processes import CONTEXT
+
+SILENCE = 1.0          # seconds without a word from the engine: it is not answering
+WATCH_MS = 250         # how often the window listens for that silence
+COALESCED = {"set_config", "set_playing", "set_steps_per_frame"}   # only the newest one waits
+MOST_WAITING = 1000    # commands kept for an engine that does not read (the oldest dropped)
 
 
-class _Mailbox(QObject):
-    """Commands read from the window by a thread of the engine process, delivered to the
-    worker in the process's main thread (queued), between its ticks."""
-
-    arrived = Signal()
+class _Outbox:
+    """Commands sent by a thread of their own, in order; a run of one coalesced command
+    waits as its newest. ``put`` never waits, whatever the engine does."""
 
     def __init__(self, connection):
-        super().__init__()
-        self.connection, self.commands = connection, queue.SimpleQueue()
-        threading.Thread(target=self._read, name="commands", daemon=True).start()
+        self.connection = connection
+        self._waiting = collections.deque()
+        self._lock = threading.Lock()
+        self._ready = threading.Condition(self._lock)
+        self.closed = False
+        self.broken = False               # the pipe failed: the engine has gone
+        self.thread = threading.Thread(target=self._send, name="commands out", daemon=True)
+        self.thread.start()
+
+    def put(self, command):
+        with self._lock:
+            if self._waiting and command[0] in COALESCED and self._waiting[-1][0] == command[0]:
+                self._waiting[-1] = command
+            else:
+                self._waiting.append(command)
+                if len(self._waiting) > MOST_WAITING:
+                    self._waiting.popleft()
+            self._ready.notify()
+
+    def close(self):
+        with self._lock:
+            self.closed = True
+            self._ready.notify()
+
+    def _send(self):
+        while True:
+            with self._lock:
+                while not self._waiting and not self.closed:
+                    self._ready.wait()
+                if not self._waiting:
+                    return
+                command = self._waiting.popleft()
+            try:
+                self.connection.send(command)
+            except (BrokenPipeError, OSError, ValueError):
+                self.broken = True
+                return
+
+
+class _Reader:
+    """What the engine sends, read by a thread of its own and handed to the UI thread: a
+    byte on a wake-up pipe that a socket notifier of the UI thread's event loop watches."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.received = queue.SimpleQueue()
+        self.wake_read, self._wake_write = os.pipe()
+        os.set_blocking(self.wake_read, False)
+        self.thread = threading.Thread(target=self._read, name="frames in", daemon=True)
+        self.thread.start()
 
     def _read(self):
-        """Read whatever the window sends at once, even while the worker computes for
-        seconds: a window that wrote into a full pipe would stop until the worker read it."""
         while True:
             try:
-                command = self.connection.recv()
+                message = self.connection.recv()
             except (EOFError, OSError):
-                command = ("stop",)
-            self.commands.put(command)
-            self.arrived.emit()
-            if command[0] == "stop":
+                message = ("ended",)
+            self.received.put(message)
+            try:
+                os.write(self._wake_write, b"!")
+            except OSError:
+                return
+            if message == ("ended",):
                 return
 
+    def take(self):
+        """Everything received so far, in order."""
+        try:
+            while os.read(self.wake_read, 4096):
+                pass
+        except BlockingIOError:
+            pass
+        messages = []
+        while not self.received.empty():
+            messages.append(self.received.get())
+        return messages
 
-def serve(connection, config):
-    """The engine process: a worker driven by the commands that arrive on ``connection``,
-    its Frames sent back on it, until "stop" or until the window's end of the pipe closes."""
-    from .worker import SimulationWorker
-
-    in_background()
-    app = QCoreApplication.instance() or QCoreApplication([])
-    warnings.showwarning = lambda message, category, filename, line, *_: connection.send(
-        ("warning", f"{category.__name__}: {message} ({filename}:{line})"))   # shown by the window
-    worker = SimulationWorker(config)
-    worker.frame_ready.connect(connection.send)
-    mailbox = _Mailbox(connection)
-
-    def deliver():
-        while not mailbox.commands.empty():
-            name, *arguments = mailbox.commands.get()
-            if name == "stop":
-                worker.stop()
-                app.quit()
-                return
-            getattr(worker, name)(*arguments)
-
-    mailbox.arrived.connect(deliver, Qt.ConnectionType.QueuedConnection)
-    worker.start()
-    app.exec()
-    connection.close()
+    def close(self):
+        for fd in (self.wake_read, self._wake_write):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
 
 class Engine(QObject):
-    """The window's handle on the engine process: the worker's slots, sent as commands, and
-    its Frames, received in the UI thread and re-emitted as ``frame_ready``."""
+    """The engine process seen from the window: its commands (the Session's), its Frames
+    as ``frame_ready`` in the UI thread, and what it says."""
 
     frame_ready = Signal(object)
     stopped = Signal(str)          # the process ended without being asked to
+    refused = Signal(str, object)  # a config it could not build: why, and the config running on
+    failed = Signal(str)           # a fault of the engine's own
+    answering = Signal(bool)       # silent for SILENCE seconds (False), or heard again (True)
 
     def __init__(self, config, parent=None):
         super().__init__(parent)
+        self._closing = False
+        self._answering = True
+        self._start(config)
+        self._watch = QTimer(self)
+        self._watch.setInterval(WATCH_MS)
+        self._watch.timeout.connect(self._listen)
+        self._watch.start()
+
+    def _start(self, config):
         self._connection, theirs = CONTEXT.Pipe(duplex=True)
-        self.process = CONTEXT.Process(target=serve, args=(theirs, config), name="engine",
-                                        daemon=True)
+        self.process = CONTEXT.Process(target=serve, args=(theirs, config), name="engine", daemon=True)
         self.process.start()
         theirs.close()
-        self._config = None
-        self._closing = False
-        self._notifier = QSocketNotifier(self._connection.fileno(), QSocketNotifier.Type.Read, self)
+        self._outbox, self._reader = _Outbox(self._connection), _Reader(self._connection)
+        self._heard = time.monotonic()
+        self._notifier = QSocketNotifier(self._reader.wake_read, QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._read)
 
-    # ------------------------------------------------------------ the worker's slots
+    # ------------------------------------------------------------ the Session's commands
     def set_config(self, config):
-        """Keep only the newest config and send it once the queued burst is read."""
-        if self._config is None:
-            QTimer.singleShot(0, self._send_config)
-        self._config = config
-
-    def _send_config(self):
-        config, self._config = self._config, None
-        if config is not None:
-            self._send("set_config", config)
+        self._send("set_config", config)
 
     def set_playing(self, playing):
         self._send("set_playing", bool(playing))
@@ -129,9 +177,8 @@ class Engine(QObject):
         self._send("drop_probe", float(a), float(b))
 
     def restart(self, config, baseline=None):
-        """A clean slate: ``config`` beside the ``baseline`` config (None: no baseline), both
-        from fresh weights; a config still waiting to be sent is moot."""
-        self._config = None
+        """A clean slate: ``config`` beside the ``baseline`` config (None: no baseline),
+        both from fresh weights."""
         self._send("restart", config, baseline)
 
     def pin_baseline(self):
@@ -141,28 +188,35 @@ class Engine(QObject):
         self._send("clear_baseline")
 
     def _send(self, *command):
-        if self._closing:
-            return
-        if self._config is not None and command[0] != "set_config":
-            self._send_config()                    # commands keep the order they were given in
-        try:
-            self._connection.send(command)
-        except (BrokenPipeError, OSError):
-            self._lost()
+        if not self._closing:
+            self._outbox.put(command)
 
-    # ------------------------------------------------------------ frames
+    # ------------------------------------------------------------ what it sends
     def _read(self):
-        """Pass on every Frame that arrived (the window paints only the newest); a warning
-        raised in the engine is raised again here, where it is seen (and fails a test)."""
-        try:
-            while self._connection.poll():
-                received = self._connection.recv()
-                if isinstance(received, tuple):
-                    warnings.warn(f"in the engine: {received[1]}", RuntimeWarning, stacklevel=1)
-                else:
-                    self.frame_ready.emit(received)
-        except (EOFError, OSError):
-            self._lost()
+        """Hand on what arrived: Frames (the window paints only the newest), refusals and
+        faults; a warning raised in the engine is raised again here, where it is seen (and
+        fails a test)."""
+        for message in self._reader.take():
+            self._heard = time.monotonic()
+            if not isinstance(message, tuple):
+                self.frame_ready.emit(message)
+            elif message[0] == "warning":
+                warnings.warn(f"in the engine: {message[1]}", RuntimeWarning, stacklevel=1)
+            elif message[0] == "refused":
+                self.refused.emit(*message[1:])
+            elif message[0] == "error":
+                self.failed.emit(message[1])
+            elif message[0] == "ended":
+                self._lost()
+        if not self._answering:
+            self._answering = True
+            self.answering.emit(True)
+
+    def _listen(self):
+        if (not self._closing and self._answering and self.process.is_alive()
+                and time.monotonic() - self._heard > SILENCE):
+            self._answering = False
+            self.answering.emit(False)
 
     def _lost(self):
         if not self._closing:
@@ -176,28 +230,40 @@ class Engine(QObject):
     def running(self):
         return self.process.is_alive()
 
+    def restart_process(self, config, baseline=None, playing=False, steps_per_frame=5):
+        """End the engine process at once (it may not answer) and start a fresh one on
+        ``config`` beside ``baseline``, playing as told."""
+        self._end(kill=True)
+        self._closing, self._answering = False, True
+        self._start(config)
+        if baseline is not None:
+            self.restart(config, baseline)
+        self.set_steps_per_frame(steps_per_frame)
+        self.set_playing(playing)
+        self.answering.emit(True)
+
     def shutdown(self, timeout_ms=1000):
-        """Ask the process to stop, drain what it still sends, and wait for it; kill it if
-        it does not end within ``timeout_ms``. True if it ended by itself."""
+        """Ask the process to stop and wait for it; kill it if it does not end within
+        ``timeout_ms`` (it may be stuck, or stopped). True if it ended by itself."""
         if self._closing and not self.process.is_alive():
+            self._end(kill=False)
             return True
         self._closing = True
-        self._notifier.setEnabled(False)
-        try:
-            self._connection.send(("stop",))
-        except (BrokenPipeError, OSError):
-            pass
-        end = time.monotonic() + timeout_ms / 1000
-        while self.process.is_alive() and time.monotonic() < end:
-            try:                                   # a worker blocked in send() must get through
-                while self._connection.poll(0.01):
-                    self._connection.recv()
-            except (EOFError, OSError):
-                self.process.join(max(0.0, end - time.monotonic()))
-                break
+        self._watch.stop()
+        self._outbox.put(("stop",))
+        self.process.join(timeout_ms / 1000)
         ended = not self.process.is_alive()
-        if not ended:
+        self._end(kill=True)
+        return ended
+
+    def _end(self, kill):
+        """The process ended (killed if it still runs), its pipe and threads closed."""
+        self._notifier.setEnabled(False)
+        if kill and self.process.is_alive():
             self.process.kill()
         self.process.join()
-        self._connection.close()
-        return ended
+        self._outbox.close()
+        self._connection.close()                  # a thread blocked on it stops
+        self._outbox.thread.join(1.0)
+        self._reader.thread.join(1.0)
+        self._reader.close()

@@ -24,7 +24,7 @@ from simulator import Simulation
 
 from .export import Animation, image_to_rgb
 from .export import render as render_widget
-from .frames import FINE_RESOLUTION, Framer
+from simulator.frames import FINE_RESOLUTION, Framer
 from .panels import build, dispose
 from .picture import show_picture
 from .style import apply_theme, current

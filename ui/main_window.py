@@ -26,7 +26,6 @@ from .guide import HelpMenu
 from .lecture import LectureTools
 from .panels import PANELS, build, dispose
 from .panels.phase import measurer
-from .saved_setups import checked_data
 from .style import THEMES, apply_theme, controls_style, restyle
 from .diagnosis_bar import DiagnosisBar
 from .widgets import Field, on_screen
@@ -125,6 +124,10 @@ class MainWindow(QMainWindow):
             collector.hold()          # as main() does, for windows made elsewhere (tests)
             self.engine.frame_ready.connect(self._receive)
             self.engine.stopped.connect(self.lecture.report)
+            self.engine.refused.connect(self._refused)
+            self.engine.failed.connect(lambda fault: self.lecture.report(
+                f"The engine met a fault and paused: {fault}. Reset, or change a control, to go on."))
+            self.engine.answering.connect(self._answering)
             self.controls.config_changed.connect(self.engine.set_config)
             self.controls.play_toggled.connect(self.engine.set_playing)
             self.controls.start_requested.connect(self.engine.restart)
@@ -279,6 +282,26 @@ class MainWindow(QMainWindow):
         self.status["cost"].setText(f"cost {snapshot.train_loss:.4g}  (test {snapshot.test_loss:.4g})")
         self.status["rate"].setText(f"{frame.steps_per_second:,.0f} steps/s" if frame.playing else "paused")
 
+    def _refused(self, message, running):
+        """A config the engine could not build: said, and the controls show the config
+        that runs on (the defaults, where it was the first)."""
+        self.lecture.report(f"That setting was not used: {message}")
+        self.controls.set_config(running or SimConfig())
+
+    def _answering(self, answering):
+        """The engine has gone silent (stopped, or stuck), or is heard again."""
+        if answering:
+            self.diagnosis.alert(None)
+        else:
+            self.diagnosis.alert("The engine is not answering (nothing from it for a second): it "
+                                 "may be stuck or stopped. The window goes on.", "Restart the engine",
+                                 self.restart_engine)
+
+    def restart_engine(self):
+        """A fresh engine process on the controls' config and the baseline on screen."""
+        self.engine.restart_process(self.controls.config, self.baseline_config,
+                                    self.controls.play_button.isChecked(), int(self.controls.speed.value))
+
     def apply_remedy(self, remedy):
         """The diagnosis's remedy: its change of the controls, and the run starts again."""
         if remedy is not None:
@@ -304,13 +327,16 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- settings
     def _saved_config(self):
+        """The config saved at the last close. Its data file, if any, is read and checked by
+        the engine, not here (a large one took seconds of the window's start); one that can
+        no longer be used is refused there, in one sentence, and the defaults run."""
         text = self.settings.value("config")
         if not text:
             return None
         try:
-            return checked_data(SimConfig.from_json(str(text)))
-        except ValueError:             # from an older version, or its data file is gone:
-            return None                # start from the defaults
+            return SimConfig.from_json(str(text)).replace(data_digest="")
+        except ValueError:             # from an older version: start from the defaults
+            return None
 
     def _restore_geometry(self):
         geometry, state = self.settings.value("geometry"), self.settings.value("state")

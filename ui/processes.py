@@ -5,9 +5,10 @@ panel's redraw of a hundred calls half a second).
 
 Every such process is forked from one server started once per session with the engine's
 modules already imported (``forkserver``), so starting one takes milliseconds, not the
-second a fresh interpreter needs to import NumPy, Qt and pyqtgraph.
+second a fresh interpreter needs to import NumPy; none of them imports Qt (the engine's
+loop and a job's runner are in ``simulator``).
 
-Each runs at a lower priority than the window (``in_background``): where the processes
+Each runs at a lower priority than the window (``simulator.jobs.in_background``): where the processes
 outnumber the cores (the engine, a cost surface and the phase diagram's measures on a
 two-core laptop), the window waited for a core: a gap of 109 ms after a change of data
 set held 46 ms of its own work. Lowered, they take what the window leaves, which is most
@@ -16,34 +17,13 @@ of it: the window's own work is short.
 from __future__ import annotations
 
 import multiprocessing
-import os
 
 from PySide6.QtCore import QObject, QSocketNotifier, Signal
 
+from simulator.jobs import call
+
 CONTEXT = multiprocessing.get_context("forkserver")
-CONTEXT.set_forkserver_preload(["ui.worker", "simulator.phase"])
-
-
-NICENESS = 10        # Linux gives a process at niceness 10 a tenth of the share of one at 0
-
-
-def in_background():
-    """Lower this process's priority below the window's (where the system has priorities)."""
-    if hasattr(os, "nice"):
-        try:
-            os.nice(NICENESS)
-        except OSError:              # not allowed here: it runs as it is
-            pass
-
-
-def _call(connection, function, arguments):
-    in_background()
-    try:
-        outcome = True, function(*arguments)
-    except ValueError as error:                 # a refusal: its one sentence is the message
-        outcome = False, str(error)
-    connection.send(outcome)
-    connection.close()
+CONTEXT.set_forkserver_preload(["simulator.session", "simulator.phase"])   # no Qt
 
 
 class ProcessJob(QObject):
@@ -57,7 +37,7 @@ class ProcessJob(QObject):
     def __init__(self, function, *arguments, parent=None):
         super().__init__(parent)
         self._connection, theirs = CONTEXT.Pipe(duplex=False)
-        self.process = CONTEXT.Process(target=_call, args=(theirs, function, arguments), daemon=True)
+        self.process = CONTEXT.Process(target=call, args=(theirs, function, arguments), daemon=True)
         self.process.start()
         theirs.close()
         self._notifier = QSocketNotifier(self._connection.fileno(), QSocketNotifier.Type.Read, self)

@@ -240,6 +240,11 @@ class ValueSlider(QWidget):
         self.setToolTip(tooltip)
         self._moved(0, emit=False)
 
+    @property
+    def value(self):
+        """The value shown."""
+        return self.values[self.slider.value()]
+
     def set_value(self, value):
         """Show exactly ``value``, without emitting."""
         self.values = self.steps if value in self.steps else sorted(self.steps + [value])

@@ -10,19 +10,18 @@ with a ``Framer``, so a picture shows exactly what the window would.
 Contour levels are round steps of log₁₀ C (about N_LEVELS of them across the map), so both
 a plateau (small changes of a small cost) and a cliff (huge costs) get lines, and a
 surface taken again a moment later keeps the same levels (its lines move, they do not
-jump). A flat surface gets none: its changes are rounding noise. Tracing twelve levels on
-a 96² grid takes about 20 ms, more than a frame, so a Framer traces them once per surface
-version (a baseline pinned from the live run starts with the live run's surface and
-version: the same lines).
+jump). A flat surface gets none: its changes are rounding noise. The lines are traced
+(contours.py) once per surface version (a baseline pinned from the live run starts with
+the live run's surface and version: the same lines).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
-import pyqtgraph as pg
 
-from simulator import Snapshot
+from .contours import contour_lines as traced
+from .simulation import Snapshot
 
 N_LEVELS = 12
 FINE_RESOLUTION = 96       # the finest cost surface a Frame shows (a picture always has it)
@@ -79,15 +78,7 @@ def contour_lines(surface, n_levels=N_LEVELS):
     finite = logc[np.isfinite(logc)]
     if finite.size == 0 or finite.max() == finite.min() or surface.flat:
         return np.zeros(0), np.zeros(0)
-    da = surface.a[1] - surface.a[0]
-    db = surface.b[1] - surface.b[0]
     data = np.where(np.isfinite(logc), logc, finite.max())
-    xs, ys = [], []
-    for level in contour_levels(finite.min(), finite.max(), n_levels):
-        for line in pg.isocurve(data, level, connected=True):
-            points = np.asarray(line, dtype=float)
-            xs += [surface.a[0] + (points[:, 0] - 0.5) * da, [np.nan]]
-            ys += [surface.b[0] + (points[:, 1] - 0.5) * db, [np.nan]]
-    if not xs:
-        return np.zeros(0), np.zeros(0)
-    return np.concatenate(xs), np.concatenate(ys)
+    x, y = traced(data, contour_levels(finite.min(), finite.max(), n_levels))
+    da, db = surface.a[1] - surface.a[0], surface.b[1] - surface.b[0]
+    return surface.a[0] + x * da, surface.b[0] + y * db

@@ -1,0 +1,416 @@
+"""The live engine: a Simulation (and a pinned baseline) driven by the window's commands,
+stepped in bounded pieces, reported as Frames. It runs in a process of its own, with no Qt
+(``serve``), and in the tests as a plain object (``Session``).
+
+    window --commands--> serve(): a reader thread --> Session.receive --> Session.tick --> Frames
+
+* One loop, one thread computes; a second thread only reads the window's commands, at
+  once, so the window never waits to send. A command that makes the work under way moot
+  (a config, a reset, a preset, a pin, a probe, stop) interrupts it at its next checkpoint
+  (pace.py): no more than one layer's products later, whatever the network.
+* Commands apply in the order they were sent, at the next tick; a run of configs is
+  coalesced, so only the newest one is built (a dragged slider costs one build).
+  ``restart(config, baseline)`` (a preset, a loaded setup) is a clean slate: exactly that
+  config and that baseline (or none), fresh weights; everything queued before it is moot.
+* A config whose network cannot be built (its data file cannot be read, or changed since
+  it was checked) leaves the run as it was and is answered ("refused", sentence, config of
+  the run that goes on); at start, the defaults are run instead. Nothing raises out of the
+  loop: an error is sent as a message, once, and playback pauses.
+* A tick trains for at most ``steps_per_frame`` steps and about ``BUDGET`` seconds of
+  the engine's own CPU time (time spent waiting for a CPU on a busy machine is not the
+  engine's: counting it cut ticks short of the steps asked), then sends one Frame: the
+  Snapshot plus the measured steps per second (0 when no step was taken).
+* A divergence pauses playback: the Frame of that tick says so (``halted``), and the
+  window's Play button follows. Playing a frozen run takes no step.
+* The cost surface follows the network: once it is due (``Simulation.surface_due``: the
+  network moved off its plane), the engine takes it again, a few rows per tick
+  (``FOLLOW_BUDGET`` while playing, at ``PLAYING_RESOLUTION``), and the new surface replaces
+  the old one whole. When nothing changed and no training step was taken for
+  ``REFINE_AFTER`` seconds (paused, or frozen), it takes the surface through the network as
+  it is now (if it has moved at all) and refines it to ``FINE_RESOLUTION``, the same way,
+  each tick's share taking about ``REFINE_BUDGET``.
+* A step that carries the ball far across the map (``JUMP`` of its extent: a cliff) ends
+  its tick, and the next step waits ``JUMP_HOLD``: an explosion plays slowly enough to see.
+* The probe (a click on the map) rolls one step per tick, at most ``PROBE_STEPS``.
+* The decision map is the engine's to time: a fresh one at most every
+  ``DECISION_REFRESH`` seconds and with at most ``DECISION_SHARE`` of the time.
+* A pinned baseline (issue 14) is a second Simulation, advanced step for step with the
+  live one: pinning copies the live run as it is; whenever the live run starts over (a
+  rebuild, a reset), the baseline starts over from its own config too, so both are always
+  at the same step count, and each equals a run of its own config alone. A divergence
+  freezes only the run that diverged; playback pauses once no run is still training.
+* While idle the loop sleeps until a command comes; it says it is alive at least every
+  ``HEARTBEAT`` seconds, so the window can tell an engine that has stopped answering.
+"""
+from __future__ import annotations
+
+import copy
+import queue
+import threading
+import time
+import warnings
+
+from .config import SimConfig
+from .frames import FINE_RESOLUTION, Framer
+from .jobs import in_background
+from .pace import Abandoned, interruptible
+from .simulation import Simulation
+
+TICK = 0.015               # seconds between two ticks while there is work
+BUDGET = 0.012             # CPU seconds of training per tick: the rest is for commands and the Frame
+REFINE_AFTER = 0.35        # seconds without changes before the surface is refined
+REFINE_BUDGET = 0.12       # seconds of refinement per tick (it overshoots by a few ms: under 150)
+FOLLOW_BUDGET = 0.004      # seconds per tick of a new surface taken while playing...
+PLAYING_RESOLUTION = 48    # ...at this resolution (refined to FINE_RESOLUTION at rest)
+JUMP = 0.25                # a step that moves the ball this share of the map's extent...
+JUMP_HOLD = 0.3            # ...holds the next step back this many seconds
+PROBE_STEPS = 500          # the probe rolls at most this many steps
+DECISION_REFRESH = 0.1     # seconds between decision maps (a forward pass over a 48² grid)...
+DECISION_SHARE = 0.1       # ...and at most this share of the engine's time
+HEARTBEAT = 0.4            # seconds: the longest the loop stays silent
+# The commands the window may send, and those that make the work under way moot.
+COMMANDS = ("set_config", "set_playing", "set_steps_per_frame", "step_once", "reset", "drop_probe",
+            "restart", "pin_baseline", "clear_baseline")
+SUPERSEDING = {"set_config", "reset", "drop_probe", "restart", "pin_baseline", "clear_baseline", "stop"}
+
+
+class Session:
+    """Owns the live Simulation and its baseline; ``send`` takes each Frame and message."""
+
+    def __init__(self, config: SimConfig, send):
+        self.send = send
+        self._queue = [("config", config)]  # commands waiting for the next tick, in order
+        self._playing = False
+        self._steps_per_frame = 5
+        self._single_steps = 0
+        self._rate = 0.0
+        self._trained_until = None        # when the last tick that trained ended
+        self._send_now = False
+        self._last_change = time.monotonic()
+        self._framer = Framer()
+        self._taking = {}                 # run → a new surface under way (Simulation.surface_taking)
+        self._hold_until = 0.0            # no training step before this (a cliff plays slowly)
+        self._decision = None             # the DecisionMaps shown (live, baseline)
+        self._decision_time = self._decision_seconds = 0.0
+        self._halted = False
+        self.sim = None
+        self.baseline = None              # the pinned run, a Simulation trained beside sim
+
+    # --------------------------------------------------------- commands
+    def receive(self, command):
+        """Take one command from the window: (name, arguments…), a name of COMMANDS. The
+        play state, the speed and Step take effect at once; the rest wait, in order, for
+        the next tick (``_apply_pending``), a run of configs coalesced to the newest."""
+        name, *arguments = command
+        if name not in COMMANDS:
+            raise ValueError(f"command: unknown name {name!r}; allowed: {', '.join(COMMANDS)}")
+        getattr(self, name)(*arguments)
+
+    def set_config(self, config):
+        if self._queue and self._queue[-1][0] == "config":
+            self._queue[-1] = ("config", config)           # only the newest is built
+        else:
+            self._queue.append(("config", config))
+
+    def set_playing(self, playing):
+        self._playing = bool(playing)
+        self._rate = 0.0 if not playing else self._rate
+        self._trained_until = None
+        self._send_now = True
+
+    def set_steps_per_frame(self, steps):
+        self._steps_per_frame = max(1, int(steps))
+
+    def step_once(self):
+        self._single_steps += 1
+
+    def reset(self):
+        self._queue.append(("reset",))
+
+    def drop_probe(self, a, b):
+        self._queue.append(("drop", float(a), float(b)))
+
+    def restart(self, config, baseline):
+        """A clean slate: ``config`` with the ``baseline`` config beside it (or None: no
+        baseline), both from fresh weights; what was queued before is moot."""
+        self._queue.append(("restart", config, baseline))
+
+    def pin_baseline(self):
+        """The live run, as the commands sent before this one leave it, becomes the
+        baseline (a copy that trains on)."""
+        self._queue.append(("pin",))
+
+    def clear_baseline(self):
+        self._queue.append(("clear",))
+
+    def _changed(self):
+        self._decision = None
+        self._last_change = time.monotonic()
+        self._send_now = True
+
+    def _refuse(self, error):
+        """Say why a config was not built, and which one runs on."""
+        self.send(("refused", str(error), None if self.sim is None else self.sim.config))
+
+    def _apply_pending(self):
+        """The commands that came since the last tick, in order; True if any did. Everything
+        before the last restart is moot. A config that cannot be built is refused and the
+        run goes on (at the start, the defaults run instead). Work abandoned for a newer
+        command (pace.py) is begun again at the next tick, with it."""
+        queue, self._queue = self._queue, []
+        if not queue:
+            return False
+        restarts = [k for k, command in enumerate(queue) if command[0] == "restart"]
+        queue = queue[restarts[-1]:] if restarts else queue
+        try:
+            self._follow_commands(queue)
+        except Abandoned:
+            self._queue = queue + self._queue
+            raise
+        if self.sim is None:                  # at the start, refused: the defaults always build
+            self.sim = Simulation(SimConfig())
+        self._changed()                       # the network or its data may be new
+        return True
+
+    def _follow_commands(self, queue):
+        config, fresh = None, False           # the config to build (and whether afresh)
+        net = None if self.sim is None else self.sim.net
+
+        def build():
+            nonlocal config, fresh
+            try:
+                if fresh or self.sim is None:
+                    target = config if config is not None else (self.sim.config if self.sim else None)
+                    if target is not None:
+                        self.sim = Simulation(target)
+                elif config is not None:
+                    self.sim.apply(config)
+            except ValueError as error:
+                self._refuse(error)
+            config, fresh = None, False
+            if self.baseline is not None and self.sim is not None and self.sim.net is not net:
+                self.baseline.reset()         # the live run starts over: so does the baseline
+
+        for kind, *arguments in queue:
+            if kind == "config":
+                config = arguments[0]
+            elif kind == "reset":
+                fresh = True
+            elif kind == "restart":
+                try:
+                    sims = Simulation(arguments[0]), None if arguments[1] is None else Simulation(arguments[1])
+                except ValueError as error:
+                    self._refuse(error)
+                    continue
+                self.sim, self.baseline = sims
+                net, self._single_steps = self.sim.net, 0
+                self._taking.clear()
+            else:
+                build()
+                net = None if self.sim is None else self.sim.net
+                if kind == "pin":
+                    self.baseline = copy.deepcopy(self.sim)
+                elif kind == "clear":
+                    self.baseline = None
+                else:
+                    self.sim.drop_probe(*arguments)
+        build()
+
+    # --------------------------------------------------------- the tick
+    def tick(self):
+        """One round of work: the newest config and the commands after it, training within
+        the budget, a share of a surface, the probe, and a Frame if anything changed."""
+        applied = changed = self._apply_pending()
+        if self.sim is None:
+            return
+        if self._playing:
+            self._train(self._steps_per_frame, BUDGET)
+            changed = True
+        elif self._single_steps:
+            steps, self._single_steps = self._single_steps, 0
+            self._train(steps, None)
+            changed = True
+        changed = self._follow(not applied and time.monotonic() - self._last_change > REFINE_AFTER) or changed
+        changed = self._roll_probe() or changed
+        if changed or self._send_now:
+            self._emit()
+
+    @property
+    def busy(self):
+        """Whether a tick has work to do now, without waiting for a command."""
+        return (bool(self._queue) or self._playing
+                or bool(self._single_steps) or bool(self._taking) or self._send_now
+                or (self.sim is not None and (self._resting_work() or self._probe_rolls())))
+
+    def _runs(self):
+        return [self.sim] if self.baseline is None else [self.sim, self.baseline]
+
+    def _resting_work(self):
+        return any(sim.landscape.surface.resolution < FINE_RESOLUTION or sim.surface_due(exact=True)
+                   for sim in self._runs())
+
+    def _follow(self, resting):
+        """A share of the surface each run needs: a new one where it is due (the network
+        moved off it), or, ``resting`` (no change, no training step: paused, or frozen by a
+        divergence), a finer one. True once a new surface is in place."""
+        done = False
+        for sim in self._runs():
+            taking = self._taking.get(sim)
+            if taking is None or taking[0] is not sim.landscape:
+                due, surface = sim.surface_due(exact=resting), sim.landscape.surface
+                if not due and not (resting and surface.resolution < FINE_RESOLUTION):
+                    continue
+                resolution, budget = ((FINE_RESOLUTION, REFINE_BUDGET) if resting
+                                      else (PLAYING_RESOLUTION, FOLLOW_BUDGET))
+                taking = self._taking[sim] = (sim.landscape, sim.surface_taking(resolution, budget,
+                                                                                exact=resting))
+            try:
+                finished = next(taking[1])
+            except Abandoned:
+                del self._taking[sim]         # begun anew when it is due again
+                raise
+            if finished:
+                del self._taking[sim]
+                done = True
+            if resting:
+                break                     # one run's share per tick: the live run's first
+        return done
+
+    def _probe_rolls(self):
+        probe = self.sim.landscape.probe
+        return probe is not None and not probe.launched and probe.steps < PROBE_STEPS
+
+    def _roll_probe(self):
+        if not self._probe_rolls():
+            return False
+        self.sim.roll_probe(1)
+        return True
+
+    def _emit(self):
+        now = time.monotonic()
+        interval = max(DECISION_REFRESH, self._decision_seconds / DECISION_SHARE)
+        if self._decision is None or now - self._decision_time >= interval:
+            start = time.perf_counter()
+            self._decision = [sim.decision_map() for sim in self._runs()]
+            self._decision_seconds = time.perf_counter() - start
+            self._decision_time = now
+        decisions = self._decision + [None]
+        frame = self._framer.frame(self.sim, decisions[0], self._rate, self._playing,
+                                   self._halted, self.baseline, decisions[1])
+        self._send_now = self._halted = False
+        self.send(frame)
+
+    def _train(self, steps, budget):
+        """Train up to ``steps`` steps (each run, live and baseline, one step at a time)
+        until this thread has used ``budget`` seconds of CPU; pause playback when a
+        divergence leaves no run training. A frozen run takes no steps."""
+        cpu = time.thread_time()
+        runs = self._runs()
+        first_steps = [sim.step_count for sim in runs]
+        frozen = [sim.diverged is not None for sim in runs]
+        held = budget is not None and time.monotonic() < self._hold_until     # Step is never held
+        for _ in range(0 if held else steps):
+            for sim in runs:
+                sim.advance(1)
+            now_frozen = [sim.diverged is not None for sim in runs]
+            if now_frozen != frozen and all(now_frozen):
+                self._playing, self._halted = False, True
+                break
+            frozen = now_frozen
+            if any(sim.landscape.jump > JUMP for sim in runs):     # a cliff: seen, then the next
+                self._hold_until = time.monotonic() + JUMP_HOLD
+                break
+            if budget and time.thread_time() - cpu > budget:
+                break
+        taken = max(sim.step_count - first for sim, first in zip(runs, first_steps))
+        now = time.perf_counter()
+        if taken and not self._halted:       # steps per second of the clock, ticks' gaps included
+            if self._trained_until is not None:
+                rate = taken / (now - self._trained_until)
+                self._rate = rate if self._rate == 0 else 0.8 * self._rate + 0.2 * rate
+            self._trained_until = now
+            self._last_change = time.monotonic()
+        else:
+            self._rate, self._trained_until = 0.0, None
+
+
+class Inbox:
+    """The window's commands, read by a thread of their own as soon as they come (a window
+    writing into a full pipe would wait), handed to the loop in order; a command that makes
+    the work under way moot sets ``interruption``."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.interruption = threading.Event()
+        self._commands = queue.SimpleQueue()
+        self._arrived = threading.Event()
+        threading.Thread(target=self._read, name="commands", daemon=True).start()
+
+    def _read(self):
+        while True:
+            try:
+                command = self.connection.recv()
+            except (EOFError, OSError):          # the window has gone: stop
+                command = ("stop",)
+            self._commands.put(command)
+            if command[0] in SUPERSEDING:
+                self.interruption.set()
+            self._arrived.set()
+            if command[0] == "stop":
+                return
+
+    def take(self):
+        """Every command that has come, in order (none waits)."""
+        self._arrived.clear()
+        commands = []
+        while not self._commands.empty():
+            commands.append(self._commands.get())
+        return commands
+
+    def wait(self, seconds):
+        """Until a command comes, or ``seconds`` have passed."""
+        self._arrived.wait(max(0.0, seconds))
+
+
+def serve(connection, config):
+    """The engine process: a Session driven by the commands that come on ``connection``,
+    its Frames and messages sent back on it, until "stop" or until the window has gone.
+    No Qt: this process has none."""
+    in_background()
+    silent = [time.monotonic()]
+
+    def send(message):
+        connection.send(message)
+        silent[0] = time.monotonic()
+
+    warnings.showwarning = lambda message, category, filename, line, *_: send(
+        ("warning", f"{category.__name__}: {message} ({filename}:{line})"))   # shown by the window
+    session, inbox = Session(config, send), Inbox(connection)
+    failed = False                               # the last tick failed: wait for a command
+    with interruptible(inbox.interruption):
+        while True:
+            began = time.monotonic()
+            inbox.interruption.clear()           # before taking: a later command interrupts
+            commands = inbox.take()
+            for command in commands:
+                if command[0] == "stop":
+                    connection.close()
+                    return
+                try:
+                    session.receive(command)
+                except ValueError as error:      # a command the engine does not know
+                    send(("warning", f"ValueError: {error}"))
+            if commands or not failed:
+                try:
+                    session.tick()
+                    failed = False
+                except Abandoned:
+                    continue                     # the newer command first
+                except Exception as error:       # a fault of the engine's: said once, not in a loop
+                    send(("error", f"{type(error).__name__}: {error}"))
+                    session.set_playing(False)
+                    failed = True
+            if time.monotonic() - silent[0] >= HEARTBEAT:
+                send(("alive",))
+            busy = session.busy and not failed
+            inbox.wait(TICK - (time.monotonic() - began) if busy else HEARTBEAT)
