@@ -2,9 +2,10 @@
 per layer the mean, the 2nd and 98th percentiles, and the share of saturated units
 (Glorot & Bengio 2010, Fig. 2-3), and a record of them over training.
 
-A unit is saturated on an input where |φ'(z)| is below ``SATURATION_LEVEL`` of φ''s
-largest value (the lab's φ' histogram uses the same level): there it passes back almost
-nothing. For the sigmoid that is a < 0.0025 or a > 0.9975.
+A unit is saturated on an input where |φ'(z)| is below ``SATURATED`` (a tenth) of φ''s
+largest value: there it passes back less than a tenth of what it could. For the sigmoid
+that is a < 0.027 or a > 0.973, for tanh |a| > 0.95. (The φ' histogram's "saturated" is
+stricter, 1 %: it counts units that pass back nothing at all.)
 """
 from __future__ import annotations
 
@@ -12,9 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .stats import SATURATION_LEVEL
-
 PERCENTILES = (2.0, 98.0)
+SATURATED = 0.1
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def activity(net, X):
     """The Activity of ``net``'s hidden layers on the inputs X (evaluation mode)."""
     trace = net.forward(X, batch_statistics=False)
     hidden = trace.activations[1:]
-    threshold = SATURATION_LEVEL * net.activation.derivative_max
+    threshold = SATURATED * net.activation.derivative_max
     low, high = (np.array([np.percentile(a, p) for a in hidden]) for p in PERCENTILES)
     return Activity(np.array([a.mean() for a in hidden]), low, high,
                     np.array([np.mean(np.abs(d) < threshold) for d in trace.dphis]))
