@@ -86,9 +86,9 @@ def measure(settings):
         gradients = Figure("The gradient at initialisation, ReLU, 30 layers", "layer l",
                            "‖δ^l‖ / ‖δ^L‖", tuple(series) + (paper,), log_y=True)
         learning = Figure("Training the 30-layer network", "step", "cost on the training set",
-                          tuple(Series(f"lab, {init}", *map(np.array, curves[init]), "lab")
-                                for init in INITS if curves[init][0])
-                          + (Series("chance, ln 10", [0, settings.steps], [np.log(10)] * 2, "law"),))
+                          (Series("chance, ln 10", [0, settings.steps], [np.log(10)] * 2, "law"),)
+                          + tuple(Series(f"lab, {init}", *map(np.array, curves[init]), "lab")
+                                  for init in INITS if curves[init][0]))
         return pending(KEY, PAPER, tolerance(), [gradients, learning])
 
     done = 0
@@ -116,7 +116,7 @@ def measure(settings):
     learned = final["he"] < 0.7 * np.log(10)
     holds = max(off.values()) <= LAW_FACTOR and stalled and learned
     lab = (f"layer 1 gets {measured['xavier']:.2g} of the output's gradient with Xavier "
-           f"(2^{np.log2(measured['xavier']):.1f}; law {laws['xavier'][0]:.2g}) and "
+           f"(2^({np.log2(measured['xavier']):.1f}); law {laws['xavier'][0]:.2g}) and "
            f"{measured['he']:.2g} with He (law {laws['he'][0]:.2g}); after {settings.steps} "
            f"steps the cost is {final['xavier']:.2f} with Xavier and {final['he']:.2f} with He "
            f"(ln 10 = {np.log(10):.2f})")
