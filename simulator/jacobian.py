@@ -3,7 +3,7 @@ singular values (Pennington, Schoenholz & Ganguli 2017).
 
 Layer by layer (rows are samples, as in network.py, so a^{l+1} = φ(a^l W^{l+1} + b)):
 
-    ∂a^{l+1}/∂a^l = D^{l+1} W^{l+1}ᵀ        D = diag(φ'(z^{l+1}))
+    ∂a^{l+1}/∂a^l = D^{l+1} W^{l+1}^T        D = diag(φ'(z^{l+1}))
     J = D^k W^kᵀ ⋯ D^1 W^1ᵀ                (an n_k × n_0 matrix per input)
 
 With a residual connection the layer adds the identity, D W^ᵀ + I; with batch norm (taken

@@ -33,7 +33,7 @@ PAPER_COLOR = "#e8590c"
 MARK_COLORS = {True: "#2e7d32", False: "#c62828", None: "#6b7079"}
 PALETTE = ("#4fa3ff", "#2ecc71", "#b084f5", "#ff6b81", "#1abc9c", "#f1c40f", "#95a5a6", "#a3d9ff")
 DRAWN = ("law", "lab", "paper")
-DETAILS_SHARE = 0.25                     # of the card's height, at most, for the detail lines         # the order of drawing: the paper's points on top
+DETAILS_SHARE = 0.2                     # of the card's height, at most, for the detail lines         # the order of drawing: the paper's points on top
 _TRAILING = re.compile(r"\s*\(.*\)\s*$")
 
 
@@ -60,7 +60,7 @@ class FigurePlot(pg.PlotWidget):
         super().__init__()
         self.showGrid(x=True, y=True, alpha=0.2)
         style_axes(self)
-        self.legend = legend_below(self, 2)
+        self.legend = legend_below(self, 4)
         self.colorbar = None
         self.image = None
         self.title_label = text("", 1.1, bold=True)
@@ -91,10 +91,12 @@ class FigurePlot(pg.PlotWidget):
         self._whole_ticks(figure)
 
     def _whole_ticks(self, figure):
-        """Ticks at the x values themselves where they are a few whole numbers (layers)."""
+        """Ticks at the x values themselves where they are a few whole numbers (layers,
+        depths), on a log axis too (pyqtgraph's read 2·10¹ there)."""
         xs = np.unique(np.concatenate([s.x for s in figure.series])) if figure.series else []
-        whole = len(xs) and len(xs) <= 12 and not figure.log_x and np.all(xs == np.round(xs))
-        self.getAxis("bottom").setTicks([[(v, f"{v:g}") for v in xs]] if whole else None)
+        whole = 0 < len(xs) <= 12 and np.all(xs == np.round(xs)) and np.all(xs > 0)
+        at = np.log10(xs) if figure.log_x and whole else xs
+        self.getAxis("bottom").setTicks([[(p, f"{v:g}") for p, v in zip(at, xs)]] if whole else None)
 
     def _draw(self, series, color, figure):
         x, y = series.x, series.y
@@ -104,7 +106,7 @@ class FigurePlot(pg.PlotWidget):
         name = typeset(series.name)
         if series.kind == "paper":
             self.plot(x[keep], y[keep], pen=pen(PAPER_COLOR, 1.5, style=Qt.PenStyle.DotLine),
-                      symbol="d", symbolSize=16 * current().line_scale, symbolBrush=PAPER_COLOR,
+                      symbol="d", symbolSize=12 * current().line_scale, symbolBrush=PAPER_COLOR,
                       symbolPen=pen(PAPER_COLOR, 1), name=name)
             return
         if series.kind == "law":
@@ -118,13 +120,13 @@ class FigurePlot(pg.PlotWidget):
                 low = pg.PlotDataItem(x[band], series.low[band], pen=clear)
                 high = pg.PlotDataItem(x[band], series.high[band], pen=clear)
                 fill = pg.mkColor(color)
-                fill.setAlpha(50)
+                fill.setAlpha(35)
                 self.addItem(low)
                 self.addItem(high)
                 self.addItem(pg.FillBetweenItem(low, high, brush=fill))
         few = keep.sum() <= 30
         self.plot(x[keep], y[keep], pen=pen(color, 2.5), name=name,
-                  symbol="o" if few else None, symbolSize=8 * current().line_scale,
+                  symbol="o" if few else None, symbolSize=6 * current().line_scale,
                   symbolBrush=color, symbolPen=pen(color, 1))
 
     def _heatmap(self, figure):
@@ -174,7 +176,7 @@ class CardView(QWidget):
         title = text(typeset(card.title), 1.5, bold=True)
         citation = text(typeset(card.citation), 1.0)
         citation.setStyleSheet(f"color: {'#a0a6b0' if current().dark else '#4a5058'};")
-        self.claim = text(typeset("“" + card.claim + "”"), 1.05)
+        self.claim = text(typeset("“" + card.claim + "”"), 1.0)
         self.plots_row = QHBoxLayout()
         self.plots = []
         self.mark = text("", 1.3, bold=True)
@@ -230,10 +232,11 @@ class CardView(QWidget):
 
     def _fit_details(self):
         """As many of the detail lines (paper, lab, tolerance, set-up: in that order) as
-        fit in a quarter of the card's height, so the plots keep the room on a slide."""
+        fit in a fifth of the card's height (perhaps none), so the plots keep the room on a slide."""
         width = max(100, self.width() - 2 * self.layout().contentsMargins().left())
-        for n in range(len(self.lines), 0, -1):
+        for n in range(len(self.lines), -1, -1):
             self.details.setText("<br>".join(self.lines[:n]))
+            self.details.setVisible(n > 0)
             if self.details.heightForWidth(width) <= DETAILS_SHARE * self.height():
                 return
 

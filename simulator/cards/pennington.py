@@ -1,13 +1,13 @@
 """Pennington, Schoenholz & Ganguli (2017): dynamical isometry. At χ = 1 the mean squared
 singular value of the input–output Jacobian is 1 at every depth, but its spread is not:
-the variance of the eigenvalues λ of JJᵀ grows in proportion to the depth L, fastest with
+the variance of the eigenvalues λ of JJ^T grows in proportion to the depth L, fastest with
 Gaussian weights and with ReLU; tanh with orthogonal weights and a small q* keeps it
 near 0, so its singular values stay concentrated near 1 whatever the depth.
 
 The law, for free (wide) layers at the fixed point, with μ_k = E[φ'(h)^{2k}], h ~ N(0, q*):
 
-    σ²_JJᵀ = L (μ₂/μ₁² − 1)        orthogonal weights (WWᵀ = σw² I: no spread of its own)
-    σ²_JJᵀ = L μ₂/μ₁²              Gaussian weights (Wishart: variance 1 per layer)
+    σ²_JJ^T = L (μ₂/μ₁² − 1)        orthogonal weights (WWᵀ = σw² I: no spread of its own)
+    σ²_JJ^T = L μ₂/μ₁²              Gaussian weights (Wishart: variance 1 per layer)
 
 (variances add under free multiplication; for ReLU μ₂/μ₁² = 2: L and 2L, the paper's
 L(1/p − 1) and L/p with p = 1/2).
@@ -27,7 +27,7 @@ from .card import Card, Figure, Progress, Series, pending, settle
 KEY = "pennington"
 PAPER = ("'ReLU networks are incapable of dynamical isometry'; 'sigmoidal networks can achieve "
          "isometry, but only with orthogonal weight initialization' (abstract); the variance of "
-         "JJᵀ's spectrum grows linearly with depth L (Sec. 2.4–2.5, e.g. L/p for Gaussian and "
+         "JJ^T's spectrum grows linearly with depth L (Sec. 2.4–2.5, e.g. L/p for Gaussian and "
          "L(1/p − 1) for orthogonal ReLU, p = 1/2)")
 TANH_SIGMA_W2 = 1.05        # σw² on the critical line with σb = 0: q* ≈ 0.024 (the paper's Fig. 1 uses 1.05)
 CASES = (("tanh", "orthogonal", np.sqrt(TANH_SIGMA_W2)), ("tanh", "scaled_normal", np.sqrt(TANH_SIGMA_W2)),
@@ -92,7 +92,7 @@ def measure(settings):
         kept = [Series(f"lab, {name(a, i)}", depths, np.mean(shares[(a, i)], axis=0), "lab")
                 for a, i, _ in CASES if shares.get((a, i))]
         figures = [Figure("Spread of the Jacobian's spectrum at χ = 1", "depth L",
-                          "variance of λ = σ² of JJᵀ", tuple(law_series + lab), log_x=True, log_y=True),
+                          "variance of λ = σ² of JJ^T", tuple(law_series + lab), log_x=True, log_y=True),
                    Figure("Directions that keep their size", "depth L",
                           "share of singular values in [1/2, 2]", tuple(kept), log_x=True)]
         return pending(KEY, PAPER, TOLERANCE, figures)
