@@ -27,13 +27,14 @@ from simulator.cards import CARDS, Progress
 
 from .export import render
 from .style import apply_theme, current, heading, legend_below, pen, style_axes, style_colour_bar
-from .widgets import typeset
+from .widgets import log_ticks, typeset
 
 PAPER_COLOR = "#e8590c"
 MARK_COLORS = {True: "#2e7d32", False: "#c62828", None: "#6b7079"}
 PALETTE = ("#4fa3ff", "#2ecc71", "#b084f5", "#ff6b81", "#1abc9c", "#f1c40f", "#95a5a6", "#a3d9ff")
 DRAWN = ("law", "lab", "paper")
-DETAILS_SHARE = 0.2                     # of the card's height, at most, for the detail lines         # the order of drawing: the paper's points on top
+LEGEND_TYPE = 0.85                       # legends' type, of the theme's: the plots need the room
+DETAILS_SHARE = 0.15                    # of the card's height, at most, for the detail lines         # the order of drawing: the paper's points on top
 _TRAILING = re.compile(r"\s*\(.*\)\s*$")
 
 
@@ -61,6 +62,7 @@ class FigurePlot(pg.PlotWidget):
         self.showGrid(x=True, y=True, alpha=0.2)
         style_axes(self)
         self.legend = legend_below(self, 4)
+        self.legend.setLabelTextSize(f"{round(current().font_pt * LEGEND_TYPE)}pt")
         self.colorbar = None
         self.image = None
         self.title_label = text("", 1.1, bold=True)
@@ -89,6 +91,17 @@ class FigurePlot(pg.PlotWidget):
         for series in sorted(figure.series, key=lambda s: DRAWN.index(s.kind)):
             self._draw(series, colors[case_of(series.name)], figure)
         self._whole_ticks(figure)
+        self._log_ticks(figure)
+
+    def _log_ticks(self, figure):
+        """A few round labels on a log y axis (pyqtgraph's read 4·10² on a short range)."""
+        if not figure.log_y:
+            return
+        values = np.concatenate([v for s in figure.series for v in (s.y, s.low, s.high) if v is not None])
+        values = values[np.isfinite(values) & (values > 0)]
+        if values.size:
+            low, high = np.log10(values.min()), np.log10(values.max())
+            self.getAxis("left").setTicks(log_ticks(low - 0.05, high + 0.05))
 
     def _whole_ticks(self, figure):
         """Ticks at the x values themselves where they are a few whole numbers (layers,

@@ -82,12 +82,12 @@ def measure(settings):
         figures = []
         if steps:
             h = history(steps, seen)
-            figures.append(Figure("Activations over training (sigmoid, standard init)", "step",
-                                  "activation a^l: mean, 2nd–98th percentile",
+            figures.append(Figure("Activations over training: mean, 2nd–98th percentile", "step",
+                                  "a^l",
                                   tuple(Series(f"lab, layer {l + 1}", h.steps, h.mean[:, l], "lab",
                                                h.low[:, l], h.high[:, l]) for l in range(4))))
             figures.append(Figure("Saturated units (σ' below a tenth of its largest)", "step",
-                                  "share of (digit, unit)",
+                                  "saturated",
                                   tuple(Series(f"lab, layer {l + 1}", h.steps, h.saturated[:, l], "lab")
                                         for l in range(4))))
         series = [Series(f"eq. 13, {name}", gradient_layers, laws[init], "law")
@@ -97,8 +97,8 @@ def measure(settings):
                 table = np.array(variances[init])
                 series.append(Series(f"lab, {name} ({len(table)} seeds)", gradient_layers,
                                      table.mean(axis=0), "lab", table.min(axis=0), table.max(axis=0)))
-        figures.append(Figure("Back-propagated gradients at initialisation (tanh)", "hidden layer l",
-                              "Var[∂C/∂s^l] / Var at the top", tuple(series), log_y=True))
+        figures.append(Figure("Back-propagated gradients at initialisation (tanh), top layer = 1",
+                              "hidden layer l", "Var[∂C/∂s^l]", tuple(series), log_y=True))
         return pending(KEY, PAPER, TOLERANCE, figures)
 
     for look in range(looks):
