@@ -153,4 +153,4 @@ CARD = Card(
           "16 inputs drawn at the fixed point (seed 1); the singular values of ∂a^L/∂a^0 at "
           "depths 2 … 64.",
     measure=measure, settings=Settings(), quick=Settings(width=16, depths=(2, 4, 8), samples=4, seeds=1),
-    seconds=5.0)
+    seconds=2.0)
