@@ -73,3 +73,15 @@ def test_series_of_one_case_share_a_colour():
 
 def test_depth_scales_are_typeset_with_subscripts():
     assert typeset("6 ξ_c") == "6 ξ<sub>c</sub>"
+
+
+def test_a_card_window_measures_when_shown_and_stops_when_closed(qtbot):
+    from ui.card_view import CardWindow
+    card = CARDS["pennington"]
+    window = CardWindow(card, card.quick)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.runner.progressed, timeout=30000):
+        window.show()
+    window.close()
+    assert window.runner.isFinished()
+    assert window.mark.text().startswith(("measuring…", "✔", "✘"))

@@ -61,10 +61,17 @@ class FigurePlot(pg.PlotWidget):
         super().__init__()
         self.showGrid(x=True, y=True, alpha=0.2)
         style_axes(self)
+        self.colorbar = self.image = None
+        if figure.heatmap is not None:              # laid out before the legend's row
+            grid = figure.heatmap
+            self.image = pg.ImageItem()
+            self.addItem(self.image)
+            self.colorbar = pg.ColorBarItem(colorMap=pg.colormap.get("viridis"), values=(grid.low, grid.high),
+                                            interactive=False, width=14, label=typeset(grid.label))
+            self.colorbar.setImageItem(self.image, insert_in=self.getPlotItem())
+            style_colour_bar(self.colorbar)
         self.legend = legend_below(self, 4)
         self.legend.setLabelTextSize(f"{round(current().font_pt * LEGEND_TYPE)}pt")
-        self.colorbar = None
-        self.image = None
         self.title_label = text("", 1.1, bold=True)
         self.set_axes(figure)
 
@@ -146,13 +153,6 @@ class FigurePlot(pg.PlotWidget):
         """The map on a grid of cells (columns x, rows y, by index), ticks naming the
         values; the figure's curves mapped onto the same grid (log y: by log y)."""
         grid = figure.heatmap
-        if self.image is None:
-            self.image = pg.ImageItem()
-            self.addItem(self.image)
-            self.colorbar = pg.ColorBarItem(colorMap=pg.colormap.get("viridis"), values=(grid.low, grid.high),
-                                            interactive=False, width=14, label=typeset(grid.label))
-            self.colorbar.setImageItem(self.image, insert_in=self.getPlotItem())
-            style_colour_bar(self.colorbar)
         values = np.where(np.isfinite(grid.values), grid.values, np.nan)
         self.image.setImage(values.T, levels=(grid.low, grid.high))
         self.image.setRect(-0.5, -0.5, len(grid.x), len(grid.y))
@@ -331,10 +331,10 @@ class CardWindow(CardView):
     """A card in a window of its own, measuring as it is shown; closing it stops the run
     (after the step under way: a few seconds at most)."""
 
-    def __init__(self, card, parent=None):
+    def __init__(self, card, settings=None, parent=None):
         super().__init__(card, parent)
         self.setWindowTitle(f"{card.citation} — Vanishing Gradient Lab")
-        self.runner = CardRunner(card, parent=self)
+        self.runner = CardRunner(card, settings, parent=self)
         self.runner.progressed.connect(self.show_progress)
         self.runner.finished_result.connect(self.show_result)
 
