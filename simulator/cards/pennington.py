@@ -27,8 +27,8 @@ from .card import Card, Figure, Progress, Series, pending, settle
 KEY = "pennington"
 PAPER = ("'ReLU networks are incapable of dynamical isometry'; 'sigmoidal networks can achieve "
          "isometry, but only with orthogonal weight initialization' (abstract); the variance of "
-         "JJ^T's spectrum grows linearly with depth L (Sec. 2.4–2.5, e.g. L/p for Gaussian and "
-         "L(1/p − 1) for orthogonal ReLU, p = 1/2)")
+         "JJ^T's spectrum grows linearly with depth L (their free-probability results, e.g. L/p for "
+         "Gaussian and L(1/p − 1) for orthogonal ReLU, p = 1/2)")
 TANH_SIGMA_W2 = 1.05        # σw² on the critical line with σb = 0: q* ≈ 0.024 (the paper's Fig. 1 uses 1.05)
 CASES = (("tanh", "orthogonal", np.sqrt(TANH_SIGMA_W2)), ("tanh", "scaled_normal", np.sqrt(TANH_SIGMA_W2)),
          ("relu", "orthogonal", np.sqrt(2.0)), ("relu", "scaled_normal", np.sqrt(2.0)))
@@ -143,7 +143,7 @@ CARD = Card(
     key=KEY,
     title="Dynamical isometry",
     authors="Pennington, Schoenholz & Ganguli", year=2017, venue="NeurIPS",
-    where="Sec. 2 and Fig. 1",
+    where="abstract and the Jacobian spectra",
     claim="At the edge of chaos the gradient keeps its size on average, but only tanh with "
           "orthogonal weights also keeps every direction's size: its Jacobian's singular "
           "values stay near 1 at any depth, while with Gaussian weights or ReLU they spread "

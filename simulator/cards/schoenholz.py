@@ -16,8 +16,8 @@ from .training import Trainer, one_hot
 
 KEY = "schoenholz"
 PAPER = ("tanh networks, σb² = 0.05, MNIST and CIFAR-10: the trainable region of the depth × σw² "
-         "plane lies under the curve 6 ξ_c, which peaks at the critical σw² (Sec. 5, the "
-         "trainability figure with 6ξ_c drawn over it)")
+         "plane lies under the curve 6 ξ_c, which peaks at the critical σw² (their trainability "
+         "figure, 6ξ_c drawn over training accuracy)")
 TRAINED = 0.5             # training accuracy that counts as 'trained' (chance: 0.1)
 AGREE = 0.75
 TOLERANCE = (f"in at least {AGREE:.0%} of the cells, 'trained' (training accuracy ≥ {TRAINED:g}) "
@@ -104,7 +104,7 @@ CARD = Card(
     key=KEY,
     title="How deep can a network train? The depth scale ξ",
     authors="Schoenholz, Gilmer, Ganguli & Sohl-Dickstein", year=2017, venue="ICLR",
-    where="Sec. 5 (trainability and 6ξ_c)",
+    where="trainability and 6ξ_c",
     claim="Information about the input survives about ξ layers of a random network, and a "
           "network trains only if it is shallower than about 6ξ; ξ grows without bound at the "
           "edge of chaos, so only there do very deep networks train.",
