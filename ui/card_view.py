@@ -11,8 +11,9 @@ screen (``main.py --card NAME --export OUT.png``).
 
 Series are drawn by kind: the paper's numbers as large diamonds, laws dashed, the lab's
 measurement solid (with its band, where it has one, shaded). Series of one case share a
-colour: a card names its series "<source>, <case>" ("law, xavier", "lab, xavier (10
-seeds)"), and the case is the name after the first ", " without a trailing "(…)".
+colour in every figure of the card: a card names its series "<source>, <case>" ("law,
+xavier", "lab, xavier (10 seeds)"), and the case is the name after the first ", "
+without a trailing "(…)".
 """
 from __future__ import annotations
 
@@ -83,7 +84,8 @@ class FigurePlot(pg.PlotWidget):
         if figure.heatmap is None:
             self.setLogMode(x=figure.log_x, y=figure.log_y)
 
-    def show_figure(self, figure):
+    def show_figure(self, figure, colors):
+        """Draw ``figure``, each case in its colour from ``colors`` (case → colour)."""
         self.title_label.setText(typeset(figure.title))
         self.legend.clear()
         for item in list(self.getPlotItem().items):
@@ -92,9 +94,6 @@ class FigurePlot(pg.PlotWidget):
         if figure.heatmap is not None:
             self._heatmap(figure)
             return
-        colors = {}
-        for series in figure.series:
-            colors.setdefault(case_of(series.name), PALETTE[len(colors) % len(PALETTE)])
         for series in sorted(figure.series, key=lambda s: DRAWN.index(s.kind)):
             self._draw(series, colors[case_of(series.name)], figure)
         self._whole_ticks(figure)
@@ -269,8 +268,11 @@ class CardView(QWidget):
                 column.plot = plot
                 self.plots.append(column)
                 self.plots_row.addWidget(column, 1)
+        colors = {}                     # one colour per case across the card's figures
+        for series in (s for figure in figures for s in figure.series):
+            colors.setdefault(case_of(series.name), PALETTE[len(colors) % len(PALETTE)])
         for column, figure in zip(self.plots, figures):
-            column.plot.show_figure(figure)
+            column.plot.show_figure(figure, colors)
 
 
 class CardRunner(QThread):

@@ -82,7 +82,7 @@ def measure(settings):
                 series.append(Series(f"lab, {init} (rms of {len(table)} seeds)", layers,
                                      root_mean_square(table), "lab",
                                      table.min(axis=0), table.max(axis=0)))
-        paper = Series("He et al.: 2^-15 at layer 1 with Xavier", [1], [2.0 ** -15], "paper")
+        paper = Series("He et al., 2^-15 at layer 1 with Xavier", [1], [2.0 ** -15], "paper")
         gradients = Figure("The gradient at initialisation, ReLU, 30 layers", "layer l",
                            "‖δ^l‖ / ‖δ^L‖", tuple(series) + (paper,), log_y=True)
         learning = Figure("Training the 30-layer network", "step", "cost on the training set",
