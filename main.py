@@ -7,6 +7,9 @@
     python main.py --preset NAME --data FILE.csv|FILE.npz ...   train on your own data set
     python main.py --preset NAME --baseline PRESET|SETUP.json ...  compare with a baseline
     python main.py --config SETUP.json ...            a saved setup: its config, baseline, layout, view
+    python main.py --list-cards                       the paper cards, one per line
+    python main.py --card NAME [--export OUT.png] [--size WxH] [--theme T]   a paper card, run
+                                                      live in a window, or its picture
 
 Pictures are made headless (no window is shown). Bad input exits with status 2 and one
 line on stderr, and writes nothing.
@@ -62,12 +65,16 @@ def size(text):
 
 
 def parse_args(argv):
+    from simulator.cards import CARDS
     from ui.panels import PANELS          # Qt's and pyqtgraph's modules, no window
     from ui.style import THEMES
 
     p = Parser(description="The Vanishing Gradient Lab.")
     p.add_argument("--list-presets", action="store_true", help="print the presets and exit")
     p.add_argument("--list-panels", action="store_true", help="print the panel names and exit")
+    p.add_argument("--list-cards", action="store_true", help="print the paper cards and exit")
+    p.add_argument("--card", choices=CARDS, help="run this paper card (see --list-cards): in a "
+                   "window, or with --export its picture")
     start = p.add_mutually_exclusive_group()
     start.add_argument("--preset", help="start from this preset (see --list-presets)")
     start.add_argument("--config", metavar="FILE.json", help="start from a saved setup instead")
@@ -91,6 +98,27 @@ def parse_args(argv):
     p.add_argument("--theme", choices=THEMES, help="the theme (default: the setup's if --config "
                    "names one, else dark; the window: the last one used)")
     return p.parse_args(argv)
+
+
+CARD_OPTIONS = ("export", "size", "theme")       # what goes with --card
+
+
+def checked_card(args):
+    """Usage unless --card comes with --export, --size and --theme only; the picture's size."""
+    given = [name for name, value in vars(args).items() if name not in CARD_OPTIONS + ("card",)
+             and value not in (None, False, 0)]
+    if given:
+        raise Usage(f"--card goes with --export, --size and --theme only, not --{given[0].replace('_', '-')}")
+    if args.export is not None:
+        if Path(args.export).suffix.lower() != ".png":
+            raise Usage(f"{path_text(args.export)}: the file name must end in .png")
+        from ui.export import ExportError, check_writable
+        try:
+            check_writable(args.export)
+        except ExportError as error:
+            raise Usage(str(error)) from None
+    args.theme = args.theme or "dark"
+    return args.size or (1600, 950)
 
 
 def count(flag, value, low, high):
@@ -211,6 +239,28 @@ def open_window(args, setup, settings=None):
     return window
 
 
+def show_card(args, size):
+    """The card's picture (--export), or the card running live in a window of its own."""
+    if args.export:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        quiet_offscreen_notes()
+    from PySide6.QtWidgets import QApplication
+    app = QApplication([sys.argv[0]])
+    app.setApplicationName("Vanishing Gradient Lab")
+    from ui import card_view
+    if args.export:
+        from ui.export import ExportError, atomic_write, png_bytes
+        try:
+            atomic_write(args.export, png_bytes(card_view.picture(args.card, size, args.theme)))
+        except ExportError as error:
+            print(f"main.py: error: {error}", file=sys.stderr)
+            return 2
+        return 0
+    window = card_view.window(args.card, size, args.theme)
+    window.show()
+    return app.exec()
+
+
 def main(argv=None):
     try:
         args = parse_args(sys.argv[1:] if argv is None else argv)
@@ -224,6 +274,13 @@ def main(argv=None):
             for name, panel in PANELS.items():
                 print(f"{name:10s} {panel.title}")
             return 0
+        if args.list_cards:
+            from simulator.cards import CARDS
+            for name, card in CARDS.items():
+                print(f"{name:11s} {card.authors} ({card.year}): {card.title}")
+            return 0
+        if args.card is not None:
+            return show_card(args, checked_card(args))
         setup, size = checked(args)
     except Usage as error:
         print(f"main.py: error: {error}", file=sys.stderr)

@@ -10,6 +10,7 @@ Var(W) = σw² / fan_in, so every initialiser has an effective σw² = fan_in ·
 |---------------|-------------------------------------|------------|-------------------------------|
 | normal        | N(0, 1)                             | N(0, 1)    | the classic large init         |
 | scaled_normal | N(0, σw²/fan_in)                    | N(0, σb²)  | Poole et al. 2016             |
+| standard      | U(±gain/√fan_in)                    | 0          | Glorot & Bengio 2010, eq. 1   |
 | xavier        | U(±gain·√(6/(fan_in+fan_out)))      | 0          | Glorot & Bengio 2010 (normalised) |
 | he            | N(0, gain²·2/fan_in)                | 0          | He et al. 2015                |
 | lecun         | N(0, gain²/fan_in)                  | 0          | LeCun et al. 1998             |
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-INITIALIZERS = ("normal", "scaled_normal", "xavier", "he", "lecun", "orthogonal")
+INITIALIZERS = ("normal", "scaled_normal", "standard", "xavier", "he", "lecun", "orthogonal")
 
 
 def check_initializer(name: str) -> str:
@@ -35,6 +36,8 @@ def weight_variance(name, fan_in, fan_out, sigma_w=1.0, gain=1.0):
         return 1.0
     if name == "scaled_normal":
         return sigma_w ** 2 / fan_in
+    if name == "standard":
+        return gain ** 2 / (3.0 * fan_in)            # U(±a) has variance a²/3
     if name == "xavier":
         return gain ** 2 * 2.0 / (fan_in + fan_out)
     if name == "he":
@@ -53,8 +56,8 @@ def bias_variance(name, sigma_b=0.0):
 def initialize(name, fan_in, fan_out, rng, sigma_w=1.0, sigma_b=0.0, gain=1.0):
     """Draw (W, b) for one layer with the random generator ``rng``."""
     check_initializer(name)
-    if name == "xavier":
-        limit = gain * np.sqrt(6.0 / (fan_in + fan_out))
+    if name in ("standard", "xavier"):                 # uniform with the variance above
+        limit = np.sqrt(3.0 * weight_variance(name, fan_in, fan_out, sigma_w, gain))
         W = rng.uniform(-limit, limit, size=(fan_in, fan_out))
     elif name == "orthogonal":
         W = gain * _orthogonal(fan_in, fan_out, rng)

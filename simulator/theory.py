@@ -44,7 +44,7 @@ from .initializers import bias_variance, weight_variance
 
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(24)
 _TAIL = 12.0        # standard deviations: the Gaussian mass beyond is below 1e-32
-GAUSSIAN_INITS = ("normal", "scaled_normal", "xavier", "he", "lecun")
+GAUSSIAN_INITS = ("normal", "scaled_normal", "standard", "xavier", "he", "lecun")
 _SMALLEST_Q = 1e-200
 _LARGEST_Q = 1e12        # beyond this the signal "grows without bound"
 

@@ -8,6 +8,7 @@ FAN_IN, FAN_OUT = 300, 200
 EXPECTED_WEIGHT_VARIANCE = {            # written out from the papers, not from the code
     "normal": 1.0,
     "scaled_normal": 1.7 ** 2 / FAN_IN,
+    "standard": 0.8 ** 2 / (3 * FAN_IN),          # U(±1/√n) (Glorot & Bengio 2010, eq. 1, 15)
     "xavier": 0.8 ** 2 * 2.0 / (FAN_IN + FAN_OUT),
     "he": 0.8 ** 2 * 2.0 / FAN_IN,
     "lecun": 0.8 ** 2 / FAN_IN,
@@ -57,3 +58,10 @@ def test_same_seed_same_weights():
 def test_unknown_initialiser_is_named():
     with pytest.raises(ValueError, match="init: unknown name 'kaiming'; allowed: normal, scaled_normal"):
         initialize("kaiming", 2, 2, np.random.default_rng())
+
+
+def test_standard_is_uniform_within_one_over_root_fan_in():
+    """Glorot & Bengio's eq. 1: W ~ U[−1/√n, 1/√n], n the size of the previous layer."""
+    W, _ = initialize("standard", 30, 20, np.random.default_rng(3))
+    assert np.abs(W).max() <= 1 / np.sqrt(30)
+    assert np.abs(W).max() > 0.9 / np.sqrt(30)

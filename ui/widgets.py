@@ -95,18 +95,19 @@ def tick_label(value):
 
 
 _SUPERSCRIPT = re.compile(r"\^(?:\(([^)]*)\)|\{([^}]*)\}|(-?\|?\w+\|?))")
-_SUBSCRIPT = re.compile(r"(σ)([wb])(?![A-Za-z])|\b(fan)_(in)\b")
+_SUBSCRIPT = re.compile(r"(σ)([wb])(?![A-Za-z])|\b(fan)_(in)\b|([ξχ])_(\w)")
 
 
 def typeset(text):
     """Plain notation as rich text (HTML, which Qt labels and pyqtgraph's labels, legends
-    and titles show): δ^(l-1) → δ<sup>l−1</sup>, e^-z → e<sup>−z</sup>, f^l, σw → σ<sub>w</sub>."""
+    and titles show): δ^(l-1) → δ<sup>l−1</sup>, e^-z → e<sup>−z</sup>, f^l, σw → σ<sub>w</sub>,
+    ξ_c → ξ<sub>c</sub>."""
     def sup(match):
         inner = next(group for group in match.groups() if group is not None)
         return f"<sup>{inner.replace('-', '−')}</sup>"
 
     def sub(match):
-        base, index = (match[1], match[2]) if match[1] else (match[3], match[4])
+        base, index = next((match[k], match[k + 1]) for k in (1, 3, 5) if match[k])
         return f"{base}<sub>{index}</sub>"
 
     return _SUBSCRIPT.sub(sub, _SUPERSCRIPT.sub(sup, html.escape(text, quote=False)))

@@ -1,0 +1,56 @@
+"""What the hidden layers' activations a^l = φ(z^l) look like on a fixed set of inputs:
+per layer the mean, the 2nd and 98th percentiles, and the share of saturated units
+(Glorot & Bengio 2010, Fig. 2-3), and a record of them over training.
+
+A unit is saturated on an input where |φ'(z)| is below ``SATURATED`` (a tenth) of φ''s
+largest value: there it passes back less than a tenth of what it could. For the sigmoid
+that is a < 0.027 or a > 0.973, for tanh |a| > 0.95. (The φ' histogram's "saturated" is
+stricter, 1 %: it counts units that pass back nothing at all.)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+PERCENTILES = (2.0, 98.0)
+SATURATED = 0.1
+
+
+@dataclass(frozen=True)
+class Activity:
+    """Per hidden layer (arrays of length L-1): the mean activation, its 2nd and 98th
+    percentiles over inputs and units, and the share of saturated (input, unit) pairs."""
+
+    mean: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    saturated: np.ndarray
+
+
+def activity(net, X):
+    """The Activity of ``net``'s hidden layers on the inputs X (evaluation mode)."""
+    trace = net.forward(X, batch_statistics=False)
+    hidden = trace.activations[1:]
+    threshold = SATURATED * net.activation.derivative_max
+    low, high = (np.array([np.percentile(a, p) for a in hidden]) for p in PERCENTILES)
+    return Activity(np.array([a.mean() for a in hidden]), low, high,
+                    np.array([np.mean(np.abs(d) < threshold) for d in trace.dphis]))
+
+
+@dataclass(frozen=True)
+class ActivityHistory:
+    """Activity at recorded steps: each field is (steps, L-1)."""
+
+    steps: np.ndarray
+    mean: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    saturated: np.ndarray
+
+
+def history(steps, activities):
+    """An ActivityHistory from the Activity of each step in ``steps``."""
+    return ActivityHistory(np.asarray(steps, dtype=np.int64),
+                           *(np.array([getattr(a, name) for a in activities])
+                             for name in ("mean", "low", "high", "saturated")))
