@@ -48,12 +48,13 @@ class Framer:
         self._contours = {}               # surface version → lines, for the surfaces shown
 
     def frame(self, sim, decision=None, rate=0.0, playing=False, halted=False, baseline=None,
-              baseline_decision=None):
+              baseline_decision=None, measure=True):
         """The Frame of ``sim`` now, and of its ``baseline`` Simulation if there is one;
-        ``decision``, ``baseline_decision``: DecisionMaps to show instead of fresh ones
-        (the worker times them)."""
-        snapshot = sim.snapshot(decision)
-        twin = None if baseline is None else baseline.snapshot(baseline_decision)
+        ``decision``, ``baseline_decision``: DecisionMaps to show instead of fresh ones,
+        ``measure=False``: the costs and the ball's measure as last taken (the engine times
+        them: Simulation.snapshot)."""
+        snapshot = sim.snapshot(decision, measure)
+        twin = None if baseline is None else baseline.snapshot(baseline_decision, measure)
         shown = [snapshot.surface] + ([twin.surface] if twin else [])
         self._contours = {s.version: self._contours.get(s.version) or contour_lines(s) for s in shown}
         return Frame(snapshot, rate, playing, self._contours[snapshot.surface.version], halted,

@@ -154,6 +154,7 @@ class BallState:
     trail: np.ndarray            # (K, 2) where the network has been, oldest first
     launched: str | None
     plane_cost: float
+    measured: int = 0            # the step its cost and gradient were measured at
 
     @property
     def slope_ratio(self):
@@ -193,6 +194,7 @@ class Location:
     gradient: np.ndarray
     speeds: np.ndarray
     dphis: list
+    step: int = 0                # the training step the network was at
 
 
 class Trail:
@@ -403,10 +405,10 @@ class Landscape:
             self.launched = (f"Launched off the map at step {step}: the network's weights "
                              "overflowed, so it has no place on any map.")
 
-    def locate(self, net):
-        """The network ``net`` on the surface's data: its cost, its exact gradient along U
-        and V (backpropagation, the two moving layers' ∂C/∂W contracted with the
-        directions), every layer's ‖∂C/∂b‖, and φ'(z) of every sample."""
+    def locate(self, net, step=0):
+        """The network ``net`` (at training step ``step``) on the surface's data: its cost,
+        its exact gradient along U and V (backpropagation, the two moving layers' ∂C/∂W
+        contracted with the directions), every layer's ‖∂C/∂b‖, and φ'(z) of every sample."""
         D = {layer: self.plane.direction_matrix(layer) for layer in (self.u_layer, self.v_layer)}
         speeds = np.empty(net.n_layers)
         with np.errstate(all="ignore"):
@@ -417,7 +419,8 @@ class Landscape:
                 speeds[l] = np.sqrt(np.sum(np.square(delta.sum(axis=0))))
                 if l in D:
                     slopes[l] = float(np.vdot(trace.activations[l].T @ du, D[l]))
-        return Location(cost, np.array([slopes[self.u_layer], slopes[self.v_layer]]), speeds, trace.dphis)
+        return Location(cost, np.array([slopes[self.u_layer], slopes[self.v_layer]]), speeds,
+                        trace.dphis, step)
 
     def ball(self, location):
         """The ball: the network where it is, with its ``location`` (``locate``)."""
@@ -426,7 +429,7 @@ class Landscape:
         if not np.array_equal(trail[-1], self._position):      # it ends where the ball is
             trail = np.concatenate([trail, self._position[None]])
         return BallState(self._position.copy(), location.cost, location.gradient.copy(), trail,
-                         self.launched, plane_cost)
+                         self.launched, plane_cost, location.step)
 
     @property
     def outside(self):

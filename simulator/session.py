@@ -16,6 +16,11 @@ stepped in bounded pieces, reported as Frames. It runs in a process of its own, 
   it was checked) leaves the run as it was and is answered ("refused", sentence, config of
   the run that goes on); at start, the defaults are run instead. Nothing raises out of the
   loop: an error is sent as a message, once, and playback pauses.
+* A new run's costly parts (its first gradient, its costs, the network on the surface's
+  data, the surface) are computed a tick's budget at a time, and where that takes longer
+  than ``WORKING_AFTER`` the engine says what it is doing (("working", what, share done,
+  whether it is the baseline's)); building a network of more than ``HEAVY`` weights is
+  said before it begins. So a heavy network is on screen at once as work under way.
 * A tick trains for at most ``steps_per_frame`` steps and about ``BUDGET`` seconds of
   the engine's own CPU time (time spent waiting for a CPU on a busy machine is not the
   engine's: counting it cut ticks short of the steps asked), then sends one Frame: the
@@ -33,7 +38,11 @@ stepped in bounded pieces, reported as Frames. It runs in a process of its own, 
   its tick, and the next step waits ``JUMP_HOLD``: an explosion plays slowly enough to see.
 * The probe (a click on the map) rolls one step per tick, at most ``PROBE_STEPS``.
 * The decision map is the engine's to time: a fresh one at most every
-  ``DECISION_REFRESH`` seconds and with at most ``DECISION_SHARE`` of the time.
+  ``DECISION_REFRESH`` seconds and with at most ``DECISION_SHARE`` of the time; so are,
+  while playing, the costs on the whole sets and the network's cost and slope on the
+  surface's data (``MEASURE_SHARE``): passes over whole sets, every frame for the lab's
+  usual networks, every few seconds at depth 100 × 256, where they took seconds a frame. The ball's place, the statistics and the
+  curves are of every frame; the ball says which step it was measured at.
 * A pinned baseline (issue 14) is a second Simulation, advanced step for step with the
   live one: pinning copies the live run as it is; whenever the live run starts over (a
   rebuild, a reset), the baseline starts over from its own config too, so both are always
@@ -67,7 +76,11 @@ JUMP_HOLD = 0.3            # ...holds the next step back this many seconds
 PROBE_STEPS = 500          # the probe rolls at most this many steps
 DECISION_REFRESH = 0.1     # seconds between decision maps (a forward pass over a 48² grid)...
 DECISION_SHARE = 0.1       # ...and at most this share of the engine's time
+MEASURE_SHARE = 0.25       # the costs and the network on the surface's data, measured while
+                           # playing with at most this share of the time (every frame, mostly)
 HEARTBEAT = 0.4            # seconds: the longest the loop stays silent
+WORKING_AFTER = 0.05       # a new run's preparation taking longer than this is said, part by part
+HEAVY = 500_000            # weights beyond which building a network is said before it begins
 # The commands the window may send, and those that make the work under way moot.
 COMMANDS = ("set_config", "set_playing", "set_steps_per_frame", "step_once", "reset", "drop_probe",
             "restart", "pin_baseline", "clear_baseline")
@@ -92,6 +105,7 @@ class Session:
         self._hold_until = 0.0            # no training step before this (a cliff plays slowly)
         self._decision = None             # the DecisionMaps shown (live, baseline)
         self._decision_time = self._decision_seconds = 0.0
+        self._measured_time, self._measure_seconds = None, 0.0   # the costs, the ball's measure
         self._halted = False
         self.sim = None
         self.baseline = None              # the pinned run, a Simulation trained beside sim
@@ -192,6 +206,8 @@ class Session:
                 self.baseline.reset()         # the live run starts over: so does the baseline
 
         for kind, *arguments in queue:
+            if kind in ("config", "restart") and _weights(arguments[0]) > HEAVY:
+                self.send(("working", "building it", 0.0, False))   # seen before it begins
             if kind == "config":
                 config = arguments[0]
             elif kind == "reset":
@@ -221,24 +237,42 @@ class Session:
         """One round of work: the newest config and the commands after it, training within
         the budget, a share of a surface, the probe, and a Frame if anything changed."""
         applied = changed = self._apply_pending()
-        if self.sim is None:
+        if self.sim is None or not self._prepare():
             return
         if self._playing:
             self._train(self._steps_per_frame, BUDGET)
             changed = True
-        elif self._single_steps:
-            steps, self._single_steps = self._single_steps, 0
-            self._train(steps, None)
+        elif self._single_steps:              # Step: never held, but within the budget too
+            before = self.sim.step_count
+            self._train(self._single_steps, BUDGET, held=False)
+            taken = self.sim.step_count - before
+            frozen = all(sim.diverged is not None for sim in self._runs())
+            self._single_steps = 0 if frozen else max(0, self._single_steps - max(taken, 1))
             changed = True
         changed = self._follow(not applied and time.monotonic() - self._last_change > REFINE_AFTER) or changed
         changed = self._roll_probe() or changed
         if changed or self._send_now:
             self._emit()
 
+    def _prepare(self):
+        """The costly parts of new runs (Simulation.next_part), as many as fit in a tick's
+        budget, saying what is done where it takes longer than ``WORKING_AFTER``; True once
+        both runs are ready."""
+        began = time.thread_time()
+        for sim in self._runs():
+            while (part := sim.next_part()) is not None:
+                if time.monotonic() - self._last_change > WORKING_AFTER:
+                    self.send(("working", *part, sim is self.baseline))
+                sim.prepare_part()
+                if time.thread_time() - began > BUDGET:
+                    return False
+        return True
+
     @property
     def busy(self):
         """Whether a tick has work to do now, without waiting for a command."""
         return (bool(self._queue) or self._playing
+                or (self.sim is not None and not all(sim.ready for sim in self._runs()))
                 or bool(self._single_steps) or bool(self._taking) or self._send_now
                 or (self.sim is not None and (self._resting_work() or self._probe_rolls())))
 
@@ -294,21 +328,27 @@ class Session:
             self._decision = [sim.decision_map() for sim in self._runs()]
             self._decision_seconds = time.perf_counter() - start
             self._decision_time = now
+        measure = (not self._playing or self._measured_time is None
+                   or now - self._measured_time >= self._measure_seconds / MEASURE_SHARE)
         decisions = self._decision + [None]
+        start = time.perf_counter()
         frame = self._framer.frame(self.sim, decisions[0], self._rate, self._playing,
-                                   self._halted, self.baseline, decisions[1])
+                                   self._halted, self.baseline, decisions[1], measure)
+        if measure:
+            self._measure_seconds, self._measured_time = time.perf_counter() - start, now
         self._send_now = self._halted = False
         self.send(frame)
 
-    def _train(self, steps, budget):
+    def _train(self, steps, budget, held=None):
         """Train up to ``steps`` steps (each run, live and baseline, one step at a time)
         until this thread has used ``budget`` seconds of CPU; pause playback when a
-        divergence leaves no run training. A frozen run takes no steps."""
+        divergence leaves no run training. A frozen run takes no steps. Playing waits while
+        a cliff is held (``JUMP_HOLD``); ``held=False``: Step does not."""
         cpu = time.thread_time()
         runs = self._runs()
         first_steps = [sim.step_count for sim in runs]
         frozen = [sim.diverged is not None for sim in runs]
-        held = budget is not None and time.monotonic() < self._hold_until     # Step is never held
+        held = time.monotonic() < self._hold_until if held is None else held
         for _ in range(0 if held else steps):
             for sim in runs:
                 sim.advance(1)
@@ -332,6 +372,12 @@ class Session:
             self._last_change = time.monotonic()
         else:
             self._rate, self._trained_until = 0.0, None
+
+
+def _weights(config):
+    """About how many weights a config's network has (the data's inputs unknown: two)."""
+    sizes = config.layer_sizes()
+    return sum(n_in * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
 
 
 class Inbox:

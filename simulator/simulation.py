@@ -10,7 +10,7 @@ network (and a config whose network cannot be built leaves the run exactly as it
 A run is deterministic for a given config.
 
 The cost surface (landscape.py) lives beside the run, on the surface's data (the
-training set, or SURFACE_SAMPLES of it drawn with the seed). The ball on it is the
+training set, or a part of it drawn with the seed: ``surface_samples``). The ball on it is the
 network: every training step moves it; its cost and slope are the network's own. The
 surface is exact on its plane, which the network leaves as it trains; ``surface_due``
 says when to take it again (``follow_network`` does it at once, ``surface_taking`` a few
@@ -48,8 +48,14 @@ HISTORY_LENGTH = 2048
 EVALUATIONS = 64              # train/test evaluations kept for the loss curve (see advance)
 DECISION_RESOLUTION = 48      # the input-plane grid of the decision-boundary map
 COARSE_RESOLUTION = 16        # the surface drawn at once after a change (refined later)
-SURFACE_SAMPLES = 512         # the surface's data: at most this many training samples
+SURFACE_SAMPLES = 512         # the surface's data: at most this many training samples...
+SURFACE_FLOPS = 2e7           # ...fewer where a pass of them costs more than this (a row of a
+SURFACE_LEAST = 32            # surface, one measure of the ball), but no fewer than this
 RECENT_STEPS = 20             # the diagnosis reads the speeds of learning over these last steps
+# The costly parts of a new run (Simulation.preparing), in order, and what each is in words.
+PREPARED = {"_first_gradient": "its first gradient", "_first_costs": "its costs",
+            "_first_location": "the network on the surface's data", "_first_surface": "the cost surface"}
+PREPARATION = tuple(PREPARED)
 
 
 class DecimatingHistory:
@@ -134,12 +140,14 @@ class TestPredictions:
 
 @dataclass(frozen=True)
 class Evaluation:
-    """The cost and accuracy on the whole training and test sets (evaluation mode)."""
+    """The cost and accuracy on the whole training and test sets (evaluation mode), at
+    training step ``step``."""
 
     train_loss: float
     test_loss: float
     train_accuracy: float
     test_accuracy: float
+    step: int = 0
 
     @property
     def finite(self):
@@ -237,7 +245,8 @@ class Simulation:
         self._eval_labels = np.concatenate([self.data.y_train, self.data.y_test])
         self._batch_rng = np.random.default_rng(int(batch_seed))
         self._shuffled, self._cursor = None, 0
-        chosen = np.sort(np.random.default_rng(int(surface_seed)).permutation(len(self.Y_train))[:SURFACE_SAMPLES])
+        chosen = np.sort(np.random.default_rng(int(surface_seed)).permutation(len(self.Y_train))[
+            :surface_samples(self.net)])
         self.surface_X, self.surface_Y = self.data.X_train[chosen], self.Y_train[chosen]
         self.optimizer = self._make_optimizer()
         self.recorder = StatsRecorder(self.net)
@@ -247,19 +256,63 @@ class Simulation:
         self.eval_history = DecimatingHistory(EVALUATIONS, self._evaluation_stride())
         self._theta_before = self.net.theta.copy()
         self._decision_grid = self._input_grid() if self.data.planar else None
-        self._last_decision = self._last_evaluation = None
+        self._last_decision = None
         X = self.data.X_train
         self.theory = for_network(c.activation, sizes, c.init,
                                   float(np.mean(np.sum(X * X, axis=1)) / X.shape[1]),
                                   c.sigma_w, c.sigma_b, c.gain, c.batch_norm, c.residual)
-        self._located = None
-        self._slice()
+        self._located = self._evaluated = None
+        self._axes()
+        self._unprepared = list(PREPARATION)
+
+    # ------------------------------------------------------------------ preparation
+    def next_part(self):
+        """(what the next costly part of a new run computes, in words; the share of them
+        done), or None when every part is in place."""
+        if not self._unprepared:
+            return None
+        return PREPARED[self._unprepared[0]], 1 - len(self._unprepared) / len(PREPARATION)
+
+    def prepare_part(self):
+        """Compute the next costly part of a new run and keep it (a network of depth 100 ×
+        256 on batches of 4,096 takes seconds for its first gradient alone, so the engine
+        does them a part at a time, saying what it does). One abandoned (pace.py) is begun
+        again the next time."""
+        getattr(self, self._unprepared[0])()
+        self._unprepared.pop(0)
+
+    def prepare(self):
+        """Compute every costly part not yet in place, at once (training, a Snapshot)."""
+        while self._unprepared:
+            self.prepare_part()
+
+    @property
+    def ready(self):
+        """Whether every costly part of the run is in place."""
+        return not self._unprepared
+
+    def _first_gradient(self):
+        """The statistics at initialisation: a gradient on the first minibatch."""
+        batches = self._cursor, self._shuffled
         X, Y = self._next_batch()
-        grads = self.net.gradients(X, Y)                # statistics at initialisation
+        try:
+            grads = self.net.gradients(X, Y)
+        except Abandoned:
+            if self._shuffled is not batches[1]:
+                self._batch_rng.bit_generator.state = self._order_drawn_from
+            self._cursor, self._shuffled = batches
+            raise
         self.stats = self.recorder.record(grads)
         self._speeds_at_start = self.stats.grad_b_norm
+
+    def _first_costs(self):
         self.eval_history.record(0, self._costs)
+
+    def _first_location(self):
         self._dead_at_start = self.recorder.derivatives(self._location().dphis).dead_fraction
+
+    def _first_surface(self):
+        self.landscape.compute_surface(COARSE_RESOLUTION, step=self.step_count)
 
     def _evaluation_stride(self):
         """How many steps apart the loss curve's first evaluations are: the power of two at
@@ -270,14 +323,20 @@ class Simulation:
         ratio = 2 * len(self._eval_X) / self.config.batch_size
         return 2 ** int(np.ceil(np.log2(max(1.0, ratio))))
 
-    def _slice(self):
-        """New axes for the cost surface through the current weights (coarse grid at once)."""
+    def _axes(self):
+        """New axes for the cost surface through the current weights (no surface yet)."""
         c = self.config
         landscape_seed = np.random.SeedSequence(c.seed).generate_state(5)[4]
         self.landscape = Landscape(self.net, self.surface_X, self.surface_Y, *c.surface_layers,
                                    seed=int(landscape_seed), extent=c.surface_extent)
         self._configure_probe()
-        self.landscape.compute_surface(COARSE_RESOLUTION, step=self.step_count)
+
+    def _slice(self):
+        """New axes for the cost surface through the current weights; their first surface
+        is a part to prepare."""
+        self._axes()
+        if "_first_surface" not in self._unprepared:
+            self._unprepared.append("_first_surface")
 
     def _configure_probe(self):
         c = self.config
@@ -328,12 +387,14 @@ class Simulation:
         """Move the probe ``n`` steps down the surface (nothing if there is none)."""
         return self.landscape.roll(n)
 
-    def _location(self):
-        """The network on the surface's data now (landscape.Location), computed once per
-        weights and axes."""
+    def _location(self, fresh=True):
+        """The network on the surface's data (landscape.Location): now, computed once per
+        weights and axes; or (``fresh=False``) as last measured on these axes, if it was."""
         key = (self.step_count, self.diverged, self.landscape)
-        if self._located is None or self._located[0] != key:
-            self._located = key, self.landscape.locate(self.net)
+        kept = self._located is not None and (self._located[0] == key or (
+            not fresh and self._located[0][2] is self.landscape))
+        if not kept:
+            self._located = key, self.landscape.locate(self.net, self.step_count)
         return self._located[1]
 
     def _ball(self):
@@ -403,6 +464,7 @@ class Simulation:
         """Run up to ``n`` training steps (none once diverged), evaluating the costs on
         schedule; each step moves the ball to where the network now is (``ball=False``
         leaves it, and its trail, where they were: for benchmarks of the bare step)."""
+        self.prepare()
         for _ in range(int(n)):
             if self.diverged is not None or not self._train_step():
                 break
@@ -443,10 +505,12 @@ class Simulation:
         return True
 
     # ------------------------------------------------------------------ reporting
-    def evaluation(self):
+    def evaluation(self, fresh=True):
         """Cost and accuracy on the training and test sets now, in one forward pass over
         both (batch norm in evaluation mode: every sample is its own), or the last
-        finite ones where these are not finite."""
+        finite ones where these are not finite; ``fresh=False``: as last evaluated."""
+        if self._evaluated is not None and (self._evaluated[0] == self.step_count or not fresh):
+            return self._evaluated[1]
         net, n = self.net, len(self.Y_train)
         z = net.propagate(self._eval_X, 0, None, batch_statistics=False)
         Y = self._eval_Y
@@ -454,24 +518,29 @@ class Simulation:
             costs = net.loss_function.sample_costs(z, Y)
             train_cost, test_cost = float(costs[:n].mean()), float(costs[n:].mean())
         correct = predicted_classes(z) == self._eval_labels
-        now = Evaluation(train_cost, test_cost, float(correct[:n].mean()), float(correct[n:].mean()))
-        if now.finite or self._last_evaluation is None:
-            self._last_evaluation = now
-        return self._last_evaluation
+        now = Evaluation(train_cost, test_cost, float(correct[:n].mean()), float(correct[n:].mean()),
+                         self.step_count)
+        if now.finite or self._evaluated is None:
+            self._evaluated = self.step_count, now
+        return self._evaluated[1]
 
     def _costs(self):
         e = self.evaluation()
         return e.train_loss, e.test_loss
 
-    def snapshot(self, decision=None):
+    def snapshot(self, decision=None, measure=True):
         """The current frame: a query that changes nothing. ``decision``: a DecisionMap
-        to show (the worker refreshes it a few times a second, not every frame: it is a
-        forward pass over a 48² grid); None computes it now."""
-        e = self.evaluation()
+        to show (the engine refreshes it a few times a second, not every frame: it is a
+        forward pass over a 48² grid); None computes it now. ``measure=False``: the costs
+        and the network on the surface's data as last measured (the engine measures them
+        a few times a second where they cost much: passes over whole sets); the ball's
+        place, the statistics and the curves are always of now."""
+        self.prepare()
+        e = self.evaluation(fresh=measure)
         steps, (batch_loss, speed) = self.history.arrays((None, self.net.n_layers))
         eval_steps, (train_curve, test_curve) = self.eval_history.arrays((None, None))
         history = History(steps, batch_loss, speed, eval_steps, train_curve, test_curve)
-        location = self._location()
+        location = self._location(fresh=measure)
         derivatives = self.recorder.derivatives(location.dphis)
         ball = self.landscape.ball(location)
         speeds = recent_speeds(speed, self.stats)
@@ -489,6 +558,15 @@ def predicted_classes(z):
     """The class each row of output weighted inputs z^L stands for: the largest output,
     or, for a single sigmoid output, class 1 where σ(z) > ½."""
     return np.argmax(z, axis=1) if z.shape[1] > 1 else (z[:, 0] > 0).astype(np.intp)
+
+
+def surface_samples(net):
+    """How many training samples the surface's data hold for ``net``: SURFACE_SAMPLES, or as
+    many as a pass of SURFACE_FLOPS carries through its weights (at least SURFACE_LEAST):
+    512 for the lab's usual networks, 32 at depth 100 × 256, where a pass of 512 took 0.3 s
+    and a surface of 48 rows 15 s."""
+    per_sample = 2 * int(net.weight_mask.sum())
+    return int(min(SURFACE_SAMPLES, max(SURFACE_LEAST, SURFACE_FLOPS // per_sample)))
 
 
 def recent_speeds(speed, stats, steps=RECENT_STEPS):

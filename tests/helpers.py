@@ -20,6 +20,15 @@ def relative_error(a, b):
     return np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-300)
 
 
+def settled(engine):
+    """Tick ``engine`` (a Session) until its runs are built and prepared, and return it."""
+    for _ in range(10_000):
+        engine.tick()
+        if engine.sim is not None and all(sim.ready for sim in engine._runs()):
+            return engine
+    raise AssertionError("the session never got ready")
+
+
 def session(config):
     """An engine Session of ``config`` (no process, no window) and the Frames it sends; what
     else it says (refusals, faults) collects in its ``messages``."""

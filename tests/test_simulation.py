@@ -149,7 +149,7 @@ def test_the_costs_are_evaluated_on_a_thinning_schedule(monkeypatch):
     sim = Simulation(SimConfig(depth=1, width=4))
     calls = []
     evaluation = sim.evaluation
-    monkeypatch.setattr(sim, "evaluation", lambda: (calls.append(1), evaluation())[1])
+    monkeypatch.setattr(sim, "evaluation", lambda fresh=True: (calls.append(1), evaluation(fresh))[1])
     n = 3000
     sim.advance(n)
     steps = sim.snapshot().history.eval_steps
@@ -164,14 +164,14 @@ def test_the_first_evaluations_are_spaced_by_the_sets_size_over_the_batch(monkey
     sim = Simulation(SimConfig(depth=1, width=4, dataset=dataset, batch_size=batch))
     calls = []
     evaluation = sim.evaluation
-    monkeypatch.setattr(sim, "evaluation", lambda: (calls.append(1), evaluation())[1])
+    monkeypatch.setattr(sim, "evaluation", lambda fresh=True: (calls.append(1), evaluation(fresh))[1])
     samples = len(sim.data.X_train) + len(sim.data.X_test)
     stride = 2 ** int(np.ceil(np.log2(max(1, 2 * samples / batch))))  # 128: digits at 32
     n = 10 * stride                                               # fewer than EVALUATIONS kept
     sim.advance(n)
     steps = sim.snapshot().history.eval_steps
     assert steps[0] == 0 and set(np.diff(steps)) == {stride}
-    assert len(calls) == n // stride + 1                          # and the snapshot's (step 0 at build)
+    assert len(calls) == n // stride + 2                          # and step 0, the snapshot
 
 
 def test_evaluation_by_hand():

@@ -395,7 +395,7 @@ def test_3d_view_redraws_for_a_rebuilt_network(qtbot):
     qtbot.addWidget(view)
     view.view = StandInView()
     for activation in ("sigmoid", "relu"):
-        surface = Simulation(SimConfig(depth=4, width=6, activation=activation)).landscape.surface
+        surface = Simulation(SimConfig(depth=4, width=6, activation=activation)).snapshot().surface
         view.show_surface(surface)
         z = view._surface_item._z
         assert np.allclose(z, height(surface.cost, surface) * 2 * HEIGHT_FRACTION)

@@ -5,7 +5,7 @@ import time
 import numpy as np
 import pytest
 
-from helpers import session
+from helpers import session, settled
 from simulator import SimConfig, load_presets
 from simulator.frames import FINE_RESOLUTION, contour_lines
 from simulator.jobs import NICENESS
@@ -38,7 +38,7 @@ def test_only_the_newest_of_many_configs_is_built(monkeypatch):
 
 def test_a_playing_tick_keeps_to_its_time_budget():
     worker, _ = session(SimConfig(depth=30, width=32, batch_size=256))
-    worker.tick()
+    settled(worker)
     worker.set_steps_per_frame(10_000)
     worker.set_playing(True)
     start = time.perf_counter()
@@ -316,3 +316,22 @@ def test_the_newest_config_wins_over_a_heavy_build_under_way(monkeypatch):
         worker.tick()
     assert built == [3, 3] and frames[-1].snapshot.config == light.replace(seed=1)
     assert all(frame.snapshot.config != heavy for frame in frames)
+
+
+HEAVIEST = SimConfig(depth=100, width=256, n_samples=5000, batch_size=4096)
+
+
+def test_a_heavy_network_is_on_screen_at_once_as_work_under_way_and_the_next_change_wins(window, qtbot):
+    """From a 3×8 network to depth 100 × 256 on 5,000 samples and batches of 4,096: 10 s
+    to the first frame with nothing said, and back to the 3×8 network 1.5-2.4 s more. Now
+    the window says at once that it works on it, and the next change
+    does not wait for it (its first frame alone takes tens of seconds here)."""
+    from ui.widgets import on_screen
+    window.controls.apply(HEAVIEST)
+    qtbot.waitUntil(lambda: window.diagnosis.text.text().startswith("Working on the new network"),
+                    timeout=10000)
+    assert on_screen(window.diagnosis) and "depth 100 × width 256" in window.diagnosis.text.text()
+    light = SimConfig(depth=3, width=8, seed=5)
+    window.controls.apply(light)
+    qtbot.waitUntil(lambda: window.painted.snapshot.config == light, timeout=20000)
+    assert not window.diagnosis.text.text().startswith("Working")

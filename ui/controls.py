@@ -113,9 +113,7 @@ class ControlPanel(QWidget):
                                     Qt.ItemDataRole.ToolTipRole)
         self.preset.setToolTip(TIPS["preset"])
         self.preset.currentTextChanged.connect(self._preset_chosen)
-        self.preset_description = QLabel()
-        self.preset_description.setWordWrap(True)
-        self.preset_description.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.preset_description = Roomy([p.description for p in self.presets.values()])
         layout.addWidget(QLabel("Preset"))
         layout.addWidget(self.preset)
         layout.addWidget(self.preset_description)
@@ -257,12 +255,8 @@ class ControlPanel(QWidget):
             combo.setItemData(combo.count() - 1, config.data_file, Qt.ItemDataRole.ToolTipRole)
 
     def _describe(self, text):
-        """The preset's description, in room that only grows: "Custom" had none, and every
-        control below moved up under the mouse that had just changed one."""
-        label = self.preset_description
-        label.setText(text or "Your own settings.")
-        width = label.width() if label.width() > 50 else label.sizeHint().width()
-        label.setMinimumHeight(max(label.minimumHeight(), label.heightForWidth(width)))
+        """The preset's description ("Your own settings." for none)."""
+        self.preset_description.setText(text or "Your own settings.")
 
     def _enable_dependent(self):
         self.fields["noise"].setEnabled(self.config.dataset in PLANE_DATASETS)
@@ -311,6 +305,27 @@ class ControlPanel(QWidget):
         """Reflect the play state (e.g. after Space) without emitting twice."""
         if self.play_button.isChecked() != playing:
             self.play_button.setChecked(playing)
+
+
+class Roomy(QLabel):
+    """A wrapped label as high as the longest of ``texts`` needs at its width, whichever it
+    shows: a preset's description changed length (and "Custom" had none), and every control
+    below it moved under the mouse that had just changed one."""
+
+    def __init__(self, texts, parent=None):
+        super().__init__(parent)
+        self.texts = texts
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        width = event.size().width() - 2 * self.margin()
+        metrics = self.fontMetrics()
+        needed = max(metrics.boundingRect(0, 0, width, 10_000, Qt.TextFlag.TextWordWrap, text).height()
+                     for text in self.texts)
+        if needed != self.minimumHeight():
+            self.setMinimumHeight(needed + 2 * self.margin())
 
 
 def _button(text, tip, row, clicked=None):

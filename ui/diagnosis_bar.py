@@ -45,17 +45,20 @@ class DiagnosisBar(QWidget):
         self._wanted = True
         self._alert = self._shown = None
 
-    def alert(self, text, action="", act=None):
-        """Say ``text`` (an alarm about the lab itself, such as an engine that does not
-        answer) in place of the diagnosis, with a button ``action`` that calls ``act``;
-        None: the diagnosis again."""
-        self._alert = None if text is None else (text, action, act)
+    def alert(self, text, action="", act=None, severity="alarm", only=None):
+        """Say ``text`` about the lab itself (an engine that does not answer: an alarm;
+        work under way: a warning) in place of the diagnosis, with a button ``action`` that
+        calls ``act``; None: the diagnosis again (``only``: if what is said is of that
+        severity)."""
         if text is None:
-            if self._shown is not None:
-                self.show_diagnoses(*self._shown)
+            if self._alert is not None and only in (None, self._alert[3]):
+                self._alert = None
+                if self._shown is not None:
+                    self.show_diagnoses(*self._shown)
             return
+        self._alert = (text, action, act, severity)
         self.text.setText(text)
-        self._look("alarm")
+        self._look(severity)
         self.remedy.setText(action)
         self.remedy.setVisible(bool(action))
         self._want(True)

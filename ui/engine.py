@@ -14,7 +14,8 @@ The engine says it is alive at least every 0.4 s; silent for ``SILENCE`` seconds
 (``answering(True)``). ``restart_process`` replaces it with a fresh one. A process that
 ends without being asked is reported once (``stopped``). A config it could not build is
 reported (``refused``: the sentence, and the config that runs on), and so is a fault of
-its own (``failed``); a warning raised in it is raised again here, where it is seen.
+its own (``failed``) and the preparing of a new run that takes long (``working``); a
+warning raised in it is raised again here, where it is seen.
 """
 from __future__ import annotations
 
@@ -136,6 +137,7 @@ class Engine(QObject):
     refused = Signal(str, object)  # a config it could not build: why, and the config running on
     failed = Signal(str)           # a fault of the engine's own
     answering = Signal(bool)       # silent for SILENCE seconds (False), or heard again (True)
+    working = Signal(str, float, bool)   # a new run being prepared: what, share done, baseline's
 
     def __init__(self, config, parent=None):
         super().__init__(parent)
@@ -206,6 +208,8 @@ class Engine(QObject):
                 self.refused.emit(*message[1:])
             elif message[0] == "error":
                 self.failed.emit(message[1])
+            elif message[0] == "working":
+                self.working.emit(*message[1:])
             elif message[0] == "ended":
                 self._lost()
         if not self._answering:

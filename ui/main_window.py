@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
             self.engine.failed.connect(lambda fault: self.lecture.report(
                 f"The engine met a fault and paused: {fault}. Reset, or change a control, to go on."))
             self.engine.answering.connect(self._answering)
+            self.engine.working.connect(self._working)
             self.controls.config_changed.connect(self.engine.set_config)
             self.controls.play_toggled.connect(self.engine.set_playing)
             self.controls.start_requested.connect(self.engine.restart)
@@ -221,6 +222,7 @@ class MainWindow(QMainWindow):
         frames that arrived together are read, if the last paint is a display frame old,
         else the paint timer will."""
         self.latest = frame
+        self.diagnosis.alert(None, only="warning")          # work under way: ready now
         if frame.halted:                  # the run diverged and playback paused itself
             self.controls.set_playing(False)
         if time.monotonic() - self._last_paint >= PAINT_MS / 1000:
@@ -287,6 +289,14 @@ class MainWindow(QMainWindow):
         that runs on (the defaults, where it was the first)."""
         self.lecture.report(f"That setting was not used: {message}")
         self.controls.set_config(running or SimConfig())
+
+    def _working(self, what, share, baseline):
+        """A new run being prepared, part by part (its panels still show the run before it,
+        until its first frame): said in the diagnosis line."""
+        c = self.controls.config
+        whose = "the baseline" if baseline else f"the new network (depth {c.depth} × width {c.width})"
+        self.diagnosis.alert(f"Working on {whose}: {what}, {share:.0%} done… The panels show the "
+                             "run before it until it is ready.", severity="warning")
 
     def _answering(self, answering):
         """The engine has gone silent (stopped, or stuck), or is heard again."""

@@ -243,8 +243,9 @@ def map_note(snapshot, probe=None):
     else:
         training = snapshot.data.X_train.shape[0]
         on = f" (on {surface.samples:,} of its {training:,} training samples)" if surface.samples < training else ""
+        when = f" (measured at step {ball.measured:,})" if ball.measured != snapshot.step else ""
         lines = [f"Surface of step {surface.step:,}. Under the ball: the map {ball.plane_cost:.4g}, "
-                 f"the network {ball.cost:.4g}{on}."]
+                 f"the network {ball.cost:.4g}{on}{when}."]
     if probe is not None:
         lines.append(f"Hollow: the probe, learning only a and b on this surface (step {probe.steps}, "
                      f"C = {probe.cost:.4g}){': ' + probe.launched if probe.launched else ''}.")
