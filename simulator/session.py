@@ -60,6 +60,7 @@ import time
 import warnings
 
 from .config import SimConfig
+from .data import keep_only
 from .frames import FINE_RESOLUTION, Framer
 from .jobs import in_background
 from .pace import Abandoned, interruptible
@@ -183,6 +184,7 @@ class Session:
             raise
         if self.sim is None:                  # at the start, refused: the defaults always build
             self.sim = Simulation(SimConfig())
+        keep_only([sim.config for sim in self._runs()])      # data files no run uses: let go
         self._changed()                       # the network or its data may be new
         return True
 

@@ -424,3 +424,26 @@ def test_a_file_moved_away_after_it_was_read_is_trained_on_as_read(tmp_path):
     with pytest.raises(ValueError, match="never.csv: cannot read it"):
         sim.apply(before.replace(data_file=str(tmp_path / "never.csv")))
     assert sim.config == before                                  # and the run goes on
+
+
+def test_data_files_no_run_uses_are_let_go(tmp_path):
+    """Issue 23, finding 7: six 5,000 × 1,024 files took the engine from 79 to 492 MB, and
+    going back to a small file left 356 MB: the parsed files were kept for ever."""
+    from simulator import data
+    from simulator.config import SimConfig
+    from simulator.session import Session
+    rng = np.random.default_rng(0)
+    configs = []
+    for k in range(3):
+        path = tmp_path / f"d{k}.npz"
+        np.savez(path, X=rng.normal(size=(60, 4)), y=np.arange(60) % 2)
+        configs.append(SimConfig(depth=1, width=2, dataset="file", data_file=str(path),
+                                 data_digest=data.check_data_file(str(path))))
+    session = Session(configs[0], lambda sent: None)
+    for config in configs:
+        session.set_config(config)
+        session.tick()
+        assert set(data._files) == {(config.data_file, config.data_digest)}
+    session.set_config(SimConfig(depth=1, width=2))
+    session.tick()
+    assert data._files == {}
