@@ -28,6 +28,7 @@ Nothing raises, nothing warns.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,7 +38,7 @@ from .data import make_dataset
 from .data import Dataset
 from .landscape import BallState, Landscape, Surface
 from .theory import TheoryView, for_network
-from .network import Network
+from .network import Network, Workspace
 from .optim import Optimizer
 from .stats import DerivativeStats, LayerStats, StatsRecorder
 
@@ -217,6 +218,7 @@ class Simulation:
         self._eval_labels = np.concatenate([self.data.y_train, self.data.y_test])
         self._batch_rng = np.random.default_rng(int(batch_seed))
         self._shuffled, self._cursor = None, 0
+        self._workspaces = [None, None]
         self.optimizer = self._make_optimizer()
         self.recorder = StatsRecorder(self.net)
         self.step_count = 0
@@ -365,8 +367,8 @@ class Simulation:
     def _train_step(self):
         net = self.net
         X, Y = self._next_batch()
-        trace = net.forward(X)
-        grads = net.backward(trace, Y)
+        grads = net.gradients(X, Y, workspace=self._workspace(len(X)))
+        trace = grads.trace
         next_step = self.step_count + 1
         np.copyto(self._theta_before, net.theta)
         report = self.optimizer.step(net.theta, grads.flat)
@@ -384,6 +386,14 @@ class Simulation:
         self.history.record(next_step, (grads.loss, stats.grad_b_norm))
         self.eval_history.record(next_step, self._costs)
         return True
+
+    def _workspace(self, n):
+        """Where this step's pass writes: two workspaces taken in turn, so that the φ' of
+        the last finite step, which the Snapshot shows, outlive a step that diverges."""
+        parity = self.step_count % 2
+        if self._workspaces[parity] is None or self._workspaces[parity].n != n:
+            self._workspaces[parity] = Workspace(self.net, n)
+        return self._workspaces[parity]
 
     def _diverge(self, step, what):
         c = self.config
@@ -441,6 +451,11 @@ def predicted_classes(z):
 
 def _not_finite(cost, grad_norm, stats, theta):
     """What stopped being finite in a step, in words, or None if nothing did."""
+    # Every term is ≥ 0, so one inf or NaN anywhere makes this sum of Python floats (which
+    # overflow to inf silently) non-finite; a finite θ spanning more than 1.8e308 is checked below.
+    if math.isfinite(cost + grad_norm + float(stats.grad_w_norm.max()) + float(stats.grad_b_norm.max())
+                     + float(stats.delta_rms.max()) + (float(theta.max()) - float(theta.min()))):
+        return None
     if not np.isfinite(cost):
         return f"the cost became {cost:.3g}"
     for name, values in (("‖∂C/∂W‖", stats.grad_w_norm), ("‖∂C/∂b‖", stats.grad_b_norm),
