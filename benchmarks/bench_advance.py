@@ -14,6 +14,8 @@ default number of threads and at one thread (``torch.set_num_threads(1)``, what
 OMP_NUM_THREADS=1 gives). Rounds alternate lab, torch, torch one thread, so background
 load hits all three alike; the best of each is kept, and the ratios are lab / torch.
 PyTorch is optional (pip install torch==2.13.0): without it only the lab's figures print.
+``--engine DIR`` times the simulator/ of another checkout (e.g. ``git archive`` of the
+commit before a change), for before/after figures in one sitting.
 """
 from __future__ import annotations
 
@@ -23,7 +25,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ENGINE = sys.argv[sys.argv.index("--engine") + 1] if "--engine" in sys.argv else None
+sys.path.insert(0, ENGINE or str(Path(__file__).resolve().parent.parent))
 
 from simulator import SimConfig, Simulation  # noqa: E402
 
@@ -92,7 +95,10 @@ def torch_runner(config):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--engine", help="the checkout whose simulator/ to time (another "
+                        "commit's tree, for figures before a change); this one by default")
     args = parser.parse_args()
+    print(f"engine: {ENGINE or 'this checkout'}")
     try:
         import torch
         threads = torch.get_num_threads()

@@ -44,7 +44,7 @@ import numpy as np
 from .activations import get_activation
 from .initializers import check_initializer, initialize
 from .losses import get_loss
-from .parallel import matmul
+from .parallel import matmul, matmul_for
 
 
 class ParameterList(list):
@@ -158,9 +158,11 @@ class Workspace:
         else:
             self.activations, self.dphis, self.deltas = (
                 [np.empty((n, w)) for w in hidden] for _ in range(3))
+        self.outputs = list(zip(self.activations, self.dphis))     # where φ and φ' go
 
     def __deepcopy__(self, memo):
-        return Workspace(*self._made_for)
+        net, n = self._made_for
+        return Workspace(memo.get(id(net), net), n)
 
 
 class Network:
@@ -218,6 +220,7 @@ class Network:
         self.body_weights = slice(starts[1], starts[L - 1])     # W² … W^{L-1}
         self.hidden_biases = slice(starts[L], starts[2 * L - 1])  # b¹ … b^{L-1}
         self.weights, self.biases, self.gammas = self._views(self._theta)
+        self._widest = max(sizes)
         self._runs = []                  # (first segment, count, start, size): equal sizes in a row
         for i, size in enumerate(np.diff(starts)):
             if self._runs and self._runs[-1][3] == size:
@@ -337,6 +340,7 @@ class Network:
                       [None] * start + ws.dphis[start:], ws, batch_statistics,
                       [None] * skipped_bn, [None] * skipped_bn)
         phi_and_dphi, weights, output = self.activation.phi_and_dphi, self.weights, self.n_layers - 1
+        matmul, skip, outputs = matmul_for(len(a), self._widest), self.skip, ws.outputs
         rows = ws.bias_rows
         if rows is not None:
             np.copyto(rows, self._theta[self.hidden_biases].reshape(output, 1, -1))
@@ -348,8 +352,8 @@ class Network:
                 z = np.add(u, rows[l], out=u)
                 trace.zs.append(z)
             if l < output:
-                h, _ = phi_and_dphi(z, (ws.activations[l], ws.dphis[l]))
-                if self.skip[l]:
+                h, _ = phi_and_dphi(z, outputs[l])
+                if skip[l]:
                     h += a
                 a = h
         return trace
@@ -358,7 +362,7 @@ class Network:
         """The forward pass without a trace, for l = start … stop-1 as in ``_forward``,
         returning a^stop, or z^L when the pass reaches the output layer. a may have leading
         dimensions (..., N, n), each leading index its own batch."""
-        output = self.n_layers - 1
+        output, matmul = self.n_layers - 1, matmul_for(a.size // a.shape[-1], self._widest)
         for l in range(start, stop):
             z = self.pre_activation(l, matmul(a, self.weights[l]), batch_statistics)
             if l == output:
@@ -489,10 +493,10 @@ class Network:
             if x_hat is not None:
                 np.matmul(ones, delta * x_hat, out=gg[l])
             np.matmul(activations[l].T, du, out=gW[l])                    # BP4
-        if batched:
+        if batched:             # all hidden layers' products at once: split from depth 30 × 32 on
             matmul(ws.a_stack[:-1].transpose(0, 2, 1), ws.delta_stack[1:], out=ws.body_gradient)
             np.matmul(ones, ws.delta_stack[1:], out=ws.hidden_bias_gradient[1:])
-        cost = float(self.loss_function.sample_costs(z_out, Y).mean())
+        cost = float(self.loss_function.sample_costs(z_out, Y).sum()) / len(z_out)   # the mean
         return Gradients(cost, gW, gb, gg if self.batch_norm else [], samples, trace, ws.flat)
 
     def errors(self, trace, Y, stop=0, weights=None):
@@ -505,7 +509,8 @@ class Network:
         delta = self.loss_function.delta(trace.output_z, Y)              # BP1
         grad_a = None
         k = len(trace.normalized)
-        dphis, deltas = trace.dphis, trace.workspace.deltas
+        dphis, deltas, bn, skip = trace.dphis, trace.workspace.deltas, self._bn, self.skip
+        matmul = matmul_for(len(delta), self._widest)
         transposed = [None] * self.n_layers
         if weights is None:
             weights, body = self.weights, trace.workspace.transposed_body
@@ -515,7 +520,7 @@ class Network:
         for l in range(self.n_layers - 1, stop - 1, -1):
             if grad_a is not None:
                 delta = np.multiply(grad_a, dphis[l], out=deltas[l])      # BP2
-            if self._bn[l]:
+            if bn[l]:
                 k -= 1
                 x_hat = trace.normalized[k]
                 d_hat = delta * self.gammas[l]
@@ -527,7 +532,7 @@ class Network:
             yield l, delta, du, x_hat
             if l > stop:
                 through_weights = matmul(du, weights[l].T if transposed[l] is None else transposed[l])
-                grad_a = through_weights + grad_a if self.skip[l] else through_weights
+                grad_a = through_weights + grad_a if skip[l] else through_weights
 
 
 def _check_layer_sizes(layer_sizes):

@@ -210,3 +210,33 @@ def test_running_averages_that_cannot_move_stop_the_run_at_that_step():
     snap = sim.step(1)
     assert snap.step == 3 and snap.diverged.startswith("Diverged at step 4: batch norm's running averages")
     assert (sim.net.theta == theta).all()
+
+
+def test_a_deep_copy_trains_on_apart_from_its_original():
+    """A pinned baseline is a deep copy: it owns its workspaces (the arrays a step writes),
+    so each run's steps leave the other's φ' and statistics as they were."""
+    import copy
+    sim = Simulation(SimConfig(depth=4, width=8, seed=5))
+    sim.advance(7)
+    clone = copy.deepcopy(sim)
+    before = sim.snapshot().derivatives.histogram.copy()
+    clone.advance(3)
+    assert np.array_equal(sim.snapshot().derivatives.histogram, before)
+    sim.advance(3)
+    assert np.array_equal(sim.net.theta, clone.net.theta)
+    assert np.array_equal(sim.snapshot().derivatives.mean_dphi, clone.snapshot().derivatives.mean_dphi)
+
+
+def test_the_phi_prime_shown_after_a_divergence_is_the_last_finite_steps():
+    """The step that diverges writes its φ' into the other of two workspaces: the Snapshot
+    still shows the φ' of the last finite step (one workspace had let the diverged step
+    overwrite them)."""
+    from simulator.config import load_presets
+    sim = Simulation(load_presets()["Large weights (exploding)"].config)
+    sim.advance(5)
+    shown = sim.snapshot().derivatives
+    sim.advance(1)                                           # step 6 diverges
+    assert sim.diverged is not None and sim.step_count == 5
+    after = sim.snapshot().derivatives
+    assert np.array_equal(after.histogram, shown.histogram)
+    assert np.array_equal(after.mean_dphi, shown.mean_dphi)
