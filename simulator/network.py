@@ -67,10 +67,11 @@ class Trace:
     """What the forward pass records for the backward pass and the statistics.
 
     ``activations[l]`` is a^l for l = 0 … L-1 (a^0 is the input), ``zs[l]`` is z^{l+1}
-    (None for a hidden layer whose z the workspace overwrites with the next layer's: without
-    batch norm, hidden layers of one width), ``dphis[l]`` is φ'(z^{l+1}) for hidden layers, ``normalized[l]`` and ``inv_std[l]``
-    are û and 1/√(σ²+ε) of batch-normalised layers, ``batch_means``/``batch_vars`` their
-    batch statistics. The hidden layers' a and φ' live in ``workspace``.
+    (None for a hidden layer whose z the workspace overwrites with the next layer's:
+    without batch norm, hidden layers of one width), ``dphis[l]`` is φ'(z^{l+1}) for hidden
+    layers, ``normalized[l]`` and ``inv_std[l]`` are û and 1/√(σ²+ε) of batch-normalised
+    layers, ``batch_means``/``batch_vars`` their batch statistics. The hidden layers' a
+    and φ' live in ``workspace``.
     """
 
     activations: list
@@ -220,7 +221,6 @@ class Network:
         starts = np.cumsum([0] + [math.prod(shape) for _, shape in parts])
         self._theta = np.zeros(starts[-1])
         self.segment_starts = starts[:-1]
-        self.weight_segments, self.bias_segments = np.arange(L), np.arange(L, 2 * L)
         self.weight_mask = np.zeros(starts[-1], dtype=bool)
         self.weight_mask[:starts[L]] = True
         self._groups = tuple([(slice(starts[i], starts[i + 1]), shape)
@@ -280,8 +280,7 @@ class Network:
 
     def layer_slice(self, l):
         """The slice of ``theta`` that holds W^{l+1} (0-based layer index l)."""
-        i = self.weight_segments[l]
-        return slice(int(self.segment_starts[i]), int(self.segment_starts[i + 1]))
+        return slice(int(self.segment_starts[l]), int(self.segment_starts[l + 1]))
 
     def __getstate__(self):
         """For pickle and deepcopy (a pinned baseline is a deep copy of its run): the
@@ -485,8 +484,8 @@ class Network:
     def _backward(self, trace, Y):
         """BP3 and BP4 on what ``errors`` yields, into the trace's workspace: per layer, or,
         where the workspace stacks the hidden layers and nothing is batch-normalised, for
-        the first and the output layer alone and then for every hidden-to-hidden layer in
-        one batched product (∂C/∂W) and every hidden layer in another (∂C/∂b)."""
+        the first and the output layer alone and then for all the hidden-to-hidden layers
+        (layers 2 … L-1) in one batched product for ∂C/∂W and another for ∂C/∂b."""
         z_out = trace.output_z
         Y = self._targets(Y, z_out.shape)
         ws, L = trace.workspace, self.n_layers

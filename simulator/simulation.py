@@ -455,9 +455,10 @@ def predicted_classes(z):
 def _not_finite(cost, grad_norm, stats, theta):
     """What stopped being finite in a step, in words, or None if nothing did."""
     # Every term is ≥ 0, so one inf or NaN anywhere makes this sum of Python floats (which
-    # overflow to inf silently) non-finite; a finite θ spanning more than 1.8e308 is checked below.
-    if math.isfinite(cost + grad_norm + float(stats.grad_w_norm.max()) + float(stats.grad_b_norm.max())
-                     + float(stats.delta_rms.max()) + (float(theta.max()) - float(theta.min()))):
+    # overflow to inf silently) non-finite; a finite θ spanning over 1.8e308 is checked below.
+    if math.isfinite(cost + grad_norm + float(stats.grad_w_norm.max())
+                     + float(stats.grad_b_norm.max()) + float(stats.delta_rms.max())
+                     + (float(theta.max()) - float(theta.min()))):
         return None
     if not np.isfinite(cost):
         return f"the cost became {cost:.3g}"
