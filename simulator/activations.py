@@ -6,16 +6,18 @@ For the sigmoid that bound is 1/4, so every layer shrinks the gradient at least
 fourfold unless its weights are large.
 
 Every function is written in a form that is accurate in both tails, and gives a
-finite φ' for any finite input without a RuntimeWarning:
+finite φ' for any finite input without a RuntimeWarning. ``phi_and_dphi(z, out)`` may
+write φ and φ' into two given arrays (the network's forward pass keeps them in place):
 
-* σ(z) = 1/(1 + e^-z) and σ'(z) = σ(z)/(1 + e^z) keep full relative precision in
-  both tails, even where σ(z) rounds to 1 (1 - σ would lose every digit there).
+* σ(z) = 1/(1 + e^-z) and σ'(z) = e^-z·σ(z)·σ(z) = σ(z)σ(-z) keep full relative precision
+  in both tails, even where σ(z) rounds to 1 (1 - σ would lose every digit there).
 * tanh'(z) = sech²(z) = 4e / (1 + e)² with e = exp(-2|z|), not 1 - tanh², which
   loses every digit once tanh(z) rounds to ±1.
 * GELU's cubic is evaluated on z clipped to ±10, where tanh has already reached ±1.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -28,7 +30,7 @@ _GELU_C = 0.044715
 
 def _sigmoid(z):
     # 1/(1 + e^-z) keeps full relative precision in both tails; where e^-z overflows
-    # (z < -709, σ < 1e-308) the result is 0. Raw: call with overflow warnings off.
+    # (z < -709.78, σ < 1e-308) the result is 0. Raw: call with overflow warnings off.
     # Computed in place in one buffer: on the cost surface's large arrays a fresh
     # allocation per operation costs more than the arithmetic.
     s = np.negative(z)
@@ -43,45 +45,75 @@ def sigmoid(z):
         return _sigmoid(z)
 
 
-def _sigmoid_with_derivative(z):
-    # σ'(z) = σ(z)·σ(-z) = σ(z)/(1 + e^z), full relative precision in both tails too.
-    # Seven operations: this is the innermost loop of the lab.
-    s = _sigmoid(z)
-    return s, s / (1.0 + np.exp(z))
+_ONE = np.array(1.0)     # 1 as an array: a Python float is converted anew at every call
 
 
-def _tanh_with_derivative(z):
+def _outputs(z, out):
+    """The arrays φ and φ' go into: ``out``, or two new ones shaped like z."""
+    return (np.empty_like(z, dtype=np.float64), np.empty_like(z, dtype=np.float64)) \
+        if out is None else out
+
+
+def _sigmoid_with_derivative(z, out=None):
+    # σ as _sigmoid (the same digits), then σ'(z) = e^-z·σ·σ = σ(z)σ(-z), full relative
+    # precision in both tails too. Six operations and one exp: this is the innermost loop of
+    # the lab. Where e^-z overflows σ is 0 and e^-z·σ is inf·0 = NaN: such σ' are 0
+    # (found by one dot product, NaN only then, as σ' ≤ 1/4; a NaN z keeps its NaN).
+    s, d = _outputs(z, out)
+    np.negative(z, out=d)
+    np.exp(d, out=d)
+    np.add(d, _ONE, out=s)
+    np.divide(_ONE, s, out=s)
+    np.multiply(d, s, out=d)
+    np.multiply(d, s, out=d)
+    if math.isnan(np.vdot(d, d)):
+        np.copyto(d, 0.0, where=np.isnan(d) & (s == 0.0))
+    return s, d
+
+
+def _tanh_with_derivative(z, out=None):
+    h, d = _outputs(z, out)
+    np.tanh(z, out=h)
     e = np.exp(-2.0 * np.abs(z))
-    d = 1.0 + e
-    return np.tanh(z), 4.0 * e / (d * d)
+    t = 1.0 + e
+    np.divide(4.0 * e, np.multiply(t, t, out=t), out=d)
+    return h, d
 
 
 def _relu(z):
     return np.maximum(z, 0.0)
 
 
-def _relu_with_derivative(z):
-    return np.maximum(z, 0.0), (z > 0).astype(np.float64)
+def _relu_with_derivative(z, out=None):
+    h, d = _outputs(z, out)
+    np.maximum(z, 0.0, out=h)
+    np.greater(z, 0.0, out=d)
+    return h, d
 
 
 def _leaky_relu(z):
     return np.where(z > 0, z, LEAKY_SLOPE * z)
 
 
-def _leaky_relu_with_derivative(z):
+def _leaky_relu_with_derivative(z, out=None):
+    h, d = _outputs(z, out)
     positive = z > 0
-    return np.where(positive, z, LEAKY_SLOPE * z), np.where(positive, 1.0, LEAKY_SLOPE)
+    np.copyto(h, np.where(positive, z, LEAKY_SLOPE * z))
+    np.copyto(d, np.where(positive, 1.0, LEAKY_SLOPE))
+    return h, d
 
 
 def _elu(z):
     return np.where(z > 0, z, np.expm1(np.minimum(z, 0.0)))
 
 
-def _elu_with_derivative(z):
+def _elu_with_derivative(z, out=None):
+    h, d = _outputs(z, out)
     negative_part = np.minimum(z, 0.0)
     positive = z > 0
-    return (np.where(positive, z, np.expm1(negative_part)),
-            np.where(positive, 1.0, np.exp(negative_part)))
+    np.copyto(h, np.where(positive, z, np.expm1(negative_part)))
+    np.copyto(d, np.where(positive, 1.0, np.exp(negative_part)))
+    return h, d
 
 
 def softplus(z):
@@ -94,17 +126,23 @@ def softplus(z):
     return t
 
 
-def _softplus_with_derivative(z):
-    return softplus(z), _sigmoid(z)
+def _softplus_with_derivative(z, out=None):
+    h, d = _outputs(z, out)
+    np.copyto(h, softplus(z))
+    np.copyto(d, _sigmoid(z))
+    return h, d
 
 
 def _swish(z):
     return z * _sigmoid(z)
 
 
-def _swish_with_derivative(z):
-    s, ds = _sigmoid_with_derivative(z)
-    return z * s, s + z * ds
+def _swish_with_derivative(z, out=None):
+    h, d = _sigmoid_with_derivative(z, out)      # σ in h, σ' in d
+    np.multiply(z, d, out=d)
+    np.add(d, h, out=d)                               # φ' = σ + z·σ'
+    np.multiply(z, h, out=h)                          # φ = z·σ
+    return h, d
 
 
 def _gelu_parts(z):
@@ -118,18 +156,24 @@ def _gelu(z):
     return 0.5 * z * (1.0 + t)
 
 
-def _gelu_with_derivative(z):
+def _gelu_with_derivative(z, out=None):
+    h, d = _outputs(z, out)
     zc, t = _gelu_parts(z)
     du = _GELU_K * (1.0 + 3.0 * _GELU_C * zc * zc)
-    return 0.5 * z * (1.0 + t), 0.5 * (1.0 + t) + 0.5 * zc * (1.0 - t) * (1.0 + t) * du
+    np.copyto(h, 0.5 * z * (1.0 + t))
+    np.copyto(d, 0.5 * (1.0 + t) + 0.5 * zc * (1.0 - t) * (1.0 + t) * du)
+    return h, d
 
 
 def _linear(z):
     return np.array(z, dtype=np.float64, copy=True)
 
 
-def _linear_with_derivative(z):
-    return _linear(z), np.ones_like(z, dtype=np.float64)
+def _linear_with_derivative(z, out=None):
+    h, d = _outputs(z, out)
+    np.copyto(h, z)
+    d.fill(1.0)
+    return h, d
 
 
 @dataclass(frozen=True)
@@ -137,7 +181,9 @@ class Activation:
     """One activation: φ, φ and φ' together, and the bounds of φ'.
 
     ``phi`` and ``phi_and_dphi`` are the raw functions for hot loops that already run
-    under ``np.errstate(over="ignore")`` (the Network's forward pass does); the methods
+    under ``np.errstate(over="ignore", invalid="ignore")`` (the Network's passes run with
+    all warnings off); ``phi_and_dphi(z, out=None)`` writes φ and φ' into ``out`` = (φ's
+    array, φ''s array) when given, else into new arrays, and returns the two. The methods
     ``value``, ``value_and_derivative`` and ``derivative`` are safe to call anywhere.
 
     ``derivative_max`` and ``derivative_min`` bound φ' over the real line (the
@@ -147,7 +193,7 @@ class Activation:
 
     name: str
     phi: Callable[[np.ndarray], np.ndarray]
-    phi_and_dphi: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+    phi_and_dphi: Callable[..., tuple[np.ndarray, np.ndarray]]
     derivative_max: float
     derivative_min: float
     argmax: float | None
@@ -156,12 +202,12 @@ class Activation:
 
     def value(self, z):
         """φ(z)."""
-        with np.errstate(over="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"):
             return self.phi(z)
 
     def value_and_derivative(self, z):
         """(φ(z), φ'(z))."""
-        with np.errstate(over="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"):
             return self.phi_and_dphi(z)
 
     def derivative(self, z):

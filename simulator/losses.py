@@ -39,7 +39,7 @@ def _cross_entropy_samples(z, y):
 
 
 def _cross_entropy_delta(z, y):
-    return (sigmoid(z) - y) / z.shape[0]
+    return (ACTIVATIONS["sigmoid"].phi(z) - y) / z.shape[0]          # σ, raw
 
 
 def _softmax_samples(z, y):
@@ -66,6 +66,7 @@ class Loss:
 
     ``sample_costs(z, y)`` takes z of shape (..., N, outputs) and returns the cost of each
     sample (..., N), so a whole grid of networks can be costed at once (landscape.py).
+    ``delta`` is raw: call it with overflow warnings off (``Network.errors`` is).
     """
 
     name: str

@@ -22,10 +22,17 @@ Remedies, both with exact gradients:
   layer whose input is a hidden layer of the same width, so the error also flows back
   along the identity: ∂C/∂a^{l-1} gains a term ∂C/∂a^l.
 
-All parameters live in one flat float64 vector ``theta`` (per layer: W, b, then γ when
-batch norm is on). ``weights``, ``biases`` and ``gammas`` are views into it, so an
-optimiser updates every layer with a few vector operations, and per-layer norms are
-one ``np.add.reduceat``.
+All parameters live in one flat float64 vector ``theta``: every W, then every b, then
+every γ when batch norm is on. ``weights``, ``biases`` and ``gammas`` are views into it, so
+an optimiser updates every layer with a few vector operations, per-layer norms are one
+``np.add.reduceat``, and the weights of the hidden-to-hidden layers, all of one shape
+when the hidden layers have one width, lie side by side as one (L-2, n, n) stack.
+
+A traced pass (the training step's) writes into a ``Workspace``: with hidden layers of
+one width their a, φ' and δ are slices of (L-1, N, n) stacks, so ∂C/∂W and ∂C/∂b of
+every hidden-to-hidden layer are one batched product each instead of one per layer. At the
+lab's sizes a NumPy call costs about a microsecond whatever it computes (a depth-10,
+width-16 step is some 120 of them), so the pass is written to make few calls.
 """
 from __future__ import annotations
 
@@ -38,6 +45,7 @@ from .activations import get_activation
 from .initializers import check_initializer, initialize
 from .losses import get_loss
 from .pace import checkpoint
+from .parallel import matmul, matmul_for
 
 
 class ParameterList(list):
@@ -59,15 +67,18 @@ class ParameterList(list):
 class Trace:
     """What the forward pass records for the backward pass and the statistics.
 
-    ``activations[l]`` is a^l for l = 0 … L-1 (a^0 is the input), ``zs[l]`` is z^{l+1},
-    ``dphis[l]`` is φ'(z^{l+1}) for hidden layers, ``normalized[l]`` and ``inv_std[l]``
-    are û and 1/√(σ²+ε) of batch-normalised layers, ``batch_means``/``batch_vars`` their
-    batch statistics.
+    ``activations[l]`` is a^l for l = 0 … L-1 (a^0 is the input), ``zs[l]`` is z^{l+1}
+    (None for a hidden layer whose z the workspace overwrites with the next layer's:
+    without batch norm, hidden layers of one width), ``dphis[l]`` is φ'(z^{l+1}) for hidden
+    layers, ``normalized[l]`` and ``inv_std[l]`` are û and 1/√(σ²+ε) of batch-normalised
+    layers, ``batch_means``/``batch_vars`` their batch statistics. The hidden layers' a
+    and φ' live in ``workspace``.
     """
 
     activations: list
     zs: list
     dphis: list
+    workspace: "Workspace"
     batch_statistics: bool = True
     normalized: list = field(default_factory=list)
     inv_std: list = field(default_factory=list)
@@ -83,10 +94,10 @@ class Trace:
 class Gradients:
     """∂C/∂θ for one batch, with the per-layer records the lab displays.
 
-    ``weights``, ``biases``, ``gammas`` are shaped like the parameters; ``flat`` holds
-    the same numbers laid out like ``Network.theta``. ``biases[l]`` = Σ_x δ^{l+1} =
-    ∂C/∂b^{l+1}, Nielsen's speed of learning; ``delta_samples[l]`` is δ^{l+1} per
-    sample, before the sum.
+    ``flat`` holds ∂C/∂θ laid out like ``Network.theta``; ``weights``, ``biases``,
+    ``gammas`` are views into it shaped like the parameters. ``biases[l]`` = Σ_x δ^{l+1} =
+    ∂C/∂b^{l+1}, Nielsen's speed of learning; ``delta_samples[l]`` is δ^{l+1} per sample,
+    before the sum. All of them live in the trace's workspace.
     """
 
     loss: float
@@ -95,13 +106,73 @@ class Gradients:
     gammas: list
     delta_samples: list
     trace: Trace
-    flat: np.ndarray = None
+    flat: np.ndarray
 
-    def __post_init__(self):
-        if self.flat is None:
-            parts = zip(self.weights, self.biases, self.gammas + [None] * len(self.weights))
-            self.flat = np.concatenate([p.ravel() for group in parts for p in group
-                                        if p is not None])
+    def delta_norms(self):
+        """‖δ^l‖ over the batch (all samples and units) for every layer l = 1 … L: one
+        batched product over the hidden layers' stack where there is one."""
+        rows = self.trace.workspace.delta_rows
+        if rows is None:
+            return np.sqrt([np.vdot(d, d) for d in self.delta_samples])
+        squares = np.empty(len(self.delta_samples))
+        np.matmul(rows, rows.transpose(0, 2, 1), out=squares[:-1, None, None])
+        last = self.delta_samples[-1]
+        squares[-1] = np.vdot(last, last)
+        return np.sqrt(squares, out=squares)
+
+
+class Workspace:
+    """The arrays a traced pass over ``n`` samples writes, made once and overwritten by each
+    pass given them: the hidden layers' a and φ'(z), their δ, and ∂C/∂θ (``flat``, with a
+    view per parameter). With hidden layers of one width, a, φ' and δ are slices of one
+    (L-1, n, width) stack each, and ``body_gradient``/``hidden_bias_gradient`` view ∂C/∂W
+    of the hidden-to-hidden layers and ∂C/∂b of the hidden layers as stacks too, so that
+    backpropagation sums each of them in one batched product. Without batch norm,
+    ``bias_rows`` holds each hidden layer's b on every row, copied once per pass: adding
+    it to a^l W^{l+1} is then a plain sum, twice as fast as a broadcast over the rows;
+    ``z`` holds each hidden layer's z in turn (kept per layer, they made a depth-30 pass
+    20 % slower: nothing reads them after φ and φ', and the arrays no longer fit in the
+    cache). ``transposed_body`` holds the hidden-to-hidden layers' Wᵀ for BP2, and
+    ``through`` two arrays that δ·Wᵀ goes into in turn. Arrays made once are also spared
+    the page faults of fresh memory.
+
+    A Trace or Gradients made in a workspace is overwritten by the next pass given it
+    (``Network.forward`` makes a new workspace for each call it is not given one). A deep
+    copy is a new workspace for the same network and batch size, holding nothing yet.
+    """
+
+    def __init__(self, net, n):
+        self._made_for = net, n
+        self.n = n
+        L, sizes = net.n_layers, net.layer_sizes
+        hidden = sizes[1:-1]
+        self.flat = np.empty(net.theta.size)
+        self.weights, self.biases, self.gammas = net._views(self.flat)
+        self.ones = np.ones(n)                    # ones @ δ sums δ over the batch (BP3), fast
+        self.delta_rows = self.body_gradient = self.hidden_bias_gradient = None
+        self.bias_rows = self.transposed_body = self.z = None
+        self.through = [None, None]
+        if len(set(hidden)) == 1:
+            stacks = [np.empty((L - 1, n, hidden[0])) for _ in range(3)]
+            self.a_stack, self.dphi_stack, self.delta_stack = stacks
+            self.activations, self.dphis, self.deltas = (list(stack) for stack in stacks)
+            self.delta_rows = self.delta_stack.reshape(L - 1, 1, -1)
+            if not net.batch_norm:      # b^l copied onto every row: a plain add, not a broadcast
+                self.bias_rows = np.empty((L - 1, n, hidden[0]))
+                self.z = np.empty((n, hidden[0]))
+            self.through = [np.empty((n, hidden[0])), np.empty((n, hidden[0]))]
+            if L > 2:
+                self.body_gradient = self.flat[net.body_weights].reshape(L - 2, hidden[0], hidden[0])
+                self.transposed_body = np.empty_like(self.body_gradient)
+            self.hidden_bias_gradient = self.flat[net.hidden_biases].reshape(L - 1, hidden[0])
+        else:
+            self.activations, self.dphis, self.deltas = (
+                [np.empty((n, w)) for w in hidden] for _ in range(3))
+        self.outputs = list(zip(self.activations, self.dphis))     # where φ and φ' go
+
+    def __deepcopy__(self, memo):
+        net, n = self._made_for
+        return Workspace(memo.get(id(net), net), n)
 
 
 class Network:
@@ -143,28 +214,30 @@ class Network:
 
     # ----------------------------------------------------------------- parameters
     def _layout(self):
-        """Place W, b (and γ) of every layer in one flat vector and record the segments."""
-        starts, shapes, kinds = [], [], []
-        offset = 0
-        for l, (n_in, n_out) in enumerate(zip(self.layer_sizes[:-1], self.layer_sizes[1:])):
-            parts = [("W", (n_in, n_out)), ("b", (n_out,))] + ([("g", (n_out,))] if self._bn[l] else [])
-            for kind, shape in parts:
-                starts.append(offset)
-                shapes.append(shape)
-                kinds.append((kind, l))
-                offset += math.prod(shape)
-        self._theta = np.zeros(offset)
-        self.segment_starts = np.array(starts)
-        self._shapes = shapes
-        self.weight_segments = np.array([i for i, (k, _) in enumerate(kinds) if k == "W"])
-        self.bias_segments = np.array([i for i, (k, _) in enumerate(kinds) if k == "b"])
-        ends = starts[1:] + [offset]
-        self.weight_mask = np.zeros(offset, dtype=bool)
-        for i in self.weight_segments:
-            self.weight_mask[starts[i]:ends[i]] = True
-        self._groups = tuple([(slice(s, e), shape) for s, e, shape, (k, _) in
-                              zip(starts, ends, shapes, kinds) if k == kind] for kind in "Wbg")
+        """Place every W, then every b, then every γ in one flat vector and record the
+        segments (and where the hidden layers' W and b lie side by side)."""
+        L, sizes = self.n_layers, self.layer_sizes
+        parts = ([("W", (n_in, n_out)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+                 + [("b", (n_out,)) for n_out in sizes[1:]]
+                 + [("g", (sizes[l + 1],)) for l in range(L) if self._bn[l]])
+        starts = np.cumsum([0] + [math.prod(shape) for _, shape in parts])
+        self._theta = np.zeros(starts[-1])
+        self.segment_starts = starts[:-1]
+        self.weight_mask = np.zeros(starts[-1], dtype=bool)
+        self.weight_mask[:starts[L]] = True
+        self._groups = tuple([(slice(starts[i], starts[i + 1]), shape)
+                              for i, (k, shape) in enumerate(parts) if k == kind] for kind in "Wbg")
+        self.body_weights = slice(starts[1], starts[L - 1])     # W² … W^{L-1}
+        self.hidden_biases = slice(starts[L], starts[2 * L - 1])  # b¹ … b^{L-1}
         self.weights, self.biases, self.gammas = self._views(self._theta)
+        self._widest = max(sizes)
+        self._runs = []                  # (first segment, count, start, size): equal sizes in a row
+        for i, size in enumerate(np.diff(starts)):
+            if self._runs and self._runs[-1][3] == size:
+                first, count, start, _ = self._runs[-1]
+                self._runs[-1] = (first, count + 1, start, size)
+            else:
+                self._runs.append((i, 1, starts[i], size))
 
     def _views(self, flat):
         """(weights, biases, gammas) as views into a flat vector laid out like ``theta``."""
@@ -180,14 +253,36 @@ class Network:
     def theta(self, value):
         self._theta[...] = value
 
-    def segment_norms(self, flat):
-        """Euclidean norm of each parameter segment (W¹, b¹, [γ¹], W², …) of a flat vector."""
-        return np.sqrt(np.add.reduceat(flat * flat, self.segment_starts))
+    def segment_norms(self, flat, count=None):
+        """Euclidean norm of each parameter segment (W¹ … W^L, b¹ … b^L, γ¹ …) of a flat
+        vector laid out like ``theta``, or of its first ``count`` segments.
+
+        Small vectors: one ``np.add.reduceat`` over the squares, three calls. Large ones:
+        each run of equally long segments (the hidden layers' W, their b) is a stack of
+        rows whose sums of squares are one batched dot product: one pass over memory
+        instead of two and a temporary, 4× faster at width 256."""
+        starts = self.segment_starts if count is None else self.segment_starts[:count]
+        count = len(starts)
+        if flat.size < 1 << 13:
+            end = flat.size if count == len(self.segment_starts) else self.segment_starts[count]
+            part = flat[:end]
+            return np.sqrt(np.add.reduceat(part * part, starts))
+        squares = np.empty(count)
+        for first, k, start, size in self._runs:
+            if first >= count:
+                break
+            k = min(k, count - first)
+            rows = flat[start:start + k * size].reshape(k, 1, size)
+            np.matmul(rows, rows.transpose(0, 2, 1), out=squares[first:first + k].reshape(k, 1, 1))
+        return np.sqrt(squares, out=squares)
+
+    def weight_norms(self, flat):
+        """‖W^l‖ of each layer of a flat vector laid out like ``theta`` (the weights come first)."""
+        return self.segment_norms(flat, self.n_layers)
 
     def layer_slice(self, l):
         """The slice of ``theta`` that holds W^{l+1} (0-based layer index l)."""
-        i = self.weight_segments[l]
-        return slice(int(self.segment_starts[i]), int(self.segment_starts[i + 1]))
+        return slice(int(self.segment_starts[l]), int(self.segment_starts[l + 1]))
 
     def __getstate__(self):
         """For pickle and deepcopy (a pinned baseline is a deep copy of its run): the
@@ -213,15 +308,16 @@ class Network:
         return clone
 
     # ----------------------------------------------------------------- forward
-    def forward(self, X, batch_statistics=True):
+    def forward(self, X, batch_statistics=True, workspace=None):
         """Run the batch X (N, inputs) through the network and record a Trace for backward.
 
         ``batch_statistics``: batch norm uses this batch's mean and variance (training)
-        or the running averages (evaluation). Exploding weights overflow to inf silently:
-        callers check finiteness.
+        or the running averages (evaluation). ``workspace``: where the pass writes (a new
+        one if not given). Exploding weights overflow to inf silently: callers check
+        finiteness.
         """
         with np.errstate(all="ignore"):
-            return self._forward(self._inputs(X), batch_statistics)
+            return self._forward(self._inputs(X), batch_statistics, workspace=workspace)
 
     def forward_from(self, a, start, product, batch_statistics=True):
         """The traced pass from a = a^start on, with ``product(l, a)`` in place of a^l W^{l+1}
@@ -235,38 +331,55 @@ class Network:
             raise ValueError(f"X: shape (N, {self.layer_sizes[0]}) required, got {a.shape}")
         return a
 
-    def _forward(self, a, batch_statistics, start=0, product=None):
-        """The traced pass from a = a^start through layers start+1 … L (see ``_pass``).
-
-        ``product(l, a)`` gives u = a^l W^{l+1} in place of the plain product: the ball on
-        the cost surface moves two layers' weights this way without copying θ, and
-        starts at the first layer that moves. The trace's entries for layers before
-        ``start`` are None.
-        """
-        skipped_bn = sum(self._bn[:start])
-        trace = Trace([None] * start + [a], [None] * start, [None] * start, batch_statistics,
-                      [None] * skipped_bn, [None] * skipped_bn)
-        self._pass(a, start, self.n_layers, batch_statistics, trace, product)
-        return trace
-
-    def _pass(self, a, start, stop, batch_statistics, trace=None, product=None):
-        """The forward pass, read once: for l = start … stop-1,
+    def _forward(self, a, batch_statistics, start=0, product=None, workspace=None):
+        """The traced pass from a = a^start through layers start+1 … L:
 
             u = a^l W^{l+1},  z^{l+1} = BN(u)·γ + b  (or u + b),  a^{l+1} = φ(z^{l+1}) (+ a^l
             where a residual connection skips the layer),
 
-        returning a^stop, or z^L when the pass reaches the output layer. With a ``trace`` it
-        also records z, φ'(z), a and batch norm's û, 1/σ and batch statistics for the
-        backward pass (and ``product`` may stand for a^l W^{l+1}); without one, a may have
-        leading dimensions (..., N, n), each leading index its own batch."""
-        output = self.n_layers - 1
-        for l in range(start, stop):
+        recording z, and batch norm's û, 1/σ and batch statistics, in the Trace, and a and
+        φ'(z) in the workspace. ``product(l, a)`` gives u = a^l W^{l+1} in place of the
+        plain product: the ball on the cost surface moves two layers' weights this way
+        without copying θ, and starts at the first layer that moves. The trace's entries
+        for layers before ``start`` are None.
+        """
+        ws = workspace if workspace is not None else Workspace(self, a.shape[0])
+        skipped_bn = sum(self._bn[:start])
+        trace = Trace([None] * start + [a] + ws.activations[start:], [None] * start,
+                      [None] * start + ws.dphis[start:], ws, batch_statistics,
+                      [None] * skipped_bn, [None] * skipped_bn)
+        phi_and_dphi, weights, output = self.activation.phi_and_dphi, self.weights, self.n_layers - 1
+        matmul, skip, outputs = matmul_for(len(a), self._widest), self.skip, ws.outputs
+        rows = ws.bias_rows
+        if rows is not None:
+            np.copyto(rows, self._theta[self.hidden_biases].reshape(output, 1, -1))
+        for l in range(start, output + 1):
             checkpoint()                           # the newest change wins (pace.py)
-            u = a @ self.weights[l] if product is None else product(l, a)
-            z = self.pre_activation(l, u, batch_statistics, trace)
+            if rows is None or l == output or product is not None:
+                u = matmul(a, weights[l]) if product is None else product(l, a)
+                z = self.pre_activation(l, u, batch_statistics, trace)
+            else:
+                z = matmul(a, weights[l], out=ws.z)
+                np.add(z, rows[l], out=z)
+                trace.zs.append(None)                              # z is scratch (Workspace)
+            if l < output:
+                h, _ = phi_and_dphi(z, outputs[l])
+                if skip[l]:
+                    h += a
+                a = h
+        return trace
+
+    def _pass(self, a, start, stop, batch_statistics):
+        """The forward pass without a trace, for l = start … stop-1 as in ``_forward``,
+        returning a^stop, or z^L when the pass reaches the output layer. a may have leading
+        dimensions (..., N, n), each leading index its own batch."""
+        output, matmul = self.n_layers - 1, matmul_for(a.size // a.shape[-1], self._widest)
+        for l in range(start, stop):
+            checkpoint()
+            z = self.pre_activation(l, matmul(a, self.weights[l]), batch_statistics)
             if l == output:
                 return z
-            a = self.activate(l, z, a, trace)
+            a = self.activate(l, z, a)
         return a
 
     def _normalize(self, u, k, batch_statistics):
@@ -315,18 +428,10 @@ class Network:
         with np.errstate(all="ignore"):
             return self._pass(a, start, self.n_layers if stop is None else stop, batch_statistics)
 
-    def activate(self, l, z, a_in, trace=None):
-        """a^{l+1} = φ(z^{l+1}), plus a^l where a residual connection skips layer l+1
-        (with a ``trace``, φ'(z^{l+1}) and a^{l+1} are recorded in it)."""
-        if trace is None:
-            h = self.activation.phi(z)
-        else:
-            h, dphi = self.activation.phi_and_dphi(z)
-            trace.dphis.append(dphi)
-        a = h + a_in if self.skip[l] else h
-        if trace is not None:
-            trace.activations.append(a)
-        return a
+    def activate(self, l, z, a_in):
+        """a^{l+1} = φ(z^{l+1}), plus a^l where a residual connection skips layer l+1."""
+        h = self.activation.phi(z)
+        return h + a_in if self.skip[l] else h
 
     def update_running_statistics(self, trace):
         """Move the batch-norm running averages towards the batch statistics of ``trace``:
@@ -334,6 +439,8 @@ class Network:
         nothing, if they would overflow: finite batch statistics far apart from the
         averages (±1e308) can, and the averages then turned into inf and NaN, which no
         check of the step's costs and gradients saw until the test cost."""
+        if not self.batch_norm:
+            return True
         m = self.bn_momentum
         averages = self.running_means + self.running_vars
         with np.errstate(all="ignore"):
@@ -366,9 +473,12 @@ class Network:
         return Y
 
     # ----------------------------------------------------------------- backward
-    def gradients(self, X, Y, batch_statistics=True):
-        """∂C/∂θ on the batch (X, Y) by backpropagation (BP1-BP4)."""
-        return self.backward(self.forward(X, batch_statistics), Y)
+    def gradients(self, X, Y, batch_statistics=True, workspace=None):
+        """∂C/∂θ on the batch (X, Y) by backpropagation (BP1-BP4), written in ``workspace``
+        (a new one if not given)."""
+        with np.errstate(all="ignore"):
+            trace = self._forward(self._inputs(X), batch_statistics, workspace=workspace)
+            return self._backward(trace, Y)
 
     def backward(self, trace, Y):
         """Backpropagate the cost of a recorded forward pass."""
@@ -376,20 +486,30 @@ class Network:
             return self._backward(trace, Y)
 
     def _backward(self, trace, Y):
+        """BP3 and BP4 on what ``errors`` yields, into the trace's workspace: per layer, or,
+        where the workspace stacks the hidden layers and nothing is batch-normalised, for
+        the first and the output layer alone and then for all the hidden-to-hidden layers
+        (layers 2 … L-1) in one batched product for ∂C/∂W and another for ∂C/∂b."""
         z_out = trace.output_z
         Y = self._targets(Y, z_out.shape)
-        L = self.n_layers
-        gW, gb, gg, samples = [None] * L, [None] * L, [None] * (L - 1), [None] * L
-        ones = np.ones(z_out.shape[0])         # ones @ δ sums δ over the batch (BP3), fast
+        ws, L = trace.workspace, self.n_layers
+        batched = ws.body_gradient is not None and not self.batch_norm
+        gW, gb, gg, ones = ws.weights, ws.biases, ws.gammas, ws.ones
+        samples = [None] * L
         activations = trace.activations
         for l, delta, du, x_hat in self.errors(trace, Y):
             samples[l] = delta
-            gb[l] = ones @ delta                                          # BP3
+            if batched and 0 < l < L - 1:
+                continue
+            np.matmul(ones, delta, out=gb[l])                             # BP3
             if x_hat is not None:
-                gg[l] = ones @ (delta * x_hat)
-            gW[l] = activations[l].T @ du                                 # BP4
-        return Gradients(self.loss_function.cost(z_out, Y), gW, gb,
-                         gg if self.batch_norm else [], samples, trace)
+                np.matmul(ones, delta * x_hat, out=gg[l])
+            np.matmul(activations[l].T, du, out=gW[l])                    # BP4
+        if batched:             # all hidden layers' products at once: split from depth 30 × 32 on
+            matmul(ws.a_stack[:-1].transpose(0, 2, 1), ws.delta_stack[1:], out=ws.body_gradient)
+            np.matmul(ones, ws.delta_stack[1:], out=ws.hidden_bias_gradient[1:])
+        cost = float(self.loss_function.sample_costs(z_out, Y).sum()) / len(z_out)   # the mean
+        return Gradients(cost, gW, gb, gg if self.batch_norm else [], samples, trace, ws.flat)
 
     def errors(self, trace, Y, stop=0, weights=None):
         """(l, δ^{l+1}, ∂C/∂u^{l+1}, û or None) from the output layer down to layer
@@ -401,12 +521,20 @@ class Network:
         delta = self.loss_function.delta(trace.output_z, Y)              # BP1
         grad_a = None
         k = len(trace.normalized)
-        dphis, weights = trace.dphis, self.weights if weights is None else weights
+        dphis, deltas, bn, skip = trace.dphis, trace.workspace.deltas, self._bn, self.skip
+        through_buffers = trace.workspace.through
+        matmul = matmul_for(len(delta), self._widest)
+        transposed = [None] * self.n_layers
+        if weights is None:
+            weights, body = self.weights, trace.workspace.transposed_body
+            if body is not None:    # Wᵀ copied once: δ·Wᵀ of a contiguous Wᵀ is 1.4× faster
+                np.copyto(body, self._theta[self.body_weights].reshape(body.shape).transpose(0, 2, 1))
+                transposed[1:-1] = body
         for l in range(self.n_layers - 1, stop - 1, -1):
             checkpoint()
             if grad_a is not None:
-                delta = grad_a * dphis[l]                                 # BP2
-            if self._bn[l]:
+                delta = np.multiply(grad_a, dphis[l], out=deltas[l])      # BP2
+            if bn[l]:
                 k -= 1
                 x_hat = trace.normalized[k]
                 d_hat = delta * self.gammas[l]
@@ -417,8 +545,12 @@ class Network:
                 x_hat, du = None, delta
             yield l, delta, du, x_hat
             if l > stop:
-                through_weights = du @ weights[l].T
-                grad_a = through_weights + grad_a if self.skip[l] else through_weights
+                wt = weights[l].T if transposed[l] is None else transposed[l]
+                through = through_buffers[l % 2]
+                if through is None or through.shape != (len(du), wt.shape[1]):
+                    through = None                                # made anew: a width of its own
+                through = matmul(du, wt, out=through)
+                grad_a = np.add(through, grad_a, out=through) if skip[l] else through
 
 
 def _check_layer_sizes(layer_sizes):

@@ -28,7 +28,7 @@ class StepReport:
     """What one optimiser step did: the gradient's norm (before clipping) and Δθ."""
 
     grad_norm: float
-    update: np.ndarray
+    update: np.ndarray          # the optimiser's own array: its next step overwrites it
 
 
 def euclidean_norm(v):
@@ -67,6 +67,8 @@ class Optimizer:
         self.velocity = np.zeros(size)       # momentum's v, Adam's m
         self.second = np.zeros(size)          # Adam's s
         self.t = 0
+        # Δθ and Adam's √ŝ + ε, made once: a fresh array per step cost page faults at width 256
+        self._update, self._denominator = np.empty(size), np.empty(size)
 
     def step(self, theta, grad):
         """Update ``theta`` in place from ``grad`` (left untouched) and report the step.
@@ -84,25 +86,25 @@ class Optimizer:
         norm = euclidean_norm(grad)
         if self.clip_threshold is not None and norm > self.clip_threshold:
             grad = grad * (self.clip_threshold / norm)
-        eta = self.learning_rate
+        eta, update = self.learning_rate, self._update
         if self.kind == "sgd":
-            update = -eta * grad
+            np.multiply(grad, -eta, out=update)
         elif self.kind == "momentum":
             self.velocity *= self.momentum
-            self.velocity -= eta * grad
-            update = self.velocity.copy()
+            self.velocity -= np.multiply(grad, eta, out=update)
+            np.copyto(update, self.velocity)
         else:
             self.t += 1
             b1, b2 = self.beta1, self.beta2
             m, s = self.velocity, self.second
             m *= b1
-            m += (1.0 - b1) * grad
+            m += np.multiply(grad, 1.0 - b1, out=update)
             s *= b2
-            s += (1.0 - b2) * grad * grad
-            denominator = np.sqrt(s)
+            s += np.multiply(np.multiply(grad, 1.0 - b2, out=update), grad, out=update)
+            denominator = np.sqrt(s, out=self._denominator)
             denominator *= 1.0 / np.sqrt(1.0 - b2 ** self.t)          # √ŝ
             denominator += self.epsilon
-            update = m * (-eta / (1.0 - b1 ** self.t))                 # -η m̂
+            np.multiply(m, -eta / (1.0 - b1 ** self.t), out=update)    # -η m̂
             update /= denominator
         theta += update
         return StepReport(norm, update)

@@ -92,17 +92,18 @@ class StatsRecorder:
         """Gradient statistics of the step with gradients ``grads`` and update Δθ ``update``."""
         with np.errstate(all="ignore"):
             net = self.net
-            norms = net.segment_norms(grads.flat)
+            L = net.n_layers
+            norms = net.segment_norms(grads.flat)           # every W, then every b (network.py)
             if update is None:
-                relative = np.full(net.n_layers, np.nan)
+                relative = np.full(L, np.nan)
             else:
-                relative = (net.segment_norms(update)[net.weight_segments]
-                            / net.segment_norms(net.theta)[net.weight_segments])
-            delta_rms = np.sqrt([np.vdot(d, d) for d in grads.delta_samples])
-            factors = np.full(net.n_layers, np.nan)
-            factors[1:] = delta_rms[:-1] / delta_rms[1:]
-            return LayerStats(norms[net.weight_segments], norms[net.bias_segments], relative,
-                              delta_rms, factors, delta_rms / delta_rms[-1])
+                relative = net.weight_norms(update) / net.weight_norms(net.theta)
+            delta_rms = grads.delta_norms()
+            factors = np.empty(L)
+            factors[0] = np.nan
+            np.divide(delta_rms[:-1], delta_rms[1:], out=factors[1:])
+            return LayerStats(norms[:L], norms[L:2 * L], relative, delta_rms, factors,
+                              delta_rms / delta_rms[-1])
 
     def derivatives(self, dphis):
         """Statistics of φ'(z) of every hidden layer, from a forward pass's ``dphis``."""

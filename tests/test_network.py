@@ -177,3 +177,17 @@ def test_running_averages_move_by_the_momentum_and_never_overflow():
     means, variances = [m.copy() for m in net.running_means], [v.copy() for v in net.running_vars]
     assert not net.update_running_statistics(trace)
     assert all((a == b).all() for a, b in zip(net.running_means + net.running_vars, means + variances))
+
+
+@pytest.mark.parametrize("sizes, batch_norm", [([2] + [16] * 10 + [1], False),     # reduceat
+                                               ([2] + [64] * 6 + [1], False),      # batched rows
+                                               ([64, 200, 100, 10], True)])        # unequal widths
+def test_segment_norms_equal_a_naive_sum_over_each_parameter(sizes, batch_norm):
+    net = Network(sizes, batch_norm=batch_norm,
+                  loss="softmax_cross_entropy" if sizes[-1] > 1 else "cross_entropy")
+    flat = np.random.default_rng(0).normal(size=net.theta.size)
+    net.theta = flat
+    naive = [np.sqrt(sum(float(v) ** 2 for v in p.ravel()))
+             for p in net.weights + net.biases + net.gammas]
+    assert np.allclose(net.segment_norms(flat), naive, rtol=1e-13)
+    assert np.allclose(net.weight_norms(flat), naive[:net.n_layers], rtol=1e-13)

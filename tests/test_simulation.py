@@ -166,7 +166,7 @@ def test_the_first_evaluations_are_spaced_by_the_sets_size_over_the_batch(monkey
     evaluation = sim.evaluation
     monkeypatch.setattr(sim, "evaluation", lambda fresh=True: (calls.append(1), evaluation(fresh))[1])
     samples = len(sim.data.X_train) + len(sim.data.X_test)
-    stride = 2 ** int(np.ceil(np.log2(max(1, 2 * samples / batch))))  # 128: digits at 32
+    stride = 2 ** int(np.ceil(np.log2(max(1, 4 * samples / batch))))  # 256: digits at 32
     n = 10 * stride                                               # fewer than EVALUATIONS kept
     sim.advance(n)
     steps = sim.snapshot().history.eval_steps
@@ -253,3 +253,32 @@ def test_work_abandoned_at_any_checkpoint_leaves_the_run_as_if_it_had_not_begun(
         with pytest.raises(pace.Abandoned):
             plain.apply(config.replace(depth=5))       # a build abandoned: the run as it was
     assert plain.config == config and plain.net.n_layers == 4 and plain.step_count == 25
+
+
+def test_a_deep_copy_trains_on_apart_from_its_original():
+    """A pinned baseline is a deep copy: it owns its workspaces (the arrays a step writes),
+    so each run's steps leave the other's φ' and statistics as they were."""
+    import copy
+    sim = Simulation(SimConfig(depth=4, width=8, seed=5))
+    sim.advance(7)
+    clone = copy.deepcopy(sim)
+    before = sim.snapshot().derivatives.histogram.copy()
+    clone.advance(3)
+    assert np.array_equal(sim.snapshot().derivatives.histogram, before)
+    sim.advance(3)
+    assert np.array_equal(sim.net.theta, clone.net.theta)
+    assert np.array_equal(sim.snapshot().derivatives.mean_dphi, clone.snapshot().derivatives.mean_dphi)
+
+
+def test_the_phi_prime_shown_after_a_divergence_is_the_last_finite_steps():
+    """φ' is measured on the surface's data at the weights shown, the last finite ones:
+    the step that diverged, which overwrote its own arrays, changes nothing of it."""
+    from simulator.config import load_presets
+    sim = Simulation(load_presets()["Large weights (exploding)"].config)
+    sim.advance(5)
+    shown = sim.snapshot().derivatives
+    sim.advance(1)                                           # step 6 diverges
+    assert sim.diverged is not None and sim.step_count == 5
+    after = sim.snapshot().derivatives
+    assert np.array_equal(after.histogram, shown.histogram)
+    assert np.array_equal(after.mean_dphi, shown.mean_dphi)

@@ -69,6 +69,6 @@ def test_one_neuron_chain_factor_is_w_times_sigma_prime():
     grads = net.gradients(np.array([[0.5]]), np.array([[1.0]]))
     stats = StatsRecorder(net).record(grads)
     for l in (1, 2):
-        z_before = grads.trace.zs[l - 1][0, 0]
+        z_before = grads.trace.activations[l - 1][0, 0] * net.weights[l - 1][0, 0] + net.biases[l - 1][0]
         s = 1 / (1 + np.exp(-z_before))
         assert stats.chain_factors[l] == pytest.approx(abs(net.weights[l][0, 0] * s * (1 - s)), rel=1e-12)
