@@ -272,11 +272,16 @@ class Session:
 
     @property
     def busy(self):
-        """Whether a tick has work to do now, without waiting for a command."""
-        return (bool(self._queue) or self._playing
-                or (self.sim is not None and not all(sim.ready for sim in self._runs()))
-                or bool(self._single_steps) or bool(self._taking) or self._send_now
-                or (self.sim is not None and (self._resting_work() or self._probe_rolls())))
+        """Whether a tick has work to do now, without waiting for a command: yes, too, where
+        a newer command interrupted the asking (whether the surface is due measures the
+        network on it, which can be abandoned; raised here, it ended the engine)."""
+        try:
+            return (bool(self._queue) or self._playing
+                    or (self.sim is not None and not all(sim.ready for sim in self._runs()))
+                    or bool(self._single_steps) or bool(self._taking) or self._send_now
+                    or (self.sim is not None and (self._resting_work() or self._probe_rolls())))
+        except Abandoned:
+            return True
 
     def _runs(self):
         return [self.sim] if self.baseline is None else [self.sim, self.baseline]

@@ -13,7 +13,6 @@ from simulator.network import Network
 from simulator.session import BUDGET
 from simulator.simulation import COARSE_RESOLUTION, Simulation
 from ui.engine import Engine
-from ui.processes import ProcessJob
 from ui_helpers import close_window, make_window
 
 
@@ -103,15 +102,6 @@ def test_engine_process_sends_frames_and_shuts_down(qtbot):
     assert os.getpriority(os.PRIO_PROCESS, engine.process.pid) == os.nice(0) + NICENESS
     assert engine.shutdown()
     assert not engine.running and engine.process.exitcode == 0
-
-
-def test_a_job_in_a_process_of_its_own_runs_below_the_window(qtbot):
-    """Where the lab's processes outnumber the cores the window waited for one (a gap of
-    109 ms held 46 ms of its own work): they run at a lower priority."""
-    job = ProcessJob(os.nice, 0)
-    with qtbot.waitSignal(job.done, timeout=10000) as result:
-        pass
-    assert result.args == [os.nice(0) + NICENESS]
 
 
 LARGE_WEIGHTS = load_presets()["Large weights (exploding)"].config
@@ -316,6 +306,26 @@ def test_the_newest_config_wins_over_a_heavy_build_under_way(monkeypatch):
         worker.tick()
     assert built == [3, 3] and frames[-1].snapshot.config == light.replace(seed=1)
     assert all(frame.snapshot.config != heavy for frame in frames)
+
+
+def test_asking_whether_there_is_work_survives_a_newer_command(monkeypatch):
+    """Whether the surface is due measures the network on it, a forward pass with its
+    checkpoints: a command arriving then raised Abandoned outside every tick, and the
+    engine process ended (a preset walk under load found it)."""
+    import threading
+
+    from simulator import pace
+    from simulator.simulation import Simulation
+    worker, _ = session(SimConfig(depth=3, width=8))
+    settled(worker)
+    worker.tick()                                  # its frame sent: resting, but for the surface
+    monkeypatch.setattr("simulator.session.FINE_RESOLUTION", 0)        # fine enough
+    monkeypatch.setattr(Simulation, "surface_due", lambda sim, exact=False: pace.checkpoint() or False)
+    assert not worker.busy
+    interruption = threading.Event()
+    interruption.set()
+    with pace.interruptible(interruption):
+        assert worker.busy                         # a newer command is work to do at once
 
 
 HEAVIEST = SimConfig(depth=100, width=256, n_samples=5000, batch_size=4096)
