@@ -150,7 +150,7 @@ def diagnose(config, speeds, derivatives, diverged=None, launched=None, history=
              else _many(derivatives.saturated_units, config.width))
     if found is not None:
         layers, count, total = found
-        cut_off = f"; no error reaches layer 1" if logs[0] == -np.inf else ""
+        cut_off = "; no error reaches layer 1" if logs[0] == -np.inf else ""
         if activation.can_die:
             sentence = (f"{count} of {total} units in {layers} are dead: they output 0 on every "
                         f"sample, so they pass no error back{cut_off}.")

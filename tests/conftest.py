@@ -30,6 +30,14 @@ def garbage_collected_on_the_event_loop(qapp):
     collector.release()
 
 
+@pytest.fixture(autouse=True)
+def _panels_deleted_while_whole():
+    """The panels a test showed on their own (``ui_helpers.shown``), deleted as it ends."""
+    yield
+    if "ui_helpers" in sys.modules:
+        sys.modules["ui_helpers"].delete_shown()
+
+
 @pytest.fixture
 def theme_restored():
     """The dark theme again after a test that applied another."""

@@ -144,7 +144,7 @@ def test_the_command_line_names_a_bad_baseline(capsys):
 
 
 def test_the_window_pins_compares_and_clears(window, qtbot, tmp_path):
-    from ui_helpers import wait_for_config
+    from ui_helpers import read, wait_for_config
     controls = window.controls
     assert not controls.clear_button.isEnabled()
     controls.pin_button.click()
@@ -175,7 +175,7 @@ def test_the_window_pins_compares_and_clears(window, qtbot, tmp_path):
     assert window.lecture.save_setup(tmp_path / "setup.json")
     controls.clear_button.click()
     qtbot.waitUntil(lambda: window.painted.baseline is None)
-    assert window.lecture.load_setup(tmp_path / "setup.json")       # the setup brings it back
+    assert read(qtbot, window, "load_setup", tmp_path / "setup.json")       # the setup brings it back
     qtbot.waitUntil(lambda: window.painted.baseline is not None and window.painted.baseline.config == deep)
 
 

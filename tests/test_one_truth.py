@@ -6,7 +6,7 @@ import pytest
 from simulator import SimConfig, Simulation, load_presets
 from ui.headless import HeadlessView, run_frame
 from ui.widgets import on_screen
-from ui_helpers import close_window, make_window
+from ui_helpers import close_window, make_window, read
 
 PRESETS = load_presets()
 
@@ -82,7 +82,7 @@ def test_loading_a_setup_without_a_baseline_clears_a_pinned_one(window, qtbot, t
     path.write_text(setup_json(Setup(SimConfig(depth=2, width=4))))
     window.controls.pin_button.click()
     qtbot.waitUntil(lambda: window.painted.baseline is not None, timeout=5000)
-    assert window.lecture.load_setup(path)
+    assert read(qtbot, window, "load_setup", path)
     qtbot.waitUntil(lambda: window.painted.snapshot.config.depth == 2, timeout=5000)
     assert window.painted.baseline is None and window.painted.snapshot.step == 0
 

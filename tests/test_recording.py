@@ -250,7 +250,7 @@ def test_the_recorder_signals_from_the_ui_thread_only(window, qtbot, tmp_path):
 
 
 def test_a_recording_goes_on_through_a_theme_switch(window, qtbot, tmp_path):
-    """The switch rebuilds the panels: the recording follows the new one."""
+    """The panel recorded takes the new theme in place, and the recording goes on."""
     out = tmp_path / "bars.gif"
     recorder = window.lecture.record("bars", out, fps=20, max_seconds=30)
     qtbot.wait(300)

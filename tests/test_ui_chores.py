@@ -68,23 +68,29 @@ def test_what_a_piece_changes_is_drawn_in_a_pass_without_another_piece(qtbot):
     assert all(len(done) == 1 for done in passes if done)
 
 
-def test_a_theme_switch_while_playing_builds_or_draws_one_panel_per_pass(window, qtbot, monkeypatch):
+def test_a_theme_switch_while_playing_builds_nothing_and_draws_one_panel_per_pass(window, qtbot,
+                                                                                 monkeypatch):
+    """Panels are built once per window: a switch restyles them in place and draws none
+    itself; the frame on screen is then drawn anew in the paint round, one panel a pass."""
     window.controls.play_button.click()
     qtbot.waitUntil(lambda: window.painted is not None and window.painted.playing, timeout=5000)
+    panels = dict(window.panels)
     work = []
     real_build = main_window.build
     monkeypatch.setattr(main_window, "build", lambda *a: work.append("build") or real_build(*a))
     for kind in {type(panel) for panel in window.panels.values()}:
         monkeypatch.setattr(kind, "show_frame", lambda self, frame, draw=kind.show_frame:
                             work.append("draw") or draw(self, frame))
-    window.switch_theme("light")
+    window.set_theme("light")
+    assert work == []                                    # restyled, not built, not drawn
     most, end = 0, time.monotonic() + 10
-    while (window._switching is not None or window._round) and time.monotonic() < end:
+    while (chores()._waiting or window._round) and time.monotonic() < end:
         work.clear()
         one_pass()
         most = max(most, len(work))
-    assert window._switching is None and window.theme == "light"
+    assert window.theme == "light" and window.panels == panels
     assert most == 1                                     # was 2 and more
+    assert "build" not in work
 
 
 class PaintSizes(QObject):
@@ -110,22 +116,17 @@ class PaintSizes(QObject):
 def test_a_new_theme_is_laid_out_before_the_window_is_drawn_in_it(window, qtbot):
     """The fuzz's longest single action, a theme switch (110-150 ms): the new palette was
     drawn at once, then the new type's layout, then a second layout (the status bar grows
-    only after its fields have) and every panel drawn again, in one pass. A panel still to
-    be replaced is now drawn only at the size the new type gives it."""
-    bars = window.panels["bars"]
-    view = bars.plot.viewport()
+    only after its fields have) and every panel drawn again, in one pass. A panel is now
+    drawn only at the size the new type gives it."""
+    view = window.panels["bars"].plot.viewport()
     for _ in range(3):
         one_pass()
     paints = PaintSizes([view])
-    window.switch_theme("presentation")
-    end = time.monotonic() + 10
-    while window.panels["bars"] is bars and time.monotonic() < end:
-        size = view.size().toTuple()
-        one_pass()
+    window.set_theme("presentation")
+    settle(window)
     paints.stop()
-    assert window.panels["bars"] is not bars
     painted_at = paints.sizes[view]
-    assert painted_at and set(painted_at) == {size}    # was drawn at its old size first, then anew
+    assert painted_at and set(painted_at) == {view.size().toTuple()}   # not at its old size first
 
 
 def settle(window, passes=8):
@@ -178,7 +179,7 @@ def test_a_picture_or_a_recording_never_shows_a_panel_whose_drawing_is_held(wind
     frames = []
     monkeypatch.setattr(Recorder, "_encode", lambda self, image, t: frames.append(image))
     window.show_all()
-    recorder = Recorder(lambda: loss, tmp_path / "loss.gif")
+    recorder = Recorder(loss, tmp_path / "loss.gif")
     recorder.start()
     assert not drawing._held                                  # let go, and drawn anew
     recorder.stop()

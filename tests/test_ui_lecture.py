@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from simulator import SimConfig
 from ui.export import ExportError, atomic_write
 from ui.style import THEMES, current
+from ui_helpers import read
 
 
 def test_png_of_the_window_at_twice_the_scale(window, tmp_path):
@@ -111,7 +112,7 @@ def test_setup_round_trip(window, qtbot, tmp_path):
     assert saved["config"]["depth"] == 7 and saved["view"]["log_colour"] is False
     window.controls.fields["depth"].slider.setValue(2)
     window.panels["surface"].log_scale.setChecked(True)
-    assert window.lecture.load_setup(path)
+    assert read(qtbot, window, "load_setup", path)
     assert window.controls.config.depth == 7
     assert not window.panels["surface"].log_scale.isChecked()
     assert window.panels["bars"].quantity.currentText() == "‖∂C/∂W‖ per layer"
@@ -124,11 +125,11 @@ def test_setup_round_trip(window, qtbot, tmp_path):
     ('{"setup": 1, "config": {}, "view": {"bars": "pie chart"}}', "'pie chart' is not a quantity"),
     ('{"setup": 1, "config": {}, "layout": "@@@"}', "layout: not base64"),
 ])
-def test_a_bad_setup_changes_nothing_and_says_why(window, tmp_path, content, message):
+def test_a_bad_setup_changes_nothing_and_says_why(window, qtbot, tmp_path, content, message):
     path = tmp_path / "bad.json"
     path.write_text(content)
     before = window.controls.config
-    assert not window.lecture.load_setup(path)
+    assert not read(qtbot, window, "load_setup", path)
     assert message in window.lecture.last_message and str(path) in window.lecture.last_message
     assert window.controls.config == before
 
@@ -204,8 +205,7 @@ def test_the_readers_view_choices_survive_a_theme_switch(window):
 
 def loaded(qtbot, window, path):
     """Load the data set in ``path`` and wait until its check has ended."""
-    window.lecture.load_data(path)
-    qtbot.waitUntil(lambda: window.lecture.loading is None, timeout=10_000)
+    read(qtbot, window, "load_data", path)
 
 
 def test_a_data_set_is_loaded_saved_with_the_setup_and_missed_when_gone(window, qtbot, tmp_path):
@@ -218,9 +218,15 @@ def test_a_data_set_is_loaded_saved_with_the_setup_and_missed_when_gone(window, 
     qtbot.waitUntil(lambda: window.painted.snapshot.data.classes == ("a", "b", "c"), timeout=5000)
     setup = tmp_path / "setup.json"
     assert window.lecture.save_setup(setup) and json.loads(setup.read_text())["config"]["data_file"] == str(data)
+    window.controls.start(SimConfig(depth=2, width=4))
+    window.lecture.load_setup(setup)              # read and its data checked in a process:
+    assert window.lecture.loading.process.pid != os.getpid()
+    assert window.controls.config == SimConfig(depth=2, width=4)       # nothing changed yet
+    qtbot.waitUntil(lambda: window.lecture.loading is None, timeout=10_000)
+    assert window.controls.config == config
     data.unlink()
     before = window.controls.config
-    assert not window.lecture.load_setup(setup)
+    assert not read(qtbot, window, "load_setup", setup)
     assert window.lecture.last_message.startswith(f"The setup was not loaded: {setup}: its data set "
                                           f"cannot be used: {data}: cannot read it")
     assert window.controls.config == before
@@ -276,13 +282,13 @@ def test_a_setup_checks_its_data_file_anew_and_takes_its_digest_now(tmp_path):
     assert setup.config.data_digest == now and setup.baseline.data_digest == now
 
 
-def test_a_setup_that_fails_while_being_read_is_one_sentence(window, tmp_path):
+def test_a_setup_that_fails_while_being_read_is_one_sentence(window, qtbot, tmp_path):
     """Issue 23, finding 9: a setup that is a symlink to /proc/self/mem (EIO on read) let
     the error escape Load setup with no message."""
     link = tmp_path / "memory.json"
     link.symlink_to("/proc/self/mem")
     before = window.controls.config
-    assert not window.lecture.load_setup(link)
+    assert not read(qtbot, window, "load_setup", link)
     assert window.lecture.last_message == (f"The setup was not loaded: {link}: cannot read it "
                                            "(Input/output error)")
     assert window.controls.config == before

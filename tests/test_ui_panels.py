@@ -2,7 +2,6 @@
 import numpy as np
 import pytest
 import pyqtgraph as pg
-import shiboken6
 
 from simulator import SimConfig
 from simulator.phase import phase_diagram
@@ -12,34 +11,12 @@ from ui.panels import build
 from ui.panels.activation import ActivationPanel
 from ui.panels.bars import GradientBarsPanel
 from ui.panels.chain import ChainRulePanel, caption
-from ui.panels.decision import DecisionBoundaryPanel
-from ui.panels.phase import PhaseDiagramPanel, measurer
+from ui.panels.phase import PhaseDiagramPanel
 from ui.panels.speed import LearningSpeedPanel, geometric_running_mean
-from ui.widgets import layer_colors
+from ui.style import layer_colors
+from ui_helpers import shown
 
 DEEP_SIGMOID = SimConfig(depth=8, width=12, activation="sigmoid")
-
-
-_SHOWN = []          # panels of the running test, deleted when it ends
-
-
-@pytest.fixture(autouse=True)
-def _panels_deleted_while_whole():
-    """Delete each test's panels (C++ side) at its end, while their Python side is whole.
-    Left to the garbage collector, a panel's cycle (its throttle holds its method) could be
-    cleared item by item before Qt destroyed it, and Qt would then ask a half-cleared label
-    its size ("'LabelItem' object has no attribute '_sizeHint'"), failing a later test."""
-    yield
-    while _SHOWN:
-        shiboken6.delete(_SHOWN.pop())
-
-
-def shown(qtbot, panel):
-    panel.resize(700, 500)
-    panel.show()
-    qtbot.waitExposed(panel)
-    _SHOWN.append(panel)
-    return panel
 
 
 def test_learning_speed_has_one_curve_per_layer_from_the_history(qtbot):
@@ -153,11 +130,11 @@ def test_the_undecided_middle_of_the_decision_map_is_near_the_background(qtbot, 
     assert abs(middle.lightnessF() - QColor(THEMES[theme].background).lightnessF()) < 0.15
 
 
-@pytest.mark.parametrize("theme, grey", [("dark", (84, 85, 87)), ("presentation", (180, 180, 180))])
+@pytest.mark.parametrize("theme, grey", [("dark", (100, 104, 111)), ("presentation", (168, 171, 176))])
 def test_faint_curves_are_drawn_opaque_in_the_colour_they_had_over_the_background(qtbot, theme, grey,
                                                                                theme_restored):
-    """The minibatch's grey at 150/255 over the plot's background (by hand: 150/255 of 128 and
-    105/255 of #16181d on dark, of white on the light themes), but opaque: pyqtgraph strokes a
+    """The minibatch's grey at 150/255 over the plot's background (by hand: 150/255 of #9aa0a8
+    and 105/255 of #16181d on dark; of #6b7079 and of white on the light themes), but opaque: pyqtgraph strokes a
     wide translucent line as a path, and the loss panel took 80 ms to draw at projector size."""
     from ui.style import apply_theme
     apply_theme(theme)
@@ -206,7 +183,7 @@ def test_phase_diagram_critical_line_for_relu_sits_at_sigma_w_squared_two(qtbot)
     deep = d.depths > 20
     assert np.all(d.log_ratio[np.ix_(deep, below)] < -1)     # vanishing under the line
     assert np.all(d.log_ratio[np.ix_(deep, above)] > 1)      # exploding over it
-    measurer().stop()
+    panel.shutdown()
 
 
 def test_phase_diagram_of_sigmoid_has_no_critical_line_in_range():
@@ -445,7 +422,9 @@ def test_loss_view_takes_extreme_and_constant_costs(qtbot, values):
 
 
 def test_digits_show_test_images_with_the_predicted_labels_wrong_ones_in_red(qtbot):
-    from ui.panels.predictions import COLUMNS, ROWS, WRONG
+    from ui.panels.predictions import COLUMNS, ROWS
+    from ui.style import ink as theme_ink
+    WRONG = theme_ink("wrong").lower()
     panel = shown(qtbot, build("decision"))
     frame = run_frame(SimConfig(depth=1, width=16, dataset="digits", learning_rate=2.0), 300)
     panel.show_frame(frame)
@@ -482,11 +461,7 @@ def test_digit_labels_stay_in_the_strip_above_their_images(qtbot, theme, size, t
     from ui.panels.predictions import COLUMNS, LABEL_ROOM, ROWS
     from ui.style import apply_theme
     apply_theme(theme)
-    panel = build("decision")
-    panel.resize(*size)
-    panel.show()
-    qtbot.waitExposed(panel)
-    _SHOWN.append(panel)
+    panel = shown(qtbot, build("decision"), size)
     frame = run_frame(SimConfig(depth=1, width=16, dataset="digits", learning_rate=2.0), 30)
     panel.show_frame(frame)
     view, item = panel.test_images.widget, panel.test_images.labels

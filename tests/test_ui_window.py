@@ -1,5 +1,4 @@
 """The window, driven through its real widgets (pytest-qt, offscreen)."""
-import hashlib
 
 import numpy as np
 import pytest
@@ -164,10 +163,8 @@ def test_a_theme_chosen_in_presentation_mode_brings_the_layout_of_before_back(wi
     window.resize(1400, 900)
     qtbot.wait(50)
     window.toggle_presentation()                               # F5
-    qtbot.waitUntil(lambda: window._switching is None, timeout=10000)
     assert loss_beside_bars()
-    window.switch_theme("dark")                                # View ▸ Dark theme
-    qtbot.waitUntil(lambda: window._switching is None, timeout=10000)
+    window.set_theme("dark")                                   # View ▸ Dark theme
     assert not loss_beside_bars() and window.docks["loss"].height() > 100
     window.tabifyDockWidget(window.docks["bars"], window.docks["loss"])   # stuck, as saved
     window.show_all()

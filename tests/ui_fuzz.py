@@ -41,7 +41,7 @@ def _preset(window, rng, folder):
 
 
 def _theme(window, rng, folder):
-    window.switch_theme(rng.choice(["dark", "light", "presentation"]))     # as the menu does
+    window.set_theme(rng.choice(["dark", "light", "presentation"]))     # as the menu does
     return "theme"
 
 

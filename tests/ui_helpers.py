@@ -1,4 +1,6 @@
-"""Helpers for the window tests: a window with its own settings file, and waits."""
+"""Helpers for the window tests: a window with its own settings file, panels shown on
+their own, and waits."""
+import shiboken6
 from PySide6.QtCore import QSettings
 
 from simulator import SimConfig, load_presets
@@ -24,6 +26,16 @@ def wait_for_config(qtbot, window, timeout=5000):
                     and window.painted.snapshot.config == window.controls.config, timeout=timeout)
 
 
+def read(qtbot, window, what, path):
+    """``window.lecture.load_setup`` or ``load_data`` (``what``) of ``path``, waited for
+    until the file has been read and checked: True if it was used, False if refused."""
+    window.lecture.last_message = None
+    getattr(window.lecture, what)(path)
+    qtbot.waitUntil(lambda: window.lecture.loading is None, timeout=10_000)
+    message = window.lecture.last_message
+    return message is None or "not loaded" not in message
+
+
 def preset(name):
     return load_presets()[name].config
 
@@ -32,3 +44,27 @@ def close_window(window):
     """Close the window and check that its engine process has ended."""
     window.close()
     assert not window.engine.running and window.engine.process.exitcode == 0
+
+
+SHOWN = []          # panels of the running test, deleted when it ends (conftest.py)
+
+
+def shown(qtbot, panel, size=(700, 500)):
+    """``panel`` shown on its own at ``size``, and deleted at the end of the test."""
+    panel.resize(*size)
+    panel.show()
+    qtbot.waitExposed(panel)
+    SHOWN.append(panel)
+    return panel
+
+
+def delete_shown():
+    """Delete the test's panels (C++ side) while their Python side is whole. Left to the
+    garbage collector, a panel's cycle (its throttle holds its method) could be cleared
+    item by item before Qt destroyed it, and Qt would then ask a half-cleared label its
+    size ("'LabelItem' object has no attribute '_sizeHint'"), failing a later test."""
+    while SHOWN:
+        panel = SHOWN.pop()
+        if shiboken6.isValid(panel):
+            panel.shutdown()
+            shiboken6.delete(panel)

@@ -1,45 +1,50 @@
-"""The UI thread's deferred work, one piece per pass of the event loop.
+"""The one way to schedule work on the UI thread: ``chores().add(owner, name, work, after)``
+runs ``work()`` in a later pass of the event loop, one piece per pass, first in first out,
+not before ``after`` seconds from now.
 
-Work that can wait a moment (the next panel of a paint round, the next step of a theme
-switch, a panel catching up as it comes into view, a garbage collection) is queued here
-rather than on timers of its own. Qt fires every timer that is due in one pass of its
-event loop, with no input handled in between: four pieces of 30-60 ms each that fell due
-together stopped the window for 130-230 ms. From one queue, one piece runs per pass, and
-the pass after it is left to Qt: it paints what the piece changed there (Qt draws in the
-pass after a change), and a second piece in that pass had doubled it (a panel's build
-beside the paint of the one placed before it, 40 + 46 ms).
+Everything the window does later goes through it: the next panel of a paint round and the
+round itself, a throttled curve, a panel catching up as it comes into view, the release
+of held panels, a recording's next frame, the engine's watchdog, a garbage collection.
+Qt fires every timer that is due in one pass of its event loop, with no input handled in
+between: four pieces of 30-60 ms each that fell due together stopped the window for
+130-230 ms. From one queue, one piece runs per pass, and the pass after it is left to Qt:
+it paints what the piece changed there (Qt draws in the pass after a change), and a second
+piece in that pass had doubled it.
 
 Each piece is named by its owner (a QObject) and a name. Queuing a name already waiting
-replaces its work and keeps its place, so a piece asked for twice runs once; a piece whose
-owner has been deleted is dropped.
+replaces its work and its time and keeps its place, so a piece asked for twice runs once;
+a piece whose owner has been deleted is dropped.
 """
 from __future__ import annotations
 
+import math
+import time
 from collections import OrderedDict
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 
 _queue = None
 
 
 class Chores(QObject):
-    """A first-in first-out queue of (owner, name) → work, run one piece every other pass."""
+    """A first-in first-out queue of (owner, name) → (when due, work), run one piece every
+    other pass of the event loop."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._waiting = OrderedDict()
         self._drawing = False           # the pass after a piece: Qt's, to draw what it changed
         self._timer = QTimer(self)
-        # 1 ms, not 0: a zero timer is due again the moment a piece ends, before any timer
-        # that fell due while it ran, which then waited for two pieces instead of one
-        self._timer.setInterval(1)
+        self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)     # a recording's frames keep time
         self._timer.timeout.connect(self._run_next)
 
-    def add(self, owner, name, work):
-        """Run ``work()`` in a later pass of the event loop, after what is queued now."""
-        self._waiting[(owner, name)] = work
-        self._timer.start()
+    def add(self, owner, name, work, after=0.0):
+        """Run ``work()`` in a later pass of the event loop, after what is queued now, and
+        not before ``after`` seconds from now."""
+        self._waiting[(owner, name)] = (time.monotonic() + after, work)
+        self._arm()
 
     def discard(self, owner, name):
         self._waiting.pop((owner, name), None)
@@ -52,18 +57,33 @@ class Chores(QObject):
     def waiting(self, owner, name):
         return (owner, name) in self._waiting
 
+    def _arm(self):
+        """The timer set for the next pass that has work: at once (1 ms, not 0: a zero
+        timer is due again the moment a piece ends, before any timer that fell due while it
+        ran, which then waited for two pieces instead of one), or when the first piece is due."""
+        if not self._waiting and not self._drawing:
+            self._timer.stop()
+            return
+        wait = 0.0 if self._drawing else min(due for due, _ in self._waiting.values()) - time.monotonic()
+        self._timer.start(max(1, math.ceil(wait * 1000)))
+
     def _run_next(self):
         if self._drawing:
             self._drawing = False
+            self._arm()
             return
-        while self._waiting:
-            (owner, _), work = self._waiting.popitem(last=False)
-            if shiboken6.isValid(owner):
-                work()
-                self._drawing = True
-                break
-        if not self._waiting and not self._drawing:
-            self._timer.stop()
+        try:
+            now = time.monotonic()
+            for key, (due, work) in list(self._waiting.items()):
+                if due > now:
+                    continue
+                del self._waiting[key]
+                if shiboken6.isValid(key[0]):
+                    self._drawing = True
+                    work()
+                    break
+        finally:                        # a piece that failed leaves the queue running
+            self._arm()
 
 
 def chores():

@@ -7,35 +7,38 @@ run there. On another thread Qt warns "QBasicTimer::start: Timers cannot be star
 another thread" and soon crashes; inside a paint event, destroying graphics items crashed
 pyqtgraph's view (a segmentation fault in ``GraphicsView.paintEvent``).
 
-So while the lab runs, automatic collection is off and a timer of the UI thread's event
-loop collects instead, generation by generation with Python's own thresholds (the recipe
-of pyqtgraph's ``GarbageCollector``), as a piece of the UI thread's deferred work
+So while the lab runs, automatic collection is off and the UI thread collects instead,
+generation by generation with Python's own thresholds (the recipe of pyqtgraph's
+``GarbageCollector``), every ``INTERVAL`` seconds as a piece of its deferred work
 (``chores``): a collection never falls in the same pass as a panel's drawing. Reference
 counting still frees everything that is not in a cycle at once, where it is dropped; only
-cycles wait for the timer.
+cycles wait for the collector.
 """
 from __future__ import annotations
 
 import gc
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QObject
 
 from .chores import chores
 
-INTERVAL_MS = 200
+INTERVAL = 0.2           # seconds between two looks at the counts
 _holders = 0
 _collector = None
 
 
 class UiThreadCollector(QObject):
-    """A timer in the UI thread that does what the automatic collector would."""
+    """What the automatic collector would do, done by the UI thread's deferred work."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.thresholds = gc.get_threshold()
-        self.timer = QTimer(self)
-        self.timer.setInterval(INTERVAL_MS)
-        self.timer.timeout.connect(lambda: chores().add(self, "collect", self.collect_due))
+
+    def start(self):
+        chores().add(self, "collect", self.collect_due, after=INTERVAL)
+
+    def stop(self):
+        chores().discard(self, "collect")
 
     def collect_due(self):
         """Collect each generation whose count passed its threshold (young first)."""
@@ -44,6 +47,7 @@ class UiThreadCollector(QObject):
             if counts[generation] <= self.thresholds[generation]:
                 break
             gc.collect(generation)
+        self.start()
 
 
 def hold():
@@ -55,7 +59,7 @@ def hold():
     _holders += 1
     if _holders == 1:
         gc.disable()
-        _collector.timer.start()
+        _collector.start()
 
 
 def freeze_start_up():
@@ -72,6 +76,6 @@ def release():
     global _holders
     _holders = max(0, _holders - 1)
     if _holders == 0 and _collector is not None:
-        _collector.timer.stop()
+        _collector.stop()
         gc.collect()
         gc.enable()

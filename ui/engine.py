@@ -26,14 +26,15 @@ import threading
 import time
 import warnings
 
-from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
+from PySide6.QtCore import QObject, QSocketNotifier, Signal
 
 from simulator.session import serve
 
-from .processes import CONTEXT
+from .chores import chores
+from .jobs import CONTEXT
 
 SILENCE = 1.0          # seconds without a word from the engine: it is not answering
-WATCH_MS = 250         # how often the window listens for that silence
+WATCH = 0.25           # seconds between two listens for that silence
 COALESCED = {"set_config", "set_playing", "set_steps_per_frame"}   # only the newest one waits
 MOST_WAITING = 1000    # commands kept for an engine that does not read (the oldest dropped)
 
@@ -98,7 +99,7 @@ class _Reader:
         while True:
             try:
                 message = self.connection.recv()
-            except (EOFError, OSError):
+            except (EOFError, OSError, TypeError):    # TypeError: closed while it read
                 message = ("ended",)
             self.received.put(message)
             try:
@@ -144,10 +145,7 @@ class Engine(QObject):
         self._closing = False
         self._answering = True
         self._start(config)
-        self._watch = QTimer(self)
-        self._watch.setInterval(WATCH_MS)
-        self._watch.timeout.connect(self._listen)
-        self._watch.start()
+        self._listen()
 
     def _start(self, config):
         self._connection, theirs = CONTEXT.Pipe(duplex=True)
@@ -217,10 +215,13 @@ class Engine(QObject):
             self.answering.emit(True)
 
     def _listen(self):
-        if (not self._closing and self._answering and self.process.is_alive()
-                and time.monotonic() - self._heard > SILENCE):
+        """Every WATCH seconds while it runs: has it been silent for SILENCE seconds?"""
+        if self._closing:
+            return
+        if self._answering and self.process.is_alive() and time.monotonic() - self._heard > SILENCE:
             self._answering = False
             self.answering.emit(False)
+        chores().add(self, "listen", self._listen, after=WATCH)
 
     def _lost(self):
         if not self._closing:
@@ -240,6 +241,7 @@ class Engine(QObject):
         self._end(kill=True)
         self._closing, self._answering = False, True
         self._start(config)
+        self._listen()
         if baseline is not None:
             self.restart(config, baseline)
         self.set_steps_per_frame(steps_per_frame)
@@ -253,7 +255,7 @@ class Engine(QObject):
             self._end(kill=False)
             return True
         self._closing = True
-        self._watch.stop()
+        chores().discard(self, "listen")
         self._outbox.put(("stop",))
         self.process.join(timeout_ms / 1000)
         ended = not self.process.is_alive()
@@ -267,7 +269,7 @@ class Engine(QObject):
             self.process.kill()
         self.process.join()
         self._outbox.close()
-        self._connection.close()                  # a thread blocked on it stops
         self._outbox.thread.join(1.0)
-        self._reader.thread.join(1.0)
+        self._reader.thread.join(1.0)             # the process's end of the pipe is closed:
+        self._connection.close()                  # it reads the end, then the pipe is closed
         self._reader.close()

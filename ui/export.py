@@ -30,8 +30,9 @@ from .drawing import release
 SCALES = (1, 2, 4)
 
 
-class ExportError(Exception):
-    """A picture, recording or setup could not be written (or read): the message says why."""
+class ExportError(ValueError):
+    """A picture, recording or setup could not be written (or read): the message says why
+    (a refusal, as every ValueError of the lab's is)."""
 
 
 def atomic_write(path, data):

@@ -1,7 +1,6 @@
-"""Pictures and recordings made off screen: the command line's, and the window's pictures
-of a panel at a size of their own.
+"""The command line's pictures and recordings, made off screen (``picture.OffScreen``).
 
-The run happens here, in the calling thread, with the same Simulation the worker uses and
+The run happens here, in the calling thread, with the same Simulation the engine uses and
 the same Frames (``Framer``), so the same inputs always give the same picture.
 
 On the command line SIGINT, SIGTERM and SIGHUP end the run (``stop_on_signals``): the
@@ -17,16 +16,15 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QSettings
 
 from simulator import Simulation
+from simulator.frames import FINE_RESOLUTION, Framer
 
 from .export import Animation, image_to_rgb
-from .export import render as render_widget
-from simulator.frames import FINE_RESOLUTION, Framer
-from .panels import build, dispose
-from .picture import show_picture
+from .main_window import MainWindow
+from .panels import build
+from .picture import OffScreen
 from .style import apply_theme, current
 
 
@@ -94,50 +92,22 @@ def run_frame(config, steps, baseline=None):
     return frame_of(sim, baseline=twin)
 
 
-class HeadlessView:
-    """The whole window (``panel=None``) or one new panel, with the reader's ``view``
-    choices, laid out at ``size``, in the current theme. It is shown, so Qt lays it out
-    and panels draw as on screen, but never on the screen itself (WA_DontShowOnScreen)."""
+class HeadlessView(OffScreen):
+    """The whole window (``panel=None``, with settings of its own, never the user's) or one
+    new panel, for ``config``, with the reader's ``view`` choices, laid out off screen at
+    ``size`` in the current theme."""
 
     def __init__(self, config=None, panel=None, size=(1600, 950), view=None):
-        from .main_window import MainWindow        # which makes its pictures here
-
-        self.app = QApplication.instance()
         self._scratch = tempfile.TemporaryDirectory()      # no user settings read or written
         if panel is None:
             settings = QSettings(str(Path(self._scratch.name) / "render.ini"), QSettings.Format.IniFormat)
-            self.widget = MainWindow(config, settings=settings, engine=False, theme=current().name,
-                                     view=view)
+            widget = MainWindow(config, settings=settings, engine=False, theme=current().name, view=view)
         else:
-            self.widget = build(panel, view)
-        self.is_window = panel is None
-        self.size = size
-        self.widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
-        self.widget.resize(*size)
-        self.widget.show()
-        self.app.processEvents()
-
-    def show(self, frame):
-        """Show ``frame`` completely: nothing a panel would draw later is left out."""
-        if self.is_window:
-            self.widget.show_frame(frame, complete=True)
-        else:
-            show_picture(self.widget, frame)
-        for _ in range(3):
-            self.app.processEvents()
-
-    def grab(self, scale=1):
-        """The picture, exactly ``size`` × ``scale`` (a window whose controls cannot shrink
-        that far, as with presentation type, is cut at the right edge rather than scaled)."""
-        return render_widget(self.widget, scale, self.size)
+            widget = build(panel, view)
+        super().__init__(widget, size)
 
     def close(self):
-        self.widget.close()
-        if self.is_window:
-            self.widget.deleteLater()
-        else:
-            dispose(self.widget)
-        self.app.processEvents()
+        super().close()
         self._scratch.cleanup()
 
 

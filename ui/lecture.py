@@ -4,7 +4,7 @@ one-sentence reports; and Quit.
 
 They work on the window from outside: its panels, through the Panel contract only, its
 dock layout and its controls. A picture of a panel at a size of its own is made the
-headless way (``headless.picture``): a new panel laid out at that size, off screen.
+new panel laid out at that size, off screen (``picture.panel_picture``).
 """
 from __future__ import annotations
 
@@ -19,11 +19,11 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from simulator.data import check_data_file
 
-from . import headless
 from .dialogs import ExportDialog, RecordDialog
 from .drawing import hold
 from .export import ExportError, atomic_write, png_bytes, render, svg_bytes
-from .processes import ProcessJob
+from .jobs import Jobs
+from .picture import panel_picture
 from .recorder import Recorder
 from .saved_setups import Setup, read_setup, setup_json
 from .widgets import on_screen
@@ -51,7 +51,8 @@ class LectureTools(QObject):
         self.last_message = None        # the last thing reported to the user
         self.dialogs = {}               # kept: each opens with the choices made last
         self.box = None                 # the message box of ``report``, made when first needed
-        self.loading = None             # the ProcessJob checking a data file, while it runs
+        self.jobs = Jobs(self)
+        self.loading = None             # the process checking a file, while it runs
         self.loading_name = ""          # that file's name
         files = window.menuBar().addMenu("&File")
         for text, slot, key in (("Save setup…", self.save_setup_dialog, "Ctrl+S"),
@@ -132,13 +133,11 @@ class LectureTools(QObject):
         return True
 
     def load_setup(self, path):
-        """Load a setup; a bad file changes nothing and says what is wrong."""
-        try:
-            setup = read_setup(path)
-        except ValueError as error:
-            self.report(f"The setup was not loaded: {error}")
-            return False
-        self._end_loading()                           # the setup names its own data
+        """Load a setup once it has been read and checked (its data file too), in a process
+        of its own (``check``); a bad file changes nothing and says what is wrong."""
+        self.check(read_setup, path, self._setup_read, "The setup was not loaded")
+
+    def _setup_read(self, setup):
         w = self.window
         if setup.view.get("theme", w.theme) != w.theme:
             w.set_theme(setup.view["theme"])
@@ -147,7 +146,6 @@ class LectureTools(QObject):
             w.restoreState(QByteArray(setup.layout))
         for panel in w.panels.values():
             panel.restore_view(setup.view)
-        return True
 
     def save_setup_dialog(self):
         path = self.ask_path("Save setup", "setup.json", "Setups (*.json)")
@@ -159,36 +157,40 @@ class LectureTools(QObject):
         if path:
             self.load_setup(path)
 
-    # ----------------------------------------------------------------- data sets
-    def load_data(self, path):
-        """Train on the data set in ``path`` (CSV or .npz) once it has been checked, in a
-        process of its own while the status bar says so (Esc cancels); a bad file changes
-        nothing and says what is wrong. A second load replaces one under way."""
+    # ----------------------------------------------------------------- files read
+    def check(self, read, path, use, refusal):
+        """``read(path)`` in a process of its own while the status bar says so (Esc
+        cancels), then ``use(what it read)``; a refusal is reported after ``refusal``, and
+        nothing changes. A second file replaces one under way."""
         self._end_loading()
         name = Path(path).name
-        job = ProcessJob(check_data_file, str(path), parent=self)
-        job.done.connect(lambda digest: self._data_checked(job, path, digest))
-        job.failed.connect(lambda message: self._data_refused(job, message))
-        self.loading, self.loading_name = job, name
+
+        def done(result):
+            self._end_loading()
+            self.window.statusBar().clearMessage()
+            use(result)
+
+        def failed(message):
+            self._end_loading()
+            self.report(f"{refusal}: {message}")
+
+        self.loading = self.jobs.run(read, str(path), done=done, failed=failed)
+        self.loading_name = name
         self.cancel_action.setEnabled(True)
         self.window.statusBar().showMessage(f"Checking {name}{size_text(path)}… (Esc cancels)")
 
-    def _data_checked(self, job, path, digest):
-        if job is not self.loading:
-            return
-        self._end_loading()
-        self.window.statusBar().clearMessage()
+    def load_data(self, path):
+        """Train on the data set in ``path`` (CSV or .npz) once it has been checked."""
+        self.check(check_data_file, path, lambda digest: self._use_data(path, digest),
+                   "The data set was not loaded")
+
+    def _use_data(self, path, digest):
         controls = self.window.controls
         controls.apply(controls.config.replace(dataset="file", data_file=os.path.abspath(path),
                                                data_digest=digest))
 
-    def _data_refused(self, job, message):
-        if job is self.loading:
-            self._end_loading()
-            self.report(f"The data set was not loaded: {message}")
-
     def cancel_loading(self):
-        """Stop checking a data file (File ▸ Cancel loading, Esc): nothing is loaded."""
+        """Stop checking a file (File ▸ Cancel loading, Esc): nothing is loaded."""
         if self.loading is not None:
             self._end_loading()
             self._say(f"Stopped checking {self.loading_name}: nothing was loaded")
@@ -197,7 +199,6 @@ class LectureTools(QObject):
         """The check under way, if any, ended (killed if it still runs) and forgotten."""
         if self.loading is not None:
             self.loading.kill()
-            self.loading.deleteLater()
             self.loading = None
         self.cancel_action.setEnabled(False)
 
@@ -233,7 +234,7 @@ class LectureTools(QObject):
         w = self.window
         if size is not None and target != "window":
             panel = w.panels[target]
-            return headless.picture(w.painted, target, size, scale, panel.view_state())
+            return panel_picture(w.painted, target, size, scale, panel.view_state())
         before = w.size()
         image = render(self.target_widget(target), scale, size)
         if size is not None:
@@ -271,7 +272,7 @@ class LectureTools(QObject):
             self.window.docks[target].raise_()
             if not drawn and self.window.painted is not None:    # nor waits its turn to catch up
                 self.window.panels[target].show_frame(self.window.painted)
-        recorder = Recorder(lambda: self.target_widget(target), path, fps, max_seconds, self, drawn)
+        recorder = Recorder(self.target_widget(target), path, fps, max_seconds, self, drawn)
         recorder.progress.connect(self.window.statusBar().showMessage)     # both in the UI thread
         recorder.finished.connect(self.report)
         try:

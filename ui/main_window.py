@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QRect, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QScrollArea, QTabBar, QToolBar,
-                               QWidget)
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QTabBar, QToolBar, QWidget
 
 from simulator import SimConfig
 from simulator.compare import brief, versus
@@ -24,13 +23,12 @@ from .drawing import draw_once, hold, settle_layout
 from .engine import Engine
 from .guide import HelpMenu
 from .lecture import LectureTools
-from .panels import PANELS, build, dispose
-from .panels.phase import measurer
+from .panels import PANELS, build
 from .style import THEMES, apply_theme, controls_style, restyle
 from .diagnosis_bar import DiagnosisBar
 from .widgets import Field, on_screen
 
-PAINT_MS = 16
+PAINT = 0.016          # seconds: a display frame, the least time between two paints
 FIRST_SHARE = 0.9              # the first start opens the window at this share of the screen
 STATUS_WIDEST = {"state": "", "versus": "", "step": "step 100,000", "cost": "cost 0.0000  (test 0.0000)",
                  "rate": "1,000 steps/s", "fps": "100 frames/s"}    # the status bar's fields
@@ -152,13 +150,8 @@ class MainWindow(QMainWindow):
         self.painted = None           # the Frame on screen
         self.frames_painted = 0
         self._fps_clock = (time.monotonic(), 0)
-        self._switching = None            # a theme switch under way (switch_theme)
         self._round = []                  # names of the panels still to draw _round_frame
         self._round_frame = None
-        self.paint_timer = QTimer(self)
-        self.paint_timer.setInterval(PAINT_MS)
-        self.paint_timer.timeout.connect(self.paint)
-        self.paint_timer.start()
         self._restore_geometry()
 
     # ----------------------------------------------------------------- menus
@@ -178,7 +171,7 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         for name in ("dark", "light"):
             action = QAction(f"{name.capitalize()} theme", self)
-            action.triggered.connect(lambda _=False, n=name: self.switch_theme(n))
+            action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
             view.addAction(action)
         presentation = QAction("Presentation mode", self)
         presentation.setShortcut(QKeySequence(Qt.Key.Key_F5))
@@ -218,15 +211,15 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- frames
     def _receive(self, frame):
-        """Keep the newest frame (older unpainted ones are dropped); paint it as soon as the
-        frames that arrived together are read, if the last paint is a display frame old,
-        else the paint timer will."""
+        """Keep the newest frame (older unpainted ones are dropped) and paint it once the
+        last paint is a display frame (PAINT) old, or when the round under way ends."""
         self.latest = frame
         self.diagnosis.alert(None, only="warning")          # work under way: ready now
         if frame.halted:                  # the run diverged and playback paused itself
             self.controls.set_playing(False)
-        if time.monotonic() - self._last_paint >= PAINT_MS / 1000:
-            QTimer.singleShot(0, self.paint)
+        if not self._round:
+            chores().add(self, "paint", self.paint,
+                         after=max(0.0, PAINT - (time.monotonic() - self._last_paint)))
 
     def paint(self):
         """Start showing the newest frame, unless the last one is still being shown: one
@@ -248,7 +241,7 @@ class MainWindow(QMainWindow):
     def _paint_next(self):
         while self._round:
             name = self._round.pop(0)
-            panel = self.panels[name]                 # the one there now (themes replace them)
+            panel = self.panels[name]
             if on_screen(panel):
                 panel.show_frame(self._round_frame)
                 if name == "bars":                    # its headline and the diagnosis line say
@@ -359,87 +352,34 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     # ----------------------------------------------------------------- themes
-    def set_theme(self, name):
-        """Switch theme at once: the panels are rebuilt with its colours, fonts and line widths."""
-        self._finish_theme_switch()
-        for _ in self._theme_steps(name):
-            pass
-
-    def switch_theme(self, name, state=None, size=None):
-        """Switch theme from the menu or F5: the same steps, one per turn of the event loop,
-        so the window never stops for longer than one panel takes to build (all at once, it
-        stopped for a quarter of a second or more). ``state`` and ``size``: the layout and
-        window size to end with (by default those of now). A switch asked for while one is
-        under way takes its place (and its layout and size to end with): the panels it has
-        not rebuilt yet are rebuilt once, in the newest theme, and never all at once."""
+    def set_theme(self, name, state=None, size=None):
+        """Switch to the theme ``name``: the controls and every panel take it in place (built
+        once, they are restyled, not rebuilt), then the frame on screen is drawn anew in it.
+        ``state`` and ``size``: the layout and window size to end with (by default those of
+        now; out of presentation mode from the menu, those before F5)."""
         if self.theme == "presentation" != name and state is None:
-            _, state, size = self._before_presentation    # from the menu: the layout before F5
-        if self._switching is not None:
-            chores().discard(self, "theme")
-            self._switching.close()
-            self._switching = None
-            earlier_state, earlier_size = self._switch_end
-            state = earlier_state if state is None else state
-            size = earlier_size if size is None else size
-        self._switch_end = (self.saveState() if state is None else state, size)
-        self._switching = self._theme_steps(name, *self._switch_end)
-        hold(self.panels.values())      # the panels being replaced: drawn at the new layout, once
-        next(self._switching)                    # the theme is applied (and named) at once
-        chores().add(self, "theme", self._theme_step)
-
-    def _theme_step(self):
-        if next(self._switching, None) is None:
-            self._switching = None
-        else:
-            chores().add(self, "theme", self._theme_step)
-
-    def _finish_theme_switch(self):
-        if self._switching is not None:
-            chores().discard(self, "theme")
-            for _ in self._switching:
-                pass
-            self._switching = None
-
-    def _theme_steps(self, name, state=None, size=None):
-        """Apply the theme, then replace the panels one by one (each old one is deleted after
-        its successor is in place, so ``self.panels`` is whole at every step), then restore
-        the layout (``state``, or the one of now) and show the current frame."""
+            _, state, size = self._before_presentation
         share = name == "presentation" or (self.theme == "presentation" and state is None)
-        state = state if state is not None else self.saveState()
+        state = self.saveState() if state is None else state
+        hold(self.panels.values())         # drawn once, at the layout they end with
         self.theme = name
         apply_theme(name)
         for controls in (self.controls, self.controls.run_bar):
             restyle(controls, controls_style())
+        self._fit_controls(self.findChild(QScrollArea))
+        for panel in self.panels.values():
+            panel.restyle()
         if self.painted is not None:
             self._show_status(self.painted)        # the diagnosis in the new type, before the layout
-        self._fit_controls(self.findChild(QScrollArea))   # at once: cut off while the panels change
         settle_layout()                        # laid out in the new type before it is drawn
-        yield True
-        for key, dock in self.docks.items():
-            old = self.panels[key]
-            new = build(key, old.view_state())
-            try:
-                yield True         # built unseen; placed, laid out and drawn in a pass of its own
-            except GeneratorExit:                  # a newer switch took over: it builds its own
-                dispose(new)
-                raise
-            dock.setWidget(new)
-            self.panels[key] = new
-            dispose(old)
-            if self.painted is not None and on_screen(new):
-                new.show_frame(self.painted)
-            yield True
-        if self.engine is not None:
-            self.panels["surface"].probe_requested.connect(self.engine.drop_probe)
         self.restoreState(state)
         if size is not None:                   # after the layout: its least width, not the last one's
             self.resize(size)
         if share:                      # presentation's shares, or out of them with no layout to go back to
             self.share_room()
         self.whole_tab_names()
-        yield True                       # the layout, then the panels drawn anew, one per pass
         if self.latest is None:
-            self.latest = self.painted
+            self.latest = self.painted          # every panel shows the frame anew, in the theme
         self.paint()
 
     def _fit_controls(self, scroll):
@@ -496,10 +436,10 @@ class MainWindow(QMainWindow):
         the layout and the window size of before."""
         if self.theme == "presentation":
             theme, state, size = self._before_presentation
-            self.switch_theme(theme, state, size)
+            self.set_theme(theme, state, size)
         else:
             self._before_presentation = (self.theme, self.saveState(), self.size())
-            self.switch_theme("presentation")
+            self.set_theme("presentation")
 
     def resizeEvent(self, event):
         """The panels laid out at the new size and drawn once, not at each round of it."""
@@ -507,15 +447,14 @@ class MainWindow(QMainWindow):
         draw_once(panel for panel in self.panels.values() if on_screen(panel))
 
     def closeEvent(self, event):
-        self._finish_theme_switch()
         self.lecture.close()
-        self.paint_timer.stop()
         chores().forget(self)
         if self.engine is not None and not self._shut_down:
             self._shut_down = True
             self.engine.shutdown()
             collector.release()
-        measurer().stop()
+        for panel in self.panels.values():
+            panel.shutdown()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("state", self.saveState())
         self.settings.setValue("config", self.controls.config.to_json())

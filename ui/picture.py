@@ -1,19 +1,23 @@
-"""A panel as a picture: the plot and a caption naming what is shown, without the panel's
-view controls (drop-downs, tabs, check boxes), which mean nothing on a slide.
+"""Pictures made off screen: a widget laid out at a size of its own (``OffScreen``), and a
+panel as a picture: the plot and a caption naming what is shown, without the panel's view
+controls (drop-downs, tabs, check boxes), which mean nothing on a slide.
 
 A panel lists its view controls in ``view_controls()`` and says what they show in
 ``picture_caption()`` ("‖∂C/∂b‖ per layer, log scale"), both part of the Panel contract;
 the caption adds the run: the preset's name (or the network's shape) and the step, and,
-beside a baseline, what differs from it. A picture from the window is made with a new
-panel given the shown one's ``view_state``.
+beside a baseline, what differs from it. A picture from the window at a size of its own is
+made with a new panel given the shown one's ``view_state`` (``panel_picture``).
 """
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel
 
 from simulator import load_presets
 from simulator.compare import difference
 
+from .export import render
+from .panels import Panel, build, dispose
 from .style import heading
 
 CAPTION = "picture_caption"
@@ -53,3 +57,50 @@ def show_picture(panel, frame):
         panel.layout().insertWidget(0, label)
     label.setText(caption(panel, frame.snapshot, frame.baseline))
 
+
+
+class OffScreen:
+    """``widget`` (the whole window, or a panel) laid out at ``size``: shown, so Qt lays it
+    out and its panels draw as on screen, but never on the screen itself
+    (WA_DontShowOnScreen)."""
+
+    def __init__(self, widget, size):
+        self.app = QApplication.instance()
+        self.widget, self.size = widget, size
+        widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+        widget.resize(*size)
+        widget.show()
+        self.app.processEvents()
+
+    def show(self, frame):
+        """Show ``frame`` completely: nothing a panel would draw later is left out."""
+        if isinstance(self.widget, Panel):
+            show_picture(self.widget, frame)
+        else:
+            self.widget.show_frame(frame, complete=True)
+        for _ in range(3):
+            self.app.processEvents()
+
+    def grab(self, scale=1):
+        """The picture, exactly ``size`` × ``scale`` (a window whose controls cannot shrink
+        that far, as with presentation type, is cut at the right edge rather than scaled)."""
+        return render(self.widget, scale, self.size)
+
+    def close(self):
+        self.widget.close()
+        if isinstance(self.widget, Panel):
+            dispose(self.widget)
+        else:
+            self.widget.deleteLater()
+        self.app.processEvents()
+
+
+def panel_picture(frame, name, size, scale=1, view=None):
+    """A QImage of a new panel ``name`` laid out at ``size`` showing ``frame``, with the
+    reader's ``view`` choices, in the current theme."""
+    canvas = OffScreen(build(name, view), size)
+    try:
+        canvas.show(frame)
+        return canvas.grab(scale)
+    finally:
+        canvas.close()

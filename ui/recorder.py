@@ -1,9 +1,9 @@
 """Recording a panel or the window as a GIF or MP4 while the simulation runs.
 
-A timer in the UI thread copies what the widget shows (``shown_image``) and notes the
-moment; the frame is encoded at once in a background thread
-(``Background``, one thread, so frames stay in order) and appended to the file
-(``Animation``). The animation is timed by those moments, not by the frame rate asked
+A piece of the UI thread's deferred work (``chores``), ``fps`` times a second, copies what
+the widget shows (``shown_image``) and notes the moment; the frame is encoded at once in
+the recorder's thread (``Jobs``, one thread, so frames stay in order) and appended to the
+file (``Animation``). The animation is timed by those moments, not by the frame rate asked
 for: a frame the machine was too busy to grab leaves the previous one on screen longer,
 so ten seconds recorded play back in ten seconds. At most ``BACKLOG`` grabbed frames
 wait for the encoder; a tick that finds more waiting is skipped, so memory stays bounded
@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QPoint, QRect, Signal
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtOpenGLWidgets import QOpenGLWidget
 
-from .background import Background
+from .chores import chores
 from .drawing import holding, release
-from .export import Animation, ExportError, image_to_rgb
+from .export import Animation, image_to_rgb
+from .jobs import Jobs
 from .widgets import on_screen
 
 BACKLOG = 2           # grabbed frames waiting to be encoded, at most
@@ -55,11 +56,10 @@ def shown_image(widget):
 
 
 class Recorder(QObject):
-    """Records ``fps`` times a second for at most ``max_seconds`` into ``path`` (.gif or
-    .mp4). ``widget()`` returns the widget to record (a function: a theme switch replaces
-    the panels while a recording runs). Frames are what the widget shows (``shown_image``);
-    if it is not ``drawn`` yet (a panel just brought to the front), the first frame waits
-    for the timer's first tick, when the panel has caught up, and is drawn anew."""
+    """Records ``widget`` ``fps`` times a second for at most ``max_seconds`` into ``path``
+    (.gif or .mp4). Frames are what the widget shows (``shown_image``); if it is not
+    ``drawn`` yet (a panel just brought to the front), the first frame waits for the first
+    tick, when the panel has caught up, and is drawn anew."""
 
     progress = Signal(str)
     finished = Signal(str)        # what happened, in one sentence
@@ -68,11 +68,9 @@ class Recorder(QObject):
         super().__init__(parent)
         self.drawn = drawn
         self.widget, self.path, self.fps, self.max_seconds = widget, str(path), int(fps), float(max_seconds)
-        self.background = Background(parent=self)
-        self.timer = QTimer(self)
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.setInterval(max(1, round(1000 / self.fps)))
-        self.timer.timeout.connect(self._tick)
+        self.jobs = Jobs(self)
+        self._recording = False
+        self._due = 0.0                  # when the next frame is to be grabbed
         self.animation = None
         self.grabbed = self.skipped = self.waiting = self.unseen = 0
         self.outcome = None           # the sentence ``finished`` carried, once finished
@@ -80,27 +78,35 @@ class Recorder(QObject):
 
     def start(self):
         """Start grabbing; ExportError at once if the file cannot be written."""
-        self._started = time.monotonic()
+        self._started = self._due = time.monotonic()
         self.animation = Animation(self.path, self.fps, self._started)
-        self.timer.start()
+        self._recording = True
         if self.drawn:
             self._tick()
+        else:
+            self._next()
 
     @property
     def recording(self):
-        return self.timer.isActive()
+        return self._recording
+
+    def _next(self):
+        """The next tick, ``1/fps`` after the last one was due (or at once, if behind)."""
+        self._due = max(self._due + 1 / self.fps, time.monotonic())
+        chores().add(self, "frame", self._tick, after=self._due - time.monotonic())
 
     def _tick(self):
         now = time.monotonic()
         if now - self._started >= self.max_seconds:
             self.stop(self._started + self.max_seconds)
             return
+        self._next()
         if self.waiting >= BACKLOG:                 # the encoder is behind: keep memory bounded
             self.skipped += 1
             return
         self.waiting += 1
         self.grabbed += 1
-        widget = self.widget()
+        widget = self.widget
         self.unseen += not on_screen(widget)        # hidden: it shows what it last drew
         if self.drawn and not holding():
             image = shown_image(widget)
@@ -108,8 +114,8 @@ class Recorder(QObject):
             release()
             image = widget.grab().toImage()
         self.drawn = True
-        self.background.run(self._encode, image, now,
-                            done=self._encoded, failed=self._failed)
+        self.jobs.run(self._encode, image, now, done=self._encoded, failed=self._failed,
+                      process=False)
         self.progress.emit(f"Recording {now - self._started:.1f} s of {self.max_seconds:g} s "
                            f"({self.grabbed} frames)")
 
@@ -121,12 +127,13 @@ class Recorder(QObject):
 
     def stop(self, end=None):
         """Stop grabbing and finish the file in the background; ``finished`` follows."""
-        if not self.timer.isActive():
+        if not self._recording:
             return
-        self.timer.stop()
+        self._recording = False
+        chores().discard(self, "frame")
         end = time.monotonic() if end is None else end
         self.progress.emit(f"Finishing {self.path}…")
-        self.background.run(self.animation.finish, end, done=self._saved, failed=self._failed)
+        self.jobs.run(self.animation.finish, end, done=self._saved, failed=self._failed, process=False)
 
     def _saved(self, result):
         frames, seconds = result
@@ -136,12 +143,11 @@ class Recorder(QObject):
                   if self.unseen else "")
         self._report(f"Saved {frames} frames ({seconds:.1f} s) to {self.path}{skipped}{unseen}")
 
-    def _failed(self, error):
-        self.timer.stop()
-        self.background.clear()
-        if not isinstance(error, ExportError):
-            raise error
-        self._report(f"The recording was not saved: {error}")
+    def _failed(self, sentence):
+        self._recording = False
+        chores().discard(self, "frame")
+        self.jobs.cancel()
+        self._report(f"The recording was not saved: {sentence}")
 
     def _report(self, message):
         if self.outcome is None:
@@ -155,10 +161,10 @@ class Recorder(QObject):
         if self.animation is None or self.outcome is not None:
             return None
         self.stop()
-        if not self.background.wait(seconds):
-            self.background.clear()
+        if not self.jobs.wait(seconds):
+            self.jobs.cancel()
             self.animation.interrupt()          # ffmpeg is stopped; a GIF frame ends soon
-            self.background.wait(5.0)
+            self.jobs.wait(5.0)
             self._report(f"The recording was abandoned: {self.path} was not written")
         self.animation.abandon()                # no-op once finished; removes a partial file
         return self.outcome

@@ -1,17 +1,35 @@
 """Themes: dark (the default), light, and presentation (light, large type, thick lines:
 readable from the back of a lecture hall).
 
-Panels take their colours, line widths and fonts from ``current()`` when they are built,
-through ``pen()`` and ``style_axes()``; the window rebuilds its panels to switch theme.
+A panel is built once and takes a theme in place (``Panel.restyle``): its colours come
+from the theme by role (``ink("training")``), its line widths through ``pen()``, its
+axes through ``style_axes()``. The inks are the Okabe-Ito colours a colour-blind student
+tells apart, in the variant that keeps 3:1 against the theme's plots (4.5:1 for text):
+a test computes every one from the themes' own colours.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyqtgraph as pg
+import shiboken6
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
-from PySide6.QtWidgets import QApplication, QGraphicsItem, QStyleFactory
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QLabel, QStyleFactory, QWidget
+
+# What each role is drawn in, on a dark and on a light background (Okabe-Ito, Wong 2011:
+# orange, sky blue, bluish green, blue, vermillion, reddish purple, and greys).
+INKS = {
+    "dark": {"training": "#56B4E9", "test": "#E69F00", "minibatch": "#9aa0a8", "factor": "#56B4E9",
+             "product": "#E69F00", "bound": "#CC79A7", "phi": "#56B4E9", "dphi": "#E69F00",
+             "class 0": "#56B4E9", "class 1": "#E69F00", "wrong": "#FF6E54", "muted": "#9aa0a8"},
+    "light": {"training": "#0072B2", "test": "#D55E00", "minibatch": "#6b7079", "factor": "#0072B2",
+              "product": "#D55E00", "bound": "#c51b7d", "phi": "#0072B2", "dphi": "#D55E00",
+              "class 0": "#0072B2", "class 1": "#D55E00", "wrong": "#c0392b", "muted": "#595f69"},
+}
+# The part of plasma the layers' colours take (layer 1 first, warm): on a dark plot its
+# bright end, on a light one its dark end (its yellow had been layer 1 on white, 1.1:1).
+LAYER_RANGES = {"dark": (0.95, 0.45), "light": (0.58, 0.0)}
 
 
 @dataclass(frozen=True)
@@ -25,19 +43,38 @@ class Theme:
     tick_pt: int             # axis tick labels
     line_scale: float        # every pen's width is multiplied by this
     controls_pt: int         # the controls column: what the lecturer reads, not the class
+    inks: dict = field(default_factory=dict)
+
+    def ink(self, role):
+        """The colour of ``role`` (a key of INKS) in this theme."""
+        return self.inks[role]
 
 
 THEMES = {
-    "dark": Theme("dark", True, "#16181d", "#20232a", "#e6e6e6", 10, 9, 1.0, 10),
-    "light": Theme("light", False, "#ffffff", "#f3f4f6", "#1f2328", 10, 9, 1.0, 10),
-    "presentation": Theme("presentation", False, "#ffffff", "#f3f4f6", "#000000", 16, 15, 2.2, 12),
+    "dark": Theme("dark", True, "#16181d", "#20232a", "#e6e6e6", 10, 9, 1.0, 10, INKS["dark"]),
+    "light": Theme("light", False, "#ffffff", "#f3f4f6", "#1f2328", 10, 9, 1.0, 10, INKS["light"]),
+    "presentation": Theme("presentation", False, "#ffffff", "#f3f4f6", "#000000", 16, 15, 2.2, 12,
+                          INKS["light"]),
 }
 _current = THEMES["dark"]
 
 
 def current():
-    """The theme panels are built with."""
+    """The theme in use."""
     return _current
+
+
+def ink(role):
+    """The current theme's colour for ``role``."""
+    return _current.ink(role)
+
+
+def layer_colors(n):
+    """n colours from the first layer (warm) to the last (cool), each keeping 3:1 against
+    the current theme's plots."""
+    cmap = pg.colormap.get("plasma")
+    first, last = LAYER_RANGES["dark" if _current.dark else "light"]
+    return [cmap.map(first + (last - first) * i / max(1, n - 1), mode="qcolor") for i in range(n)]
 
 
 def pen(color, width=1.0, **options):
@@ -97,7 +134,7 @@ def restyle(widget, sheet):
 
 def palette(theme):
     p = QPalette()
-    muted = "#6b7079" if theme.dark else "#9aa0a8"
+    muted = theme.ink("muted")
     colors = {
         QPalette.ColorRole.Window: theme.panel, QPalette.ColorRole.WindowText: theme.foreground,
         QPalette.ColorRole.Base: theme.background, QPalette.ColorRole.AlternateBase: theme.panel,
@@ -167,12 +204,16 @@ def style_axis(axis, keeps_room=True):
     theme = _current
     tick_font = QFont()
     tick_font.setPointSize(theme.tick_pt)
+    # No range asks for a prefix, then none is taken: pyqtgraph's enableAutoSIPrefix(False)
+    # still fixes one from the range of the moment (a colour bar restyled at -0.2 … -0.16
+    # was labelled -200 … -160, in thousandths, for good).
+    axis.setLabel(axis.labelText, siPrefixEnableRanges=(),
+                  **{"font-size": f"{theme.font_pt}pt", "color": theme.foreground})
     axis.enableAutoSIPrefix(False)
     axis.textWidth = QFontMetrics(tick_font).horizontalAdvance(WIDE_LABEL)
     axis.setStyle(tickFont=tick_font, autoReduceTextSpace=not keeps_room)
     axis.setPen(pen(theme.foreground, 1))
     axis.setTextPen(theme.foreground)
-    axis.setLabel(axis.labelText, **{"font-size": f"{theme.font_pt}pt", "color": theme.foreground})
     axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
@@ -180,19 +221,58 @@ def style_colour_bar(colour_bar):
     """A colour bar's axis in the theme, as wide as its numbers (pyqtgraph fixes 45 px), and
     giving back the room of numbers it no longer shows: they change with the config, not
     the frame ("-0.15887" at depth 20, "0.05" at depth 2), and kept, their room narrowed
-    the map for good."""
+    the map for good. Its other axes are the bar's frame, in the theme's ink."""
+    for name in ("left", "right", "top", "bottom"):
+        frame = colour_bar.getAxis(name)
+        if frame is not colour_bar.axis:
+            frame.setPen(pen(_current.foreground, 1))
+            frame.setTextPen(_current.foreground)
     style_axis(colour_bar.axis, keeps_room=False)
     colour_bar.axis.setWidth()
 
 
-def heading(label, factor=1.3, bold=False):
+def heading(label, factor=1.3, bold=False, lines=0):
     """Give a panel's headline or caption type ``factor`` times the theme's size (so that
-    it grows with presentation type, as a fixed point size did not)."""
+    it grows with presentation type, as a fixed point size did not), and room for at least
+    ``lines`` lines of it (a caption that wraps must not move the plot under it as it
+    changes), now and at every theme (``restyle_widget``)."""
+    label.heading = (factor, bold, lines)
     font = label.font()
     font.setPointSizeF(_current.font_pt * factor)
     font.setBold(bold)
     label.setFont(font)
+    if lines:
+        label.setMinimumHeight(lines * QFontMetrics(font).height() + 6)
     return label
+
+
+def restyle_legend(legend):
+    """A legend's names in the current theme's ink and type."""
+    legend.setLabelTextColor(_current.foreground)
+    legend.setLabelTextSize(f"{_current.font_pt}pt")
+    for _, label in legend.items:
+        label.setText(label.text)               # drawn anew in the new ink and type
+    legend.update()
+
+
+def restyle_widget(widget):
+    """Every plot in ``widget`` in the current theme (its background, axes, colour bars and
+    legends), every headline in its type, every widget with a style sheet polished anew:
+    what all panels share of taking a theme, when built and at every switch."""
+    for plot in widget.findChildren(pg.PlotWidget):
+        plot.setBackground(_current.background)
+        style_axes(plot)
+        for item in plot.scene().items():
+            if isinstance(item, pg.ColorBarItem):
+                style_colour_bar(item)
+            elif isinstance(item, pg.LegendItem):
+                restyle_legend(item)
+    for label in widget.findChildren(QLabel):
+        if getattr(label, "heading", None):
+            heading(label, *label.heading)
+    for child in widget.findChildren(QWidget):
+        if child.styleSheet():             # a widget under a sheet takes a new palette only
+            restyle(child, child.styleSheet())     # when polished again
 
 
 class RowLegend(pg.LegendItem):
@@ -212,6 +292,16 @@ class RowLegend(pg.LegendItem):
     def addItem(self, item, name):
         super().addItem(item, name)
         self.refit()
+
+    def removeItem(self, item):
+        entries = list(self.items)
+        super().removeItem(item)
+        _delete([entry for entry in entries if entry not in self.items])
+
+    def clear(self):
+        entries = list(self.items)
+        super().clear()
+        _delete(entries)
 
     def show_entries(self, entries):
         """The legend's entries set to ``entries``, [(item, name)]: renamed in place where the
@@ -243,6 +333,16 @@ class RowLegend(pg.LegendItem):
                 break
         if self.plot_item.width() > view.width() + 1:   # widened by the legend before: back to
             self.plot_item.setGeometry(QRectF(0, 0, view.width(), view.height()))   # the view
+
+
+def _delete(entries):
+    """Delete a legend's removed entries. pyqtgraph only closes them: they stayed, hidden,
+    children of the legend, a set more at every change of its entries (a baseline's key
+    coming or going, the learning speed's layers)."""
+    for sample, label in entries:
+        for item in (sample, label):
+            item.setParentItem(None)
+            shiboken6.delete(item)
 
 
 def legend_below(plot_widget, columns):

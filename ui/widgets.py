@@ -8,12 +8,13 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QRectF, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRectF, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from simulator.numbers import power_of_ten, scientific
 
-from .style import NOTE_STYLES, current
+from .chores import chores
+from .style import NOTE_STYLES
 
 ROUND = (1, 1.5, 2, 3, 5, 7.5, 10)      # round numbers an axis ends at (× 10ᵏ)
 
@@ -172,12 +173,6 @@ def on_screen(widget):
     return widget.isVisible() and not widget.visibleRegion().isEmpty()
 
 
-def layer_colors(n):
-    """n colours from the first layer (warm) to the last (cool), readable on dark and light."""
-    cmap = pg.colormap.get("plasma")
-    return [cmap.map(0.85 - 0.7 * i / max(1, n - 1), mode="qcolor") for i in range(n)]
-
-
 class PowerOfTenAxis(pg.AxisItem):
     """An axis whose values are log₁₀ of the quantity, labelled 10ᵏ at whole k; with
     ``logarithmic = False`` an ordinary linear axis (the values are the quantity)."""
@@ -278,27 +273,23 @@ def log_values(low, high, per_decade):
     return [float(f"{10 ** e:.2g}") for e in exponents]
 
 
-class Throttle(QObject):
-    """Calls ``draw(item)`` at most every ``interval`` seconds; the newest item is never
-    lost: one that arrives too soon is drawn by a timer, or by ``flush()``."""
+class Throttle:
+    """Calls ``draw(item)`` at most every ``interval`` seconds for ``owner`` (a QObject);
+    the newest item is never lost: one that arrives too soon is drawn once the interval
+    has passed (a chore of the owner's), or by ``flush()``."""
 
-    def __init__(self, draw, interval, parent):
-        super().__init__(parent)
-        self._draw = draw
-        self._interval = interval
+    def __init__(self, draw, interval, owner):
+        self._draw, self._interval, self._owner = draw, interval, owner
         self._pending = None
         self._last = 0.0
-        self._timer = QTimer(self)
-        self._timer.setInterval(int(interval * 1000))
-        self._timer.timeout.connect(self.flush)
-        self._timer.start()
 
     def submit(self, item):
-        if time.monotonic() - self._last >= self._interval:
-            self._pending = item
+        self._pending = item
+        wait = self._interval - (time.monotonic() - self._last)
+        if wait <= 0:
             self.flush()
         else:
-            self._pending = item
+            chores().add(self._owner, "throttled", self.flush, after=wait)
 
     def flush(self):
         if self._pending is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 
 from ..data import make_dataset
 from ..network import Network
@@ -88,7 +87,7 @@ def measure(settings):
     orthogonal, gaussian = steps["orthogonal"], steps["scaled_normal"]
     never = settings.most * 2                  # a run that never reached it counts as slower
     first = (lambda v: v if v is not None else never)          # noqa: E731
-    o0, oL = first(orthogonal[0]), first(orthogonal[-1])
+    oL = first(orthogonal[-1])
     g0, gL = first(gaussian[0]), first(gaussian[-1])
     flat = max(first(s) for s in orthogonal) <= FLAT * min(first(s) for s in orthogonal)
     grows = gL > oL and gL > g0

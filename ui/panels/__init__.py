@@ -8,6 +8,7 @@ a panel is exactly the ``Panel`` contract below, so a new panel is a subclass wi
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ..chores import chores
+from ..style import restyle_widget
 
 
 class Panel(QWidget):
@@ -15,6 +16,7 @@ class Panel(QWidget):
 
     * ``title``: its name in the dock, the View menu and the dialogs.
     * ``show_frame(frame)``: draw this Frame (cheaply: it runs for every painted frame).
+    * ``restyle()``: take the current theme in place (it is built once per window).
     * ``finish()``: draw now what ``show_frame`` left for later (a throttled curve, a
       measurement in the background), for a picture that must be complete.
     * ``shutdown()``: stop any work of its own before it is deleted.
@@ -31,6 +33,12 @@ class Panel(QWidget):
 
     def show_frame(self, frame):
         raise NotImplementedError
+
+    def restyle(self):
+        """Take the current theme in place: its plots' backgrounds, axes and legends and its
+        headlines here; a panel's own inks in its override (which calls this first). A
+        panel is built once per window: a theme switch restyles it."""
+        restyle_widget(self)
 
     def finish(self):
         """Nothing is left for later, unless a panel says otherwise."""

@@ -11,10 +11,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
 from simulator.activations import get_activation
 
 from . import Panel
-from ..style import current, heading, pen, style_axes
+from ..style import current, heading, ink, pen
 from ..widgets import typeset
 
-PHI_COLOR, DPHI_COLOR, MAX_COLOR = "#5dade2", "#ff9f43", "#e74c3c"
 Z_RANGE = 6.0
 POOLED = "all hidden layers"
 
@@ -36,20 +35,14 @@ class ActivationPanel(Panel):
         self.curves = pg.PlotWidget()
         self.curves.setLabel("bottom", "z")
         self.curves.showGrid(x=True, y=True, alpha=0.2)
-        style_axes(self.curves)
-        legend = self.curves.addLegend(offset=(10, 10), labelTextSize=f"{current().font_pt}pt",
-                                       labelTextColor=current().foreground)
-        self.phi = self.curves.plot(pen=pen(PHI_COLOR, 2.5), name="φ(z)")
-        self.dphi = self.curves.plot(pen=pen(DPHI_COLOR, 2.5), name="φ'(z)")
-        self.max_line = pg.InfiniteLine(angle=0, pen=pen(MAX_COLOR, 1.5, style=Qt.PenStyle.DashLine))
+        legend = self.curves.addLegend(offset=(10, 10))
+        self.phi = self.curves.plot(name="φ(z)")
+        self.dphi = self.curves.plot(name="φ'(z)")
+        self.max_line = pg.InfiniteLine(angle=0)
         self.curves.addItem(self.max_line)
-        self.max_marker = pg.ScatterPlotItem(size=11, brush=MAX_COLOR, pen=None)
+        self.max_marker = pg.ScatterPlotItem(size=11, pen=None)
         self.curves.addItem(self.max_marker)
-        self.max_text = pg.TextItem(color=MAX_COLOR, anchor=(0, 1))
-        font = self.max_text.textItem.font()
-        font.setPointSizeF(current().font_pt * 1.3)
-        font.setBold(True)
-        self.max_text.setFont(font)
+        self.max_text = pg.TextItem(anchor=(0, 1))
         self.curves.addItem(self.max_text)
         legend.setZValue(5)
 
@@ -62,8 +55,7 @@ class ActivationPanel(Panel):
         self.hist = pg.PlotWidget()
         self.hist.setLabel("bottom", "φ'(z) in the network now")
         self.hist.setLabel("left", "count")
-        style_axes(self.hist)
-        self.bars = pg.BarGraphItem(x0=[], x1=[], height=[], brush=DPHI_COLOR, pen=None)
+        self.bars = pg.BarGraphItem(x0=[], x1=[], height=[], pen=None)
         self.hist.addItem(self.bars)
 
         controls = QHBoxLayout()
@@ -77,6 +69,20 @@ class ActivationPanel(Panel):
         self.activation = None
         self._derivatives = None
         self.counts = np.zeros(0)
+        self.restyle()
+
+    def restyle(self):
+        super().restyle()
+        self.phi.setPen(pen(ink("phi"), 2.5))
+        self.dphi.setPen(pen(ink("dphi"), 2.5))
+        self.max_line.setPen(pen(ink("bound"), 1.5, style=Qt.PenStyle.DashLine))
+        self.max_marker.setBrush(ink("bound"))
+        self.max_text.setColor(ink("bound"))
+        font = self.max_text.textItem.font()
+        font.setPointSizeF(current().font_pt * 1.3)
+        font.setBold(True)
+        self.max_text.setFont(font)
+        self.bars.setOpts(brush=ink("dphi"))
 
     def show_frame(self, frame):
         snapshot = frame.snapshot

@@ -30,8 +30,8 @@ from simulator.diagnosis import comparison_sentence, speed_sentence
 from simulator.numbers import log_sizes
 
 from . import Panel
-from ..style import current, pen, style_axes
-from ..widgets import PowerOfTenAxis, decades, hold, layer_colors, round_up
+from ..style import current, layer_colors, pen
+from ..widgets import PowerOfTenAxis, decades, hold, round_up
 
 QUANTITIES = {
     "‖∂C/∂b‖: speed of learning": ("speeds", "‖∂C/∂b‖"),
@@ -84,6 +84,14 @@ class MarkedBars:
         plot.addItem(self.plain)
         plot.addItem(self.hatched)
         self.marks = []                  # TextItems, reused from frame to frame
+
+    def restyle(self, color=None):
+        """The marks in the current theme's ink; ``color``: the bars' own, where they have
+        one (the legend shows the plain item's brush)."""
+        if color is not None:
+            self.plain.setOpts(brush=color)
+        for item in self.marks:
+            item.setColor(current().foreground)
 
     def set(self, x, heights, bottom, top, brushes):
         """Draw bars at ``x`` up to ``heights`` (axis units) on the axis ``bottom`` … ``top``."""
@@ -211,11 +219,8 @@ class GradientBarsPanel(Panel):
         self.plot.showGrid(y=True, alpha=0.25)
         self.bars = MarkedBars(self.plot, SINGLE_WIDTH)
         self.baseline_bars = MarkedBars(self.plot, PAIR_WIDTH, outlined=True)
-        ink = current().foreground
-        self.theory = pg.PlotDataItem(pen=pen(ink, 2.5, style=Qt.PenStyle.DashLine),
-                                      symbol="o", symbolSize=7, symbolBrush=ink, symbolPen=None)
+        self.theory = pg.PlotDataItem(symbol="o", symbolSize=7, symbolPen=None)
         self.plot.addItem(self.theory)
-        style_axes(self.plot)
         top = QHBoxLayout()
         top.addWidget(self.quantity, 1)
         top.addWidget(self.log_scale)
@@ -229,6 +234,16 @@ class GradientBarsPanel(Panel):
         self._brushes = []
         self.logs = np.zeros(0)
         self.theory_logs = self.baseline_logs = None
+        self.restyle()
+
+    def restyle(self):
+        super().restyle()
+        foreground = current().foreground
+        self.theory.setPen(pen(foreground, 2.5, style=Qt.PenStyle.DashLine))
+        self.theory.setSymbolBrush(foreground)
+        for bars in (self.bars, self.baseline_bars):
+            bars.restyle()
+        self._brushes = []                       # the layers' colours are the theme's
 
     def view_state(self):
         return {"bars": self.quantity.currentText(), "bars_log": self.log_scale.isChecked()}

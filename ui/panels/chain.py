@@ -21,13 +21,9 @@ from simulator.compare import brief
 from simulator.numbers import log_sizes, power_of_ten
 
 from . import Panel
-from ..style import heading, legend_below, pen, style_axes
+from ..style import heading, ink, legend_below, pen
 from ..widgets import PowerOfTenAxis, typeset
 from .bars import MarkedBars, last_finite_label
-
-FACTOR_COLOR = "#5dade2"
-PRODUCT_COLOR = "#ff9f43"
-QUARTER_COLOR = "#e74c3c"
 
 
 def together(product):
@@ -77,36 +73,42 @@ class ChainRulePanel(Panel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.caption = heading(QLabel(), 1.3)
+        self.caption = heading(QLabel(), 1.3, lines=2)
         self.caption.setWordWrap(True)
-        self.caption.setMinimumHeight(2 * self.caption.fontMetrics().height() + 6)
         self.plot = pg.PlotWidget(axisItems={"left": PowerOfTenAxis("left")})
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.setLabel("bottom", "layer l")
         self.plot.setLabel("left", typeset("factor f^l and product P^l"))
         self.plot.showGrid(y=True, alpha=0.25)
-        style_axes(self.plot)
         self.legend = legend_below(self.plot, columns=2)
-        self.bars = MarkedBars(self.plot, 0.6, FACTOR_COLOR)
+        self.bars = MarkedBars(self.plot, 0.6)
         self.legend.addItem(self.bars.plain, typeset("factor f^l = ‖δ^(l-1)‖ / ‖δ^l‖"))
-        self.product = self.plot.plot(pen=pen(PRODUCT_COLOR, 3), symbol="o",
-                                      symbolBrush=PRODUCT_COLOR, symbolPen=None, symbolSize=8,
+        self.product = self.plot.plot(symbol="o", symbolPen=None, symbolSize=8,
                                       name=typeset("product P^l = ‖δ^l‖ / ‖δ^L‖"))
-        self.baseline_product = pg.PlotDataItem(
-            pen=pen(PRODUCT_COLOR, 2, style=Qt.PenStyle.DashLine), symbol="o", symbolSize=7,
-            symbolBrush=None, symbolPen=pen(PRODUCT_COLOR, 1.5))
+        self.baseline_product = pg.PlotDataItem(symbol="o", symbolSize=7, symbolBrush=None)
         self.plot.addItem(self.baseline_product)
         self.keyed = False              # the baseline's product is in the legend
-        quarter_pen = pen(QUARTER_COLOR, 2, style=Qt.PenStyle.DashLine)
-        self.quarter = pg.InfiniteLine(pos=np.log10(0.25), angle=0, pen=quarter_pen)
+        self.quarter = pg.InfiniteLine(pos=np.log10(0.25), angle=0)
         self.plot.addItem(self.quarter)
-        self.quarter_key = pg.PlotDataItem(pen=quarter_pen)   # the line's entry in the legend
+        self.quarter_key = pg.PlotDataItem()            # the line's entry in the legend
         self.legend.addItem(self.quarter_key, "1/4 = max σ'")
         layout = QVBoxLayout(self)
         layout.addWidget(self.caption)
         layout.addWidget(self.plot, 1)
         self.factor_logs = self.product_logs = self.baseline_logs = np.zeros(0)
+        self.restyle()
+
+    def restyle(self):
+        super().restyle()
+        self.bars.restyle(ink("factor"))
+        product = ink("product")
+        self.product.setPen(pen(product, 3))
+        self.product.setSymbolBrush(product)
+        self.baseline_product.setPen(pen(product, 2, style=Qt.PenStyle.DashLine))
+        self.baseline_product.setSymbolPen(pen(product, 1.5))
+        for line in (self.quarter, self.quarter_key):
+            line.setPen(pen(ink("bound"), 2, style=Qt.PenStyle.DashLine))
 
     def show_frame(self, frame):
         snapshot, twin = frame.snapshot, frame.baseline
@@ -120,7 +122,7 @@ class ChainRulePanel(Panel):
         shown = np.concatenate([self.factor_logs[finite_f], self.product_logs[np.isfinite(self.product_logs)],
                                 self.baseline_logs[np.isfinite(self.baseline_logs)], [0.0]])
         bottom, top = np.floor(shown.min()) - 1, max(1.0, np.ceil(shown.max()) + 0.5)
-        self.bars.set(layers[1:], self.factor_logs, bottom, top, [FACTOR_COLOR] * (n - 1))
+        self.bars.set(layers[1:], self.factor_logs, bottom, top, [ink("factor")] * (n - 1))
         keep = np.isfinite(self.product_logs)
         self.product.setData(layers[keep], self.product_logs[keep])
         keep_b = np.isfinite(self.baseline_logs)

@@ -10,11 +10,9 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout
 from simulator.simulation import TestPredictions
 
 from . import Panel
-from ..style import current, pen, style_axes
+from ..style import current, ink, pen
 from ..widgets import place_by_centres
 from .predictions import COLUMNS, ROWS, ConfusionMatrix, TestImages
-
-CLASS_COLORS = ("#3b82f6", "#f59e0b")      # class 0, class 1
 
 
 def output_map():
@@ -38,11 +36,9 @@ class DecisionBoundaryPanel(Panel):
         self.plot.setAspectLocked(True)
         self.plot.setLabel("bottom", "x₁")
         self.plot.setLabel("left", "x₂")
-        style_axes(self.plot)
         self.image = pg.ImageItem()
-        self.image.setColorMap(output_map())
         self.plot.addItem(self.image)
-        self.train = pg.ScatterPlotItem(size=7, pen=pen("#111111", 0.5))
+        self.train = pg.ScatterPlotItem(size=7)
         self.test = pg.ScatterPlotItem(size=9, brush=None)
         self.plot.addItem(self.train)
         self.plot.addItem(self.test)
@@ -53,6 +49,15 @@ class DecisionBoundaryPanel(Panel):
         layout.addWidget(self.accuracy)
         layout.addWidget(self.views, 1)
         self._data = None
+        self.restyle()
+
+    def restyle(self):
+        super().restyle()
+        self.image.setColorMap(output_map())
+        self.train.setPen(pen("#111111", 0.5))
+        self._data = None                        # the points drawn anew, in the theme's inks
+        if self._test_images is not None:
+            self._test_images.restyle()
 
     @property
     def test_images(self):
@@ -82,8 +87,9 @@ class DecisionBoundaryPanel(Panel):
         place_by_centres(self.image, decision.x, decision.y)
         if snapshot.data is not self._data:
             self._data = data = snapshot.data
-            brushes = [pg.mkBrush(color) for color in CLASS_COLORS]   # one per class, shared:
-            rings = [pen(color, 2) for color in CLASS_COLORS]           # a pen per point cost 27 ms
+            inks = (ink("class 0"), ink("class 1"))
+            brushes = [pg.mkBrush(color) for color in inks]   # one per class, shared:
+            rings = [pen(color, 2) for color in inks]           # a pen per point cost 27 ms
             self.train.setData(data.X_train[:, 0], data.X_train[:, 1],
                                brush=[brushes[int(c)] for c in data.y_train])
             self.test.setData(data.X_test[:, 0], data.X_test[:, 1],

@@ -12,11 +12,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout
 
 from . import Panel
-from ..style import current, legend_below, pen, seen_through, style_axes
+from ..style import current, ink, legend_below, pen, seen_through
 from ..widgets import Throttle, hold, log_ticks, round_down, round_up
 
-TRAIN_COLOR, TEST_COLOR = "#4fa3ff", "#ff9f43"
-BATCH_GREY, BATCH_ALPHA = (128, 128, 128), 150     # the minibatch's noisy curve, faint
+BATCH_ALPHA = 150      # the minibatch's noisy curve, faint
 REFRESH = 0.1          # seconds between redraws: a curve needs no more than 10 per second
 REACH = 1e3           # a baseline's costs beyond this many times the live run's leave the view
 SLACK = np.log10(3)    # a view shrinks when it is 3× wider (in y: 3× the ratio) than needed
@@ -64,7 +63,6 @@ def curve_plot(y_label, legend_columns):
     plot.setLabel("bottom", "training step")
     plot.setLabel("left", y_label)
     plot.showGrid(x=True, y=True, alpha=0.2)
-    style_axes(plot)
     return plot, legend_below(plot, legend_columns)
 
 
@@ -76,18 +74,27 @@ class LossPanel(Panel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.plot, self.legend = curve_plot("cost C", legend_columns=3)
-        self.batch = self.plot.plot(pen=pen(seen_through(BATCH_GREY, BATCH_ALPHA), 1), name="minibatch")
-        self.train = self.plot.plot(pen=pen(TRAIN_COLOR, 2.5), name="training set")
-        self.test = self.plot.plot(pen=pen(TEST_COLOR, 2.5), name="test set")
-        dashed = Qt.PenStyle.DashLine
-        self.baseline_train = self.plot.plot(pen=pen(TRAIN_COLOR, 2, style=dashed))
-        self.baseline_test = self.plot.plot(pen=pen(TEST_COLOR, 2, style=dashed))
-        self.baseline_key = pg.PlotDataItem(pen=pen(current().foreground, 2, style=dashed))
+        self.batch = self.plot.plot(name="minibatch")
+        self.train = self.plot.plot(name="training set")
+        self.test = self.plot.plot(name="test set")
+        self.baseline_train, self.baseline_test = self.plot.plot(), self.plot.plot()
+        self.baseline_key = pg.PlotDataItem()
         self.keyed = False                # the baseline's entry is in the legend
         layout = QVBoxLayout(self)
         layout.addWidget(self.plot)
         self.view = SteadyView(self.plot)
         self.throttle = Throttle(self._draw, REFRESH, self)
+        self.restyle()
+
+    def restyle(self):
+        super().restyle()
+        dashed = Qt.PenStyle.DashLine            # the baseline's: the same ink, dashed
+        self.batch.setPen(pen(seen_through(ink("minibatch"), BATCH_ALPHA), 1))
+        self.train.setPen(pen(ink("training"), 2.5))
+        self.test.setPen(pen(ink("test"), 2.5))
+        self.baseline_train.setPen(pen(ink("training"), 2, style=dashed))
+        self.baseline_test.setPen(pen(ink("test"), 2, style=dashed))
+        self.baseline_key.setPen(pen(current().foreground, 2, style=dashed))
 
     def show_frame(self, frame):
         self.throttle.submit(frame)

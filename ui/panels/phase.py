@@ -1,8 +1,9 @@
 """Phase diagram: log₁₀ of layer 1's error over the output's, at initialisation, over
 depth × σw, measured on real networks, with the theory's critical line χ = 1.
 
-The map is computed in a background process (a few seconds at most) and cached per
-activation and σb; the current setting is marked on it.
+The panel's ``Measurer`` computes each map in a process of its own (a few seconds at
+most), only while the panel is on screen, and keeps it per activation and σb; the
+current setting is marked on it.
 """
 from __future__ import annotations
 
@@ -10,34 +11,31 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from simulator.phase import phase_diagram
 from simulator.theory import effective_sigmas
 
 from . import Panel
-from ..processes import ProcessJob
-from ..style import pen, style_axes, style_colour_bar
+from ..jobs import Jobs
+from ..style import pen
 from ..widgets import on_screen, place_by_centres, typeset
 
 RATIO_MAP = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=["#2166ac", "#f7f7f7", "#b2182b"])
 LIMIT = 10.0          # colours saturate at 10⁻¹⁰ and 10¹⁰
 
 
-class Measurer(QObject):
-    """The application's phase diagrams: measured one at a time in a process of their own
-    (a map is a second of NumPy: in a thread it would take the interpreter's lock from the
-    window), kept per (activation, σb). It outlives the panels, so a panel rebuilt for
-    another theme finds what was measured, and a measurement under way is never waited for."""
+class Measurer:
+    """Phase diagrams measured one at a time in a process of their own (a map is a second
+    of NumPy: in a thread it would take the interpreter's lock from the window), kept per
+    (activation, σb); ``measured(diagram)`` is called with each, on the UI thread."""
 
-    measured = Signal(object)              # a diagram, in the UI thread
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
+    def __init__(self, owner, measured):
+        self.jobs, self.measured = Jobs(owner), measured
         self.cache = {}
         self.queue = []
-        self.job = self.key = None
+        self.key = None                    # being measured
 
     def request(self, key):
         if key not in self.cache and key != self.key and key not in self.queue:
@@ -45,40 +43,24 @@ class Measurer(QObject):
             self._next()
 
     def _next(self):
-        if self.job is None and self.queue:
+        if self.key is None and self.queue:
             self.key = self.queue.pop(0)
-            self.job = ProcessJob(phase_diagram, *self.key, parent=self)
-            self.job.done.connect(self._store)
-            self.job.failed.connect(lambda _: self._finish())
+            self.jobs.run(phase_diagram, *self.key, done=self._store, failed=lambda _: self._finish())
 
     def _store(self, diagram):
         self.cache[self.key] = diagram
         self._finish()
-        self.measured.emit(diagram)
+        self.measured(diagram)
 
     def _finish(self):
-        self.job.deleteLater()
-        self.job = self.key = None
+        self.key = None
         self._next()
 
     def stop(self):
         """Forget what is queued and end a measurement under way at once."""
         self.queue.clear()
-        if self.job is not None:
-            self.job.kill()
-            self.job.deleteLater()
-            self.job = self.key = None
-
-
-_measurer = None
-
-
-def measurer():
-    """The one Measurer of this application (made on first use, in the UI thread)."""
-    global _measurer
-    if _measurer is None:
-        _measurer = Measurer(QCoreApplication.instance())
-    return _measurer
+        self.jobs.cancel()
+        self.key = None
 
 
 class PhaseDiagramPanel(Panel):
@@ -93,26 +75,32 @@ class PhaseDiagramPanel(Panel):
         self.plot = pg.PlotWidget()
         self.plot.setLabel("bottom", "depth (hidden layers)")
         self.plot.setLabel("left", typeset("σw (weights N(0, σw²/fan_in))"))
-        style_axes(self.plot)
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)
         self.colorbar = pg.ColorBarItem(colorMap=RATIO_MAP, values=(-LIMIT, LIMIT), interactive=False,
                                         width=14, label=typeset("log₁₀ ‖δ¹‖/‖δ^L‖"))
         self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
-        style_colour_bar(self.colorbar)
-        self.critical = pg.InfiniteLine(angle=0, pen=pen("#111111", 3, style=Qt.PenStyle.DashLine),
-                                        label="χ = 1", labelOpts={"position": 0.92, "color": "#111111",
-                                                                  "fill": "#f7f7f7"})
+        # on the map's own colours (white at χ = 1), the same in every theme
+        self.critical = pg.InfiniteLine(angle=0, label="χ = 1", labelOpts={
+            "position": 0.92, "color": "#111111", "fill": "#f7f7f7"})
         self.plot.addItem(self.critical)
-        self.here = pg.ScatterPlotItem(size=16, symbol="x", brush="#00e676", pen=pen("#00e676", 3))
+        self.here = pg.ScatterPlotItem(size=16, symbol="x", brush="#00e676")
         self.plot.addItem(self.here)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(self.plot, 1)
-        self.measurer = measurer()
-        self.measurer.measured.connect(self._finished)
+        self.measurer = Measurer(self, self._finished)
         self._key = None
         self.diagram = None
+        self.restyle()
+
+    def restyle(self):
+        super().restyle()
+        self.critical.setPen(pen("#111111", 3, style=Qt.PenStyle.DashLine))
+        self.here.setPen(pen("#00e676", 3))
+
+    def shutdown(self):
+        self.measurer.stop()
 
     def show_frame(self, frame):
         c = frame.snapshot.config

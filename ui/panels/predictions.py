@@ -16,11 +16,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
 
-from ..style import current, style_axes
+from ..style import current, ink, style_axes
 
 ROWS, COLUMNS = 8, 12              # test images shown
 LABEL_ROOM = 8                     # image pixels above each image for its label
-WRONG = "#e5484d"
 MAX_NUMBERED = 12                  # classes up to which the matrix's cells show counts
 GAP = 3                            # pixels between a label and the image under it
 MOST_SHRUNK = 7                    # pixels: the least type a label is given
@@ -107,6 +106,10 @@ class TestImages:
         self.widget.addItem(self.labels)
         self._key = None
 
+    def restyle(self):
+        """Drawn anew at the next ``show``, on the current theme's paper and in its ink."""
+        self._key = None
+
     def show(self, data, predicted):
         n = min(ROWS * COLUMNS, len(data.y_test))
         key = (id(data), predicted[:n].tobytes())
@@ -117,21 +120,22 @@ class TestImages:
         h, w = data.image_shape
         cell_h, cell_w = h + 2 + LABEL_ROOM, w + 2 + 1            # frame, label, a gap
         X = data.X_test[:n]
-        ink = (X - X.min()) / max(float(np.ptp(X)), 1e-12)        # any scale shown as 0 … 1
+        shade = (X - X.min()) / max(float(np.ptp(X)), 1e-12)        # any scale shown as 0 … 1
         paper, pen_colour = np.array(_rgb(theme.background)), np.array(_rgb(theme.foreground))
         rows = -(-n // COLUMNS)
         mosaic = np.empty((rows * cell_h, COLUMNS * cell_w, 3))
         mosaic[...] = paper
         wrong = predicted[:n] != data.y_test[:n]
+        red = ink("wrong")
         labels = []
         for k in range(n):
             top, left = (k // COLUMNS) * cell_h + LABEL_ROOM, (k % COLUMNS) * cell_w
             if wrong[k]:
-                mosaic[top:top + h + 2, left:left + w + 2] = _rgb(WRONG)
-            pixels = ink[k].reshape(h, w)[..., None]
+                mosaic[top:top + h + 2, left:left + w + 2] = _rgb(red)
+            pixels = shade[k].reshape(h, w)[..., None]
             mosaic[top + 1:top + 1 + h, left + 1:left + 1 + w] = paper + pixels * (pen_colour - paper)
             labels.append((left + (w + 2) / 2, top, data.classes[int(predicted[k])],
-                           WRONG if wrong[k] else theme.foreground))
+                           red if wrong[k] else theme.foreground))
         self.labels.show(labels)
         self.image.setImage(mosaic.astype(np.uint8), levels=(0, 255))
         self.widget.setRange(xRange=(0, COLUMNS * cell_w), yRange=(0, rows * cell_h), padding=0.01)

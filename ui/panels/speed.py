@@ -15,8 +15,8 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout
 
 from . import Panel
-from ..style import dense_pen, seen_through
-from ..widgets import Throttle, layer_colors
+from ..style import current, dense_pen, layer_colors, seen_through
+from ..widgets import Throttle
 from .bars import last_finite_label
 from .loss import REFRESH, SteadyView, curve_plot, set_positive
 
@@ -69,6 +69,16 @@ class LearningSpeedPanel(Panel):
         layout.addWidget(self.plot)
         self.view = SteadyView(self.plot)
         self.throttle = Throttle(self._draw, REFRESH, self)
+        self.restyle()
+
+    def _title(self):
+        self.plot.setTitle(self.title_text or None, color=current().foreground)
+
+    def restyle(self):
+        super().restyle()
+        self._title()
+        self._paint(self.curves, self.layers, live=True)
+        self._paint(self.baseline_curves, self.baseline_layers, live=False)
 
     def show_frame(self, frame):
         self.throttle.submit(frame)
@@ -83,7 +93,7 @@ class LearningSpeedPanel(Panel):
             title = (f"{title}. " if title else "") + "Bright: this run; faded: the baseline"
         if title != self.title_text:
             self.title_text = title
-            self.plot.setTitle(title or None)
+            self._title()
         history = snapshot.history
         n = history.speed.shape[1]
         if self.layers != drawn_layers(n):
@@ -106,6 +116,15 @@ class LearningSpeedPanel(Panel):
             set_positive(curve, history.steps, mean)
         return means
 
+    @staticmethod
+    def _paint(curves, layers, live, n=None):
+        """The curves of ``layers`` (of ``n``) in their layers' colours: the live run's
+        bright, the baseline's faded and thinner."""
+        colors = layer_colors(n or (max(layers) + 1 if layers else 0))
+        for curve, l in zip(curves, layers):
+            curve.setPen(dense_pen(colors[l], 2) if live
+                         else dense_pen(seen_through(colors[l], FADED_CURVE), 1.5))
+
     def _layer_curves(self, pool, n, live):
         """(curves, layers) for a run of ``n`` layers, from ``pool``: the live run's bright
         and in the legend, the baseline's faded, thinner and behind them. The pool's curves
@@ -117,11 +136,8 @@ class LearningSpeedPanel(Panel):
             curve.setZValue(0 if live else -1)
             self.plot.addItem(curve)
             pool.append(curve)
-        colors = layer_colors(n)
         curves = pool[:len(layers)]
-        for curve, l in zip(curves, layers):
-            curve.setPen(dense_pen(colors[l], 2) if live
-                         else dense_pen(seen_through(colors[l], FADED_CURVE), 1.5))
+        self._paint(curves, layers, live, n)
         for curve in pool[len(layers):]:
             curve.setData([], [])
         if live:

@@ -29,7 +29,7 @@ from simulator.compare import brief
 
 from . import Panel
 from ..chores import chores
-from ..style import current, pen, style_axes, style_colour_bar
+from ..style import current, heading, pen, restyle_widget
 from simulator.landscape import FLAT_TOLERANCE
 from simulator.numbers import scientific, times
 
@@ -108,22 +108,19 @@ class CostMap:
         self.colorbar = pg.ColorBarItem(colorMap=pg.colormap.get(COLORMAP), interactive=False,
                                         width=14)
         self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
-        self.contours = pg.PlotDataItem(pen=pen((255, 255, 255, 110), 1), connect="finite")
-        self.trail = pg.PlotDataItem(pen=pen((255, 255, 255, 230), 2))
-        self.arrow = pg.PlotDataItem(pen=pen(BALL_COLOR, 3), antialias=True)
+        self.contours = pg.PlotDataItem(connect="finite")
+        self.trail = pg.PlotDataItem()
+        self.arrow = pg.PlotDataItem(antialias=True)
         self.arrow_head = pg.ScatterPlotItem(size=11, brush=BALL_COLOR, pen=None, symbol="o",
                                              antialias=True)
-        self.ball = pg.ScatterPlotItem(size=18, brush=BALL_COLOR, pen=pen("w", 2),
-                                       antialias=True)
-        self.probe_trail = pg.PlotDataItem(pen=pen(PROBE_COLOR, 1.5, style=Qt.PenStyle.DashLine))
-        self.probe = pg.ScatterPlotItem(size=16, brush=None, pen=pen(PROBE_COLOR, 2.5), antialias=True)
+        self.ball = pg.ScatterPlotItem(size=18, brush=BALL_COLOR, antialias=True)
+        self.probe_trail = pg.PlotDataItem()
+        self.probe = pg.ScatterPlotItem(size=16, brush=None, antialias=True)
         for item in (self.contours, self.trail, self.arrow, self.arrow_head, self.probe_trail,
                      self.probe, self.ball):
             self.plot.addItem(item)
         for still in (self.image, self.contours):     # redrawn from a pixmap as the ball moves
             still.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        style_colour_bar(self.colorbar)
-        style_axes(self.plot)
         self.note = Note()
         self.widget = QWidget()                  # the plot, and the note under it
         column = QVBoxLayout(self.widget)
@@ -135,15 +132,31 @@ class CostMap:
         self.title = None
         self.levels = self.target = None         # the colour scale shown, and the surface's own
         self.logarithmic = None
+        self.restyle()
+
+    def restyle(self):
+        """The lines' widths and the title's type in the current theme (on the map's own
+        colours, the same in every theme), its axes and background too (a baseline's map is
+        made before it is placed in the panel)."""
+        restyle_widget(self.widget)
+        self.contours.setPen(pen((255, 255, 255, 110), 1))
+        self.trail.setPen(pen((255, 255, 255, 230), 2))
+        self.arrow.setPen(pen(BALL_COLOR, 3))
+        self.probe_trail.setPen(pen(PROBE_COLOR, 1.5, style=Qt.PenStyle.DashLine))
+        self.probe.setPen(pen(PROBE_COLOR, 2.5))
+        self._title(self.title)
+
+    def _title(self, title):
+        self.title = title
+        theme = current()
+        self.plot.setTitle(title, size=f"{theme.font_pt * 1.1:.0f}pt", color=theme.foreground)
 
     def show(self, snapshot, lines, logarithmic, title=None, playing=False, probe=None):
         """The snapshot's surface (drawn anew only when its version changed), its ball, the
         ``probe`` if there is one, and the note. A new surface's colour scale eases towards
         its own while ``playing`` (a jump of the colours read as a flash)."""
         if title != self.title:
-            self.title = title
-            theme = current()
-            self.plot.setTitle(title, size=f"{theme.font_pt * 1.1:.0f}pt", color=theme.foreground)
+            self._title(title)
         if self.surface is None or snapshot.surface.version != self.surface.version:
             self.surface, self.lines = snapshot.surface, lines
             self.draw_surface(logarithmic, eased=playing)
@@ -271,10 +284,9 @@ class SurfacePanel(Panel):
         self.log_scale.setToolTip("Colour by log₁₀ C: cliffs and plateaus both stay readable.")
         self.log_scale.setAccessibleName("log colour scale of the cost surface")
         self.log_scale.toggled.connect(lambda _: self._draw_surface())
-        self.slopes = QLabel()
+        self.slopes = heading(QLabel(), 1.0, lines=2)
         self.slopes.setWordWrap(True)
         self.slopes.setMinimumWidth(120)    # a wrapping caption must not set the panel's width
-        self.slopes.setMinimumHeight(2 * self.slopes.fontMetrics().height() + 4)
         self.slopes.setToolTip("The ball's gradient along each axis: (⟨∇C, U⟩, ⟨∇C, V⟩).")
         self.map = CostMap()
         self.baseline_map = None          # made when a baseline first comes (it costs a plot)
@@ -306,6 +318,12 @@ class SurfacePanel(Panel):
         super().resizeEvent(event)
         wide = event.size().width() >= event.size().height()
         self.maps.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
+
+    def restyle(self):
+        super().restyle()
+        for cost_map in (self.map, self.baseline_map):
+            if cost_map is not None:
+                cost_map.restyle()
 
     @property
     def surface(self):
