@@ -25,6 +25,7 @@ import numpy as np
 
 from .activations import get_activation
 from .losses import get_loss
+from .network import FlatParameters, targets
 from .pace import checkpoint
 
 PARTS = ("W", "U", "b", "V", "c")
@@ -71,13 +72,15 @@ class RecurrentGradients:
         return np.append(self.norms(), np.sqrt(np.vdot(self.dz, self.dz)))
 
 
-class RecurrentNetwork:
+class RecurrentNetwork(FlatParameters):
     """A recurrent network whose output reads the last hidden state; see the module docstring.
 
     W is a Gaussian matrix rescaled to the given ``spectral_radius_``; U, V are
     N(0, 1/fan_in); b, c are 0. ``activation`` and ``loss`` are names (activations.py,
     losses.py).
     """
+
+    VIEWS = PARTS
 
     def __init__(self, inputs, hidden, outputs, spectral_radius_=0.9, seed=0, activation="tanh",
                  loss="softmax_cross_entropy"):
@@ -107,25 +110,6 @@ class RecurrentNetwork:
         for name, (part, shape) in self.parts.items():
             setattr(self, name, self._theta[part].reshape(shape))
 
-    @property
-    def theta(self):
-        """All parameters in one flat vector; W, U, b, V, c are views into it."""
-        return self._theta
-
-    @theta.setter
-    def theta(self, value):
-        self._theta[...] = value
-
-    def __getstate__(self):
-        """For pickle and deepcopy (a pinned baseline is a deep copy of its run): the views
-        are left out and made anew from the copied theta (a copy would make them arrays of
-        their own)."""
-        return {k: v for k, v in self.__dict__.items() if k not in PARTS}
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self._view()
-
     def copy(self):
         """An independent network with the same parameters."""
         clone = object.__new__(type(self))
@@ -142,7 +126,9 @@ class RecurrentNetwork:
 
     def _drive(self, X):
         """x_t U + b for every t: (T, samples, hidden)."""
-        return np.einsum("ntk,kh->tnh", self.sequences(X), self.U) + self.b
+        drive = np.matmul(self.sequences(X).transpose(1, 0, 2), self.U)
+        drive += self.b
+        return drive
 
     def forward(self, X):
         """X (samples, T, inputs) → RecurrentTrace."""
@@ -177,23 +163,16 @@ class RecurrentNetwork:
 
     def loss(self, X, Y):
         """The cost C on (X, Y)."""
-        return self.loss_function.cost(self.logits(X), self._targets(Y, (len(X), self.sizes[2])))
+        return self.loss_function.cost(self.logits(X), targets(Y, (len(X), self.sizes[2])))
 
     def predict(self, X):
         return self.logits(X).argmax(axis=1)
-
-    @staticmethod
-    def _targets(Y, expected):
-        Y = np.asarray(Y, dtype=np.float64)
-        if Y.shape != expected:
-            raise ValueError(f"Y: shape {expected} required, got {Y.shape}")
-        return Y
 
     def gradients(self, X, Y):
         """∂C/∂θ by backpropagation through time, with δ_t for every t."""
         X = self.sequences(X)
         trace = self.forward(X)
-        Y = self._targets(Y, trace.z.shape)
+        Y = targets(Y, trace.z.shape)
         with np.errstate(all="ignore"):
             dz = self.loss_function.delta(trace.z, Y)                    # ∂C/∂z, 1/N included
             T = X.shape[1]
