@@ -27,7 +27,9 @@ The headline, the measured sentence and the advice all come from here, so the pa
 the status bar and the window's diagnosis line cannot disagree: an exploding run never
 ends with a vanishing headline. Where one change of a control helps, ``remedy`` names it
 (the window offers it as a button that applies it and starts the run again); advice names
-only what was on when the run went wrong (``config`` is the run's config then).
+only what was on when the run went wrong (``config`` is the run's config then). In the
+recurrent mode the layers are time steps ("Time step 1 learns 10⁶× slower than the
+output"), and the remedies are the controls a recurrent network has (T, ρ, clipping, η).
 """
 from __future__ import annotations
 

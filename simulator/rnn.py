@@ -49,18 +49,24 @@ class RecurrentTrace:
 @dataclass(frozen=True)
 class RecurrentGradients:
     """∂C/∂θ laid out like ``theta``, the cost, and per sample: ``deltas[t-1]`` = δ_t =
-    ∂C/∂h_t, ``du[t-1]`` = ∂C/∂u_t, ``dz`` = ∂C/∂z. ``weight_steps[t-1]`` and
-    ``input_steps[t-1]`` are what time step t adds to ∂C/∂W and ∂C/∂U (h_{t-1}ᵀ ∂C/∂u_t and
-    x_tᵀ ∂C/∂u_t): their sums over t are ∂C/∂W and ∂C/∂U."""
+    ∂C/∂h_t, ``du[t-1]`` = ∂C/∂u_t, ``dz`` = ∂C/∂z; ``inputs`` are the sequences
+    (samples, T, inputs)."""
 
     loss: float
     flat: np.ndarray
     deltas: np.ndarray
     du: np.ndarray
     dz: np.ndarray
-    weight_steps: np.ndarray
-    input_steps: np.ndarray
+    inputs: np.ndarray
     trace: RecurrentTrace
+
+    def step_shares(self):
+        """What each time step t adds to ∂C/∂W and to ∂C/∂U: (h_{t-1}ᵀ ∂C/∂u_t for every t,
+        x_tᵀ ∂C/∂u_t for every t), arrays (T, hidden, hidden) and (T, inputs, hidden) whose
+        sums over t are ∂C/∂W and ∂C/∂U."""
+        with np.errstate(all="ignore"):
+            return (np.matmul(self.trace.hidden[:-1].transpose(0, 2, 1), self.du),
+                    np.matmul(self.inputs.transpose(1, 2, 0), self.du))
 
     def norms(self):
         """‖∂C/∂h_t‖ over the batch for t = 1 … T: the bars over time."""
@@ -182,12 +188,12 @@ class RecurrentNetwork(FlatParameters):
                 checkpoint()
                 deltas[t - 1] = (deltas[t] * trace.dphis[t]) @ self.W.T
             du = deltas * trace.dphis                                      # ∂C/∂u_t
-            weight_steps = np.matmul(trace.hidden[:-1].transpose(0, 2, 1), du)
-            input_steps = np.matmul(X.transpose(1, 2, 0), du)
-            flat = np.concatenate([weight_steps.sum(axis=0).ravel(), input_steps.sum(axis=0).ravel(),
+            gW = np.einsum("tnh,tnk->hk", trace.hidden[:-1], du)
+            gU = np.einsum("ntk,tnh->kh", X, du)
+            flat = np.concatenate([gW.ravel(), gU.ravel(),
                                    du.sum(axis=(0, 1)), (trace.hidden[T].T @ dz).ravel(), dz.sum(axis=0)])
             cost = self.loss_function.cost(trace.z, Y)
-        return RecurrentGradients(cost, flat, deltas, du, dz, weight_steps, input_steps, trace)
+        return RecurrentGradients(cost, flat, deltas, du, dz, X, trace)
 
     # ----------------------------------------------------------------- the step Jacobians
     def step_jacobians(self, trace):

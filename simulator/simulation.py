@@ -7,7 +7,10 @@
 optimiser, momentum, batch size, clipping, L2) keep the trained weights; changes to the
 surface's axes take new axes through the current weights; any other change builds a new
 network (and a config whose network cannot be built leaves the run exactly as it was).
-A run is deterministic for a given config.
+A run is deterministic for a given config. In the recurrent mode (``config.recurrent``)
+the network is a recurrent one unrolled over T time steps on the first-symbol task
+(unrolled.py), reported per time step as a feed-forward one is per layer
+(``Snapshot.unit_name``).
 
 The cost surface (landscape.py) lives beside the run, on the surface's data (the
 training set, or a part of it drawn with the seed: ``surface_samples``). The ball on it is the

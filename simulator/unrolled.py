@@ -79,8 +79,8 @@ class UnrolledNetwork(RecurrentNetwork):
         """Every layer's ‖∂C/∂W‖, then every layer's ‖∂C/∂b‖ (2L numbers): what each time
         step adds to ∂C/∂W and ∂C/∂U, and to ∂C/∂b; then the output's ‖∂C/∂V‖ and ‖∂C/∂c‖."""
         with np.errstate(all="ignore"):
-            weights = np.sqrt(np.einsum("thk,thk->t", grads.weight_steps, grads.weight_steps)
-                              + np.einsum("tkh,tkh->t", grads.input_steps, grads.input_steps))
+            on_h, on_x = grads.step_shares()
+            weights = np.sqrt(np.einsum("thk,thk->t", on_h, on_h) + np.einsum("tkh,tkh->t", on_x, on_x))
             shares = grads.du.sum(axis=1)                                   # Σ_x ∂C/∂u_t
             biases = np.sqrt(np.einsum("th,th->t", shares, shares))
             output = [np.linalg.norm(grads.flat[self.parts[name][0]]) for name in ("V", "c")]
