@@ -29,7 +29,8 @@ ends with a vanishing headline. Where one change of a control helps, ``remedy`` 
 (the window offers it as a button that applies it and starts the run again); advice names
 only what was on when the run went wrong (``config`` is the run's config then). In the
 recurrent mode the layers are time steps ("Time step 1 learns 10⁶× slower than the
-output"), and the remedies are the controls a recurrent network has (T, ρ, clipping, η).
+output"), and the remedies are the controls a recurrent network has: clipping for a cliff,
+ρ → 1 for saturation, leaky ReLU or a smaller η for dead units; none for a vanishing error.
 """
 from __future__ import annotations
 
@@ -46,7 +47,6 @@ GROWN = 0.15                # or this much more of all than at initialisation
 PLATEAU_STEPS = 200         # the cost flat over at least this many steps...
 PLATEAU_CHANGE = 0.02       # ...its low falling by less than this share...
 PLATEAU_ACCURACY = 0.8      # ...while the training accuracy is below this
-SHORT_MEMORY = 10           # time steps over which a recurrent network learns the first symbol
 SEVERITY = {"exploded": "alarm", "launched": "alarm", "dead": "alarm", "exploding": "alarm",
             "saturated": "warning", "vanishing": "warning", "plateau": "warning", "healthy": "ok"}
 
@@ -191,10 +191,11 @@ def diagnose(config, speeds, derivatives, diverged=None, launched=None, history=
                              "run can learn despite it.", severity="warning")
         return Diagnosis("exploding", "Exploding gradient", f"{measured}.", *_calming(config))
     vanishing = hidden and (not np.isfinite(ratio) or _beyond(ratio, regime == "vanishing"))
+    mild = vanishing and np.isfinite(ratio) and ratio < np.log10(SLOWER)
     if not vanishing:
         advice, remedy = ("Wait: a plateau ends when the first layers' gradient grows; momentum "
                           "or Adam (Optimiser) crosses it sooner.", None)
-    elif np.isfinite(ratio) and ratio < np.log10(SLOWER):
+    elif mild:
         longer = "over more time steps" if config.recurrent else "deeper"
         advice, remedy = f"It is mild: the network learns anyway; {longer}, it would not.", None
     else:
@@ -206,8 +207,10 @@ def diagnose(config, speeds, derivatives, diverged=None, launched=None, history=
         cause = f": {measured[0].lower()}{measured[1:]}" if vanishing else ""
         return Diagnosis("plateau", "On a plateau", f"{flat}{cause}.", advice, remedy)
     if vanishing:
+        # a warning where something helps, and in a recurrent network, where nothing does
+        warned = remedy is not None or (config.recurrent and not mild)
         return Diagnosis("vanishing", "Vanishing gradient", f"{measured}.", advice, remedy,
-                         severity="warning" if remedy else "ok")
+                         severity="warning" if warned else "ok")
     return Diagnosis("healthy", "Learning", f"{speed_sentence(logs, unit)}." if hidden else
                      "One layer: every weight gets the output's own error.")
 
@@ -285,7 +288,8 @@ def _desaturating(config):
         if rho > 1.0:
             return ("Recurrent weights of spectral radius 1 keep h_t out of φ's flat tails.",
                     _restart({"spectral_radius": 1.0}, f"ρ {rho:g} → 1"))
-        return ("Training has grown the recurrent weights until h_t sits in φ's flat tails.", None)
+        return ("Training has grown the recurrent weights until h_t sits in φ's flat tails: a "
+                "smaller η grows them more slowly.", None)
     if not config.batch_norm:
         return ("Batch normalisation re-centres every layer's z, away from the flat tails.",
                 _restart({"batch_norm": True}, "Batch normalisation on"))
@@ -313,21 +317,18 @@ def _reviving_gradient(config):
 
 
 def _remembering(config):
-    """(advice, remedy) for an error that vanishes back through time: no control of a plain
-    recurrent network keeps it over many steps (what LSTMs were made for), so the remedy is
-    a shorter memory: over SHORT_MEMORY steps the same network learns; or, over few steps,
-    a spectral radius of 1."""
-    lstm = ("A plain recurrent network's error shrinks by about the same factor at every step "
-            "back, so the first inputs hardly move its weights: what LSTMs were made for "
-            "(Hochreiter & Schmidhuber 1997).")
-    T, rho = config.time_steps, config.spectral_radius
-    if T > SHORT_MEMORY:
-        return (f"{lstm} Over fewer time steps the same network learns.",
-                _restart({"time_steps": SHORT_MEMORY}, f"T {T} → {SHORT_MEMORY}"))
-    if rho < 1.0:
-        return ("Recurrent weights of spectral radius nearer 1 shrink the error less at each "
-                "step back.", _restart({"spectral_radius": 1.0}, f"ρ {rho:g} → 1"))
-    return lstm, None
+    """(advice, None) for an error that vanishes back through time. No one control of a
+    plain recurrent network keeps it over many steps (what LSTMs were made for), and none
+    helps for sure: a shorter memory learns on some settings and seeds and not on others
+    (tanh over T = 10, 1,000 sequences: 54 of 120 runs over optimisers, η, costs, ρ and two
+    seeds reached 90 % test accuracy in 1,000 steps), and sigmoid → tanh at the defaults
+    learned on 1 seed of 3."""
+    small = ("σ' ≤ 1/4 makes every factor small (tanh' reaches 1). "
+             if get_activation(config.activation).derivative_max < 1 else "")
+    return (f"A plain recurrent network's error shrinks by about the same factor at every step "
+            f"back, so the first inputs hardly move its weights: what LSTMs were made for "
+            f"(Hochreiter & Schmidhuber 1997). {small}Over fewer time steps T it passes fewer "
+            "factors.", None)
 
 
 def _plateau(history, accuracy):

@@ -268,12 +268,29 @@ def test_an_exploding_recurrent_network_freezes_at_its_last_finite_step_without_
     assert np.isfinite(snap.stats.delta_rms).all() and np.isfinite(sim.net.theta).all()
 
 
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_remedies_offered_in_the_recurrent_mode_help(seed):
+    """Saturated by ρ = 2.5: ρ → 1 takes h_t out of tanh's tails. Exploded (ReLU, ρ = 3):
+    clipping keeps the run finite."""
+    saturating = SimConfig(recurrent=True, activation="tanh", spectral_radius=2.5, seed=seed)
+    diagnosis = Simulation(saturating).step(300).diagnosis
+    assert diagnosis.kind == "saturated" and diagnosis.remedy.label == "ρ 2.5 → 1 and restart"
+    assert Simulation(diagnosis.remedy.apply(saturating)).step(300).diagnosis.kind != "saturated"
+    exploding = RECURRENT.replace(activation="relu", spectral_radius=3.0, time_steps=60, learning_rate=1.0,
+                                  seed=seed)
+    diagnosis = Simulation(exploding).step(300).diagnosis
+    assert diagnosis.kind == "exploded" and diagnosis.remedy.changes == (("clip", True),)
+    clipped = Simulation(diagnosis.remedy.apply(exploding)).step(300)
+    assert clipped.diverged is None and clipped.ball.launched is None
+
+
 # ------------------------------------------------------------------ its words
 def test_the_words_name_time_steps_and_the_output():
     logs = log_sizes([1e-4, 1e-3, 1.0])
     assert speed_sentence(logs, "time step") == "Time step 1 learns 10,000× slower than the output"
     assert speed_sentence(log_sizes([0.0, 0.0, 1.0]), "time step").startswith("Time steps 1–2 get")
-    assert speed_sentence(log_sizes([1.0, 0.0]), "time step") == "The output's gradient is exactly 0: it does not learn"
+    assert speed_sentence(log_sizes([1.0, 0.0]), "time step") == \
+        "The output's gradient is exactly 0: it does not learn"
     assert speed_sentence(logs) == "Layer 1 learns 10,000× slower than layer 3"
     assert comparison_sentence(logs, log_sizes([1e-3, 1.0]), "tanh·recurrent", "time step") == \
         "tanh·recurrent: time step 1 learns 10× slower than the baseline's layer 1"

@@ -155,8 +155,8 @@ class ControlPanel(QWidget):
         recurrent = self._group(layout, "Over time")
         self._check(recurrent, "recurrent", "Recurrent network (first symbol)")
         time_steps = SimConfig.bounds("time_steps")
-        self._slider(recurrent, "time_steps", "Time steps T", list(range(time_steps.low, time_steps.high + 1)),
-                     str)
+        self._slider(recurrent, "time_steps", "Time steps T",
+                     list(range(time_steps.low, time_steps.high + 1)), str)
         self._slider(recurrent, "spectral_radius", "Spectral radius ρ of W",
                      steps(0.05, SimConfig.bounds("spectral_radius").high, 0.05), _fmt_float)
 
