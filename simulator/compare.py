@@ -14,6 +14,11 @@ from pathlib import Path
 from .config import SimConfig
 
 ALWAYS = ("activation", "init")      # what a run is called by, whatever differs
+ALWAYS_RECURRENT = ("activation", "recurrent", "spectral_radius")    # ...a recurrent one
+# What the recurrent network does not use, and what only it uses (config.py).
+FEED_FORWARD_ONLY = ("depth", "init", "sigma_w", "sigma_b", "gain", "batch_norm", "residual",
+                     "dataset", "data_file", "noise", "u_layer", "v_layer")
+RECURRENT_ONLY = ("time_steps", "spectral_radius")
 UNNAMED = ("data_digest",)           # which bytes of a file were checked: data_file names the file
 # How a field's value reads in a few words; fields not named here read "name value".
 _WORDS = {
@@ -26,6 +31,8 @@ _WORDS = {
     "l2": lambda v: f"L2 {v:g}", "n_samples": lambda v: f"{v} samples",
     "data_file": lambda v: Path(v).name or "no file",
     "u_layer": lambda v: f"a: layer {v}", "v_layer": lambda v: f"b: layer {v}",
+    "recurrent": lambda v: "recurrent" if v else "feed-forward",
+    "time_steps": lambda v: f"T {v}", "spectral_radius": lambda v: f"ρ {v:g}",
     "activation": str, "init": str, "optimizer": str, "dataset": str, "loss": str,
 }
 
@@ -51,8 +58,9 @@ def brief(config: SimConfig, other: SimConfig, most=None):
     the other fields in which it differs, where they are in use and not merely off
     ('sigmoid·xavier·batch norm' beside 'sigmoid·xavier'); with ``most``, the words that
     fit in ``most`` characters and '…' for the rest."""
-    shown = list(ALWAYS) + [name for name in differing(config, other)
-                            if name not in ALWAYS and getattr(config, name) is not False
+    always = ALWAYS_RECURRENT if config.recurrent else ALWAYS
+    shown = list(always) + [name for name in differing(config, other)
+                            if name not in always and getattr(config, name) is not False
                             and _in_use(config, name)]
     text = "·".join(words(config, name) for name in shown)
     if most is None or len(text) <= most:
@@ -61,7 +69,10 @@ def brief(config: SimConfig, other: SimConfig, most=None):
 
 
 def _in_use(config, name):
-    """False for a field the config sets but does not use (σw without scaled_normal)."""
+    """False for a field the config sets but does not use (σw without scaled_normal, the
+    depth of a recurrent network)."""
+    if name in (FEED_FORWARD_ONLY if config.recurrent else RECURRENT_ONLY):
+        return False
     needs = {"sigma_w": config.init == "scaled_normal", "sigma_b": config.init == "scaled_normal",
              "gain": config.init != "scaled_normal", "clip_threshold": config.clip,
              "momentum": config.optimizer != "sgd", "data_file": config.dataset == "file"}

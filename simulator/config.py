@@ -86,6 +86,14 @@ class SimConfig:
     l2: float = bounded(0.0, 0.0, 1.0)
     batch_norm: bool = False
     residual: bool = False
+    # The recurrent mode: a recurrent network of one hidden layer of ``width`` units, read
+    # over ``time_steps`` inputs (T; the unrolled network's depth: time step t is layer t),
+    # its recurrent weights W drawn with the spectral radius ρ; the data are the first-symbol
+    # task (data.py). depth, init, σw, σb, gain, batch_norm, residual, dataset, noise and
+    # the surface's layers are not used by it.
+    recurrent: bool = False
+    time_steps: int = bounded(20, 1, 100)
+    spectral_radius: float = bounded(0.9, 0.0, 3.0, low_in=False)
     dataset: str = one_of("circles", DATASETS)
     data_file: str = ""         # the user's data set (dataset "file"), by path (≤ PATH_MAX)
     # The SHA-256 of the data file's bytes when it was checked (or ""): the engine trains on
@@ -114,9 +122,9 @@ class SimConfig:
                                  f"(counting from the output), got {value}")
         if self.dataset == "file" and not self.data_file:
             raise ValueError("data_file: the data set 'file' needs the path of a data file")
-        if self.surface_layers[0] == self.surface_layers[1]:
-            raise ValueError(f"v_layer: must name another layer than u_layer "
-                             f"(both are layer {self.surface_layers[0] + 1})")
+        u, v = self._named_layers()
+        if u == v:
+            raise ValueError(f"v_layer: must name another layer than u_layer (both are layer {u + 1})")
 
     @staticmethod
     def bounds(name):
@@ -125,16 +133,23 @@ class SimConfig:
 
     @property
     def surface_layers(self):
-        """(U's layer, V's layer) as 0-based indices."""
+        """(U's layer, V's layer) as 0-based indices. In the recurrent mode they are fixed:
+        the recurrent weights W (those of every time step: layer 1's) and the output layer."""
+        return (0, self.time_steps) if self.recurrent else self._named_layers()
+
+    def _named_layers(self):
+        """(u_layer, v_layer) as 0-based indices of the feed-forward network."""
         n = self.depth + 1
         return tuple(v - 1 if v > 0 else v + n for v in (self.u_layer, self.v_layer))
 
     def layer_sizes(self, inputs=2, classes=2):
         """[inputs, width × depth, outputs] for data of ``inputs`` inputs and ``classes``
         classes: one output per class, but a single sigmoid output for two classes (P(class
-        1)) unless the cost is softmax's."""
+        1)) unless the cost is softmax's. In the recurrent mode, the unrolled network's:
+        [inputs at one time step, width × T, outputs]."""
         outputs = classes if classes > 2 or LOSSES[self.loss].one_hot else 1
-        return [inputs] + [self.width] * self.depth + [outputs]
+        hidden = self.time_steps if self.recurrent else self.depth
+        return [inputs] + [self.width] * hidden + [outputs]
 
     def replace(self, **changes):
         """A new, validated config with ``changes`` applied."""

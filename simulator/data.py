@@ -7,6 +7,9 @@
   ships as ``load_digits``; see ``resources/datasets/README.md``), pixels scaled from
   0 … 16 to [0, 1], ten classes: the data of Nielsen's chapter-5 experiment, in small.
 * ``file``: a CSV or ``.npz`` file of the user's (``datafile.py``).
+* The first-symbol task (``first_symbol_dataset``), the recurrent mode's data: sequences of
+  one-hot symbols whose class is the first symbol, so the answer lies T − 1 steps before
+  the network's output (Hochreiter 1991; Bengio, Simard & Frasconi 1994).
 
 Digits and files are split with every class in the same proportion in the training and
 test sets (a stratified split). The same arguments always give the same data.
@@ -25,6 +28,7 @@ from .datafile import read_data_file
 from .files import path_text
 
 PLANE_DATASETS = ("circles", "xor", "gauss", "spiral", "moons")
+SYMBOLS = ("A", "B", "C", "D")          # the first-symbol task's alphabet
 DATASETS = PLANE_DATASETS + ("digits", "file")
 DIGITS_PATH = Path(__file__).resolve().parent.parent / "resources" / "datasets" / "digits.npz"
 
@@ -125,6 +129,27 @@ def make_dataset(name, n_samples=400, noise=0.05, seed=0, test_fraction=0.25, pa
     n_test = max(1, int(round(test_fraction * n_samples)))
     test, train = order[:n_test], order[n_test:]
     return Dataset(name, X[train], y[train], X[test], y[test])
+
+
+def first_symbol_task(samples, steps, symbols=len(SYMBOLS), seed=0):
+    """Sequences of ``steps`` one-hot symbols drawn uniformly; the class is the first
+    symbol, so the answer depends only on the input T-1 steps before the output.
+    Returns (X (samples, steps, symbols), labels (samples,))."""
+    if not (samples >= 1 and steps >= 1 and symbols >= 2):
+        raise ValueError(f"task: samples ≥ 1, steps ≥ 1 and symbols ≥ 2 are required, got "
+                         f"{samples}, {steps}, {symbols}")
+    codes = np.random.default_rng(seed).integers(0, symbols, (samples, steps))
+    return np.eye(symbols)[codes], codes[:, 0]
+
+
+def first_symbol_dataset(n_samples=400, steps=20, seed=0, test_fraction=0.25):
+    """The first-symbol task as a Dataset: ``n_samples`` sequences of ``steps`` symbols
+    (A-D), each input row a sequence laid out time step after time step (steps × 4 numbers),
+    its class the first symbol; split with every class in the same proportion. The
+    arguments are a SimConfig's (n_samples, time_steps), which has checked them."""
+    rng = np.random.default_rng(seed)
+    X, y = first_symbol_task(n_samples, steps, len(SYMBOLS), seed=rng.integers(2 ** 63))
+    return stratified_split("first symbol", X.reshape(n_samples, -1), y, SYMBOLS, rng, test_fraction)
 
 
 @functools.cache

@@ -280,6 +280,27 @@ class Plane:
                     slopes[l] = np.vdot(du, self._along)
         return cost, np.array([slopes[self.u_layer], slopes[self.v_layer]])
 
+    def cost(self, a, b):
+        """C at θ(a, b), the grid's value there to the last digit."""
+        return self.cost_and_slopes(a, b)[0]
+
+    def locate(self, net, step=0):
+        """The network ``net`` (at training step ``step``) on the plane's data: its cost, its
+        exact gradient along U and V (backpropagation, the two moving layers' ∂C/∂W
+        contracted with the directions), every layer's ‖∂C/∂b‖, and φ'(z) of every sample."""
+        D = {layer: self.direction_matrix(layer) for layer in (self.u_layer, self.v_layer)}
+        speeds = np.empty(net.n_layers)
+        with np.errstate(all="ignore"):
+            trace = net.forward(self.X)
+            cost = float(net.loss_function.sample_costs(trace.output_z, self.Y).mean(axis=-1))
+            slopes = {}
+            for l, delta, du, _ in net.errors(trace, self.Y):
+                speeds[l] = np.sqrt(np.sum(np.square(delta.sum(axis=0))))
+                if l in D:
+                    slopes[l] = float(np.vdot(trace.activations[l].T @ du, D[l]))
+        return Location(cost, np.array([slopes[self.u_layer], slopes[self.v_layer]]), speeds,
+                        trace.dphis, step)
+
     def grid_costs(self, a_values, b_values, chunk_elements=1 << 16):
         """cost[i, k] = C(θs + a_i U + b_k V), exploiting that only two layers move.
 
@@ -347,9 +368,11 @@ class Landscape:
 
     ``u_layer`` and ``v_layer`` are 0-based layer indices (negative from the output);
     ``extent`` is a SimConfig's ``surface_extent``, whose range the config has checked.
-    ``X, Y`` are the surface's data."""
+    ``X, Y`` are the surface's data. ``plane`` is the kind of Plane the network's costs are
+    computed on (a recurrent network's: ``unrolled.RecurrentPlane``)."""
 
-    def __init__(self, net, X, Y, u_layer=0, v_layer=-1, seed=0, extent=1.0):
+    def __init__(self, net, X, Y, u_layer=0, v_layer=-1, seed=0, extent=1.0, plane=None):
+        self.plane_kind = Plane if plane is None else plane
         L = net.n_layers
         self.u_layer, self.v_layer = _layer_index(u_layer, L, "u_layer"), _layer_index(v_layer, L, "v_layer")
         if self.u_layer == self.v_layer:
@@ -363,7 +386,8 @@ class Landscape:
                         for layer, direction in ((self.u_layer, self.U), (self.v_layer, self.V))]
         self._lengths = [float(d @ d) for _, d in self._blocks]
         self.origin = net.theta.copy()
-        self.plane = Plane(net, self.X, self.Y, self.u_layer, self.v_layer, self.U, self.V, self.origin)
+        self.plane = self.plane_kind(net, self.X, self.Y, self.u_layer, self.v_layer, self.U, self.V,
+                                     self.origin)
         self.surface = None
         self._trail = Trail()
         self._position = np.zeros(2)
@@ -406,25 +430,13 @@ class Landscape:
                              "overflowed, so it has no place on any map.")
 
     def locate(self, net, step=0):
-        """The network ``net`` (at training step ``step``) on the surface's data: its cost,
-        its exact gradient along U and V (backpropagation, the two moving layers' ∂C/∂W
-        contracted with the directions), every layer's ‖∂C/∂b‖, and φ'(z) of every sample."""
-        D = {layer: self.plane.direction_matrix(layer) for layer in (self.u_layer, self.v_layer)}
-        speeds = np.empty(net.n_layers)
-        with np.errstate(all="ignore"):
-            trace = net.forward(self.X)
-            cost = float(net.loss_function.sample_costs(trace.output_z, self.Y).mean(axis=-1))
-            slopes = {}
-            for l, delta, du, _ in net.errors(trace, self.Y):
-                speeds[l] = np.sqrt(np.sum(np.square(delta.sum(axis=0))))
-                if l in D:
-                    slopes[l] = float(np.vdot(trace.activations[l].T @ du, D[l]))
-        return Location(cost, np.array([slopes[self.u_layer], slopes[self.v_layer]]), speeds,
-                        trace.dphis, step)
+        """The network ``net`` (at training step ``step``) on the surface's data (see
+        ``Plane.locate``)."""
+        return self.plane.locate(net, step)
 
     def ball(self, location):
         """The ball: the network where it is, with its ``location`` (``locate``)."""
-        plane_cost = self.plane.cost_and_slopes(*self._position)[0]
+        plane_cost = self.plane.cost(*self._position)
         trail = self._trail.array()
         if not np.array_equal(trail[-1], self._position):      # it ends where the ball is
             trail = np.concatenate([trail, self._position[None]])
@@ -463,7 +475,7 @@ class Landscape:
         if net is not None:
             a, b = self.position(net.theta)
             theta = net.theta - a * self.U - b * self.V
-            plane = Plane(net, self.X, self.Y, self.u_layer, self.v_layer, self.U, self.V, theta)
+            plane = self.plane_kind(net, self.X, self.Y, self.u_layer, self.v_layer, self.U, self.V, theta)
         else:
             plane = self.plane
         step = (base.step if base is not None else 0) if step is None else step

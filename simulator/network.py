@@ -175,8 +175,37 @@ class Workspace:
         return Workspace(memo.get(id(net), net), n)
 
 
-class Network:
+class FlatParameters:
+    """A model whose parameters live in one flat vector ``theta``, with views into it: the
+    attributes named in ``VIEWS``, which ``_view()`` makes. For pickle and deepcopy (a pinned
+    baseline is a deep copy of its run) the views are left out and made anew from the copied
+    theta: a copy would turn them into arrays of their own, and the copy's statistics drifted
+    from the original within one step."""
+
+    VIEWS = ()
+
+    @property
+    def theta(self):
+        """All parameters in one flat vector; the views look into it."""
+        return self._theta
+
+    @theta.setter
+    def theta(self, value):
+        self._theta[...] = value
+
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k not in self.VIEWS}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._view()
+
+
+class Network(FlatParameters):
     """A feed-forward network; see the module docstring for the notation."""
+
+    VIEWS = ("weights", "biases", "gammas")
+    recurrent = False           # (unrolled.py's network is)
 
     def __init__(self, layer_sizes, activation="sigmoid", init="xavier", loss="cross_entropy",
                  seed=0, sigma_w=1.0, sigma_b=0.0, gain=1.0, batch_norm=False, residual=False,
@@ -229,7 +258,7 @@ class Network:
                               for i, (k, shape) in enumerate(parts) if k == kind] for kind in "Wbg")
         self.body_weights = slice(starts[1], starts[L - 1])     # W² … W^{L-1}
         self.hidden_biases = slice(starts[L], starts[2 * L - 1])  # b¹ … b^{L-1}
-        self.weights, self.biases, self.gammas = self._views(self._theta)
+        self._view()
         self._widest = max(sizes)
         self._runs = []                  # (first segment, count, start, size): equal sizes in a row
         for i, size in enumerate(np.diff(starts)):
@@ -239,19 +268,13 @@ class Network:
             else:
                 self._runs.append((i, 1, starts[i], size))
 
+    def _view(self):
+        self.weights, self.biases, self.gammas = self._views(self._theta)
+
     def _views(self, flat):
         """(weights, biases, gammas) as views into a flat vector laid out like ``theta``."""
         return tuple(ParameterList([flat[s].reshape(shape) for s, shape in group])
                      for group in self._groups)
-
-    @property
-    def theta(self):
-        """All parameters in one flat vector; W, b, γ are views into it."""
-        return self._theta
-
-    @theta.setter
-    def theta(self, value):
-        self._theta[...] = value
 
     def segment_norms(self, flat, count=None):
         """Euclidean norm of each parameter segment (W¹ … W^L, b¹ … b^L, γ¹ …) of a flat
@@ -280,29 +303,30 @@ class Network:
         """‖W^l‖ of each layer of a flat vector laid out like ``theta`` (the weights come first)."""
         return self.segment_norms(flat, self.n_layers)
 
+    def gradient_norms(self, grads):
+        """‖∂C/∂W^l‖ of every layer, then ‖∂C/∂b^l‖ of every layer (and ‖∂C/∂γ^l‖), of
+        ``grads``."""
+        return self.segment_norms(grads.flat)
+
+    @property
+    def multiply_adds(self):
+        """The multiply-adds of a pass, per sample: one per weight."""
+        return int(self.weight_mask.sum())
+
+    def workspace(self, n):
+        """A Workspace for traced passes over ``n`` samples."""
+        return Workspace(self, n)
+
     def layer_slice(self, l):
         """The slice of ``theta`` that holds W^{l+1} (0-based layer index l)."""
         return slice(int(self.segment_starts[l]), int(self.segment_starts[l + 1]))
-
-    def __getstate__(self):
-        """For pickle and deepcopy (a pinned baseline is a deep copy of its run): the
-        weights, biases and γ are views into ``theta``, which a copy would turn into
-        arrays of their own, so they are left out and made anew from the copied theta."""
-        state = dict(self.__dict__)
-        for views in ("weights", "biases", "gammas"):
-            del state[views]
-        return state
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self.weights, self.biases, self.gammas = self._views(self._theta)
 
     def copy(self):
         """An independent network with the same architecture, parameters and BN statistics."""
         clone = object.__new__(Network)
         clone.__dict__.update(self.__dict__)
         clone._theta = self._theta.copy()
-        clone.weights, clone.biases, clone.gammas = clone._views(clone._theta)
+        clone._view()
         clone.running_means = [m.copy() for m in self.running_means]
         clone.running_vars = [v.copy() for v in self.running_vars]
         return clone
@@ -457,20 +481,17 @@ class Network:
         """The cost C on (X, Y)."""
         z = self.propagate(self._inputs(X), 0, None, batch_statistics)
         with np.errstate(all="ignore"):
-            return self.loss_function.cost(z, self._targets(Y, z.shape))
+            return self.loss_function.cost(z, targets(Y, z.shape))
+
+    def logits(self, X):
+        """z^L for X, in evaluation mode (batch norm with its running averages)."""
+        return self.propagate(self._inputs(X), 0, None, batch_statistics=False)
 
     def predict(self, X, batch_statistics=False):
         """Output activations a^L for X (evaluation mode by default)."""
         z = self.propagate(self._inputs(X), 0, None, batch_statistics)
         with np.errstate(all="ignore"):
             return self.loss_function.output(z)
-
-    @staticmethod
-    def _targets(Y, expected):
-        Y = np.asarray(Y, dtype=np.float64)
-        if Y.shape != expected:
-            raise ValueError(f"Y: shape {expected} required, got {Y.shape}")
-        return Y
 
     # ----------------------------------------------------------------- backward
     def gradients(self, X, Y, batch_statistics=True, workspace=None):
@@ -491,7 +512,7 @@ class Network:
         the first and the output layer alone and then for all the hidden-to-hidden layers
         (layers 2 … L-1) in one batched product for ∂C/∂W and another for ∂C/∂b."""
         z_out = trace.output_z
-        Y = self._targets(Y, z_out.shape)
+        Y = targets(Y, z_out.shape)
         ws, L = trace.workspace, self.n_layers
         batched = ws.body_gradient is not None and not self.batch_norm
         gW, gb, gg, ones = ws.weights, ws.biases, ws.gammas, ws.ones
@@ -551,6 +572,14 @@ class Network:
                     through = None                                # made anew: a width of its own
                 through = matmul(du, wt, out=through)
                 grad_a = np.add(through, grad_a, out=through) if skip[l] else through
+
+
+def targets(Y, expected):
+    """Y as float64, checked to have the ``expected`` shape (samples, outputs)."""
+    Y = np.asarray(Y, dtype=np.float64)
+    if Y.shape != expected:
+        raise ValueError(f"Y: shape {expected} required, got {Y.shape}")
+    return Y
 
 
 def _check_layer_sizes(layer_sizes):

@@ -7,7 +7,10 @@
 optimiser, momentum, batch size, clipping, L2) keep the trained weights; changes to the
 surface's axes take new axes through the current weights; any other change builds a new
 network (and a config whose network cannot be built leaves the run exactly as it was).
-A run is deterministic for a given config.
+A run is deterministic for a given config. In the recurrent mode (``config.recurrent``)
+the network is a recurrent one unrolled over T time steps on the first-symbol task
+(unrolled.py), reported per time step as a feed-forward one is per layer
+(``Snapshot.unit_name``).
 
 The cost surface (landscape.py) lives beside the run, on the surface's data (the
 training set, or a part of it drawn with the seed: ``surface_samples``). The ball on it is the
@@ -35,15 +38,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import SURFACE_FIELDS, TRAINING_FIELDS, SimConfig
-from .data import make_dataset
-from .data import Dataset
+from .data import SYMBOLS, Dataset, first_symbol_dataset, make_dataset
 from .diagnosis import Diagnosis, diagnose
 from .landscape import STALE_DECADES, BallState, Landscape, ProbeState, Surface
 from .theory import TheoryView, for_network
-from .network import Network, Workspace
+from .network import Network
 from .optim import Optimizer
 from .pace import Abandoned
 from .stats import DerivativeStats, LayerStats, StatsRecorder
+from .unrolled import RecurrentPlane, UnrolledNetwork
 
 HISTORY_LENGTH = 2048
 EVALUATIONS = 64              # train/test evaluations kept for the loss curve (see advance)
@@ -57,6 +60,9 @@ RECENT_STEPS = 20             # the diagnosis reads the speeds of learning over 
 PREPARED = {"_first_gradient": "its first gradient", "_first_costs": "its costs",
             "_first_location": "the network on the surface's data", "_first_surface": "the cost surface"}
 PREPARATION = tuple(PREPARED)
+RECURRENT_THEORY = ("Mean-field theory here is of layers whose weights are drawn anew each: a "
+                    "recurrent network multiplies by one W at every time step. Beside the "
+                    "measured product: that of the step Jacobians' gains.")
 
 
 class DecimatingHistory:
@@ -182,6 +188,8 @@ class Snapshot:
     diagnosis: Diagnosis         # what is happening to the run, in words (diagnosis.py)
     speeds: np.ndarray           # ‖∂C/∂b‖ per layer over the last RECENT_STEPS steps (their
                                  # geometric mean): what the diagnosis and the bars' headline read
+    unit_name: str = "layer"     # what the statistics' entries are: "layer", or (recurrent mode)
+                                 # "time step", the last entry then being the output layer
 
 
 class Simulation:
@@ -231,12 +239,18 @@ class Simulation:
     def _make(self):
         c = self.config
         init_seed, data_seed, batch_seed, surface_seed = np.random.SeedSequence(c.seed).generate_state(4)
-        self.data = make_dataset(c.dataset, c.n_samples, c.noise, seed=int(data_seed),
-                                 path=c.data_file, digest=c.data_digest)
-        sizes = c.layer_sizes(self.data.n_inputs, self.data.n_classes)
-        self.net = Network(sizes, c.activation, c.init, c.loss, seed=int(init_seed),
-                           sigma_w=c.sigma_w, sigma_b=c.sigma_b, gain=c.gain,
-                           batch_norm=c.batch_norm, residual=c.residual)
+        if c.recurrent:
+            self.data = first_symbol_dataset(c.n_samples, c.time_steps, seed=int(data_seed))
+            sizes = c.layer_sizes(len(SYMBOLS), self.data.n_classes)
+            self.net = UnrolledNetwork(sizes[0], c.width, sizes[-1], c.time_steps, c.spectral_radius,
+                                       seed=int(init_seed), activation=c.activation, loss=c.loss)
+        else:
+            self.data = make_dataset(c.dataset, c.n_samples, c.noise, seed=int(data_seed),
+                                     path=c.data_file, digest=c.data_digest)
+            sizes = c.layer_sizes(self.data.n_inputs, self.data.n_classes)
+            self.net = Network(sizes, c.activation, c.init, c.loss, seed=int(init_seed),
+                               sigma_w=c.sigma_w, sigma_b=c.sigma_b, gain=c.gain,
+                               batch_norm=c.batch_norm, residual=c.residual)
         for array in (self.data.X_train, self.data.y_train, self.data.X_test, self.data.y_test):
             array.setflags(write=False)          # shared by every Snapshot
         self.Y_train = self._targets(self.data.y_train)
@@ -260,9 +274,9 @@ class Simulation:
         self._decision_grid = self._input_grid() if self.data.planar else None
         self._last_decision = None
         X = self.data.X_train
-        self.theory = for_network(c.activation, sizes, c.init,
-                                  float(np.mean(np.sum(X * X, axis=1)) / X.shape[1]),
-                                  c.sigma_w, c.sigma_b, c.gain, c.batch_norm, c.residual)
+        self.theory = TheoryView(False, RECURRENT_THEORY) if c.recurrent else for_network(
+            c.activation, sizes, c.init, float(np.mean(np.sum(X * X, axis=1)) / X.shape[1]),
+            c.sigma_w, c.sigma_b, c.gain, c.batch_norm, c.residual)
         self._located = self._evaluated = None
         self._axes()
         self._unprepared = list(PREPARATION)
@@ -333,7 +347,8 @@ class Simulation:
         c = self.config
         landscape_seed = np.random.SeedSequence(c.seed).generate_state(5)[4]
         self.landscape = Landscape(self.net, self.surface_X, self.surface_Y, *c.surface_layers,
-                                   seed=int(landscape_seed), extent=c.surface_extent)
+                                   seed=int(landscape_seed), extent=c.surface_extent,
+                                   plane=RecurrentPlane if c.recurrent else None)
         self._configure_probe()
 
     def _slice(self):
@@ -419,7 +434,7 @@ class Simulation:
         Where the data are not 2-D and binary, a map means nothing: the classes the
         network predicts for the test set instead."""
         if self._decision_grid is None:
-            z = self.net.propagate(self.data.X_test, 0, None, batch_statistics=False)
+            z = self.net.logits(self.data.X_test)
             return TestPredictions(predicted_classes(z))
         x, y, points = self._decision_grid
         out = self.net.predict(points)
@@ -512,7 +527,7 @@ class Simulation:
     def _workspace(self, n):
         """Where a training step's pass writes (made once per batch size)."""
         if self._steps_workspace is None or self._steps_workspace.n != n:
-            self._steps_workspace = Workspace(self.net, n)
+            self._steps_workspace = self.net.workspace(n)
         return self._steps_workspace
 
     # ------------------------------------------------------------------ reporting
@@ -523,7 +538,7 @@ class Simulation:
         if self._evaluated is not None and (self._evaluated[0] == self.step_count or not fresh):
             return self._evaluated[1]
         net, n = self.net, len(self.Y_train)
-        z = net.propagate(self._eval_X, 0, None, batch_statistics=False)
+        z = net.logits(self._eval_X)
         Y = self._eval_Y
         with np.errstate(all="ignore"):              # a diverging run's costs overflow to inf
             costs = net.loss_function.sample_costs(z, Y)
@@ -562,7 +577,8 @@ class Simulation:
                         e.train_accuracy, e.test_accuracy, self.stats, derivatives, history,
                         self.diverged, self.landscape.surface, ball, self.landscape.probe,
                         self.decision_map() if decision is None else decision,
-                        self.data, self.theory, diagnosis, speeds)
+                        self.data, self.theory, diagnosis, speeds,
+                        "time step" if self.net.recurrent else "layer")
 
 
 def predicted_classes(z):
@@ -576,7 +592,7 @@ def surface_samples(net):
     many as a pass of SURFACE_FLOPS carries through its weights (at least SURFACE_LEAST):
     512 for the lab's usual networks, 32 at depth 100 × 256, where a pass of 512 took 0.3 s
     and a surface of 48 rows 15 s."""
-    per_sample = 2 * int(net.weight_mask.sum())
+    per_sample = 2 * net.multiply_adds
     return int(min(SURFACE_SAMPLES, max(SURFACE_LEAST, SURFACE_FLOPS // per_sample)))
 
 

@@ -41,6 +41,9 @@ class LayerStats:
     delta_rms: np.ndarray         # ‖δ^l‖ over the batch, per sample       (L,)
     chain_factors: np.ndarray     # f^l = ‖δ^{l-1}‖/‖δ^l‖; f¹ is NaN (no layer before 1)  (L,)
     chain_product: np.ndarray     # P^l = ‖δ^l‖/‖δ^L‖; P^L = 1               (L,)
+    # Recurrent mode (unrolled.py): the running product of the step Jacobians' RMS gains
+    # from time step T back, anchored at the measured P^T; None for a feed-forward network.
+    jacobian_product: np.ndarray | None = None                              # (L,)
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ class StatsRecorder:
         with np.errstate(all="ignore"):
             net = self.net
             L = net.n_layers
-            norms = net.segment_norms(grads.flat)           # every W, then every b (network.py)
+            norms = net.gradient_norms(grads)               # every W, then every b (network.py)
             if update is None:
                 relative = np.full(L, np.nan)
             else:
@@ -102,8 +105,9 @@ class StatsRecorder:
             factors = np.empty(L)
             factors[0] = np.nan
             np.divide(delta_rms[:-1], delta_rms[1:], out=factors[1:])
-            return LayerStats(norms[:L], norms[L:2 * L], relative, delta_rms, factors,
-                              delta_rms / delta_rms[-1])
+            product = delta_rms / delta_rms[-1]
+            return LayerStats(norms[:L], norms[L:2 * L], relative, delta_rms, factors, product,
+                              net.jacobian_product(grads, product) if net.recurrent else None)
 
     def derivatives(self, dphis):
         """Statistics of φ'(z) of every hidden layer, from a forward pass's ``dphis``."""

@@ -37,3 +37,28 @@ def session(config):
     engine = Session(config, lambda sent: (messages if isinstance(sent, tuple) else frames).append(sent))
     engine.messages = messages
     return engine, frames
+
+
+def softmax_cross_entropy(z, y):
+    z = z - z.max()
+    return -y @ (z - np.log(np.exp(z).sum()))
+
+
+def plain_rnn_cost(Ws, Us, bs, V, c, X, Y, nudge=None, phi=np.tanh, cost=softmax_cross_entropy):
+    """A recurrent network's mean cost by a plain loop over samples and time steps:
+    h_t = φ(h_{t-1} W_t + x_t U_t + b_t), z = h_T V + c. Time step t has its own Ws[t-1],
+    Us[t-1], bs[t-1] (the network ties them: pass the same ones T times); ``nudge`` = (t, array
+    (samples, units)) is added to every sample's h_t (t = T + 1: to z), so that finite
+    differences give ∂C/∂h_t."""
+    total = 0.0
+    for i, (x, y) in enumerate(zip(X, Y)):
+        h = np.zeros(len(bs[0]))
+        for t in range(len(x)):
+            h = phi(h @ Ws[t] + x[t] @ Us[t] + bs[t])
+            if nudge is not None and nudge[0] == t + 1:
+                h = h + nudge[1][i]
+        z = h @ V + c
+        if nudge is not None and nudge[0] == len(x) + 1:
+            z = z + nudge[1][i]
+        total += cost(z, y)
+    return total / len(X)

@@ -147,7 +147,8 @@ def test_penningtons_within_two_counts_singular_values_between_a_half_and_two():
 
 def test_bengios_measured_gains_are_those_of_the_step_jacobians_by_hand():
     """One hidden unit: J_t = tanh'(u_{t+1})·w, so the gain is |w|·tanh'(u_{t+1}) exactly."""
-    from simulator.rnn import RecurrentNetwork, first_symbol_task
+    from simulator.data import first_symbol_task
+    from simulator.rnn import RecurrentNetwork
     net = RecurrentNetwork(2, 1, 2, 0.7, seed=0)
     X, labels = first_symbol_task(3, 5, 2, seed=0)
     norms, gains = bengio.measured(net, X, np.eye(2)[labels])

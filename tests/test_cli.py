@@ -36,7 +36,7 @@ def distinct_colours(path):
 def test_list_presets_one_per_line_with_a_description():
     result = run("--list-presets")
     lines = result.stdout.strip().splitlines()
-    assert result.returncode == 0 and len(lines) == 9
+    assert result.returncode == 0 and len(lines) == 10
     assert lines[1].startswith("Deep sigmoid (vanishing): Ten sigmoid layers")
 
 

@@ -3,23 +3,16 @@ NumPy loop written here, and finite differences of that loop's cost."""
 import numpy as np
 import pytest
 
-from simulator.rnn import RecurrentNetwork, first_symbol_task, spectral_radius
+from simulator.data import first_symbol_task
+from simulator.rnn import RecurrentNetwork, spectral_radius
+
+from helpers import central_differences, plain_rnn_cost
 
 
-def naive_cost(W, U, b, V, c, X, Y, nudge=None):
-    """The RNN's cost by a plain loop over samples and steps; ``nudge`` = (t, vector per
-    sample) is added to h_t, so that finite differences give ∂C/∂h_t."""
-    total = 0.0
-    for x, y in zip(X, Y):
-        h = np.zeros(W.shape[0])
-        for t in range(x.shape[0]):
-            h = np.tanh(h @ W + x[t] @ U + b)
-            if nudge is not None and nudge[0] == t + 1:
-                h = h + nudge[1]
-        z = h @ V + c
-        z = z - z.max()
-        total += -(y * (z - np.log(np.exp(z).sum()))).sum()
-    return total / len(X)
+def naive_cost(W, U, b, V, c, X, Y, nudge=None, **kinds):
+    """The tied network's cost by the plain loop (helpers.py)."""
+    T = X.shape[1]
+    return plain_rnn_cost([W] * T, [U] * T, [b] * T, V, c, X, Y, nudge, **kinds)
 
 
 def small():
@@ -34,15 +27,32 @@ def test_the_cost_and_its_gradient_match_a_plain_loop_and_finite_differences():
     gradients = net.gradients(X, Y)
     parts = lambda: (net.W, net.U, net.b, net.V, net.c)           # noqa: E731 (views of θ)
     assert gradients.loss == pytest.approx(naive_cost(*parts(), X, Y), rel=1e-12)
-    h = 1e-6
-    for i in range(net.theta.size):
-        saved = net.theta[i]
-        net.theta[i] = saved + h
-        up = naive_cost(*parts(), X, Y)
-        net.theta[i] = saved - h
-        down = naive_cost(*parts(), X, Y)
-        net.theta[i] = saved
-        assert gradients.flat[i] == pytest.approx((up - down) / (2 * h), abs=1e-8)
+    assert np.allclose(gradients.flat, central_differences(lambda: naive_cost(*parts(), X, Y), net.theta),
+                       rtol=0, atol=1e-8)
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+KINDS = {   # (activation, cost) by name: the plain loop's own φ and cost of z
+    ("sigmoid", "cross_entropy"): (sigmoid, lambda z, y: np.sum(np.log1p(np.exp(z)) - y * z)),
+    ("elu", "quadratic"): (lambda u: np.where(u > 0, u, np.expm1(np.minimum(u, 0))),
+                           lambda z, y: 0.5 * np.sum((sigmoid(z) - y) ** 2)),
+    ("linear", "softmax_cross_entropy"): (lambda u: u, None),
+}
+
+
+@pytest.mark.parametrize("activation, loss", KINDS)
+def test_other_activations_and_costs_match_finite_differences(activation, loss):
+    phi, cost = KINDS[activation, loss]
+    net = RecurrentNetwork(3, 4, 3, 0.8, seed=6, activation=activation, loss=loss)
+    _, X, Y = small()
+    kinds = {"phi": phi} | ({"cost": cost} if cost else {})
+    f = lambda: naive_cost(net.W, net.U, net.b, net.V, net.c, X, Y, **kinds)     # noqa: E731
+    gradients = net.gradients(X, Y)
+    assert gradients.loss == pytest.approx(f(), rel=1e-12)
+    assert np.allclose(gradients.flat, central_differences(f, net.theta), rtol=0, atol=1e-8)
 
 
 def test_the_error_at_every_time_step_matches_finite_differences():
@@ -54,8 +64,8 @@ def test_the_error_at_every_time_step_matches_finite_differences():
         for k in range(4):
             e = np.zeros(4)
             e[k] = h
-            up = naive_cost(net.W, net.U, net.b, net.V, net.c, X[:1], Y[:1], (t, e))
-            down = naive_cost(net.W, net.U, net.b, net.V, net.c, X[:1], Y[:1], (t, -e))
+            up = naive_cost(net.W, net.U, net.b, net.V, net.c, X[:1], Y[:1], (t, e[None]))
+            down = naive_cost(net.W, net.U, net.b, net.V, net.c, X[:1], Y[:1], (t, -e[None]))
             assert deltas[t - 1, 0, k] == pytest.approx((up - down) / (2 * h), abs=1e-8)
 
 

@@ -26,6 +26,9 @@ EXTREMES = [
     ({"clip": True, "clip_threshold": 3e-5}, {"clip_threshold": "3e-05"}),
     ({"noise": 1.0}, {"noise": "1"}),
     ({"noise": 0.123}, {"noise": "0.123"}),
+    ({"recurrent": True, "time_steps": 100, "spectral_radius": 3.0}, {"time_steps": "100", "spectral_radius": "3"}),
+    ({"recurrent": True, "time_steps": 1, "spectral_radius": 1e-3}, {"time_steps": "1", "spectral_radius": "0.001"}),
+    ({"spectral_radius": 0.93}, {"spectral_radius": "0.93"}),
 ]
 
 
@@ -51,7 +54,8 @@ def test_every_value_the_config_accepts_is_shown_exactly(panel, changes, labels)
     assert panel.config == config
 
 
-@pytest.mark.parametrize("field, ends", [("depth", (1, 100)), ("width", (1, 256))])
+@pytest.mark.parametrize("field, ends", [("depth", (1, 100)), ("width", (1, 256)), ("time_steps", (1, 100)),
+                                         ("spectral_radius", (0.05, 3.0))])
 def test_depth_and_width_sliders_span_the_config(panel, field, ends):
     slider = panel.fields[field]
     assert (slider.steps[0], slider.steps[-1]) == ends
@@ -81,6 +85,19 @@ def test_log_steps_are_the_round_numbers():
     # 10 per decade: 10^(k/10) to two digits, the Renard-like series a lecturer types.
     assert log_values(0.01, 1, 10) == [0.01, 0.013, 0.016, 0.02, 0.025, 0.032, 0.04, 0.05, 0.063, 0.079,
                                        0.1, 0.13, 0.16, 0.2, 0.25, 0.32, 0.4, 0.5, 0.63, 0.79, 1.0]
+
+
+def test_the_recurrent_box_gives_the_time_controls_and_takes_the_depths(panel, qtbot):
+    """What the recurrent network does not use is greyed out, and what only it uses is live."""
+    only_feed_forward = ["depth", "init", "batch_norm", "residual", "dataset", "noise"]
+    assert all(panel.fields[f].isEnabled() for f in only_feed_forward)
+    assert not panel.fields["time_steps"].isEnabled() and not panel.fields["spectral_radius"].isEnabled()
+    with qtbot.waitSignal(panel.config_changed) as changed:
+        panel.fields["recurrent"].setChecked(True)
+    assert changed.args[0] == SimConfig(recurrent=True)
+    assert not any(panel.fields[f].isEnabled() for f in only_feed_forward)
+    assert panel.fields["time_steps"].isEnabled() and panel.fields["spectral_radius"].isEnabled()
+    assert "diag(φ'(u_t)) Wᵀ" in panel.fields["recurrent"].toolTip()
 
 
 def test_every_preset_is_shown_as_it_is(panel):
@@ -131,7 +148,7 @@ def test_the_wheel_scrolls_the_panel_not_the_control_under_it(qtbot):
     qtbot.waitExposed(scroll)
     bar = scroll.verticalScrollBar()
     controls = panel.findChildren(QSlider) + panel.findChildren(QComboBox) + panel.findChildren(QSpinBox)
-    assert len(controls) == 14                  # 8 sliders, 5 combo boxes, the seed (the speed: run_bar)
+    assert len(controls) == 16                  # 10 sliders, 5 combo boxes, the seed (the speed: run_bar)
     noise = panel.fields["noise"].slider
     for control in controls:
         before = (panel.config, bar.value())

@@ -43,6 +43,17 @@ TIPS = {
                   "weighted inputs, keeping units out of saturation.",
     "residual": "Residual connections a = φ(z) + a_prev: the error also flows back "
                 "along the identity, bypassing the small factors.",
+    "recurrent": "A recurrent network instead: one hidden layer of Width units reads T symbols, "
+                 "h_t = φ(h_(t-1) W + x_t U + b), and must name the first one. Unrolled, it is a "
+                 "network of depth T whose layers share one W: the bars show time steps, and "
+                 "the error sent back to step 1 is multiplied by one factor diag(φ'(u_t)) Wᵀ "
+                 "per step (Hochreiter 1991; Bengio et al. 1994).",
+    "time_steps": "T: how many symbols the network reads before it answers, so how many steps "
+                  "back the first one lies: the depth of the unrolled network.",
+    "spectral_radius": "ρ: the largest |eigenvalue| of the recurrent weights W at the start. "
+                       "Each step back multiplies the error by about ρ·φ'(u): below 1 it "
+                       "vanishes geometrically towards the first step, well above 1 it "
+                       "explodes (tanh' < 1 takes back some of ρ).",
     "dataset": "What the network learns: 2-D points to separate (drawn over the network's "
                "output), 8×8 handwritten digits (Nielsen's experiment), or your own file "
                "(File ▸ Load data set…).",
@@ -140,6 +151,14 @@ class ControlPanel(QWidget):
         remedies = self._group(layout, "Remedies")
         self._check(remedies, "batch_norm", "Batch normalisation")
         self._check(remedies, "residual", "Residual connections")
+
+        recurrent = self._group(layout, "Over time")
+        self._check(recurrent, "recurrent", "Recurrent network (first symbol)")
+        time_steps = SimConfig.bounds("time_steps")
+        self._slider(recurrent, "time_steps", "Time steps T",
+                     list(range(time_steps.low, time_steps.high + 1)), str)
+        self._slider(recurrent, "spectral_radius", "Spectral radius ρ of W",
+                     steps(0.05, SimConfig.bounds("spectral_radius").high, 0.05), _fmt_float)
 
         data = self._group(layout, "Data")
         self._combo(data, "dataset", "Data set", [])
@@ -259,11 +278,16 @@ class ControlPanel(QWidget):
         self.preset_description.setText(text or "Your own settings.")
 
     def _enable_dependent(self):
-        self.fields["noise"].setEnabled(self.config.dataset in PLANE_DATASETS)
-        scaled = self.config.init == "scaled_normal"
+        c = self.config
+        for field in ("depth", "init", "batch_norm", "residual", "dataset"):
+            self.fields[field].setEnabled(not c.recurrent)      # the recurrent network's are its own
+        self.fields["noise"].setEnabled(c.dataset in PLANE_DATASETS and not c.recurrent)
+        scaled = c.init == "scaled_normal" and not c.recurrent
         self.fields["sigma_w"].setEnabled(scaled)
         self.fields["sigma_b"].setEnabled(scaled)
-        self.fields["clip_threshold"].setEnabled(self.config.clip)
+        self.fields["clip_threshold"].setEnabled(c.clip)
+        self.fields["time_steps"].setEnabled(c.recurrent)
+        self.fields["spectral_radius"].setEnabled(c.recurrent)
 
     def _change(self, field, value):
         try:

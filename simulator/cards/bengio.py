@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..data import first_symbol_task
 from ..optim import Optimizer
-from ..rnn import RecurrentNetwork, first_symbol_task
+from ..rnn import RecurrentNetwork
 from .card import Card, Figure, Progress, Series, pending, settle
 
 KEY = "bengio"
@@ -62,9 +63,7 @@ def measured(net, X, Y):
     """(‖∂C/∂h_t‖ for t = 1 … T, the RMS gain of each step's Jacobian ‖J‖_F/√n over the
     samples): the gain a random direction gets from one step back."""
     gradients = net.gradients(X, Y)
-    J = net.step_jacobians(gradients.trace)
-    gains = np.sqrt(np.mean(np.sum(J * J, axis=(2, 3)), axis=1) / J.shape[-1])
-    return gradients.norms(), gains
+    return gradients.norms(), net.step_gains(gradients.trace)
 
 
 def measure(settings):
