@@ -4,7 +4,8 @@ A comparison (the live run against a pinned baseline, issue 14) is only as clear
 difference it names. ``differing`` lists the fields whose values differ, in the config's
 own order; ``brief`` names a run in a few words (its activation and initialisation, and
 whatever else differs from the other run): "sigmoid·xavier vs relu·he";
-``difference`` says what the live run changed: "activation sigmoid → relu".
+``difference`` says what the live run changed: "activation sigmoid → relu"; ``shape``
+gives a network's size.
 """
 from __future__ import annotations
 
@@ -35,6 +36,13 @@ _WORDS = {
     "time_steps": lambda v: f"T {v}", "spectral_radius": lambda v: f"ρ {v:g}",
     "activation": str, "init": str, "optimizer": str, "dataset": str, "loss": str,
 }
+
+
+def shape(config: SimConfig):
+    """The network's size in a few words: 'depth 6 × width 16', 'recurrent, T 40 × width 32'."""
+    if config.recurrent:
+        return f"recurrent, T {config.time_steps} × width {config.width}"
+    return f"depth {config.depth} × width {config.width}"
 
 
 def differing(live: SimConfig, baseline: SimConfig):

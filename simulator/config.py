@@ -61,8 +61,9 @@ def bounded(default, low, high, low_in=True, high_in=True):
 
 
 def one_of(default, choices):
-    """A field that takes one of ``choices`` (names), beside it in the field's metadata."""
-    return field(default=default, metadata={"choices": tuple(choices)})
+    """A field that takes one of ``choices`` (names: a registry, kept as it is, so that an
+    entry added to it is a choice at once), beside it in the field's metadata."""
+    return field(default=default, metadata={"choices": choices})
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,7 @@ def _check_field(f, value):
     """A ValueError naming field ``f``, ``value`` and what ``f`` allows, unless it allows it."""
     name, kind = f.name, f.type
     if "choices" in f.metadata:
-        if value not in f.metadata["choices"]:
+        if not isinstance(value, str) or value not in f.metadata["choices"]:
             raise ValueError(f"{name}: unknown value {quoted(value)}; "
                              f"allowed: {', '.join(f.metadata['choices'])}")
         return

@@ -1,11 +1,12 @@
 """Frames: what crosses from the engine to the window, assembled in one place.
 
     Frame = Snapshot (the Simulation's state, a query) + contour lines of its surface
-            + what the worker measured (steps per second, playing, halted)
-            + the pinned baseline's Snapshot and contour lines, if there is one (issue 14)
+            + what the engine measured (steps per second, playing, halted)
+            + the pinned baseline's Snapshot and contour lines, if there is one
 
-The worker (in the engine process) and the headless pictures both make their Frames
-with a ``Framer``, so a picture shows exactly what the window would.
+The engine (session.py) and the headless pictures both make their Frames with a
+``Framer``, so a picture shows exactly what the window would. What only a panel on screen
+needs (``NEEDS``: the contour lines, a fresh decision map) is left out for a hidden one.
 
 Contour levels are round steps of log₁₀ C (about N_LEVELS of them across the map), so both
 a plateau (small changes of a small cost) and a cliff (huge costs) get lines, and a
@@ -25,6 +26,8 @@ from .simulation import Snapshot
 
 N_LEVELS = 12
 FINE_RESOLUTION = 96       # the finest cost surface a Frame shows (a picture always has it)
+NEEDS = frozenset({"decision", "contours"})   # what a panel may need beyond the Snapshot:
+                           # the decision map of now, the contour lines of the surface
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class Frame:
     snapshot: Snapshot
     steps_per_second: float  # training steps taken per second (0 when none are)
     playing: bool
-    contours: tuple          # (x, y) of the surface's contour lines, NaN-separated
+    contours: tuple          # (x, y) of the surface's contour lines, NaN-separated (or ())
     halted: bool = False     # playback paused itself: the last run still training diverged
     baseline: Snapshot | None = None     # the pinned baseline, trained beside the live run
     baseline_contours: tuple = ()
@@ -48,17 +51,19 @@ class Framer:
         self._contours = {}               # surface version → lines, for the surfaces shown
 
     def frame(self, sim, decision=None, rate=0.0, playing=False, halted=False, baseline=None,
-              baseline_decision=None, measure=True):
+              baseline_decision=None, measure=True, needs=NEEDS):
         """The Frame of ``sim`` now, and of its ``baseline`` Simulation if there is one;
         ``decision``, ``baseline_decision``: DecisionMaps to show instead of fresh ones,
         ``measure=False``: the costs and the ball's measure as last taken (the engine times
-        them: Simulation.snapshot)."""
+        them: Simulation.snapshot); ``needs``: without "contours", none are traced."""
         snapshot = sim.snapshot(decision, measure)
         twin = None if baseline is None else baseline.snapshot(baseline_decision, measure)
-        shown = [snapshot.surface] + ([twin.surface] if twin else [])
-        self._contours = {s.version: self._contours.get(s.version) or contour_lines(s) for s in shown}
-        return Frame(snapshot, rate, playing, self._contours[snapshot.surface.version], halted,
-                     twin, self._contours[twin.surface.version] if twin else ())
+        if "contours" in needs:
+            shown = [snapshot.surface] + ([twin.surface] if twin else [])
+            self._contours = {s.version: self._contours.get(s.version) or contour_lines(s) for s in shown}
+        lines = self._contours.get(snapshot.surface.version, ())
+        return Frame(snapshot, rate, playing, lines, halted, twin,
+                     self._contours.get(twin.surface.version, ()) if twin else ())
 
 
 def contour_levels(low, high, n_levels=N_LEVELS):

@@ -73,7 +73,7 @@ class Loss:
     output: Callable[[np.ndarray], np.ndarray]
     sample_costs: Callable[[np.ndarray, np.ndarray], np.ndarray]
     delta: Callable[[np.ndarray, np.ndarray], np.ndarray]
-    one_hot: bool          # targets are one-hot over two output units
+    one_hot: bool          # targets are one-hot rows (one unit per class), not values in [0, 1]
     description: str
 
     def cost(self, z, y):

@@ -61,7 +61,7 @@ import warnings
 
 from .config import SimConfig
 from .data import keep_only
-from .frames import FINE_RESOLUTION, Framer
+from .frames import FINE_RESOLUTION, NEEDS, Framer
 from .jobs import in_background
 from .pace import Abandoned, interruptible
 from .simulation import Simulation
@@ -84,7 +84,7 @@ WORKING_AFTER = 0.05       # a new run's preparation taking longer than this is 
 HEAVY = 500_000            # weights beyond which building a network is said before it begins
 # The commands the window may send, and those that make the work under way moot.
 COMMANDS = ("set_config", "set_playing", "set_steps_per_frame", "step_once", "reset", "drop_probe",
-            "restart", "pin_baseline", "clear_baseline")
+            "restart", "pin_baseline", "clear_baseline", "set_needs")
 SUPERSEDING = {"set_config", "reset", "drop_probe", "restart", "pin_baseline", "clear_baseline", "stop"}
 
 
@@ -104,6 +104,7 @@ class Session:
         self._framer = Framer()
         self._taking = {}                 # run → a new surface under way (Simulation.surface_taking)
         self._hold_until = 0.0            # no training step before this (a cliff plays slowly)
+        self._needs = NEEDS               # what the Frames carry beyond the Snapshots
         self._decision = None             # the DecisionMaps shown (live, baseline)
         self._decision_time = self._decision_seconds = 0.0
         self._measured_time, self._measure_seconds = None, 0.0   # the costs, the ball's measure
@@ -135,6 +136,16 @@ class Session:
 
     def set_steps_per_frame(self, steps):
         self._steps_per_frame = max(1, int(steps))
+
+    def set_needs(self, needs):
+        """What the panels on screen need beyond the Snapshots (frames.NEEDS); the rest is
+        not computed (a decision map is a forward pass over a 48² grid). Needed again, it
+        comes in the next Frame."""
+        needs = frozenset(needs) & NEEDS
+        if "decision" in needs - self._needs:
+            self._decision = None
+        self._needs = needs
+        self._send_now = True
 
     def step_once(self):
         self._single_steps += 1
@@ -330,7 +341,7 @@ class Session:
     def _emit(self):
         now = time.monotonic()
         interval = max(DECISION_REFRESH, self._decision_seconds / DECISION_SHARE)
-        if self._decision is None or now - self._decision_time >= interval:
+        if self._decision is None or ("decision" in self._needs and now - self._decision_time >= interval):
             start = time.perf_counter()
             self._decision = [sim.decision_map() for sim in self._runs()]
             self._decision_seconds = time.perf_counter() - start
@@ -340,7 +351,7 @@ class Session:
         decisions = self._decision + [None]
         start = time.perf_counter()
         frame = self._framer.frame(self.sim, decisions[0], self._rate, self._playing,
-                                   self._halted, self.baseline, decisions[1], measure)
+                                   self._halted, self.baseline, decisions[1], measure, self._needs)
         if measure:
             self._measure_seconds, self._measured_time = time.perf_counter() - start, now
         self._send_now = self._halted = False

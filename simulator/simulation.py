@@ -23,7 +23,9 @@ The cost on the whole training and test sets (a forward pass over both) is evalu
 inside ``advance``, every k-th step at first (``_evaluation_stride``: k ≥ 4 × samples /
 batch, so they cost at most a twelfth of the training), then on a schedule that thins
 out as the run grows (at most EVALUATIONS kept, evenly spaced), so the loss curve does
-not depend on how often anybody looks. ``snapshot()`` is a query.
+not depend on how often anybody looks. ``snapshot()`` is a query; the costs it reports
+are those of its own step, measured when asked (``evaluation``), or as last measured
+(the engine times them).
 
 Divergence: at the first step whose cost, gradient norms or weights are not finite,
 the run freezes at its last finite weights, statistics, costs and decision map, and
@@ -396,7 +398,8 @@ class Simulation:
                 pass
 
     def refine_surface(self, resolution=128):
-        """Recompute the surface on a finer grid (the worker does this when the user rests)."""
+        """Recompute the surface on a finer grid, at once (a picture's; the engine refines
+        a share per tick while the lecturer rests: ``surface_taking``)."""
         return self.landscape.compute_surface(resolution)
 
     def drop_probe(self, a, b):
