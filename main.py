@@ -156,7 +156,7 @@ def checked(args):
     from simulator import SimConfig, load_presets
     from simulator.data import check_data_file
     from ui.export import ExportError, check_writable
-    from ui.saved_setups import Setup, read_setup
+    from ui.saved_setups import Setup, check_view, read_setup
 
     setup, presets = Setup(SimConfig()), load_presets()
     if args.preset is not None:
@@ -167,6 +167,10 @@ def checked(args):
     try:
         if args.config is not None:
             setup = read_setup(args.config)
+            try:
+                check_view(setup.view)
+            except ValueError as error:
+                raise ValueError(f"{args.config}: {error}") from None
     except ValueError as error:
         raise Usage(str(error)) from None
     config, baseline = setup.config, baseline_config(args.baseline, presets, setup.baseline)

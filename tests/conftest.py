@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    """The lab's main window on a small network, closed (thread ended) afterwards."""
+    """The lab's main window on a small network, closed (its engine process ended) afterwards."""
     from ui_helpers import close_window, make_window
     w = make_window(qtbot, tmp_path)
     yield w

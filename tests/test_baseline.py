@@ -26,10 +26,10 @@ def measured_every_frame(monkeypatch):
     monkeypatch.setattr("simulator.session.MEASURE_SHARE", float("inf"))
 
 
-def worker_with(config):
-    worker, frames = session(config)
-    worker.tick()
-    return worker, frames
+def engine_with(config):
+    engine, frames = session(config)
+    engine.tick()
+    return engine, frames
 
 
 def test_the_difference_names_only_the_fields_that_differ():
@@ -46,16 +46,16 @@ def test_the_difference_names_only_the_fields_that_differ():
 
 
 def test_a_pinned_baseline_equals_a_run_of_its_config_alone_after_a_control_change():
-    worker, frames = worker_with(SMALL)
-    worker.step_once()
-    worker.tick()
-    worker.pin_baseline()
+    engine, frames = engine_with(SMALL)
+    engine.step_once()
+    engine.tick()
+    engine.pin_baseline()
     relu = SMALL.replace(activation="relu", init="he")
-    worker.set_config(relu)                  # a new network: both runs start over
-    worker.set_steps_per_frame(7)
-    worker.set_playing(True)
+    engine.set_config(relu)                  # a new network: both runs start over
+    engine.set_steps_per_frame(7)
+    engine.set_playing(True)
     for _ in range(3):
-        worker.tick()
+        engine.tick()
     frame = frames[-1]
     steps = frame.snapshot.step
     assert steps > 0 and frame.baseline.step == steps
@@ -64,22 +64,22 @@ def test_a_pinned_baseline_equals_a_run_of_its_config_alone_after_a_control_chan
         alone = Simulation(config)
         alone.advance(steps)
         same_statistics(snapshot, alone)
-    worker.set_config(relu.replace(learning_rate=0.1))   # a training field: both train on
-    worker.tick()
+    engine.set_config(relu.replace(learning_rate=0.1))   # a training field: both train on
+    engine.tick()
     assert frames[-1].baseline.step > steps
-    worker.clear_baseline()
-    worker.tick()
+    engine.clear_baseline()
+    engine.tick()
     assert frames[-1].baseline is None
 
 
 def test_a_pin_copies_the_run_as_it_is_and_both_train_alike():
-    worker, frames = worker_with(SMALL)
+    engine, frames = engine_with(SMALL)
     for _ in range(3):
-        worker.step_once()
-        worker.tick()
-    worker.pin_baseline()
-    worker.step_once()
-    worker.tick()
+        engine.step_once()
+        engine.tick()
+    engine.pin_baseline()
+    engine.step_once()
+    engine.tick()
     frame = frames[-1]
     assert frame.baseline.step == frame.snapshot.step == 4
     assert np.array_equal(frame.baseline.stats.grad_w_norm, frame.snapshot.stats.grad_w_norm)
@@ -89,21 +89,21 @@ def test_divergence_freezes_only_the_run_that_diverged(monkeypatch):
     monkeypatch.setattr("simulator.session.JUMP_HOLD", 0.0)       # no slow motion over the cliff here
     presets = load_presets()
     large, clipped = presets["Large weights (exploding)"].config, presets["Clipping tames the cliff"].config
-    worker, frames = worker_with(clipped)
-    worker.restart(clipped, large)
-    worker.set_steps_per_frame(10)
-    worker.set_playing(True)
+    engine, frames = engine_with(clipped)
+    engine.restart(clipped, large)
+    engine.set_steps_per_frame(10)
+    engine.set_playing(True)
     for _ in range(8):
-        worker.tick()
+        engine.tick()
     frame = frames[-1]
     assert frame.baseline.diverged and "Diverged at step 6" in frame.baseline.diverged
     assert frame.snapshot.diverged is None and frame.snapshot.step > 6
-    assert worker._playing and not any(f.halted for f in frames)
-    worker.set_config(large)                  # both start over; the live run diverges too
-    worker.reset()
+    assert engine._playing and not any(f.halted for f in frames)
+    engine.set_config(large)                  # both start over; the live run diverges too
+    engine.reset()
     for _ in range(8):
-        worker.tick()
-    assert any(f.halted for f in frames) and not worker._playing
+        engine.tick()
+    assert any(f.halted for f in frames) and not engine._playing
     assert frames[-1].snapshot.diverged and frames[-1].baseline.diverged
 
 

@@ -154,7 +154,7 @@ BAD_INPUTS = [
     (["--config", "FILE", '{"setup": 1, "config": {}, "view": {"theme": "blue"}}'],
      "view: theme 'blue' is not one of dark, light, presentation"),
     (["--config", "FILE", '{"setup": 1, "config": {}, "view": {"bars": "pie"}}'],
-     "view: bars 'pie' is not a quantity of the bars panel"),
+     "view: bars 'pie' is not one of ‖∂C/∂b‖: speed of learning, ‖∂C/∂W‖ per layer"),
     # item 4a: long values are quoted, not printed back
     (["--config", "FILE", json.dumps({"activation": HUGE})], "activation: unknown value 'xxxx"),
     (["--config", "FILE", json.dumps({HUGE: 1})], "config: unknown field 'xxxx"),

@@ -13,6 +13,7 @@ from simulator.network import Network
 from simulator.session import BUDGET
 from simulator.simulation import COARSE_RESOLUTION, Simulation
 from ui.engine import Engine
+from ui.state import LabState
 from ui_helpers import close_window, make_window
 
 
@@ -25,48 +26,48 @@ def test_only_the_newest_of_many_configs_is_built(monkeypatch):
         builds.append(len(layer_sizes) - 2)
         return Network(layer_sizes, *args, **options)
     monkeypatch.setattr(simulator.simulation, "Network", network)
-    worker, frames = session(SimConfig(depth=2, width=4))
-    worker.tick()
+    engine, frames = session(SimConfig(depth=2, width=4))
+    engine.tick()
     assert builds == [2]
     for depth in list(range(1, 51)) + list(range(50, 0, -1)) + [17]:   # a slider dragged there and back
-        worker.set_config(SimConfig(depth=depth, width=4))
-    worker.tick()
+        engine.set_config(SimConfig(depth=depth, width=4))
+    engine.tick()
     assert builds == [2, 17]
     assert frames[-1].snapshot.config.depth == 17
 
 
 def test_a_playing_tick_keeps_to_its_time_budget():
-    worker, _ = session(SimConfig(depth=30, width=32, batch_size=256))
-    settled(worker)
-    worker.set_steps_per_frame(10_000)
-    worker.set_playing(True)
+    engine, _ = session(SimConfig(depth=30, width=32, batch_size=256))
+    settled(engine)
+    engine.set_steps_per_frame(10_000)
+    engine.set_playing(True)
     start = time.perf_counter()
-    worker.tick()
+    engine.tick()
     elapsed = time.perf_counter() - start
-    assert 0 < worker.sim.step_count < 10_000
+    assert 0 < engine.sim.step_count < 10_000
     assert elapsed < BUDGET + 0.25          # the last chunk may run past the budget, not far
 
 
 def test_commands_reach_the_simulation():
-    worker, _ = session(SimConfig(depth=2, width=4))
-    worker.tick()
-    worker.step_once()
-    worker.tick()
-    assert worker.sim.step_count == 1
-    worker.drop_probe(-0.5, 0.5)
-    worker.tick()
-    assert worker.sim.landscape.probe.trail[0].tolist() == [-0.5, 0.5]
-    worker.reset()
-    worker.tick()
-    assert worker.sim.step_count == 0
+    engine, _ = session(SimConfig(depth=2, width=4))
+    engine.tick()
+    engine.step_once()
+    engine.tick()
+    assert engine.sim.step_count == 1
+    engine.drop_probe(-0.5, 0.5)
+    engine.tick()
+    assert engine.sim.landscape.probe.trail[0].tolist() == [-0.5, 0.5]
+    engine.reset()
+    engine.tick()
+    assert engine.sim.step_count == 0
 
 
 def test_surface_is_refined_when_nothing_changes(monkeypatch):
     monkeypatch.setattr("simulator.session.REFINE_AFTER", 0.0)
-    worker, frames = session(SimConfig(depth=2, width=4))
-    worker.tick()
+    engine, frames = session(SimConfig(depth=2, width=4))
+    engine.tick()
     for _ in range(1000):                           # a share of the rows a tick, however slow
-        worker.tick()
+        engine.tick()
         if frames[-1].snapshot.surface.resolution == FINE_RESOLUTION:
             break
     assert frames[0].snapshot.surface.resolution == COARSE_RESOLUTION
@@ -78,12 +79,12 @@ def test_surface_is_refined_when_nothing_changes(monkeypatch):
 def test_contours_follow_a_rebuilt_network():
     """The contour cache is keyed on the surface's version: a new network's surface gets
     its own contours, even while playing."""
-    worker, frames = session(SimConfig(depth=4, width=6))
-    worker.set_playing(True)
-    worker.tick()
+    engine, frames = session(SimConfig(depth=4, width=6))
+    engine.set_playing(True)
+    engine.tick()
     for activation in ("relu", "leaky_relu"):
-        worker.set_config(SimConfig(depth=4, width=6, activation=activation))
-        worker.tick()
+        engine.set_config(SimConfig(depth=4, width=6, activation=activation))
+        engine.tick()
         frame = frames[-1]
         assert frame.snapshot.config.activation == activation
         for mine, fresh in zip(frame.contours, contour_lines(frame.snapshot.surface)):
@@ -91,12 +92,13 @@ def test_contours_follow_a_rebuilt_network():
 
 
 def test_engine_process_sends_frames_and_shuts_down(qtbot):
-    engine = Engine(SimConfig(depth=2, width=4))
+    state = LabState(SimConfig(depth=2, width=4))
+    engine = Engine(state)
     frames = []
     engine.frame_ready.connect(frames.append)
     qtbot.waitUntil(lambda: len(frames) > 0, timeout=10000)
-    engine.set_config(SimConfig(depth=3, width=4))
-    engine.step_once()
+    state.set_config(SimConfig(depth=3, width=4))
+    state.step_once()
     qtbot.waitUntil(lambda: frames[-1].snapshot.step == 1, timeout=10000)
     assert frames[-1].snapshot.config.depth == 3          # the config came before the step
     assert os.getpriority(os.PRIO_PROCESS, engine.process.pid) == os.nice(0) + NICENESS
@@ -115,17 +117,17 @@ def no_slow_motion(monkeypatch):
 
 
 def playing(config, steps_per_frame):
-    """A worker of ``config`` that has sent its first frame and now plays; the frames it sends."""
-    worker, frames = session(config)
-    worker.tick()
-    worker.set_steps_per_frame(steps_per_frame)
-    worker.set_playing(True)
-    return worker, frames
+    """A engine of ``config`` that has sent its first frame and now plays; the frames it sends."""
+    engine, frames = session(config)
+    engine.tick()
+    engine.set_steps_per_frame(steps_per_frame)
+    engine.set_playing(True)
+    return engine, frames
 
 
 def test_a_divergence_pauses_playback_and_the_run_stays_honest(monkeypatch, no_slow_motion):
-    worker, frames = playing(LARGE_WEIGHTS, 50)
-    worker.tick()                                   # diverges at step 6 of the 50
+    engine, frames = playing(LARGE_WEIGHTS, 50)
+    engine.tick()                                   # diverges at step 6 of the 50
     frame = frames[-1]
     snapshot = frame.snapshot
     assert frame.halted and not frame.playing and frame.steps_per_second == 0
@@ -137,12 +139,12 @@ def test_a_divergence_pauses_playback_and_the_run_stays_honest(monkeypatch, no_s
         assert np.isfinite(values).all()
     monkeypatch.setattr("simulator.session.REFINE_AFTER", 0.0)
     for _ in range(1000):                            # paused and frozen: the surface is refined,
-        worker.tick()                               # a share of its rows a tick
+        engine.tick()                               # a share of its rows a tick
         if frames[-1].snapshot.surface.resolution > COARSE_RESOLUTION:
             break
     assert frames[-1].snapshot.surface.resolution > COARSE_RESOLUTION and not frames[-1].halted
-    worker.set_playing(True)                         # a frozen run takes no step
-    worker.tick()
+    engine.set_playing(True)                         # a frozen run takes no step
+    engine.tick()
     assert frames[-1].playing and frames[-1].steps_per_second == 0 and frames[-1].snapshot.step == 5
 
 
@@ -150,46 +152,46 @@ def test_an_explosion_plays_slowly_enough_to_watch():
     """Large weights diverged at step 6, within one tick of the default speed: too fast to
     see. Each step that carries the ball far across the map is shown, and held."""
     from simulator.session import JUMP_HOLD
-    worker, frames = playing(LARGE_WEIGHTS, 50)
+    engine, frames = playing(LARGE_WEIGHTS, 50)
     start = time.monotonic()
-    while not worker.sim.diverged and time.monotonic() - start < 30:
-        worker.tick()
+    while not engine.sim.diverged and time.monotonic() - start < 30:
+        engine.tick()
     seen = sorted({f.snapshot.step for f in frames})
-    assert worker.sim.diverged and seen[-1] == 5
+    assert engine.sim.diverged and seen[-1] == 5
     assert len(seen) >= 4                                  # the ball seen at several places
     assert time.monotonic() - start >= 3 * JUMP_HOLD       # each held for the eye
 
 
 def test_steps_per_second_read_zero_when_paused():
-    worker, frames = session(SimConfig(depth=2, width=4))
-    worker.set_playing(True)
-    worker.tick()
-    worker.tick()                          # a rate needs two ticks' times
+    engine, frames = session(SimConfig(depth=2, width=4))
+    engine.set_playing(True)
+    engine.tick()
+    engine.tick()                          # a rate needs two ticks' times
     assert frames[-1].steps_per_second > 0
-    worker.set_playing(False)
-    worker.tick()
+    engine.set_playing(False)
+    engine.tick()
     assert frames[-1].steps_per_second == 0
 
 
 def test_a_reset_sent_after_a_config_applies_after_it(no_slow_motion):
-    worker, _ = session(LARGE_WEIGHTS)
-    worker.set_steps_per_frame(50)
+    engine, _ = session(LARGE_WEIGHTS)
+    engine.set_steps_per_frame(50)
     for _ in range(2):                                # diverges and pauses, then the ball launches
-        worker.set_playing(True)
-        worker.tick()
-    assert worker.sim.diverged is not None and worker.sim.landscape.launched is not None
+        engine.set_playing(True)
+        engine.tick()
+    assert engine.sim.diverged is not None and engine.sim.landscape.launched is not None
     clipping = load_presets()["Clipping tames the cliff"].config
-    worker.set_config(clipping)
-    worker.drop_probe(0.1, 0.2)                       # moot: the reset comes after it
-    worker.reset()
-    worker.set_playing(False)
-    worker.tick()
+    engine.set_config(clipping)
+    engine.drop_probe(0.1, 0.2)                       # moot: the reset comes after it
+    engine.reset()
+    engine.set_playing(False)
+    engine.tick()
     fresh = Simulation(clipping)
-    assert worker.sim.config == clipping and worker.sim.step_count == 0
-    assert worker.sim.diverged is None and worker.sim.landscape.launched is None
-    assert worker.sim.landscape.probe is None
-    assert np.array_equal(worker.sim.net.theta, fresh.net.theta)
-    assert np.array_equal(worker.sim.snapshot().ball.position, fresh.snapshot().ball.position)
+    assert engine.sim.config == clipping and engine.sim.step_count == 0
+    assert engine.sim.diverged is None and engine.sim.landscape.launched is None
+    assert engine.sim.landscape.probe is None
+    assert np.array_equal(engine.sim.net.theta, fresh.net.theta)
+    assert np.array_equal(engine.sim.snapshot().ball.position, fresh.snapshot().ball.position)
 
 
 def test_choosing_a_preset_after_a_divergence_starts_afresh(qtbot, tmp_path):
@@ -217,11 +219,11 @@ def test_choosing_a_preset_after_a_divergence_starts_afresh(qtbot, tmp_path):
 
 
 def test_steps_per_second_are_steps_of_the_clock_not_of_the_training_loop():
-    worker, frames = session(SimConfig(depth=2, width=4))
-    worker.set_steps_per_frame(5)
-    worker.set_playing(True)
+    engine, frames = session(SimConfig(depth=2, width=4))
+    engine.set_steps_per_frame(5)
+    engine.set_playing(True)
     for _ in range(4):
-        worker.tick()
+        engine.tick()
         time.sleep(0.05)                      # ticks 50 ms apart: at most 100 steps a second
     assert 0 < frames[-1].steps_per_second <= 5 / 0.05
 
@@ -233,7 +235,8 @@ def test_the_window_never_waits_on_an_engine_that_stopped_answering_and_notices(
     import time as clock
 
     from ui.engine import SILENCE
-    engine = Engine(SimConfig(depth=2, width=4))
+    state = LabState(SimConfig(depth=2, width=4))
+    engine = Engine(state)
     frames, answering = [], []
     engine.frame_ready.connect(frames.append)
     engine.answering.connect(answering.append)
@@ -241,11 +244,11 @@ def test_the_window_never_waits_on_an_engine_that_stopped_answering_and_notices(
     os.kill(engine.process.pid, signal.SIGSTOP)
     stopped = clock.monotonic()
     try:
-        for _ in range(30_000):                                  # far more than a pipe holds
-            engine.set_steps_per_frame(3)
-            engine.step_once()
+        for k in range(30_000):                                  # far more than a pipe holds
+            state.set_steps_per_frame(3 + k % 2)
+            state.step_once()
         for depth in range(1, 77):
-            engine.set_config(SimConfig(depth=depth, width=4))
+            state.set_config(SimConfig(depth=depth, width=4))
         qtbot.waitUntil(lambda: answering == [False], timeout=10000)
         assert clock.monotonic() - stopped >= SILENCE            # noticed once it was silent that long
     finally:
@@ -257,13 +260,15 @@ def test_the_window_never_waits_on_an_engine_that_stopped_answering_and_notices(
 
 def test_a_stuck_engine_is_replaced_on_request(qtbot):
     import signal
-    engine = Engine(SimConfig(depth=2, width=4))
+    state = LabState(SimConfig(depth=2, width=4))
+    engine = Engine(state)
     frames = []
     engine.frame_ready.connect(frames.append)
     qtbot.waitUntil(lambda: len(frames) > 0, timeout=10000)
     old = engine.process
     os.kill(old.pid, signal.SIGSTOP)
-    engine.restart_process(SimConfig(depth=3, width=4), playing=False)
+    state.set_config(SimConfig(depth=3, width=4))          # unread by the stuck one
+    engine.restart_process()
     assert not old.is_alive() and engine.running
     qtbot.waitUntil(lambda: frames[-1].snapshot.config.depth == 3, timeout=10000)
     assert engine.shutdown(timeout_ms=3000)
@@ -287,23 +292,23 @@ def test_the_newest_config_wins_over_a_heavy_build_under_way(monkeypatch):
         built.append(len(layer_sizes) - 2)
         return net
     monkeypatch.setattr(simulator.simulation, "Network", network)
-    worker, frames = session(light)
-    worker.tick()
+    engine, frames = session(light)
+    engine.tick()
     interruption, passed = threading.Event(), [0]
 
     def checkpoint():
         passed[0] += 1
         if passed[0] == 50:                     # half-way through drawing the heavy weights
-            worker.set_config(light.replace(seed=1))      # the lecturer has moved on
+            engine.set_config(light.replace(seed=1))      # the lecturer has moved on
             interruption.set()
         pace.checkpoint()
     monkeypatch.setattr(simulator.network, "checkpoint", checkpoint)
-    worker.set_config(heavy)
+    engine.set_config(heavy)
     with pace.interruptible(interruption):
         with pytest.raises(pace.Abandoned):
-            worker.tick()
+            engine.tick()
         interruption.clear()
-        worker.tick()
+        engine.tick()
     assert built == [3, 3] and frames[-1].snapshot.config == light.replace(seed=1)
     assert all(frame.snapshot.config != heavy for frame in frames)
 
@@ -316,16 +321,16 @@ def test_asking_whether_there_is_work_survives_a_newer_command(monkeypatch):
 
     from simulator import pace
     from simulator.simulation import Simulation
-    worker, _ = session(SimConfig(depth=3, width=8))
-    settled(worker)
-    worker.tick()                                  # its frame sent: resting, but for the surface
+    engine, _ = session(SimConfig(depth=3, width=8))
+    settled(engine)
+    engine.tick()                                  # its frame sent: resting, but for the surface
     monkeypatch.setattr("simulator.session.FINE_RESOLUTION", 0)        # fine enough
     monkeypatch.setattr(Simulation, "surface_due", lambda sim, exact=False: pace.checkpoint() or False)
-    assert not worker.busy
+    assert not engine.busy
     interruption = threading.Event()
     interruption.set()
     with pace.interruptible(interruption):
-        assert worker.busy                         # a newer command is work to do at once
+        assert engine.busy                         # a newer command is work to do at once
 
 
 HEAVIEST = SimConfig(depth=100, width=256, n_samples=5000, batch_size=4096)
@@ -337,11 +342,11 @@ def test_a_heavy_network_is_on_screen_at_once_as_work_under_way_and_the_next_cha
     the window says at once that it works on it, and the next change
     does not wait for it (its first frame alone takes tens of seconds here)."""
     from ui.widgets import on_screen
-    window.controls.apply(HEAVIEST)
+    window.state.set_config(HEAVIEST)
     qtbot.waitUntil(lambda: window.diagnosis.text.text().startswith("Working on the new network"),
                     timeout=10000)
     assert on_screen(window.diagnosis) and "depth 100 × width 256" in window.diagnosis.text.text()
     light = SimConfig(depth=3, width=8, seed=5)
-    window.controls.apply(light)
+    window.state.set_config(light)
     qtbot.waitUntil(lambda: window.painted.snapshot.config == light, timeout=20000)
     assert not window.diagnosis.text.text().startswith("Working")

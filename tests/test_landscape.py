@@ -335,7 +335,7 @@ def test_a_new_surface_passes_through_the_network_and_keeps_the_ball_and_its_tra
 
 
 def test_a_network_that_leaves_the_map_gets_a_wider_map_on_the_same_plane_at_once():
-    """Widened in the step that left the map, headless or live alike (the window's worker
+    """Widened in the step that left the map, headless or live alike (the window's engine
     had widened the exploding preset's map, a picture had not)."""
     sim = Simulation(SimConfig(depth=2, width=4, learning_rate=20.0))
     plane = sim.landscape.plane

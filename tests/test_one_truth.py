@@ -170,7 +170,7 @@ def test_the_ball_and_the_bars_agree_that_a_dead_layer_gets_nothing():
     if snapshot.stats.grad_b_norm[0] == 0 and not sim.net.gradients(sim.surface_X, sim.surface_Y).flat[
             sim.net.layer_slice(0)].any():
         assert snapshot.ball.gradient[0] == 0.0
-        assert "Flat along a (layer 1): no slope at all" in slope_caption(snapshot.ball.gradient, 1, 33)
+        assert "Flat along a (layer 1): no slope at all" in slope_caption(snapshot.ball.gradient, "layer 1", "layer 33")
     assert snapshot.diagnosis.kind == "dead"
 
 

@@ -329,9 +329,9 @@ def test_recording_a_panel_behind_another_tab_brings_it_to_the_front(window, qtb
     from ui.panels import build
     window.controls.play_button.click()
     qtbot.waitUntil(lambda: window.painted is not None, timeout=5000)
-    window.controls.set_playing(False)
+    window.state.set_playing(False)
     qtbot.wait(300)                                             # no frame comes, none is drawn
-    monkeypatch.setattr(window, "_catch_up", lambda name, shown: None)
+    monkeypatch.setattr(window, "_show_painted", lambda name: None)
     window.docks["surface"].raise_()
     panel = window.panels["activation"]
     assert not on_screen(panel)                                 # never yet: nothing drawn in it

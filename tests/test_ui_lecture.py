@@ -122,7 +122,7 @@ def test_setup_round_trip(window, qtbot, tmp_path):
 @pytest.mark.parametrize("content, message", [
     ("{not json", "malformed JSON"),
     ('{"setup": 1, "config": {"depth": 0}}', "depth: must be in [1, 100]"),
-    ('{"setup": 1, "config": {}, "view": {"bars": "pie chart"}}', "'pie chart' is not a quantity"),
+    ('{"setup": 1, "config": {}, "view": {"bars": "pie chart"}}', "'pie chart' is not one of"),
     ('{"setup": 1, "config": {}, "layout": "@@@"}', "layout: not base64"),
 ])
 def test_a_bad_setup_changes_nothing_and_says_why(window, qtbot, tmp_path, content, message):
@@ -218,7 +218,7 @@ def test_a_data_set_is_loaded_saved_with_the_setup_and_missed_when_gone(window, 
     qtbot.waitUntil(lambda: window.painted.snapshot.data.classes == ("a", "b", "c"), timeout=5000)
     setup = tmp_path / "setup.json"
     assert window.lecture.save_setup(setup) and json.loads(setup.read_text())["config"]["data_file"] == str(data)
-    window.controls.start(SimConfig(depth=2, width=4))
+    window.state.restart(SimConfig(depth=2, width=4))
     window.lecture.load_setup(setup)              # read and its data checked in a process:
     assert window.lecture.loading.process.pid != os.getpid()
     assert window.controls.config == SimConfig(depth=2, width=4)       # nothing changed yet

@@ -50,7 +50,7 @@ def test_chain_rule_line_is_the_product_of_the_bars(qtbot):
     for l in range(n - 1):                    # P^l = f^{l+1} ⋯ f^L, layers counted from 1
         assert product_logs[l] == pytest.approx(factor_logs[l:].sum(), abs=1e-9)
     assert product_logs[-1] == 0.0
-    assert panel.quarter.isVisible() and panel.quarter.value() == pytest.approx(np.log10(0.25))
+    assert panel.bound.isVisible() and panel.bound.value() == pytest.approx(np.log10(0.25))
     assert panel.caption.text().startswith(f"Layer 1's error is the product of {DEEP_SIGMOID.depth} factors")
 
 
@@ -510,11 +510,11 @@ def test_downhill_arrow_grows_with_the_slope_and_vanishes_at_rest():
 
 def test_slope_caption_says_which_direction_is_flat():
     from ui.panels.surface import slope_caption
-    assert slope_caption((2.2e-9, -7.6e-3), 1, 11).startswith(
+    assert slope_caption((2.2e-9, -7.6e-3), "layer 1", "layer 11").startswith(
         "Flat along a (layer 1): over 10⁶× less steep than along b (layer 11)")   # 3.5 million
-    assert slope_caption((1.5e-9, 3e-12), 1, 11).startswith("The ball is at rest")
-    assert slope_caption((3e-3, -4e-5), 1, 3).startswith("Flat along b (layer 3): 75× less steep")
-    assert slope_caption((-2e-2, -3e-2), 1, 3).startswith("Downhill along both a and b alike")
+    assert slope_caption((1.5e-9, 3e-12), "layer 1", "layer 11").startswith("The ball is at rest")
+    assert slope_caption((3e-3, -4e-5), "layer 1", "layer 3").startswith("Flat along b (layer 3): 75× less steep")
+    assert slope_caption((-2e-2, -3e-2), "layer 1", "layer 3").startswith("Downhill along both a and b alike")
 
 
 def test_downhill_arrow_ends_on_the_map():
@@ -659,3 +659,37 @@ def test_a_trail_off_the_map_ends_where_it_left_it_in_its_own_direction():
     a, b = drawn[-1]
     assert b == -8.0 and a == pytest.approx(1.0 + 3.0 * (5e7 - 1.0) / (1.2e10 - 5.0))   # by hand
     assert np.array_equal(on_map(trail[:2], 8.0), trail[:2])
+
+
+def test_a_recurrent_run_is_told_in_time_steps_in_every_panel(qtbot):
+    """The recurrent mode reports time steps where a feed-forward run reports layers; every
+    panel names them so, and the chain rule shows the step Jacobians' product beside the
+    measured one."""
+    from ui.panels.surface import SurfacePanel
+    config = SimConfig(recurrent=True, time_steps=12, width=8, activation="tanh")
+    frame = run_frame(config, 3)
+    snapshot = frame.snapshot
+    assert snapshot.unit_name == "time step" and len(snapshot.stats.grad_b_norm) == 13
+    bars = shown(qtbot, GradientBarsPanel())
+    bars.show_frame(frame)
+    assert bars.ratio.text().startswith("Time step 1")
+    assert bars.plot.getAxis("bottom").labelText.startswith("time step")
+    chain = shown(qtbot, ChainRulePanel())
+    chain.show_frame(frame)
+    assert chain.caption.text().startswith("Time step 1's error is the product of 12 factors")
+    product = snapshot.stats.jacobian_product
+    x, y = chain.jacobians.getData()
+    keep = np.isfinite(np.log10(product))
+    assert np.allclose(y, np.log10(product)[keep]) and list(x) == list(np.arange(1, 14)[keep])
+    speed = shown(qtbot, LearningSpeedPanel())
+    speed.show_frame(frame)
+    speed.finish()
+    names = [label.text for _, label in speed.legend.items]
+    assert names[0] == "time step 1" and names[-1] == "the output"
+    activation = shown(qtbot, ActivationPanel())
+    activation.show_frame(frame)
+    assert activation.layer.itemText(0) == "all time steps" and activation.layer.itemText(1) == "time step 1"
+    surface = shown(qtbot, SurfacePanel())
+    surface.show_frame(frame)
+    assert surface.plot.getAxis("bottom").labelText.startswith("a: W")
+    assert surface.plot.getAxis("left").labelText.startswith("b: V")

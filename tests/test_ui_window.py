@@ -28,7 +28,7 @@ CONTROLLED = ["depth", "width", "activation", "init", "sigma_w", "sigma_b", "lea
 
 
 @pytest.mark.parametrize("field", CONTROLLED)
-def test_each_control_changes_the_config_the_worker_runs(window, qtbot, field):
+def test_each_control_changes_the_config_the_engine_runs(window, qtbot, field):
     controls = window.controls
     if field in ("sigma_w", "sigma_b"):
         controls.fields["init"].setCurrentText("scaled_normal")

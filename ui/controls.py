@@ -1,13 +1,15 @@
-"""The control panel: every knob of a SimConfig, each saying what it teaches.
+"""The control panel: every knob of a SimConfig, each saying what it teaches, and the Run
+bar (Play, Step, Reset, the speed, the baseline's buttons).
 
-The panel holds the current SimConfig. A widget change makes a new config with
-``config.replace(field=value)`` and emits ``config_changed``; the worker coalesces them.
+The panel edits the lab's state (``LabState``): a widget change makes a new config with
+``config.replace(field=value)`` and sets it there. It listens to the state too, and shows
+what was set elsewhere (a setup loaded, a remedy, a config the engine refused).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt
 from PySide6.QtWidgets import (QAbstractScrollArea, QApplication, QCheckBox, QComboBox, QFormLayout,
                                QGroupBox, QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox,
                                QVBoxLayout, QWidget)
@@ -97,21 +99,14 @@ class WheelOnlyWhenFocused(QObject):
 
 
 class ControlPanel(QWidget):
-    """Widgets for every SimConfig field; Play/Pause, Step, Reset and the speed in
-    ``run_bar``, which the window shows apart from the column (in its toolbar)."""
+    """Widgets for every SimConfig field of ``state`` (a LabState); Play/Pause, Step, Reset,
+    the speed and the baseline's buttons in ``run_bar``, which the window shows apart from
+    the column (in its toolbar). ``config``: the config shown."""
 
-    config_changed = Signal(object)
-    play_toggled = Signal(bool)
-    step_requested = Signal()
-    reset_requested = Signal()
-    speed_changed = Signal(int)
-    pin_requested = Signal()
-    clear_requested = Signal()
-    start_requested = Signal(object, object)   # (config, baseline config or None): a clean slate
-
-    def __init__(self, config=None, parent=None):
+    def __init__(self, state, parent=None):
         super().__init__(parent)
-        self.config = config or SimConfig()
+        self.state = state
+        self.config = state.config
         self.presets = load_presets()
         self.fields = {}
         layout = QVBoxLayout(self)
@@ -180,22 +175,21 @@ class ControlPanel(QWidget):
         buttons = QHBoxLayout()
         self.play_button = _button("Play", TIPS["play"], buttons)
         self.play_button.setCheckable(True)
-        self.play_button.toggled.connect(self._play_toggled)
-        self.step_button = _button("Step", TIPS["step"], buttons, self.step_requested)
-        self.reset_button = _button("Reset", TIPS["reset"], buttons, self.reset_requested)
+        self.play_button.toggled.connect(state.set_playing)
+        self.step_button = _button("Step", TIPS["step"], buttons, state.step_once)
+        self.reset_button = _button("Reset", TIPS["reset"], buttons, state.reset)
         run.addLayout(buttons)
         baseline = QHBoxLayout()
-        self.pin_button = _button("Pin as baseline", TIPS["pin"], baseline, self.pin_requested)
-        self.clear_button = _button("Clear baseline", TIPS["clear"], baseline, self.clear_requested)
-        self.clear_button.setEnabled(False)
+        self.pin_button = _button("Pin as baseline", TIPS["pin"], baseline, state.pin_baseline)
+        self.clear_button = _button("Clear baseline", TIPS["clear"], baseline, state.clear_baseline)
         run.addSpacing(12)
         run.addLayout(baseline)
         self.speed = ValueSlider("Speed (steps per frame)", [1, 2, 3, 5, 10, 20, 30, 50, 100], str,
                                  TIPS["speed"])
-        self.speed.set_value(5)
+        self.speed.set_value(state.steps_per_frame)
         self.speed.setMinimumWidth(180)
         self.speed.setMaximumWidth(360)
-        self.speed.value_changed.connect(lambda v: self.speed_changed.emit(int(v)))
+        self.speed.value_changed.connect(lambda v: state.set_steps_per_frame(int(v)))
         run.addSpacing(12)
         run.addWidget(self.speed)
         run.addStretch(1)
@@ -206,6 +200,8 @@ class ControlPanel(QWidget):
                 widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)   # the wheel gives no focus
                 widget.installEventFilter(self._wheel_filter)
         self.set_config(self.config)
+        self._show_run()
+        state.listen(self._follow)
 
     # ----------------------------------------------------------------- building
     def _group(self, layout, title):
@@ -298,7 +294,7 @@ class ControlPanel(QWidget):
         with QSignalBlocker(self.preset):
             self.preset.setCurrentIndex(0)
         self._describe("")
-        self.config_changed.emit(self.config)
+        self.state.set_config(self.config)
 
     def _preset_chosen(self, name):
         """A preset is a clean slate: exactly its config, its own baseline or none, fresh
@@ -306,29 +302,23 @@ class ControlPanel(QWidget):
         preset = self.presets.get(name)
         if preset is None:
             return
-        self.start(preset.config, self.presets[preset.baseline].config if preset.baseline else None)
+        self.state.restart(preset.config, self.presets[preset.baseline].config if preset.baseline else None)
 
-    def start(self, config, baseline=None):
-        """Show ``config`` and start over from it, beside ``baseline`` (None: no baseline)."""
-        self.set_config(config)
-        self.start_requested.emit(config, baseline)
+    def _follow(self, edit, *arguments):
+        """Show an edit of the state made anywhere (here too: then nothing is new)."""
+        if self.state.config != self.config:
+            self.set_config(self.state.config)
+        self._show_run()
 
-    def apply(self, config, restart=False):
-        """Show ``config`` and send it (as a change of the controls would); ``restart``: then
-        start the run again from fresh weights (the baseline with it)."""
-        self.set_config(config)
-        self.config_changed.emit(config)
-        if restart:
-            self.reset_requested.emit()
-
-    def _play_toggled(self, playing):
-        self.play_button.setText("Pause" if playing else "Play")
-        self.play_toggled.emit(playing)
-
-    def set_playing(self, playing):
-        """Reflect the play state (e.g. after Space) without emitting twice."""
-        if self.play_button.isChecked() != playing:
-            self.play_button.setChecked(playing)
+    def _show_run(self):
+        """The Run bar as the state is: playing or not, the speed, a baseline to clear."""
+        state = self.state
+        with QSignalBlocker(self.play_button):
+            self.play_button.setChecked(state.playing)
+        self.play_button.setText("Pause" if state.playing else "Play")
+        if self.speed.value != state.steps_per_frame:
+            self.speed.set_value(state.steps_per_frame)
+        self.clear_button.setEnabled(state.baseline is not None)
 
 
 class Roomy(QLabel):

@@ -1,13 +1,14 @@
 """The window's handle on the engine process (simulator/session.py), which has no Qt.
 
-    controls --commands--> Engine: a sender thread ==pipe==> engine process
+    LabState --edits--> Engine.follow: a sender thread ==pipe==> engine process (Session)
     panels <--frame_ready-- Engine (UI thread) <-- a reader thread <==pipe== Frames, messages
 
-The UI thread never touches the pipe, so it never waits on it: a command goes into a queue
-that a thread of its own sends from (a run of configs, or of play states, coalesced to the
-newest while one waits), and what the engine sends is read by another thread and handed to
-the UI thread through a wake-up pipe its event loop watches. Frames (60-200 KB pickled)
-are read off the UI thread.
+The engine follows the lab's state: each edit of it that is a command of the Session's is
+sent, in order (the Session coalesces a run of configs: the one place that does). The UI
+thread never touches the pipe, so it never waits on it: a command goes into a queue that a
+thread of its own sends from, and what the engine sends is read by another thread and
+handed to the UI thread through a wake-up pipe its event loop watches. Frames (60-200 KB
+pickled) are read off the UI thread.
 
 The engine says it is alive at least every 0.4 s; silent for ``SILENCE`` seconds, it is
 "not answering" (``answering(False)``: stopped, or stuck), and heard again, it is
@@ -28,20 +29,19 @@ import warnings
 
 from PySide6.QtCore import QObject, QSocketNotifier, Signal
 
-from simulator.session import serve
+from simulator.session import COMMANDS, serve
 
 from .chores import chores
 from .jobs import CONTEXT
 
 SILENCE = 1.0          # seconds without a word from the engine: it is not answering
 WATCH = 0.25           # seconds between two listens for that silence
-COALESCED = {"set_config", "set_playing", "set_steps_per_frame"}   # only the newest one waits
 MOST_WAITING = 1000    # commands kept for an engine that does not read (the oldest dropped)
 
 
 class _Outbox:
-    """Commands sent by a thread of their own, in order; a run of one coalesced command
-    waits as its newest. ``put`` never waits, whatever the engine does."""
+    """Commands sent by a thread of their own, in order. ``put`` never waits, whatever the
+    engine does; an engine that reads nothing has the oldest dropped past MOST_WAITING."""
 
     def __init__(self, connection):
         self.connection = connection
@@ -55,12 +55,9 @@ class _Outbox:
 
     def put(self, command):
         with self._lock:
-            if self._waiting and command[0] in COALESCED and self._waiting[-1][0] == command[0]:
-                self._waiting[-1] = command
-            else:
-                self._waiting.append(command)
-                if len(self._waiting) > MOST_WAITING:
-                    self._waiting.popleft()
+            self._waiting.append(command)
+            if len(self._waiting) > MOST_WAITING:
+                self._waiting.popleft()
             self._ready.notify()
 
     def close(self):
@@ -140,56 +137,39 @@ class Engine(QObject):
     answering = Signal(bool)       # silent for SILENCE seconds (False), or heard again (True)
     working = Signal(str, float, bool)   # a new run being prepared: what, share done, baseline's
 
-    def __init__(self, config, parent=None):
+    def __init__(self, state, parent=None):
+        """An engine process that runs and follows ``state`` (a LabState)."""
         super().__init__(parent)
+        self.state = state
         self._closing = False
         self._answering = True
-        self._start(config)
-        self._listen()
+        self._start()
+        state.listen(self.follow)
 
-    def _start(self, config):
+    def _start(self):
+        """A process on the state as it is now: its config, baseline, speed, needs and play."""
+        state = self.state
         self._connection, theirs = CONTEXT.Pipe(duplex=True)
-        self.process = CONTEXT.Process(target=serve, args=(theirs, config), name="engine", daemon=True)
+        self.process = CONTEXT.Process(target=serve, args=(theirs, state.config), name="engine", daemon=True)
         self.process.start()
         theirs.close()
         self._outbox, self._reader = _Outbox(self._connection), _Reader(self._connection)
         self._heard = time.monotonic()
         self._notifier = QSocketNotifier(self._reader.wake_read, QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._read)
+        if state.baseline is not None:
+            self.follow("restart", state.config, state.baseline)
+        self.follow("set_needs", state.needs)
+        self.follow("set_steps_per_frame", state.steps_per_frame)
+        self.follow("set_playing", state.playing)
+        self._listen()
 
     # ------------------------------------------------------------ the Session's commands
-    def set_config(self, config):
-        self._send("set_config", config)
-
-    def set_playing(self, playing):
-        self._send("set_playing", bool(playing))
-
-    def set_steps_per_frame(self, steps):
-        self._send("set_steps_per_frame", int(steps))
-
-    def step_once(self):
-        self._send("step_once")
-
-    def reset(self):
-        self._send("reset")
-
-    def drop_probe(self, a, b):
-        self._send("drop_probe", float(a), float(b))
-
-    def restart(self, config, baseline=None):
-        """A clean slate: ``config`` beside the ``baseline`` config (None: no baseline),
-        both from fresh weights."""
-        self._send("restart", config, baseline)
-
-    def pin_baseline(self):
-        self._send("pin_baseline")
-
-    def clear_baseline(self):
-        self._send("clear_baseline")
-
-    def _send(self, *command):
-        if not self._closing:
-            self._outbox.put(command)
+    def follow(self, edit, *arguments):
+        """An edit of the lab's state (``LabState.listen``): sent if it is a command of the
+        Session's (``set_config``, ``restart``, ``step_once``…), in the order made."""
+        if edit in COMMANDS and not self._closing:
+            self._outbox.put((edit, *arguments))
 
     # ------------------------------------------------------------ what it sends
     def _read(self):
@@ -235,17 +215,12 @@ class Engine(QObject):
     def running(self):
         return self.process.is_alive()
 
-    def restart_process(self, config, baseline=None, playing=False, steps_per_frame=5):
-        """End the engine process at once (it may not answer) and start a fresh one on
-        ``config`` beside ``baseline``, playing as told."""
+    def restart_process(self):
+        """End the engine process at once (it may not answer) and start a fresh one on the
+        state as it is now."""
         self._end(kill=True)
         self._closing, self._answering = False, True
-        self._start(config)
-        self._listen()
-        if baseline is not None:
-            self.restart(config, baseline)
-        self.set_steps_per_frame(steps_per_frame)
-        self.set_playing(playing)
+        self._start()
         self.answering.emit(True)
 
     def shutdown(self, timeout_ms=1000):

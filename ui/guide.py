@@ -1,8 +1,6 @@
 """The Help menu: "What am I looking at?", one short paragraph per panel in the lecture's
-words, and About, with the versions the lab runs on.
-
-The paragraphs are keyed by the panels' names in ``PANELS`` (a test checks that every
-panel has one); "controls" explains the knobs and the remedies.
+words (each panel's ``help``), then the diagnosis line and the controls; and About, with
+the versions the lab runs on.
 """
 from __future__ import annotations
 
@@ -20,53 +18,20 @@ from .widgets import typeset
 
 TITLE = "What am I looking at?"
 
-WHAT_YOU_SEE = {
-    "surface": "The cost C over a flat slice through the weights: a moves layer 1's weights, "
-               "b the output layer's, both along fixed random directions. The ball is the "
-               "network: where its weights are along a and b. Every training step moves it, its "
-               "trail is where the network has been, and the arrow is the network's own "
-               "gradient, pointing downhill, as long as the slope is steep. A plateau runs flat "
-               "along a: layer 1's slope is tiny, so gradient descent barely moves it, while a "
-               "healthy network sits in a bowl that slopes both ways. Exploding gradients make "
-               "cliffs: one step launches the ball off the map. As the network trains it leaves "
-               "the slice (its other layers move), so the slice is taken again through it; the "
-               "note under the map says from which step, and the map's and the network's cost "
-               "under the ball. A click on the map starts the probe, a hollow ball that learns "
-               "only a and b on this slice: what if only those two layers learned. The 3-D tab "
-               "shows the same slice as a landscape.",
-    "bars": "How fast each layer learns: ‖∂C/∂b^l‖, the size of the gradient for the biases "
-            "of layer l, first layer on the left. Backpropagation multiplies the error by "
-            "one factor per layer on its way back (the chain rule), so a factor below 1 "
-            "makes the early bars vanish and a factor above 1 makes them explode. "
-            "On a log axis every factor of ten is one step of height.",
-    "loss": "The cost C, on the minibatch (grey), the training set and the held-out test set, "
-            "against the training steps. A long flat stretch is a plateau: the early layers "
-            "barely learn until their gradient grows.",
-    "speed": "Each layer's speed of learning, ‖∂C/∂b^l‖, over the whole run (Nielsen, ch. 5): "
-             "the early layers' curves run orders of magnitude below the late ones for as "
-             "long as the gradient vanishes.",
-    "chain": "Layer 1's error δ^1 is the output's error δ^L passed back through every layer: "
-             "δ^(l-1) = (w^l)ᵀ δ^l ⊙ σ'(z^(l-1)). Each bar is one layer's factor f^l, the line "
-             "their running product P^l. For the sigmoid σ' ≤ 1/4 (the red line), so with "
-             "weights of size about 1 every factor is small and the product falls "
-             "geometrically: the vanishing gradient.",
-    "activation": "The activation φ and its slope φ', with the histogram of φ'(z) over the "
-                  "units inside the network. Where φ saturates (large |z|) the slope is near "
-                  "0 and the unit passes almost no error back; the sigmoid's slope is never "
-                  "more than 1/4, ReLU's is 1 on every active unit.",
-    "decision": "What the network has learned: the 2-D data points over the network's output "
-                "on the plane (filled: training points, rings: test points). On the "
-                "handwritten digits, test images under the labels the network predicts (wrong "
-                "ones in red), or the confusion matrix of true against predicted digits.",
-    "phase": "Measured at initialisation over depth and σw: layer 1's error over the "
-             "output's, ‖δ^1‖/‖δ^L‖. Blue: it vanishes, red: it explodes. The line is the "
-             "theory's edge of chaos, χ = σw²·E[φ'(z)²] = 1, where the gradient keeps its "
-             "size through any depth; the cross marks the network now.",
+WHAT_ELSE = {       # beside the panels' own paragraphs (``Panel.help``)
     "diagnosis": "The line under the toolbar says what is happening to the run, and the "
                  "panels say the same: exploded, launched off the map, dead units (ReLUs that "
                  "output 0 on every sample), saturated units, an exploding or vanishing "
                  "gradient, a plateau, or learning. Where one change of a control helps, its "
                  "button makes the change and starts the run again.",
+    "recurrent mode": "Over time (the Recurrent box): one hidden layer of Width units reads "
+                      "T symbols, one per time step, with the same weights W at every step, "
+                      "and must answer with the first symbol it read. Backpropagation through "
+                      "time multiplies the error by one step Jacobian diag(φ'(u_t)) Wᵀ per "
+                      "step back, so every panel shows time steps where it showed layers: time "
+                      "step 1 read the first symbol, the last entry is the output. ρ, the "
+                      "largest |eigenvalue| of W, sets the size of those factors (Bengio, "
+                      "Simard and Frasconi 1994; Hochreiter 1991).",
     "controls": "The knobs of the network and the remedies. Depth adds factors to the "
                 "product; σw and the activation set their size (χ per layer). The remedies: "
                 "ReLU with He initialisation keeps χ = 1; batch normalisation keeps units out "
@@ -78,10 +43,11 @@ WHAT_YOU_SEE = {
 
 
 def guide_html():
-    """Every paragraph under its panel's title, notation typeset."""
-    titles = {name: panel.title for name, panel in PANELS.items()} | {"controls": "Controls",
-                                                                     "diagnosis": "Diagnosis"}
-    return "".join(f"<h3>{titles[name]}</h3><p>{typeset(text)}</p>" for name, text in WHAT_YOU_SEE.items())
+    """Every panel's paragraph under its title, then the diagnosis and the controls, notation
+    typeset."""
+    paragraphs = [(panel.title, panel.help) for panel in PANELS.values()] + [
+        (name[0].upper() + name[1:], text) for name, text in WHAT_ELSE.items()]
+    return "".join(f"<h3>{title}</h3><p>{typeset(text)}</p>" for title, text in paragraphs)
 
 
 def versions():

@@ -74,7 +74,7 @@ def frame_of(sim, framer=None, baseline=None):
 
 def runs(config, baseline=None, steps=0):
     """The Simulations of ``config`` and of the ``baseline`` config (None: no baseline),
-    after ``steps`` training steps each, as the worker trains them."""
+    after ``steps`` training steps each, as the engine trains them."""
     sims = [Simulation(config)] + ([Simulation(baseline)] if baseline is not None else [None])
     advance(sims, steps)
     return sims

@@ -49,14 +49,20 @@ class _InProcess(QObject):
     """One function call in a process of its own, its answer read when the pipe has one."""
 
     def __init__(self, jobs, function, arguments, done, failed):
-        super().__init__(jobs)
+        super().__init__()
         self.done, self.failed = done, failed
         self.connection, theirs = CONTEXT.Pipe(duplex=False)
         self.process = CONTEXT.Process(target=call, args=(theirs, function, arguments), daemon=True)
-        self.process.start()
-        theirs.close()
+        try:
+            self.process.start()
+        except BaseException:
+            self.connection.close()
+            raise
+        finally:
+            theirs.close()
         self.notifier = QSocketNotifier(self.connection.fileno(), QSocketNotifier.Type.Read, self)
         self.notifier.activated.connect(self._answer)
+        self.setParent(jobs)              # one of the owner's once it runs
 
     def _answer(self):
         self.notifier.setEnabled(False)

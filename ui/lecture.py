@@ -2,9 +2,9 @@
 (GIF, MP4), saved setups and the user's data sets, with their dialogs and the
 one-sentence reports; and Quit.
 
-They work on the window from outside: its panels, through the Panel contract only, its
-dock layout and its controls. A picture of a panel at a size of its own is made the
-new panel laid out at that size, off screen (``picture.panel_picture``).
+They work on the window from outside: the lab's state (``LabState``), its panels through
+the Panel contract only, and its dock layout. A picture of a panel at a size of its own
+is a new panel laid out at that size, off screen (``picture.panel_picture``).
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from simulator.data import check_data_file
+from simulator.files import path_text
 
 from .dialogs import ExportDialog, RecordDialog
 from .drawing import hold
@@ -25,7 +26,7 @@ from .export import ExportError, atomic_write, png_bytes, render, svg_bytes
 from .jobs import Jobs
 from .picture import panel_picture
 from .recorder import Recorder
-from .saved_setups import Setup, read_setup, setup_json
+from .saved_setups import Setup, check_view, read_setup, setup_json
 from .widgets import on_screen
 
 
@@ -117,11 +118,9 @@ class LectureTools(QObject):
 
     # ----------------------------------------------------------------- setups
     def current_setup(self):
-        w = self.window
-        view = {"theme": w.theme}
-        for panel in w.panels.values():
-            view.update(panel.view_state())
-        return Setup(w.controls.config, bytes(w.saveState()), view, w.baseline_config)
+        """The lab's state as a Setup, with the window's layout."""
+        state = self.window.state
+        return Setup(state.config, bytes(self.window.saveState()), dict(state.view), state.baseline)
 
     def save_setup(self, path):
         try:
@@ -138,14 +137,14 @@ class LectureTools(QObject):
         self.check(read_setup, path, self._setup_read, "The setup was not loaded")
 
     def _setup_read(self, setup):
-        w = self.window
-        if setup.view.get("theme", w.theme) != w.theme:
-            w.set_theme(setup.view["theme"])
-        w.controls.start(setup.config, setup.baseline)     # a clean slate, as a preset is
+        """Use a setup read and checked: its view choices (checked against the panels'),
+        a clean slate of its config and baseline, as a preset is, and its layout."""
+        check_view(setup.view)
+        state = self.window.state
+        state.set_view(setup.view)
+        state.restart(setup.config, setup.baseline)
         if setup.layout:
-            w.restoreState(QByteArray(setup.layout))
-        for panel in w.panels.values():
-            panel.restore_view(setup.view)
+            self.window.restoreState(QByteArray(setup.layout))
 
     def save_setup_dialog(self):
         path = self.ask_path("Save setup", "setup.json", "Setups (*.json)")
@@ -168,7 +167,10 @@ class LectureTools(QObject):
         def done(result):
             self._end_loading()
             self.window.statusBar().clearMessage()
-            use(result)
+            try:
+                use(result)
+            except ValueError as error:          # what only the window can check
+                self.report(f"{refusal}: {path_text(path)}: {error}")
 
         def failed(message):
             self._end_loading()
@@ -185,9 +187,9 @@ class LectureTools(QObject):
                    "The data set was not loaded")
 
     def _use_data(self, path, digest):
-        controls = self.window.controls
-        controls.apply(controls.config.replace(dataset="file", data_file=os.path.abspath(path),
-                                               data_digest=digest))
+        state = self.window.state
+        state.set_config(state.config.replace(dataset="file", data_file=os.path.abspath(path),
+                                              data_digest=digest))
 
     def cancel_loading(self):
         """Stop checking a file (File ▸ Cancel loading, Esc): nothing is loaded."""

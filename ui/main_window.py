@@ -14,13 +14,14 @@ from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QTabBar, QToolBar, QWidget
 
 from simulator import SimConfig
-from simulator.compare import brief, versus
+from simulator.compare import brief, shape, versus
 
 from . import collector
 from .chores import chores
 from .controls import ControlPanel
 from .drawing import draw_once, hold, settle_layout
 from .engine import Engine
+from .state import LabState
 from .guide import HelpMenu
 from .lecture import LectureTools
 from .panels import PANELS, build
@@ -46,7 +47,7 @@ class MainWindow(QMainWindow):
     """The lab. ``settings``: where geometry and the last config persist (QSettings)."""
 
     def __init__(self, config=None, settings=None, engine=True, theme=None, baseline=None, view=None):
-        """``engine=False`` builds the window without a worker thread: frames are then
+        """``engine=False`` builds the window without an engine process: frames are then
         handed to ``show_frame`` by the caller (headless rendering). ``theme``: dark,
         light or presentation (default: the last one used). ``baseline``: a config to
         train beside the run from the start (issue 14). ``view``: the panels' view
@@ -54,14 +55,15 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("Vanishing Gradient Lab")
         self.settings = settings if settings is not None else QSettings("VanishingGradientLab", "lab")
-        config = config or self._saved_config() or SimConfig()
         saved_theme = str(self.settings.value("theme", "dark"))
         self.theme = theme or (saved_theme if saved_theme in THEMES else "dark")
+        self.state = LabState(config or self._saved_config() or SimConfig(), baseline,
+                              dict(view or {}, theme=self.theme))
         self._before_presentation = ("dark", None, None)    # theme, layout, size
         self._shown_once = False
         apply_theme(self.theme)
 
-        self.controls = ControlPanel(config)
+        self.controls = ControlPanel(self.state)
         self.controls.setStyleSheet(controls_style())
         scroll = QScrollArea()
         scroll.setWidget(self.controls)
@@ -95,20 +97,11 @@ class MainWindow(QMainWindow):
         self.panels = {name: build(name, view) for name in PANELS}
         self.docks = {}
         for name, panel in self.panels.items():
-            dock = QDockWidget(panel.title)
-            dock.setObjectName(name)
-            dock.setWidget(panel)
-            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-            dock.visibilityChanged.connect(lambda shown, n=name: self._catch_up(n, shown))
-            self.docks[name] = dock
-        d = self.docks
-        self.splitDockWidget(d["surface"], d["bars"], Qt.Orientation.Horizontal)
-        self.splitDockWidget(d["bars"], d["loss"], Qt.Orientation.Vertical)
-        for first, second in (("surface", "decision"), ("surface", "activation"), ("bars", "chain"),
-                              ("bars", "phase"), ("loss", "speed")):
-            self.tabifyDockWidget(d[first], d[second])
-        for name in ("surface", "bars", "loss"):
-            d[name].raise_()
+            self.docks[name] = self._dock(name, panel)
+            for signal, edit in panel.requests.items():
+                getattr(panel, signal).connect(getattr(self.state, edit))
+            self.state.set_view(panel.view_state())
+            panel.view_changed.connect(lambda p=panel: self.state.set_view(p.view_state()))
         self._first_layout = self.saveState()     # which dock is where, for share_room
         self._build_menu()
 
@@ -116,7 +109,9 @@ class MainWindow(QMainWindow):
         for field in self.status.values():
             self.statusBar().addPermanentWidget(field)
 
-        self.engine = Engine(config) if engine else None
+        self.state.set_needs(self._needs())
+        self.state.listen(self._follow)
+        self.engine = Engine(self.state) if engine else None
         self._shut_down = False
         if engine:
             collector.hold()          # as main() does, for windows made elsewhere (tests)
@@ -127,20 +122,8 @@ class MainWindow(QMainWindow):
                 f"The engine met a fault and paused: {fault}. Reset, or change a control, to go on."))
             self.engine.answering.connect(self._answering)
             self.engine.working.connect(self._working)
-            self.controls.config_changed.connect(self.engine.set_config)
-            self.controls.play_toggled.connect(self.engine.set_playing)
-            self.controls.start_requested.connect(self.engine.restart)
-            self.controls.step_requested.connect(self.engine.step_once)
-            self.controls.reset_requested.connect(self.engine.reset)
-            self.controls.speed_changed.connect(self.engine.set_steps_per_frame)
-            self.panels["surface"].probe_requested.connect(self.engine.drop_probe)
-            self.controls.pin_requested.connect(self.engine.pin_baseline)
-            self.controls.clear_requested.connect(self.engine.clear_baseline)
-            if baseline is not None:
-                self.engine.restart(config, baseline)
-        for key, slot in ((Qt.Key.Key_Space, self.toggle_play), (Qt.Key.Key_S, self.controls.step_requested.emit),
-                          (Qt.Key.Key_R, self.controls.reset_requested.emit),
-                          (Qt.Key.Key_B, self.controls.pin_requested.emit)):
+        for key, slot in ((Qt.Key.Key_Space, self.toggle_play), (Qt.Key.Key_S, self.state.step_once),
+                          (Qt.Key.Key_R, self.state.reset), (Qt.Key.Key_B, self.state.pin_baseline)):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
             shortcut.activated.connect(slot)
@@ -197,17 +180,40 @@ class MainWindow(QMainWindow):
         self.share_room()
         self.whole_tab_names()
 
-    def _catch_up(self, name, shown):
-        """A panel that comes into view shows the frame on screen, once it is laid out."""
+    def _dock(self, name, panel):
+        """The dock of ``panel``, in the place it declares (``Panel.place``)."""
+        dock = QDockWidget(panel.title)
+        dock.setObjectName(name)
+        dock.setWidget(panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        if panel.place is not None:
+            where, other = panel.place
+            if where == "behind":
+                self.tabifyDockWidget(self.docks[other], dock)
+                self.docks[other].raise_()
+            else:
+                self.splitDockWidget(self.docks[other], dock, Qt.Orientation.Horizontal if where == "beside"
+                                     else Qt.Orientation.Vertical)
+        dock.visibilityChanged.connect(lambda shown: self._shown_or_hidden(name, shown))
+        return dock
+
+    def _shown_or_hidden(self, name, shown):
+        """A panel that comes into view shows the frame on screen, once it is laid out; what
+        the panels on screen need computed is told to the engine."""
         if shown and self.painted is not None:
             chores().add(self, ("catch up", name), lambda: self._show_painted(name))
+        chores().add(self, "needs", lambda: self.state.set_needs(self._needs()))
+
+    def _needs(self):
+        """What the panels on screen need beyond the Snapshot (``Panel.needs``)."""
+        return frozenset().union(*(panel.needs for panel in self.panels.values() if on_screen(panel)))
 
     def _show_painted(self, name):
         if self.painted is not None and on_screen(self.panels[name]):
             self.panels[name].show_frame(self.painted)
 
     def toggle_play(self):
-        self.controls.set_playing(not self.controls.play_button.isChecked())
+        self.state.set_playing(not self.state.playing)
 
     # ----------------------------------------------------------------- frames
     def _receive(self, frame):
@@ -216,7 +222,7 @@ class MainWindow(QMainWindow):
         self.latest = frame
         self.diagnosis.alert(None, only="warning")          # work under way: ready now
         if frame.halted:                  # the run diverged and playback paused itself
-            self.controls.set_playing(False)
+            self.state.set_playing(False)
         if not self._round:
             chores().add(self, "paint", self.paint,
                          after=max(0.0, PAINT - (time.monotonic() - self._last_paint)))
@@ -272,22 +278,20 @@ class MainWindow(QMainWindow):
                                       baseline and brief(baseline.config, snapshot.config))
         self.status["state"].setText(snapshot.diagnosis.headline)
         self.status["versus"].setText(versus(snapshot.config, baseline.config, 32) if baseline else "")
-        self.controls.clear_button.setEnabled(baseline is not None)
         self.status["step"].setText(f"step {snapshot.step:,}")
         self.status["cost"].setText(f"cost {snapshot.train_loss:.4g}  (test {snapshot.test_loss:.4g})")
         self.status["rate"].setText(f"{frame.steps_per_second:,.0f} steps/s" if frame.playing else "paused")
 
     def _refused(self, message, running):
-        """A config the engine could not build: said, and the controls show the config
-        that runs on (the defaults, where it was the first)."""
+        """A config the engine could not build: said, and the config that runs on (the
+        defaults, where it was the first) is the state's again."""
         self.lecture.report(f"That setting was not used: {message}")
-        self.controls.set_config(running or SimConfig())
+        self.state.running(running or SimConfig())
 
     def _working(self, what, share, baseline):
         """A new run being prepared, part by part (its panels still show the run before it,
         until its first frame): said in the diagnosis line."""
-        c = self.controls.config
-        whose = "the baseline" if baseline else f"the new network (depth {c.depth} × width {c.width})"
+        whose = "the baseline" if baseline else f"the new network ({shape(self.state.config)})"
         self.diagnosis.alert(f"Working on {whose}: {what}, {share:.0%} done… The panels show the "
                              "run before it until it is ready.", severity="warning")
 
@@ -301,20 +305,23 @@ class MainWindow(QMainWindow):
                                  self.restart_engine)
 
     def restart_engine(self):
-        """A fresh engine process on the controls' config and the baseline on screen."""
-        self.engine.restart_process(self.controls.config, self.baseline_config,
-                                    self.controls.play_button.isChecked(), int(self.controls.speed.value))
+        """A fresh engine process on the lab's state as it is."""
+        self.engine.restart_process()
 
     def apply_remedy(self, remedy):
-        """The diagnosis's remedy: its change of the controls, and the run starts again."""
+        """The diagnosis's remedy: its change of the config, and the run starts again."""
         if remedy is not None:
-            self.controls.apply(remedy.apply(self.controls.config), restart=True)
+            self.state.set_config(remedy.apply(self.state.config))
+            self.state.reset()
 
-    @property
-    def baseline_config(self):
-        """The config of the baseline on screen, or None."""
-        frame = self.painted
-        return frame.baseline.config if frame is not None and frame.baseline is not None else None
+    def _follow(self, edit, *arguments):
+        """Edits of the state the window shows itself: a setup's view choices."""
+        if edit == "set_view":
+            view = arguments[0]
+            if view.get("theme", self.theme) != self.theme:
+                self.set_theme(view["theme"])
+            for panel in self.panels.values():
+                panel.restore_view(view)
 
     def _shown(self, frame):
         """``frame`` is now on screen in every panel."""
@@ -363,6 +370,7 @@ class MainWindow(QMainWindow):
         state = self.saveState() if state is None else state
         hold(self.panels.values())         # drawn once, at the layout they end with
         self.theme = name
+        self.state.set_view({"theme": name})
         apply_theme(name)
         for controls in (self.controls, self.controls.run_bar):
             restyle(controls, controls_style())
@@ -457,7 +465,7 @@ class MainWindow(QMainWindow):
             panel.shutdown()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("state", self.saveState())
-        self.settings.setValue("config", self.controls.config.to_json())
+        self.settings.setValue("config", self.state.config.to_json())
         self.settings.setValue("theme", self.theme)
         self.settings.sync()
         super().closeEvent(event)

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
 from simulator import load_presets
-from simulator.compare import difference
+from simulator.compare import difference, shape
 
 from .export import render
 from .panels import Panel, build, dispose
@@ -28,7 +28,7 @@ def run_name(config):
     for preset in load_presets().values():
         if preset.config == config:
             return preset.name
-    return f"depth {config.depth}, width {config.width}, {config.activation}, {config.init}"
+    return f"{shape(config)}, {config.activation}" + ("" if config.recurrent else f", {config.init}")
 
 
 def caption(panel, snapshot, baseline=None):

@@ -25,7 +25,6 @@ from simulator.files import parse_json, path_text, quoted, read_small_file
 
 SETUP_VERSION = 1
 MAX_BYTES = 1_000_000                   # a setup is a few kB: a larger file is not one
-VIEW_KEYS = {"theme": str, "log_colour": bool, "bars": str, "bars_log": bool}
 
 
 @dataclass(frozen=True)
@@ -94,24 +93,26 @@ def parse_setup(text):
         except (binascii.Error, TypeError, ValueError):
             raise ValueError("layout: not base64 text") from None
     view = data.get("view") or {}
-    check_view(view)
+    if not isinstance(view, dict):
+        raise ValueError("view: an object is required")
     return Setup(config, layout, view, baseline)
 
 
 def check_view(view):
-    """A ValueError unless ``view`` holds only known keys with allowed values."""
-    from .panels.bars import QUANTITIES         # imported here: they need Qt and pyqtgraph
+    """A ValueError unless ``view`` holds only view choices of the window's (its theme)
+    and its panels' (``Panel.view_keys``), each with a value allowed. Done where the
+    setup is used: the panels' declarations need Qt, which the process that reads a setup
+    does not load."""
+    from .panels import view_choices
     from .style import THEMES
 
-    if not isinstance(view, dict):
-        raise ValueError("view: an object is required")
+    choices = {"theme": tuple(THEMES)} | view_choices()
     for key, value in view.items():
-        if key not in VIEW_KEYS:
-            raise ValueError(f"view: unknown key {quoted(key)}; allowed: {', '.join(VIEW_KEYS)}")
-        if not isinstance(value, VIEW_KEYS[key]):
-            raise ValueError(f"view: {key} must be a {VIEW_KEYS[key].__name__}, got {quoted(value)}")
-    if view.get("theme", "dark") not in THEMES:
-        raise ValueError(f"view: theme {quoted(view['theme'])} is not one of {', '.join(THEMES)}")
-    if view.get("bars", next(iter(QUANTITIES))) not in QUANTITIES:
-        raise ValueError(f"view: bars {quoted(view['bars'])} is not a quantity of the bars panel; "
-                         f"allowed: {', '.join(QUANTITIES)}")
+        if key not in choices:
+            raise ValueError(f"view: unknown key {quoted(key)}; allowed: {', '.join(choices)}")
+        allowed = choices[key]
+        if isinstance(allowed, type):
+            if not isinstance(value, allowed):
+                raise ValueError(f"view: {key} must be a {allowed.__name__}, got {quoted(value)}")
+        elif value not in allowed:
+            raise ValueError(f"view: {key} {quoted(value)} is not one of {', '.join(map(str, allowed))}")

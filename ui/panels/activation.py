@@ -15,7 +15,7 @@ from ..style import current, heading, ink, pen
 from ..widgets import typeset
 
 Z_RANGE = 6.0
-POOLED = "all hidden layers"
+POOLED = {"layer": "all hidden layers", "time step": "all time steps"}   # by Snapshot.unit_name
 
 
 def max_label(activation):
@@ -27,6 +27,11 @@ class ActivationPanel(Panel):
     """φ and φ' of the hidden layers' activation, and the histogram of φ'(z) inside."""
 
     title = "Activation"
+    help = ("The activation φ and its slope φ', with the histogram of φ'(z) over the "
+            "units inside the network. Where φ saturates (large |z|) the slope is near "
+            "0 and the unit passes almost no error back; the sigmoid's slope is never "
+            "more than 1/4, ReLU's is 1 on every active unit.")
+    place = ("behind", "surface")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -47,7 +52,7 @@ class ActivationPanel(Panel):
         legend.setZValue(5)
 
         self.layer = QComboBox()
-        self.layer.setToolTip("Pool φ'(z) over every hidden layer, or look at one layer.")
+        self.layer.setToolTip("Pool φ'(z) over every hidden layer (time step), or look at one.")
         self.layer.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.layer.currentIndexChanged.connect(lambda _: self._draw_histogram())
         self.share = QLabel()
@@ -91,10 +96,11 @@ class ActivationPanel(Panel):
             self.activation = get_activation(name)
             self._draw_curves()
         n_hidden = len(snapshot.derivatives.mean_dphi)
-        if self.layer.count() != n_hidden + 1:
+        unit = snapshot.unit_name
+        if self.layer.count() != n_hidden + 1 or self.layer.itemText(0) != POOLED[unit]:
             self.layer.blockSignals(True)
             self.layer.clear()
-            self.layer.addItems([POOLED] + [f"layer {k + 1}" for k in range(n_hidden)])
+            self.layer.addItems([POOLED[unit]] + [f"{unit} {k + 1}" for k in range(n_hidden)])
             self.layer.blockSignals(False)
         self._derivatives = snapshot.derivatives
         self._draw_histogram()
@@ -103,7 +109,7 @@ class ActivationPanel(Panel):
         return (self.layer,)
 
     def picture_caption(self):
-        return f"φ'(z) of {self.layer.currentText() or POOLED}"
+        return f"φ'(z) of {self.layer.currentText() or POOLED['layer']}"
 
     def _draw_curves(self):
         act = self.activation
@@ -119,8 +125,9 @@ class ActivationPanel(Panel):
         self.max_text.setAnchor((1 if left else 0, 1))
         self.max_text.setPos(at - 0.2 if left else at + 0.2, act.derivative_max + 0.05)
         self.header.setText(typeset(f"{act.name}: {act.description}"))
-        self.curves.setYRange(min(-1.2, float(value.min())) if act.name in ("tanh", "linear") else -0.2,
-                              max(1.3, act.derivative_max + 0.4), padding=0)
+        low = float(value.min())                 # tanh and ELU reach -1: shown whole
+        self.curves.setYRange(min(-1.2, low) if low < -0.5 else -0.2, max(1.3, act.derivative_max + 0.4),
+                              padding=0)
 
     def _draw_histogram(self):
         d = self._derivatives

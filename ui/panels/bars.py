@@ -174,18 +174,37 @@ def needed_range(values, logarithmic):
     return (0.0, round_up(shown.max())) if shown.size else None
 
 
-def theory_line(measured, theory):
-    """log₁₀ of the predicted ‖δ^l‖, anchored at the measured output layer (or None)."""
-    if not theory.applies or not np.isfinite(measured[-1]) or measured[-1] <= 0:
+def theory_line(measured, snapshot):
+    """log₁₀ of the predicted ‖δ^l‖, anchored at the measured output layer (or None): the
+    mean-field prediction, or in the recurrent mode the product of the step Jacobians'
+    gains (``LayerStats.jacobian_product``)."""
+    product = snapshot.stats.jacobian_product
+    if product is None and snapshot.theory.applies:
+        product = snapshot.theory.prediction.chain_product
+    if product is None or not np.isfinite(measured[-1]) or measured[-1] <= 0:
         return None
     with np.errstate(divide="ignore"):
-        return np.log10(measured[-1] * theory.prediction.chain_product)
+        return np.log10(measured[-1] * product)
+
+
+def axis_title(unit):
+    """The bars' x axis: what its entries are, and which end is which."""
+    if unit == "layer":
+        return "layer (1 = first, next to the input)"
+    return f"{unit} (1 = the first symbol read; the last: the output)"
 
 
 class GradientBarsPanel(Panel):
     """Per-layer gradient size as log-scale bars, and the first-to-last ratio written large."""
 
     title = "Gradient bars"
+    help = ("How fast each layer learns: ‖∂C/∂b^l‖, the size of the gradient for the biases "
+            "of layer l, first layer on the left. Backpropagation multiplies the error by "
+            "one factor per layer on its way back (the chain rule), so a factor below 1 "
+            "makes the early bars vanish and a factor above 1 makes them explode. "
+            "On a log axis every factor of ten is one step of height.")
+    place = ("beside", "surface")
+    view_keys = {"bars": tuple(QUANTITIES), "bars_log": bool}
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -197,11 +216,13 @@ class GradientBarsPanel(Panel):
                                  "learning (over the last 20 steps: one minibatch jitters); ‖δ‖ "
                                  "per sample is what mean-field theory predicts.")
         self.quantity.currentTextChanged.connect(lambda _: self._redraw())
+        self.quantity.currentTextChanged.connect(self.view_changed)
         self.log_scale = QCheckBox("log scale")
         self.log_scale.setChecked(True)
         self.log_scale.setToolTip("Log: every order of magnitude gets the same height, so a layer "
                                   "10⁶× slower is visibly so. Linear: Nielsen's own figures.")
         self.log_scale.toggled.connect(lambda _: self._redraw())
+        self.log_scale.toggled.connect(self.view_changed)
         self.ratio = QLabel()
         font = self.ratio.font()
         font.setPointSize(18)
@@ -215,7 +236,6 @@ class GradientBarsPanel(Panel):
         self.plot = pg.PlotWidget(axisItems={"left": PowerOfTenAxis("left")})
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
-        self.plot.setLabel("bottom", "layer (1 = first, next to the input)")
         self.plot.showGrid(y=True, alpha=0.25)
         self.bars = MarkedBars(self.plot, SINGLE_WIDTH)
         self.baseline_bars = MarkedBars(self.plot, PAIR_WIDTH, outlined=True)
@@ -267,7 +287,7 @@ class GradientBarsPanel(Panel):
         field, label = QUANTITIES[self.quantity.currentText()]
         values = measured(self._snapshot, field)
         self.logs = log_sizes(values)
-        self.theory_logs = theory_line(values, self._theory) if field == THEORY_FIELD else None
+        self.theory_logs = theory_line(values, self._snapshot) if field == THEORY_FIELD else None
         logarithmic = self.log_scale.isChecked()
         base = None if self._baseline is None else measured(self._baseline, field)
         self.baseline_logs = None if base is None else log_sizes(base)
@@ -300,21 +320,24 @@ class GradientBarsPanel(Panel):
             keep = np.isfinite(self.theory_logs)
             line = self.theory_logs if logarithmic else 10.0 ** self.theory_logs
             self.theory.setData(x[keep], line[keep])
-        frame = (logarithmic, label, n, bottom, top)
+        unit = self._snapshot.unit_name
+        frame = (logarithmic, label, n, bottom, top, unit)
         if frame != self._frame:             # axes repaint only when their range changes
             self._frame = frame
             self.plot.getAxis("left").logarithmic = logarithmic
             self.plot.setLabel("left", label)
+            self.plot.setLabel("bottom", axis_title(unit))
             self.plot.setXRange(0.4, n + 0.6, padding=0)
             self.plot.setYRange(bottom, top, padding=0)
             self.plot.getAxis("bottom").setTicks([[(int(i), str(i)) for i in _layer_ticks(n)]])
         if field == "relative_update":
             headline = ""
         elif base is None:
-            headline = speed_sentence(self.logs)
+            headline = speed_sentence(self.logs, unit)
         else:
             headline = comparison_sentence(self.logs, self.baseline_logs,
-                                           brief(self._snapshot.config, self._baseline.config, 32))
+                                           brief(self._snapshot.config, self._baseline.config, 32),
+                                           unit, self._baseline.unit_name)
         self.ratio.setText(headline_of(self._snapshot, headline))
         self.theory_label.setText(self._pairs_text() + self._theory_text(field))
 
@@ -323,7 +346,8 @@ class GradientBarsPanel(Panel):
 
     def picture_caption(self):
         label = QUANTITIES[self.quantity.currentText()][1]
-        return f"{label} per layer, {'log' if self.log_scale.isChecked() else 'linear'} scale"
+        unit = self._snapshot.unit_name if self._snapshot is not None else "layer"
+        return f"{label} per {unit}, {'log' if self.log_scale.isChecked() else 'linear'} scale"
 
     def _pairs_text(self):
         if self._baseline is None:
@@ -333,6 +357,8 @@ class GradientBarsPanel(Panel):
 
     def _theory_text(self, field):
         t = self._theory
+        if self._stats.jacobian_product is not None and field == THEORY_FIELD:
+            return f"{t.note} Dashed: that product, from the output back."
         if not t.applies:
             return t.note
         if field != THEORY_FIELD:

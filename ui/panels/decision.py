@@ -27,6 +27,12 @@ class DecisionBoundaryPanel(Panel):
     """P(class 1) over the input plane, with the training (filled) and test (ringed) points."""
 
     title = "Decision boundary"
+    help = ("What the network has learned: the 2-D data points over the network's output "
+            "on the plane (filled: training points, rings: test points). On the "
+            "handwritten digits, test images under the labels the network predicts (wrong "
+            "ones in red), or the confusion matrix of true against predicted digits.")
+    place = ("behind", "surface")
+    needs = frozenset({"decision"})
 
     def __init__(self, parent=None):
         super().__init__(parent)

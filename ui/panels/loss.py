@@ -70,6 +70,10 @@ class LossPanel(Panel):
     """Training cost (whole set), test cost, and the noisy minibatch cost behind them."""
 
     title = "Loss"
+    help = ("The cost C, on the minibatch (grey), the training set and the held-out test set, "
+            "against the training steps. A long flat stretch is a plateau: the early layers "
+            "barely learn until their gradient grows.")
+    place = ("below", "bars")
 
     def __init__(self, parent=None):
         super().__init__(parent)

@@ -67,6 +67,11 @@ class PhaseDiagramPanel(Panel):
     """The measured map, the critical line and the current setting."""
 
     title = "Phase diagram"
+    help = ("Measured at initialisation over depth and σw: layer 1's error over the "
+            "output's, ‖δ^1‖/‖δ^L‖. Blue: it vanishes, red: it explodes. The line is the "
+            "theory's edge of chaos, χ = σw²·E[φ'(z)²] = 1, where the gradient keeps its "
+            "size through any depth; the cross marks the network now.")
+    place = ("behind", "bars")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -105,7 +110,10 @@ class PhaseDiagramPanel(Panel):
     def show_frame(self, frame):
         c = frame.snapshot.config
         sigma_w, sigma_b = effective_sigmas(c.init, c.width, c.width, c.sigma_w, c.sigma_b, c.gain)
-        self.here.setData([c.depth], [sigma_w])
+        if c.recurrent:                       # not a point of this map
+            self.here.setData([], [])
+        else:
+            self.here.setData([c.depth], [sigma_w])
         key = (c.activation, round(float(sigma_b), 3))
         if key != self._key:
             self._key = key
@@ -144,8 +152,10 @@ class PhaseDiagramPanel(Panel):
             where = (f"χ < 1 for every σw up to {s[-1]:g}: {diagram.activation} networks "
                      "vanish at any depth here." if np.nanmax(diagram.log_ratio) < 0 else
                      "χ = 1 is not reached for σw in this range.")
+        here = ("The recurrent run is not on it: the map is of feed-forward networks."
+                if not self.here.data.size else "✕ marks the current setting.")
         self.status.setText(typeset(f"{diagram.activation}, σb = {diagram.sigma_b:g}: blue, layer 1's "
-                                    f"error vanishes; red, it explodes. {where} ✕ marks the current setting."))
+                                    f"error vanishes; red, it explodes. {where} {here}"))
         self.plot.setRange(rect=covered, padding=0)
 
     def finish(self, timeout=30.0):

@@ -14,6 +14,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout
 
+from simulator.diagnosis import named
+
 from . import Panel
 from ..style import current, dense_pen, layer_colors, seen_through
 from ..widgets import Throttle
@@ -56,12 +58,17 @@ class LearningSpeedPanel(Panel):
     networks, for twelve layers evenly spaced from the first to the last)."""
 
     title = "Learning speed"
+    help = ("Each layer's speed of learning, ‖∂C/∂b^l‖, over the whole run (Nielsen, ch. 5): "
+            "the early layers' curves run orders of magnitude below the late ones for as "
+            "long as the gradient vanishes.")
+    place = ("behind", "loss")
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.plot, self.legend = curve_plot("speed ‖∂C/∂b‖", legend_columns=7)
         self.curves = []               # one per drawn layer (``self.layers``)
         self.layers = []
+        self.unit = "layer"            # what the curves are of (Snapshot.unit_name)
         self.baseline_curves, self.baseline_layers = [], []
         self.live_pool, self.baseline_pool = [], []      # every curve made, drawn or empty
         self.title_text = ""
@@ -96,7 +103,8 @@ class LearningSpeedPanel(Panel):
             self._title()
         history = snapshot.history
         n = history.speed.shape[1]
-        if self.layers != drawn_layers(n):
+        if self.layers != drawn_layers(n) or self.unit != snapshot.unit_name:
+            self.unit = snapshot.unit_name
             self.curves, self.layers = self._layer_curves(self.live_pool, n, live=True)
         means = self._set(self.curves, self.layers, history)
         n_twin = 0 if twin is None else twin.history.speed.shape[1]
@@ -141,6 +149,6 @@ class LearningSpeedPanel(Panel):
         for curve in pool[len(layers):]:
             curve.setData([], [])
         if live:
-            self.legend.show_entries([(curves[i], f"layer {layers[i] + 1}")
+            self.legend.show_entries([(curves[i], named(layers[i] + 1, n, self.unit))
                                       for i in legend_layers(len(layers))])
         return curves, layers

@@ -46,10 +46,18 @@ TITLE_MOST = 32                # a map's title, in characters: longer ones would
 FLAT = 10.0                    # one slope this many times the other: the other direction is flat
 
 
-def axis_label(axis, layer, n_layers):
-    """'a: layer 1's weights (the first)' for the map's axes: short enough for a slide."""
-    where = " (the first)" if layer == 1 else " (the output)" if layer == n_layers else ""
-    return f"{axis}: layer {layer}'s weights{where}"
+def directions(snapshot):
+    """What a and b move, ((short, long), (short, long)): 'layer 1' and 'layer 1's weights
+    (the first)' (short for the caption, long for the axes: both fit a slide); in the
+    recurrent mode 'W', the recurrent weights of every time step, and 'V', the output's."""
+    if snapshot.unit_name != "layer":
+        return ("W", "W: the recurrent weights, every time step"), ("V", "V: the output's weights")
+    n_layers, s = len(snapshot.stats.grad_b_norm), snapshot.surface
+
+    def named(layer):
+        where = " (the first)" if layer == 1 else " (the output)" if layer == n_layers else ""
+        return f"layer {layer}", f"layer {layer}'s weights{where}"
+    return named(s.u_layer), named(s.v_layer)
 
 
 def arrow_length(slope, width):
@@ -76,15 +84,16 @@ def downhill_arrow(position, gradient, length, extent):
     return position + length * direction if length > 0 else None
 
 
-def slope_caption(gradient, u_layer, v_layer):
-    """The ball's slopes in words: at rest, flat along a or b, or sloping both ways."""
+def slope_caption(gradient, a_moves, b_moves):
+    """The ball's slopes in words: at rest, flat along a or b, or sloping both ways (``a_moves``,
+    ``b_moves``: what each direction moves, in short: 'layer 1', 'W')."""
     ga, gb = (float(g) for g in gradient)
     numbers = f"(slopes: a {scientific(ga)}, b {scientific(gb)})"
     if not np.isfinite(ga) or not np.isfinite(gb):
         return f"The slope is not a number: the cost overflowed here {numbers}."
     if np.hypot(ga, gb) < SLOPE_FLOOR:
         return f"The ball is at rest: flat in both directions {numbers}."
-    names = {"a": f"a (layer {u_layer})", "b": f"b (layer {v_layer})"}
+    names = {"a": f"a ({a_moves})", "b": f"b ({b_moves})"}
     small, large = ("a", "b") if abs(ga) < abs(gb) else ("b", "a")
     big, little = max(abs(ga), abs(gb)), min(abs(ga), abs(gb))
     if little * FLAT > big:
@@ -128,7 +137,7 @@ class CostMap:
         column.addWidget(self.plot, 1)
         column.addWidget(self.note)
         self.surface = None
-        self.lines = (np.zeros(0), np.zeros(0))
+        self.lines = ()
         self.title = None
         self.levels = self.target = None         # the colour scale shown, and the surface's own
         self.logarithmic = None
@@ -152,7 +161,8 @@ class CostMap:
         self.plot.setTitle(title, size=f"{theme.font_pt * 1.1:.0f}pt", color=theme.foreground)
 
     def show(self, snapshot, lines, logarithmic, title=None, playing=False, probe=None):
-        """The snapshot's surface (drawn anew only when its version changed), its ball, the
+        """The snapshot's surface (drawn anew only when its version changed), its contour
+        ``lines`` (() where the engine traced none: the panel was hidden), its ball, the
         ``probe`` if there is one, and the note. A new surface's colour scale eases towards
         its own while ``playing`` (a jump of the colours read as a flash)."""
         if title != self.title:
@@ -160,11 +170,15 @@ class CostMap:
         if self.surface is None or snapshot.surface.version != self.surface.version:
             self.surface, self.lines = snapshot.surface, lines
             self.draw_surface(logarithmic, eased=playing)
-            n_layers = snapshot.config.depth + 1
-            self.plot.setLabel("bottom", axis_label("a", self.surface.u_layer, n_layers))
-            self.plot.setLabel("left", axis_label("b", self.surface.v_layer, n_layers))
-        elif self.levels != self.target:
-            self.ease(playing)
+            (_, along_a), (_, along_b) = directions(snapshot)
+            self.plot.setLabel("bottom", f"a: {along_a}")
+            self.plot.setLabel("left", f"b: {along_b}")
+        else:
+            if lines and not self.lines:          # traced now that the panel is on screen
+                self.lines = lines
+                self.contours.setData(*lines)
+            if self.levels != self.target:
+                self.ease(playing)
         self.draw_ball(snapshot.ball)
         self.draw_probe(probe)
         self.note.say(*map_note(snapshot, probe))
@@ -183,7 +197,7 @@ class CostMap:
             self.levels = None
         self.logarithmic = logarithmic
         self.ease(eased)
-        self.contours.setData(*self.lines)
+        self.contours.setData(*(self.lines or ([], [])))
         self.plot.setRange(xRange=(s.a[0], s.a[-1]), yRange=(s.b[0], s.b[-1]), padding=0.02)
 
     def ease(self, playing):
@@ -275,6 +289,22 @@ class SurfacePanel(Panel):
     ``probe_requested(a, b)`` on a click on the live run's map (the probe starts there)."""
 
     title = "Cost surface"
+    help = ("The cost C over a flat slice through the weights: a moves layer 1's weights, "
+            "b the output layer's, both along fixed random directions. The ball is the "
+            "network: where its weights are along a and b. Every training step moves it, its "
+            "trail is where the network has been, and the arrow is the network's own "
+            "gradient, pointing downhill, as long as the slope is steep. A plateau runs flat "
+            "along a: layer 1's slope is tiny, so gradient descent barely moves it, while a "
+            "healthy network sits in a bowl that slopes both ways. Exploding gradients make "
+            "cliffs: one step launches the ball off the map. As the network trains it leaves "
+            "the slice (its other layers move), so the slice is taken again through it; the "
+            "note under the map says from which step, and the map's and the network's cost "
+            "under the ball. A click on the map starts the probe, a hollow ball that learns "
+            "only a and b on this slice: what if only those two layers learned. The 3-D tab "
+            "shows the same slice as a landscape.")
+    view_keys = {"log_colour": bool}
+    requests = {"probe_requested": "drop_probe"}
+    needs = frozenset({"contours"})
     probe_requested = Signal(float, float)
 
     def __init__(self, parent=None):
@@ -284,6 +314,7 @@ class SurfacePanel(Panel):
         self.log_scale.setToolTip("Colour by log₁₀ C: cliffs and plateaus both stay readable.")
         self.log_scale.setAccessibleName("log colour scale of the cost surface")
         self.log_scale.toggled.connect(lambda _: self._draw_surface())
+        self.log_scale.toggled.connect(self.view_changed)
         self.slopes = heading(QLabel(), 1.0, lines=2)
         self.slopes.setWordWrap(True)
         self.slopes.setMinimumWidth(120)    # a wrapping caption must not set the panel's width
@@ -365,7 +396,8 @@ class SurfacePanel(Panel):
                           brief(snapshot.config, twin.config, TITLE_MOST), frame.playing, snapshot.probe)
         self._ball = ball = snapshot.ball
         s = self.surface
-        self.slopes.setText(slope_caption(ball.gradient, s.u_layer, s.v_layer))
+        (a_moves, _), (b_moves, _) = directions(snapshot)
+        self.slopes.setText(slope_caption(ball.gradient, a_moves, b_moves))
         if self.tabs.currentWidget() is self.view3d:
             if s.version != version:
                 self.view3d.show_surface(s)
