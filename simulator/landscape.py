@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -145,8 +145,9 @@ class BallState:
 
     ``launched`` says why the network left the map (an exploding-gradient cliff, or
     weights that overflowed), or is None; ``position`` is then its last finite position.
-    ``plane_cost`` is the surface's own value under the ball: the network's cost when the
-    plane was taken, and how far the network has moved off the plane since."""
+    ``plane_cost`` is the surface's own value under the ball (where it was at step
+    ``measured``, as ``cost``): the network's cost when the plane was taken, and how far
+    the network has moved off the plane since."""
 
     position: np.ndarray         # (a, b): the network's weights seen along U and V
     cost: float                  # the network's cost on the surface's data
@@ -188,13 +189,14 @@ class ProbeState:
 class Location:
     """The network now, on the surface's data (training mode: batch norm over the set):
     its cost, its gradient along U and V, each layer's ‖∂C/∂b‖, and φ'(z) of every hidden
-    layer for every sample."""
+    layer for every sample; where it was on the axes."""
 
     cost: float
     gradient: np.ndarray
     speeds: np.ndarray
     dphis: list
     step: int = 0                # the training step the network was at
+    position: tuple = (0.0, 0.0)  # its (a, b) then
 
 
 class Trail:
@@ -253,14 +255,20 @@ class Plane:
         direction = self.U if layer == self.u_layer else self.V
         return direction[self.net.layer_slice(layer)].reshape(self.net.weights[layer].shape)
 
-    def cost_and_slopes(self, a, b):
-        """(C, (∂C/∂a, ∂C/∂b)) at θ(a, b), exactly, by a pass over the moving layers only;
-        C is the grid's value there to the last digit."""
+    def cost(self, a, b):
+        """C at θ(a, b), exactly (the grid's value there to the last digit), by a forward
+        pass over the moving layers on."""
+        trace, _ = self._pass(a, b)
+        with np.errstate(all="ignore"):
+            return float(self.net.loss_function.sample_costs(trace.output_z, self.Y).mean(axis=-1))
+
+    def _pass(self, a, b):
+        """The traced forward pass at θ(a, b) from the first moving layer on, and the
+        second moving layer's weights there."""
         net, first, second = self.net, self.first, self.second
         steps = {self.u_layer: a, self.v_layer: b}
         D2 = self.direction_matrix(second)
-        weights = list(net.weights)              # δ goes back through the moved layer
-        weights[second] = net.weights[second] + steps[second] * D2
+        moved = net.weights[second] + steps[second] * D2
 
         def product(l, x):                       # u = x·W of layer l, moved along the plane
             if l == first:
@@ -268,9 +276,17 @@ class Plane:
             if l == second:
                 return x @ net.weights[second] + steps[second] * (x @ D2)
             return x @ net.weights[l]
+        return net.forward_from(self._a_in, first, product), moved
 
+    def cost_and_slopes(self, a, b):
+        """(C, (∂C/∂a, ∂C/∂b)) at θ(a, b), exactly, by a pass over the moving layers only;
+        C is the grid's value there to the last digit."""
+        net, first, second = self.net, self.first, self.second
+        D2 = self.direction_matrix(second)
+        trace, moved = self._pass(a, b)
+        weights = list(net.weights)              # δ goes back through the moved layer
+        weights[second] = moved
         with np.errstate(all="ignore"):
-            trace = net.forward_from(self._a_in, first, product)
             cost = float(net.loss_function.sample_costs(trace.output_z, self.Y).mean(axis=-1))
             slopes = {}
             for l, _, du, _ in net.errors(trace, self.Y, first, weights):
@@ -279,10 +295,6 @@ class Plane:
                 elif l == first:
                     slopes[l] = np.vdot(du, self._along)
         return cost, np.array([slopes[self.u_layer], slopes[self.v_layer]])
-
-    def cost(self, a, b):
-        """C at θ(a, b), the grid's value there to the last digit."""
-        return self.cost_and_slopes(a, b)[0]
 
     def locate(self, net, step=0):
         """The network ``net`` (at training step ``step``) on the plane's data: its cost, its
@@ -396,6 +408,7 @@ class Landscape:
         self.jump = 0.0                  # how far the last recorded step moved, in map extents
         self._probe = None
         self._probe_settings = ("sgd", 0.1, 0.9, None)
+        self._under_ball = None          # ((plane, (a, b)), the surface's cost there)
 
     # ------------------------------------------------------------------ the network
     def position(self, theta):
@@ -431,12 +444,18 @@ class Landscape:
 
     def locate(self, net, step=0):
         """The network ``net`` (at training step ``step``) on the surface's data (see
-        ``Plane.locate``)."""
-        return self.plane.locate(net, step)
+        ``Plane.locate``), with where it is on the axes."""
+        location = self.plane.locate(net, step)
+        return replace(location, position=tuple(float(x) for x in self.position(net.theta)))
 
     def ball(self, location):
-        """The ball: the network where it is, with its ``location`` (``locate``)."""
-        plane_cost = self.plane.cost(*self._position)
+        """The ball: the network where it is, with its ``location`` (``locate``), and the
+        surface's cost where the location was measured (once per plane and place: a pass
+        through the network at depth 100 × 256), so the two costs compared are of one step."""
+        key = self.plane, location.position
+        if self._under_ball is None or self._under_ball[0] != key:
+            self._under_ball = key, self.plane.cost(*location.position)
+        plane_cost = self._under_ball[1]
         trail = self._trail.array()
         if not np.array_equal(trail[-1], self._position):      # it ends where the ball is
             trail = np.concatenate([trail, self._position[None]])
@@ -541,6 +560,11 @@ class Landscape:
             probe.trail.append(new)
             probe.steps += 1
         return self.probe
+
+    @property
+    def probe_steps(self):
+        """(the probe, its steps so far), or None: what changes as it is dropped and rolls."""
+        return None if self._probe is None else (self._probe, self._probe.steps)
 
     @property
     def probe(self):

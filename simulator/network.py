@@ -47,6 +47,9 @@ from .losses import get_loss
 from .pace import checkpoint
 from .parallel import matmul, matmul_for
 
+BODY_CHUNK = 1 << 28      # multiply-adds of the batched ∂C/∂W between two checkpoints (~0.1 s)
+TRANSPOSED_BELOW = 128    # hidden layers narrower than this get their Wᵀ copied for BP2
+
 
 class ParameterList(list):
     """A list of views into ``Network.theta``: assigning an item copies into the view.
@@ -132,8 +135,13 @@ class Workspace:
     it to a^l W^{l+1} is then a plain sum, twice as fast as a broadcast over the rows;
     ``z`` holds each hidden layer's z in turn (kept per layer, they made a depth-30 pass
     20 % slower: nothing reads them after φ and φ', and the arrays no longer fit in the
-    cache). ``transposed_body`` holds the hidden-to-hidden layers' Wᵀ for BP2, and
-    ``through`` two arrays that δ·Wᵀ goes into in turn. Arrays made once are also spared
+    cache). ``transposed_body`` holds the hidden-to-hidden layers' Wᵀ for BP2 where they are
+    narrower than TRANSPOSED_BELOW (from width 128 on, BLAS reads a transposed view as fast,
+    and the copy cost a depth-100 × 256 step 15 %), and
+    ``through`` two arrays that δ·Wᵀ goes into in turn. ``body_chunks`` cut the batched
+    ∂C/∂W into runs of layers of at most BODY_CHUNK multiply-adds (two layers at least),
+    with a checkpoint between two (pace.py): at depth 100 × 256 over 4,096 samples the whole
+    product is 27 billion and took seconds, during which no newer command was looked at. Arrays made once are also spared
     the page faults of fresh memory.
 
     A Trace or Gradients made in a workspace is overwritten by the next pass given it
@@ -163,7 +171,11 @@ class Workspace:
             self.through = [np.empty((n, hidden[0])), np.empty((n, hidden[0]))]
             if L > 2:
                 self.body_gradient = self.flat[net.body_weights].reshape(L - 2, hidden[0], hidden[0])
-                self.transposed_body = np.empty_like(self.body_gradient)
+                if hidden[0] < TRANSPOSED_BELOW:
+                    self.transposed_body = np.empty_like(self.body_gradient)
+                per_layer = n * hidden[0] * hidden[0]            # multiply-adds of one layer's ∂C/∂W
+                step = max(2, BODY_CHUNK // per_layer)
+                self.body_chunks = [slice(k, k + step) for k in range(0, L - 2, step)]
             self.hidden_bias_gradient = self.flat[net.hidden_biases].reshape(L - 1, hidden[0])
         else:
             self.activations, self.dphis, self.deltas = (
@@ -526,8 +538,11 @@ class Network(FlatParameters):
             if x_hat is not None:
                 np.matmul(ones, delta * x_hat, out=gg[l])
             np.matmul(activations[l].T, du, out=gW[l])                    # BP4
-        if batched:             # all hidden layers' products at once: split from depth 30 × 32 on
-            matmul(ws.a_stack[:-1].transpose(0, 2, 1), ws.delta_stack[1:], out=ws.body_gradient)
+        if batched:             # the hidden layers' products, many at once: split from depth 30 × 32 on
+            inputs, errors = ws.a_stack[:-1].transpose(0, 2, 1), ws.delta_stack[1:]
+            for layers in ws.body_chunks:
+                checkpoint()
+                matmul(inputs[layers], errors[layers], out=ws.body_gradient[layers])
             np.matmul(ones, ws.delta_stack[1:], out=ws.hidden_bias_gradient[1:])
         cost = float(self.loss_function.sample_costs(z_out, Y).sum()) / len(z_out)   # the mean
         return Gradients(cost, gW, gb, gg if self.batch_norm else [], samples, trace, ws.flat)

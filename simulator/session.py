@@ -9,9 +9,17 @@ stepped in bounded pieces, reported as Frames. It runs in a process of its own, 
   (a config, a reset, a preset, a pin, a probe, stop) interrupts it at its next checkpoint
   (pace.py): no more than one layer's products later, whatever the network.
 * Commands apply in the order they were sent, at the next tick; a run of configs is
-  coalesced, so only the newest one is built (a dragged slider costs one build).
+  coalesced, so only the newest one is built (a dragged slider costs one build). What they
+  changed is sent as a Frame at once, before the next training step.
   ``restart(config, baseline)`` (a preset, a loaded setup) is a clean slate: exactly that
   config and that baseline (or none), fresh weights; everything queued before it is moot.
+  A run is a function of its config: a reset or a restart to configs whose fresh runs were
+  shown at step 0 before sends that Frame again at once, while the runs are built anew.
+* Work that runs long lets the engine speak at its checkpoints (pace.speaking, every
+  ``SPEAK_EVERY`` seconds): while playing, the Frame of the last step finished (the same
+  Frame again, where nothing has changed since), so the window keeps its frame rate while a
+  step of depth 100 × 256 takes longer than a frame; while a new run is prepared, how far
+  it has come; else, now and then, that it is alive.
 * A config whose network cannot be built (its data file cannot be read, or changed since
   it was checked) leaves the run as it was and is answered ("refused", sentence, config of
   the run that goes on); at start, the defaults are run instead. Nothing raises out of the
@@ -21,28 +29,33 @@ stepped in bounded pieces, reported as Frames. It runs in a process of its own, 
   than ``WORKING_AFTER`` the engine says what it is doing (("working", what, share done,
   whether it is the baseline's)); building a network of more than ``HEAVY`` weights is
   said before it begins. So a heavy network is on screen at once as work under way.
-* A tick trains for at most ``steps_per_frame`` steps and about ``BUDGET`` seconds of
-  the engine's own CPU time (time spent waiting for a CPU on a busy machine is not the
-  engine's: counting it cut ticks short of the steps asked), then sends one Frame: the
-  Snapshot plus the measured steps per second (0 when no step was taken).
+* A tick trains the steps the clock owes: ``steps_per_frame`` for every ``TICK`` since the
+  last (at most ``CATCH_UP`` ticks' worth), so a late tick on a busy machine catches up and
+  the run gets the steps per second asked for (with two competing processes it had 38 %),
+  within about ``BUDGET`` seconds of the engine's own CPU time (time spent waiting for a
+  CPU is not the engine's: counting it cut ticks short of the steps asked); then it sends
+  one Frame: the Snapshot plus the measured steps per second (0 when no step was taken).
 * A divergence pauses playback: the Frame of that tick says so (``halted``), and the
   window's Play button follows. Playing a frozen run takes no step.
 * The cost surface follows the network: once it is due (``Simulation.surface_due``: the
   network moved off its plane), the engine takes it again, a few rows per tick
-  (``FOLLOW_BUDGET`` while playing, at ``PLAYING_RESOLUTION``), and the new surface replaces
-  the old one whole. When nothing changed and no training step was taken for
-  ``REFINE_AFTER`` seconds (paused, or frozen), it takes the surface through the network as
-  it is now (if it has moved at all) and refines it to ``FINE_RESOLUTION``, the same way,
-  each tick's share taking about ``REFINE_BUDGET``.
+  (``FOLLOW_BUDGET`` while playing, at ``PLAYING_RESOLUTION``, with at most ``FOLLOW_SHARE``
+  of the engine's time), and the new surface replaces the old one whole. When nothing
+  changed and no training step was taken for ``REFINE_AFTER`` seconds (paused, or
+  frozen), it takes the surface through the network as it is now (if it has moved at
+  all) and refines it to ``FINE_RESOLUTION``, the same way, each tick's share taking about
+  ``REFINE_BUDGET``.
 * A step that carries the ball far across the map (``JUMP`` of its extent: a cliff) ends
   its tick, and the next step waits ``JUMP_HOLD``: an explosion plays slowly enough to see.
 * The probe (a click on the map) rolls one step per tick, at most ``PROBE_STEPS``.
 * The decision map is the engine's to time: a fresh one at most every
-  ``DECISION_REFRESH`` seconds and with at most ``DECISION_SHARE`` of the time; so are,
-  while playing, the costs on the whole sets and the network's cost and slope on the
-  surface's data (``MEASURE_SHARE``): passes over whole sets, every frame for the lab's
-  usual networks, every few seconds at depth 100 × 256, where they took seconds a frame. The ball's place, the statistics and the
-  curves are of every frame; the ball says which step it was measured at.
+  ``DECISION_REFRESH`` seconds and with at most ``DECISION_SHARE`` of the time, a new
+  network's first one coarse where it costs much, a map kept as long as its network is
+  the run's (a pin's copy shows its original's); so are, while playing, the costs on the
+  whole sets and the network's cost and slope on the surface's data (``MEASURE_SHARE``):
+  passes over whole sets, every frame for the lab's usual networks, every second or two at
+  depth 100 × 256, where they took seconds a frame. The ball's place, the statistics and
+  the curves are of every frame; the ball says which step it was measured at.
 * A pinned baseline (issue 14) is a second Simulation, advanced step for step with the
   live one: pinning copies the live run as it is; whenever the live run starts over (a
   rebuild, a reset), the baseline starts over from its own config too, so both are always
@@ -54,6 +67,7 @@ stepped in bounded pieces, reported as Frames. It runs in a process of its own, 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import queue
 import threading
 import time
@@ -63,23 +77,26 @@ from .config import SimConfig
 from .data import keep_only
 from .frames import FINE_RESOLUTION, NEEDS, Framer
 from .jobs import in_background
-from .pace import Abandoned, interruptible
-from .simulation import Simulation
+from .pace import Abandoned, interruptible, passed, speaking, spoke
+from .simulation import PREPARATION, Simulation
 
 TICK = 0.015               # seconds between two ticks while there is work
 BUDGET = 0.012             # CPU seconds of training per tick: the rest is for commands and the Frame
 REFINE_AFTER = 0.35        # seconds without changes before the surface is refined
 REFINE_BUDGET = 0.12       # seconds of refinement per tick (it overshoots by a few ms: under 150)
 FOLLOW_BUDGET = 0.004      # seconds per tick of a new surface taken while playing...
+FOLLOW_SHARE = 0.15        # ...and at most this share of the engine's time (a row may take more)
 PLAYING_RESOLUTION = 48    # ...at this resolution (refined to FINE_RESOLUTION at rest)
 JUMP = 0.25                # a step that moves the ball this share of the map's extent...
 JUMP_HOLD = 0.3            # ...holds the next step back this many seconds
 PROBE_STEPS = 500          # the probe rolls at most this many steps
 DECISION_REFRESH = 0.1     # seconds between decision maps (a forward pass over a 48² grid)...
 DECISION_SHARE = 0.1       # ...and at most this share of the engine's time
-MEASURE_SHARE = 0.25       # the costs and the network on the surface's data, measured while
+MEASURE_SHARE = 0.15       # the costs and the network on the surface's data, measured while
                            # playing with at most this share of the time (every frame, mostly)
 HEARTBEAT = 0.4            # seconds: the longest the loop stays silent
+SPEAK_EVERY = 0.08         # seconds: while work runs long, the engine speaks this often
+CATCH_UP = 10              # a late tick takes at most this many ticks' steps
 WORKING_AFTER = 0.05       # a new run's preparation taking longer than this is said, part by part
 HEAVY = 500_000            # weights beyond which building a network is said before it begins
 # The commands the window may send, and those that make the work under way moot.
@@ -92,25 +109,39 @@ class Session:
     """Owns the live Simulation and its baseline; ``send`` takes each Frame and message."""
 
     def __init__(self, config: SimConfig, send):
-        self.send = send
+        self._send = send
+        self._sent = time.monotonic()     # when the engine last sent something
         self._queue = [("config", config)]  # commands waiting for the next tick, in order
         self._playing = False
         self._steps_per_frame = 5
         self._single_steps = 0
         self._rate = 0.0
         self._trained_until = None        # when the last tick that trained ended
+        self._owed, self._paced_at = 0.0, None   # steps the clock owes the run, and since when
         self._send_now = False
         self._last_change = time.monotonic()
         self._framer = Framer()
         self._taking = {}                 # run → a new surface under way (Simulation.surface_taking)
+        self._follow_after = 0.0          # while playing, no share of a surface before this
         self._hold_until = 0.0            # no training step before this (a cliff plays slowly)
         self._needs = NEEDS               # what the Frames carry beyond the Snapshots
-        self._decision = None             # the DecisionMaps shown (live, baseline)
+        self._maps = {}                   # run → (the network it was made of, its DecisionMap)
         self._decision_time = self._decision_seconds = 0.0
+        self._building = False            # commands are being followed: no run to show
+        self._shown = None, None          # (what the last Frame showed, that Frame)
+        self._pristine = False            # the runs are fresh runs of their configs, untouched
+        self._first = None, None          # ((config, baseline config), a Frame of their step 0)
+        self._preparing = None            # (run, part, its share, checkpoints passed before it)
         self._measured_time, self._measure_seconds = None, 0.0   # the costs, the ball's measure
         self._halted = False
         self.sim = None
         self.baseline = None              # the pinned run, a Simulation trained beside sim
+
+    def send(self, message):
+        """Send a Frame or a message to the window."""
+        self._send(message)
+        self._sent = time.monotonic()
+        spoke()
 
     # --------------------------------------------------------- commands
     def receive(self, command):
@@ -131,7 +162,8 @@ class Session:
     def set_playing(self, playing):
         self._playing = bool(playing)
         self._rate = 0.0 if not playing else self._rate
-        self._trained_until = None
+        self._trained_until = self._paced_at = None
+        self._owed = 0.0
         self._send_now = True
 
     def set_steps_per_frame(self, steps):
@@ -143,7 +175,7 @@ class Session:
         comes in the next Frame."""
         needs = frozenset(needs) & NEEDS
         if "decision" in needs - self._needs:
-            self._decision = None
+            self._decision_time = float("-inf")   # a fresh map in the next Frame
         self._needs = needs
         self._send_now = True
 
@@ -170,7 +202,6 @@ class Session:
         self._queue.append(("clear",))
 
     def _changed(self):
-        self._decision = None
         self._last_change = time.monotonic()
         self._send_now = True
 
@@ -188,11 +219,14 @@ class Session:
             return False
         restarts = [k for k, command in enumerate(queue) if command[0] == "restart"]
         queue = queue[restarts[-1]:] if restarts else queue
+        self._building = True
         try:
             self._follow_commands(queue)
         except Abandoned:
             self._queue = queue + self._queue
             raise
+        finally:
+            self._building = False
         if self.sim is None:                  # at the start, refused: the defaults always build
             self.sim = Simulation(SimConfig())
         keep_only([sim.config for sim in self._runs()])      # data files no run uses: let go
@@ -212,11 +246,14 @@ class Session:
                         self.sim = Simulation(target)
                 elif config is not None:
                     self.sim.apply(config)
+                    self._pristine = False    # kept weights: not its config's fresh run
             except ValueError as error:
                 self._refuse(error)
             config, fresh = None, False
-            if self.baseline is not None and self.sim is not None and self.sim.net is not net:
-                self.baseline.reset()         # the live run starts over: so does the baseline
+            if self.sim is not None and self.sim.net is not net:
+                self._pristine = True         # a new network: the run is its config's step 0
+                if self.baseline is not None:
+                    self.baseline.reset()     # the live run starts over: so does the baseline
 
         for kind, *arguments in queue:
             if kind in ("config", "restart") and _weights(arguments[0]) > HEAVY:
@@ -225,7 +262,10 @@ class Session:
                 config = arguments[0]
             elif kind == "reset":
                 fresh = True
+                self._show_first(config or (self.sim and self.sim.config),
+                                 self.baseline and self.baseline.config)
             elif kind == "restart":
+                self._show_first(*arguments)
                 try:
                     sims = Simulation(arguments[0]), None if arguments[1] is None else Simulation(arguments[1])
                 except ValueError as error:
@@ -234,26 +274,49 @@ class Session:
                 self.sim, self.baseline = sims
                 net, self._single_steps = self.sim.net, 0
                 self._taking.clear()
+                self._pristine = True
             else:
                 build()
                 net = None if self.sim is None else self.sim.net
                 if kind == "pin":
                     self.baseline = copy.deepcopy(self.sim)
+                    mapped, shown = self._maps.get(self.sim, (None, None))
+                    if mapped is self.sim.net:    # a copy's map is the original's
+                        self._maps[self.baseline] = self.baseline.net, shown
+                    self._pristine = False
                 elif kind == "clear":
                     self.baseline = None
                 else:
                     self.sim.drop_probe(*arguments)
+                    self._pristine = False
         build()
+
+    def _show_first(self, config, baseline):
+        """A run is a function of its config: where a Frame of fresh runs of ``config`` and
+        ``baseline`` at step 0 was sent before, it is sent again at once, while they are
+        built anew (a network of depth 100 × 256 on batches of 4,096 takes seconds to its
+        first gradient: a reset was seen only then)."""
+        key, frame = self._first
+        if frame is not None and key == (config, baseline):
+            self.send(dataclasses.replace(frame, steps_per_second=0.0, playing=self._playing, halted=False))
 
     # --------------------------------------------------------- the tick
     def tick(self):
-        """One round of work: the newest config and the commands after it, training within
-        the budget, a share of a surface, the probe, and a Frame if anything changed."""
+        """One round of work: the newest config and the commands after it (and at once a
+        Frame of them, where they changed anything), training within the budget, a share
+        of a surface, the probe, and a Frame if anything changed. Work that runs long
+        lets the engine speak meanwhile (``_speak``)."""
+        with speaking(SPEAK_EVERY, self._speak):
+            self._tick()
+
+    def _tick(self):
         applied = changed = self._apply_pending()
         if self.sim is None or not self._prepare():
             return
+        if self._send_now:                    # a change (or new runs, now ready) on screen
+            self._emit()                      # before the next step
         if self._playing:
-            self._train(self._steps_per_frame, BUDGET)
+            self._train(self._owed_steps(), BUDGET)
             changed = True
         elif self._single_steps:              # Step: never held, but within the budget too
             before = self.sim.step_count
@@ -274,12 +337,35 @@ class Session:
         began = time.thread_time()
         for sim in self._runs():
             while (part := sim.next_part()) is not None:
+                what, share, checkpoints = part
                 if time.monotonic() - self._last_change > WORKING_AFTER:
-                    self.send(("working", *part, sim is self.baseline))
-                sim.prepare_part()
+                    self.send(("working", what, share, sim is self.baseline))
+                self._preparing = sim, part, passed()
+                try:
+                    sim.prepare_part()
+                finally:
+                    self._preparing = None
                 if time.thread_time() - began > BUDGET:
                     return False
         return True
+
+    def _speak(self):
+        """What the engine says while a piece of work runs long (pace.speaking): while a new
+        run is prepared, how far it has come (the part's share by its checkpoints passed);
+        while playing, a Frame of the steps finished so far, with the decision maps and
+        the measures last taken (so the window keeps its frame rate while a heavy
+        network's step takes longer than a frame); else, now and then, that it is alive."""
+        if self._preparing is not None:
+            sim, (what, share, checkpoints), before = self._preparing
+            within = min(0.95, (passed() - before) / max(checkpoints, 1)) / len(PREPARATION)
+            self.send(("working", what, share + within, sim is self.baseline))
+        elif self._playing and not self._building and self._shown_ready():
+            key, frame = self._shown
+            if key != self._state():
+                frame = self._frame(measure=False)
+            self.send(dataclasses.replace(frame, steps_per_second=self._rate, playing=True, halted=False))
+        elif time.monotonic() - self._sent >= HEARTBEAT:
+            self.send(("alive",))
 
     @property
     def busy(self):
@@ -304,29 +390,43 @@ class Session:
     def _follow(self, resting):
         """A share of the surface each run needs: a new one where it is due (the network
         moved off it), or, ``resting`` (no change, no training step: paused, or frozen by a
-        divergence), a finer one. True once a new surface is in place."""
-        done = False
-        for sim in self._runs():
-            taking = self._taking.get(sim)
-            if taking is None or taking[0] is not sim.landscape:
-                due, surface = sim.surface_due(exact=resting), sim.landscape.surface
-                if not due and not (resting and surface.resolution < FINE_RESOLUTION):
-                    continue
-                resolution, budget = ((FINE_RESOLUTION, REFINE_BUDGET) if resting
-                                      else (PLAYING_RESOLUTION, FOLLOW_BUDGET))
-                taking = self._taking[sim] = (sim.landscape, sim.surface_taking(resolution, budget,
-                                                                                exact=resting))
-            try:
-                finished = next(taking[1])
-            except Abandoned:
-                del self._taking[sim]         # begun anew when it is due again
-                raise
-            if finished:
-                del self._taking[sim]
-                done = True
-            if resting:
-                break                     # one run's share per tick: the live run's first
+        divergence), a finer one. True once a new surface is in place. While playing, the
+        surface takes at most FOLLOW_SHARE of the engine's time: a row at depth 100 × 256
+        is a pass through the network for every column, and rows every tick took three
+        quarters of it, the steps the rest."""
+        now = time.monotonic()
+        if not resting and now < self._follow_after:
+            return False
+        began, done = time.perf_counter(), False
+        try:
+            for sim in self._runs():
+                done = self._follow_run(sim, resting) or done
+                if resting and (done or sim in self._taking):
+                    break                 # one run's share per tick: the live run's first
+        finally:
+            spent = time.perf_counter() - began
+            self._follow_after = now + spent * (1 / FOLLOW_SHARE - 1)
         return done
+
+    def _follow_run(self, sim, resting):
+        """A share of the surface ``sim`` needs (``_follow``); True once it is in place."""
+        taking = self._taking.get(sim)
+        if taking is None or taking[0] is not sim.landscape:
+            due, surface = sim.surface_due(exact=resting), sim.landscape.surface
+            if not due and not (resting and surface.resolution < FINE_RESOLUTION):
+                return False
+            resolution, budget = ((FINE_RESOLUTION, REFINE_BUDGET) if resting
+                                  else (PLAYING_RESOLUTION, FOLLOW_BUDGET))
+            taking = self._taking[sim] = (sim.landscape, sim.surface_taking(resolution, budget,
+                                                                            exact=resting))
+        try:
+            finished = next(taking[1])
+        except Abandoned:
+            del self._taking[sim]             # begun anew when it is due again
+            raise
+        if finished:
+            del self._taking[sim]
+        return finished
 
     def _probe_rolls(self):
         probe = self.sim.landscape.probe
@@ -339,23 +439,71 @@ class Session:
         return True
 
     def _emit(self):
+        """Send a Frame of now: the decision maps refreshed on their schedule (at once for a
+        network that has none yet), the costs and the ball's measure taken where their
+        share of the time allows (always while paused)."""
         now = time.monotonic()
-        interval = max(DECISION_REFRESH, self._decision_seconds / DECISION_SHARE)
-        if self._decision is None or ("decision" in self._needs and now - self._decision_time >= interval):
-            start = time.perf_counter()
-            self._decision = [sim.decision_map() for sim in self._runs()]
-            self._decision_seconds = time.perf_counter() - start
-            self._decision_time = now
+        self._map_runs("decision" in self._needs and now - self._decision_time
+                       >= max(DECISION_REFRESH, self._decision_seconds / DECISION_SHARE))
         measure = (not self._playing or self._measured_time is None
                    or now - self._measured_time >= self._measure_seconds / MEASURE_SHARE)
-        decisions = self._decision + [None]
         start = time.perf_counter()
-        frame = self._framer.frame(self.sim, decisions[0], self._rate, self._playing,
-                                   self._halted, self.baseline, decisions[1], measure, self._needs)
+        frame = self._frame(measure)
         if measure:
             self._measure_seconds, self._measured_time = time.perf_counter() - start, now
+        if self._pristine and all(sim.step_count == 0 and sim.diverged is None for sim in self._runs()):
+            self._first = (self.sim.config, self.baseline and self.baseline.config), frame
         self._send_now = self._halted = False
         self.send(frame)
+
+    def _frame(self, measure):
+        """A Frame of now (with each run's decision map as kept), remembered with what it
+        shows (``_shown``)."""
+        maps = [self._maps[sim][1] for sim in self._runs()] + [None]
+        frame = self._framer.frame(self.sim, maps[0], self._rate, self._playing, self._halted,
+                                   self.baseline, maps[1], measure, self._needs)
+        self._shown = self._state(), frame
+        return frame
+
+    def _state(self):
+        """What a Frame of the runs shows, as far as it changes while they train: their
+        steps, surfaces, probe and decision maps (a Frame of the same state is the same)."""
+        return tuple((sim, sim.step_count, sim.diverged, sim.landscape.surface.version,
+                      sim.landscape.probe_steps, self._maps[sim][1]) for sim in self._runs())
+
+    def _map_runs(self, due):
+        """A decision map for every run: anew where one is ``due``, or where the run's
+        network has none (a new network, a reset); the others are kept (a pin's copy has
+        its original's, a probe or a training field leaves the network as it was)."""
+        start, made, maps = time.perf_counter(), False, {}
+        for sim in self._runs():
+            kept = self._maps.get(sim)
+            if kept is None or kept[0] is not sim.net:         # coarse first where costly
+                kept, made = (sim.net, sim.decision_map(first=True)), True
+            elif due:
+                kept, made = (sim.net, sim.decision_map()), True
+            maps[sim] = kept
+        self._maps = maps
+        if made:
+            self._decision_seconds = time.perf_counter() - start
+            self._decision_time = time.monotonic()
+
+    def _shown_ready(self):
+        """Whether every run can be shown as it is without computing anything costly: it is
+        prepared, and has a decision map of its network."""
+        return all(sim.ready and self._maps.get(sim, (None,))[0] is sim.net for sim in self._runs())
+
+    def _owed_steps(self):
+        """The steps the clock owes the run: ``steps_per_frame`` for every TICK since the
+        last tick that trained (at most CATCH_UP ticks' worth). A late tick (a busy
+        machine, a long step, a frame that took long) catches up, so the steps asked for
+        each second are the steps taken, wherever the CPU allows, and fewer Frames carry
+        more steps each."""
+        now = time.monotonic()
+        ticks = 1.0 if self._paced_at is None else (now - self._paced_at) / TICK
+        self._paced_at = now
+        self._owed = min(self._owed + ticks * self._steps_per_frame, CATCH_UP * self._steps_per_frame)
+        return int(self._owed)
 
     def _train(self, steps, budget, held=None):
         """Train up to ``steps`` steps (each run, live and baseline, one step at a time)
@@ -367,6 +515,12 @@ class Session:
         first_steps = [sim.step_count for sim in runs]
         frozen = [sim.diverged is not None for sim in runs]
         held = time.monotonic() < self._hold_until if held is None else held
+        if held:
+            self._owed = 0.0                  # a held cliff is not caught up afterwards
+        elif steps == 0:
+            return                            # the clock owes no whole step yet
+        else:
+            self._pristine = False            # the runs are no longer their configs' step 0
         for _ in range(0 if held else steps):
             for sim in runs:
                 sim.advance(1)
@@ -381,6 +535,7 @@ class Session:
             if budget and time.thread_time() - cpu > budget:
                 break
         taken = max(sim.step_count - first for sim, first in zip(runs, first_steps))
+        self._owed = max(0.0, self._owed - max(taken, 1))
         now = time.perf_counter()
         if taken and not self._halted:       # steps per second of the clock, ticks' gaps included
             if self._trained_until is not None:

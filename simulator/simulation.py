@@ -52,15 +52,19 @@ from .unrolled import RecurrentPlane, UnrolledNetwork
 
 HISTORY_LENGTH = 2048
 EVALUATIONS = 64              # train/test evaluations kept for the loss curve (see advance)
-DECISION_RESOLUTION = 48      # the input-plane grid of the decision-boundary map
+DECISION_RESOLUTION = 48      # the input-plane grid of the decision-boundary map...
+FIRST_DECISION_FLOPS = 1e9    # ...a network's first map coarser where 48² would cost more (at
+FIRST_DECISION_LEAST = 8      # depth 100 × 256 it took a second: 8² first), at least 8²
 COARSE_RESOLUTION = 16        # the surface drawn at once after a change (refined later)
 SURFACE_SAMPLES = 512         # the surface's data: at most this many training samples...
 SURFACE_FLOPS = 2e7           # ...fewer where a pass of them costs more than this (a row of a
 SURFACE_LEAST = 32            # surface, one measure of the ball), but no fewer than this
 RECENT_STEPS = 20             # the diagnosis reads the speeds of learning over these last steps
-# The costly parts of a new run (Simulation.preparing), in order, and what each is in words.
-PREPARED = {"_first_gradient": "its first gradient", "_first_costs": "its costs",
-            "_first_location": "the network on the surface's data", "_first_surface": "the cost surface"}
+# The costly parts of a new run (Simulation.next_part), in order: what each is in words, and
+# about how many passes through the network's layers it takes (a checkpoint each layer).
+PREPARED = {"_first_gradient": ("its first gradient", 2), "_first_costs": ("its costs", 1),
+            "_first_location": ("the network on the surface's data", 2),
+            "_first_surface": ("the cost surface", 1)}
 PREPARATION = tuple(PREPARED)
 RECURRENT_THEORY = ("Mean-field theory here is of layers whose weights are drawn anew each: a "
                     "recurrent network multiplies by one W at every time step. Beside the "
@@ -273,23 +277,25 @@ class Simulation:
         self.history = DecimatingHistory()
         self.eval_history = DecimatingHistory(EVALUATIONS, self._evaluation_stride())
         self._theta_before = self.net.theta.copy()
-        self._decision_grid = self._input_grid() if self.data.planar else None
+        self._decision_grid = self._input_grid(DECISION_RESOLUTION) if self.data.planar else None
         self._last_decision = None
         X = self.data.X_train
         self.theory = TheoryView(False, RECURRENT_THEORY) if c.recurrent else for_network(
             c.activation, sizes, c.init, float(np.mean(np.sum(X * X, axis=1)) / X.shape[1]),
             c.sigma_w, c.sigma_b, c.gain, c.batch_norm, c.residual)
-        self._located = self._evaluated = None
+        self._located = self._evaluated = self._derived = None
         self._axes()
         self._unprepared = list(PREPARATION)
 
     # ------------------------------------------------------------------ preparation
     def next_part(self):
         """(what the next costly part of a new run computes, in words; the share of them
-        done), or None when every part is in place."""
+        done; about how many checkpoints (pace.py) it passes), or None when every part is
+        in place."""
         if not self._unprepared:
             return None
-        return PREPARED[self._unprepared[0]], 1 - len(self._unprepared) / len(PREPARATION)
+        what, passes = PREPARED[self._unprepared[0]]
+        return what, 1 - len(self._unprepared) / len(PREPARATION), passes * self.net.n_layers
 
     def prepare_part(self):
         """Compute the next costly part of a new run and keep it (a network of depth 100 ×
@@ -310,11 +316,13 @@ class Simulation:
         return not self._unprepared
 
     def _first_gradient(self):
-        """The statistics at initialisation: a gradient on the first minibatch."""
+        """The statistics at initialisation: a gradient on the first minibatch, in the
+        training steps' workspace (a workspace of its own had its gigabytes of fresh pages
+        faulted in twice at depth 100 × 256 over 4,096 samples)."""
         batches = self._cursor, self._shuffled
         X, Y = self._next_batch()
         try:
-            grads = self.net.gradients(X, Y)
+            grads = self.net.gradients(X, Y, workspace=self._workspace(len(X)))
         except Abandoned:
             if self._shuffled is not batches[1]:
                 self._batch_rng.bit_generator.state = self._order_drawn_from
@@ -369,15 +377,15 @@ class Simulation:
     def surface_due(self, exact=False):
         """Whether the surface should be taken again now: the network moved off its plane
         (under the ball the surface's log₁₀ C and the network's differ by more than
-        STALE_DECADES; ``exact``: at all, since the step it was taken at). A network that
-        left the map gets a wider one at once, in ``advance``: whoever steps the run, the
-        map is the same."""
+        STALE_DECADES, the network's cost as last measured; ``exact``: at all, since the
+        step it was taken at, measured now). A network that left the map gets a wider one
+        at once, in ``advance``: whoever steps the run, the map is the same."""
         landscape = self.landscape
         if landscape.launched is not None:
             return False
         if exact:
             return landscape.surface.step != self.step_count and self._ball().off_plane > 0
-        return self._ball().off_plane > STALE_DECADES
+        return self._ball(fresh=False).off_plane > STALE_DECADES
 
     def surface_taking(self, resolution, budget, exact=False):
         """A new surface a few rows at a time: through the network now if it is due
@@ -420,26 +428,31 @@ class Simulation:
             self._located = key, self.landscape.locate(self.net, self.step_count)
         return self._located[1]
 
-    def _ball(self):
-        return self.landscape.ball(self._location())
+    def _ball(self, fresh=True):
+        return self.landscape.ball(self._location(fresh))
 
-    def _input_grid(self):
+    def _input_grid(self, resolution):
         """(x, y, points) of a square grid covering the data with a margin."""
         X = np.concatenate([self.data.X_train, self.data.X_test])
         reach = float(np.abs(X).max()) * 1.1
-        axis = np.linspace(-reach, reach, DECISION_RESOLUTION)
+        axis = np.linspace(-reach, reach, resolution)
         xx, yy = np.meshgrid(axis, axis, indexing="ij")
         return axis, axis.copy(), np.column_stack([xx.ravel(), yy.ravel()])
 
-    def decision_map(self):
+    def decision_map(self, first=False):
         """The network's P(class 1) over the input plane (evaluation mode), or the last
-        finite map where this one is not finite (weights that overflow the output).
+        finite map where this one is not finite (weights that overflow the output);
+        ``first``: a new network's first map, on a coarser grid where a pass of the whole
+        grid would cost more than FIRST_DECISION_FLOPS (it is refined at the next map).
         Where the data are not 2-D and binary, a map means nothing: the classes the
         network predicts for the test set instead."""
         if self._decision_grid is None:
             z = self.net.logits(self.data.X_test)
             return TestPredictions(predicted_classes(z))
         x, y, points = self._decision_grid
+        affordable = int(math.sqrt(FIRST_DECISION_FLOPS / (2 * int(self.net.weight_mask.sum()))))
+        if first and affordable < DECISION_RESOLUTION:
+            x, y, points = self._input_grid(max(FIRST_DECISION_LEAST, affordable))
         out = self.net.predict(points)
         probability = out[:, 1] if self.net.loss_function.one_hot else out[:, 0]
         if np.isfinite(probability).all() or self._last_decision is None:
@@ -495,6 +508,7 @@ class Simulation:
                 self.landscape.record(self.net.theta, self.step_count)
                 if self.landscape.outside is not None:      # left the map: a wider one at once,
                     self.landscape.compute_surface(COARSE_RESOLUTION, self.landscape.outside)  # coarse
+            self.eval_history.record(self.step_count, self._costs)   # after the ball has moved
 
     def _train_step(self):
         net = self.net
@@ -524,7 +538,6 @@ class Simulation:
         self.step_count = next_step
         self.stats = stats
         self.history.record(next_step, (grads.loss, stats.grad_b_norm))
-        self.eval_history.record(next_step, self._costs)
         return True
 
     def _workspace(self, n):
@@ -570,7 +583,9 @@ class Simulation:
         eval_steps, (train_curve, test_curve) = self.eval_history.arrays((None, None))
         history = History(steps, batch_loss, speed, eval_steps, train_curve, test_curve)
         location = self._location(fresh=measure)
-        derivatives = self.recorder.derivatives(location.dphis)
+        if self._derived is None or self._derived[0] is not location:   # once per measure
+            self._derived = location, self.recorder.derivatives(location.dphis)
+        derivatives = self._derived[1]
         ball = self.landscape.ball(location)
         speeds = recent_speeds(speed, self.stats)
         diagnosis = diagnose(self.diverged_config or self.config, speeds, derivatives,

@@ -19,6 +19,21 @@ def test_momentum_two_steps_by_hand():
     assert theta[0] == pytest.approx(1.0 - 0.2 - 0.38, rel=1e-15)
 
 
+def test_a_copy_keeps_the_state_it_steps_with_and_shares_none():
+    """A pinned baseline's optimiser is a deep copy: momentum's v must come along (the copy
+    makes only its scratch arrays anew), and a step of either leaves the other as it was."""
+    import copy
+    theta, grad = np.array([1.0]), np.array([2.0])
+    opt = Optimizer("momentum", 1, 0.1, momentum=0.9)
+    opt.step(theta, grad)                 # v = -0.2
+    twin, twin_theta = copy.deepcopy(opt), theta.copy()
+    twin.step(twin_theta, grad)           # v = 0.9·(-0.2) - 0.2 = -0.38
+    opt.step(theta, grad)
+    assert twin_theta[0] == theta[0] == pytest.approx(1.0 - 0.2 - 0.38, rel=1e-15)
+    for name in ("velocity", "second", "_update", "_denominator"):
+        assert not np.shares_memory(getattr(opt, name), getattr(twin, name))
+
+
 def test_adam_first_steps_by_hand():
     theta, opt = np.array([0.0, 0.0]), Optimizer("adam", 2, 0.01)
     opt.step(theta, np.array([3.0, -1e-3]))

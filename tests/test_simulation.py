@@ -282,3 +282,46 @@ def test_the_phi_prime_shown_after_a_divergence_is_the_last_finite_steps():
     after = sim.snapshot().derivatives
     assert np.array_equal(after.histogram, shown.histogram)
     assert np.array_equal(after.mean_dphi, shown.mean_dphi)
+
+
+def test_a_costly_networks_first_decision_map_is_coarse_and_exact_where_it_is_taken():
+    """At depth 100 × 256 the 48² map took a second: a new network's first map is coarser
+    there (8²), each value the network's own output at its point."""
+    from simulator.simulation import DECISION_RESOLUTION, FIRST_DECISION_LEAST
+    light = Simulation(SimConfig(depth=3, width=4))
+    assert len(light.decision_map(first=True).x) == DECISION_RESOLUTION     # cheap: whole at once
+    sim = Simulation(SimConfig(depth=100, width=256))
+    first = sim.decision_map(first=True)
+    assert len(first.x) == len(first.y) == FIRST_DECISION_LEAST
+    X = np.concatenate([sim.data.X_train, sim.data.X_test])
+    axis = np.linspace(-1.1 * np.abs(X).max(), 1.1 * np.abs(X).max(), FIRST_DECISION_LEAST)
+    for i, k in ((0, 0), (3, 5), (7, 2)):
+        z = sim.net.propagate(np.array([[axis[i], axis[k]]]), 0, batch_statistics=False)
+        assert first.probability[i, k] == pytest.approx(1 / (1 + np.exp(-z[0, 0])), rel=1e-12)
+
+
+def test_while_playing_the_surface_is_due_by_the_last_measure_not_a_new_one(monkeypatch):
+    """Asked every tick, "is the surface due?" measured the network on the surface's data
+    each time: at depth 100 × 256 a pass forward and back for every frame."""
+    from simulator.landscape import Landscape
+    sim = Simulation(SimConfig(depth=3, width=6))
+    sim.snapshot()
+    sim.advance(3)
+    measured = []
+    locate = Landscape.locate
+    monkeypatch.setattr(Landscape, "locate", lambda *a, **k: measured.append(1) or locate(*a, **k))
+    sim.surface_due()
+    assert measured == []
+    sim.surface_due(exact=True)
+    assert measured == [1]
+
+
+def test_the_surface_under_the_ball_is_read_where_the_network_was_measured():
+    """The ball's two costs compare one step: the map's value where the network was when
+    its cost was measured. Measured at step 0, on the plane taken then, they agree."""
+    sim = Simulation(SimConfig(depth=3, width=6))
+    sim.snapshot()                                   # measured at step 0
+    sim.advance(20)
+    ball = sim.snapshot(measure=False).ball
+    assert ball.measured == 0 and not np.array_equal(ball.position, [0.0, 0.0])
+    assert ball.plane_cost == pytest.approx(ball.cost, rel=1e-12)

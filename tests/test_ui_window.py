@@ -228,7 +228,7 @@ def started_with(qtbot, tmp_path, saved):
     settings.sync()
     w = make_window(qtbot, tmp_path, None)
     try:
-        wait_for_config(qtbot, w, timeout=10000)
+        wait_for_config(qtbot, w)
         return w.controls.config, w.lecture.last_message
     finally:
         close_window(w)

@@ -1,5 +1,7 @@
 """Helpers for the window tests: a window with its own settings file, panels shown on
 their own, and waits."""
+import time
+
 import shiboken6
 from PySide6.QtCore import QSettings
 
@@ -9,6 +11,10 @@ from simulator import SimConfig, load_presets
 SMALL = SimConfig(depth=3, width=8)
 
 
+STALLED = 10.0        # seconds an engine may stay silent before a wait on it fails
+HANG_MS = 600_000     # no wait on the engine lasts longer: a hang, not a slow machine
+
+
 def make_window(qtbot, tmp_path, config=SMALL):
     """A shown window with its own settings file; ``config=None``: the saved config."""
     from ui.main_window import MainWindow
@@ -16,14 +22,32 @@ def make_window(qtbot, tmp_path, config=SMALL):
     window = MainWindow(config, settings=settings)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window.painted is not None, timeout=5000)
+    wait_on_engine(qtbot, window, lambda: window.painted is not None)
     return window
 
 
-def wait_for_config(qtbot, window, timeout=5000):
+def wait_on_engine(qtbot, window, condition):
+    """Until ``condition()``, however long the engine's work takes on this machine (a large
+    network built on a busy one takes seconds more), as long as it answers: it speaks at
+    least every HEARTBEAT seconds, working or not, and one silent for STALLED seconds fails
+    the wait at once."""
+    silent_since = []
+
+    def heard(answering):
+        silent_since[:] = [] if answering else [time.monotonic()]
+    window.engine.answering.connect(heard)
+    try:
+        qtbot.waitUntil(lambda: bool(condition() or (
+            silent_since and time.monotonic() - silent_since[0] > STALLED)), timeout=HANG_MS)
+    finally:
+        window.engine.answering.disconnect(heard)
+    assert condition(), f"the engine was silent for {STALLED:.0f} s"
+
+
+def wait_for_config(qtbot, window):
     """Until the painted Snapshot was made with the controls' current config."""
-    qtbot.waitUntil(lambda: window.painted is not None
-                    and window.painted.snapshot.config == window.controls.config, timeout=timeout)
+    wait_on_engine(qtbot, window, lambda: window.painted is not None
+                   and window.painted.snapshot.config == window.controls.config)
 
 
 def read(qtbot, window, what, path):
