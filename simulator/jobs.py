@@ -1,10 +1,12 @@
 """The process side of the lab's work beside the window: what runs in a process of its own
-(the engine, a phase diagram, a data file's check) does it below the window's priority,
-and a one-shot job sends back its result, or the one sentence of its refusal. Nothing here
-imports Qt: those processes have none (ui/processes.py starts them and reads their answers).
+(the engine, a phase diagram, a data file's check, a paper card) does it below the
+window's priority, and a job sends back what it yields as it goes, then its result, or the
+one sentence of its refusal. Nothing here imports Qt: those processes have none
+(ui/jobs.py starts them and reads their answers).
 """
 from __future__ import annotations
 
+import inspect
 import os
 
 NICENESS = 10        # Linux gives a process at niceness 10 a tenth of the share of one at 0
@@ -20,12 +22,26 @@ def in_background():
 
 
 def call(connection, function, arguments):
-    """Run ``function(*arguments)`` below the window's priority and send (True, its result),
-    or (False, the sentence of the ValueError it raised), on ``connection``."""
+    """Run ``function(*arguments)`` below the window's priority and send on ``connection``
+    ("done", its result), or ("failed", the sentence of the ValueError it raised). Where
+    it returns a generator, each thing it yields goes first, as ("each", thing), and its
+    result is the generator's return value."""
     in_background()
     try:
-        outcome = True, function(*arguments)
+        result = function(*arguments)
+        if inspect.isgenerator(result):
+            result = _sent_each(connection, result)
+        outcome = "done", result
     except ValueError as error:                 # a refusal: its one sentence is the message
-        outcome = False, str(error)
+        outcome = "failed", str(error)
     connection.send(outcome)
     connection.close()
+
+
+def _sent_each(connection, generator):
+    """Send ("each", thing) for every thing ``generator`` yields; its return value."""
+    while True:
+        try:
+            connection.send(("each", next(generator)))
+        except StopIteration as end:
+            return end.value

@@ -1,10 +1,10 @@
 """The card view: every card's result drawn in every theme, progress while measuring, the
-detail lines that fit, and the runner that measures in a thread of its own."""
+detail lines that fit, and the card window that measures in a process of its own."""
 import numpy as np
 import pytest
 
 from simulator.cards import CARDS, finish
-from ui.card_view import CardRunner, CardView, case_of, picture_of
+from ui.card_view import CardView, CardWindow, case_of, picture_of
 from ui.style import THEMES, apply_theme
 from ui.widgets import typeset
 
@@ -55,15 +55,17 @@ def test_a_picture_has_the_size_asked_for(qtbot, theme_restored):
     assert len(np.unique(pixels)) > 5                   # not a blank picture
 
 
-def test_the_runner_measures_in_its_own_thread_and_hands_over_the_result(qtbot):
+def test_a_card_window_measures_in_a_process_of_its_own_what_the_card_measures_here(qtbot):
     card = CARDS["bengio"]
-    runner = CardRunner(card, card.quick)
+    window = CardWindow(card, card.quick)
+    qtbot.addWidget(window)
     seen = []
-    runner.progressed.connect(seen.append)
-    with qtbot.waitSignal(runner.finished_result, timeout=60000) as done:
-        runner.start()
-    runner.wait()
-    assert seen and done.args[0].lab == RESULTS["bengio"].lab
+    window.show_progress = lambda progress: seen.append(progress) or CardView.show_progress(window, progress)
+    window.show()
+    qtbot.waitUntil(lambda: window.mark.text().startswith(("✔", "✘")), timeout=300000)
+    assert seen and all(p.result.holds is None for p in seen)
+    assert window.verdict.text() == typeset(RESULTS["bengio"].verdict)
+    assert not window.measuring.process.is_alive()
 
 
 def test_series_of_one_case_share_a_colour():
@@ -75,13 +77,33 @@ def test_depth_scales_are_typeset_with_subscripts():
     assert typeset("6 ξ_c") == "6 ξ<sub>c</sub>"
 
 
-def test_a_card_window_measures_when_shown_and_stops_when_closed(qtbot):
-    from ui.card_view import CardWindow
-    card = CARDS["pennington"]
-    window = CardWindow(card, card.quick)
+def test_a_card_window_measures_when_shown_and_stops_at_once_when_closed(qtbot):
+    """Glorot & Bengio's full run measures for seconds: closed after its first Progress,
+    the measurement ends then (the thread it ran in had finished its step first)."""
+    window = CardWindow(CARDS["glorot"])
     qtbot.addWidget(window)
-    with qtbot.waitSignal(window.runner.progressed, timeout=30000):
-        window.show()
+    window.show()
+    qtbot.waitUntil(lambda: "%" in window.mark.text(), timeout=60000)     # a Progress drawn
     window.close()
-    assert window.runner.isFinished()
-    assert window.mark.text().startswith(("measuring…", "✔", "✘"))
+    assert not window.measuring.process.is_alive()
+    assert window.mark.text().startswith("measuring…")
+
+
+def test_the_cards_menu_opens_every_card_beside_the_lab_which_plays_on(qtbot, window):
+    """Cards ▸ a card: its window measures while the lab trains; chosen again, the same
+    window; the lab closed, every card window closes and its measurement ends."""
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Cards")
+    titles = [action.text().replace("&&", "&") for action in menu.actions()]   # && shows &
+    assert titles == [f"{c.authors} ({c.year}): {c.title}" for c in CARDS.values()]
+    assert all("&" not in t.replace("&&", "") for t in (a.text() for a in menu.actions()))
+    window.controls.play_button.click()
+    step = window.painted.snapshot.step
+    menu.actions()[list(CARDS).index("glorot")].trigger()
+    card = window.cards.open["glorot"]
+    assert card.isVisible() and card.card is CARDS["glorot"] and card.parent() is window
+    qtbot.waitUntil(lambda: "%" in card.mark.text(), timeout=60000)
+    qtbot.waitUntil(lambda: window.painted.snapshot.step > step, timeout=60000)   # the lab plays on
+    assert window.cards.show("glorot") is card
+    process = card.measuring.process
+    window.cards.close()
+    assert not process.is_alive()

@@ -45,6 +45,27 @@ def test_a_refusal_comes_back_as_its_sentence_and_a_crash_in_one_sentence(qtbot,
     assert sorted(failed) == ["no such file", "the computation stopped (exit code 3)"]
 
 
+def counted(n, refusal=None):
+    """Yields 0 … n-1 with this process's id, returns their sum (or refuses, at the end)."""
+    for k in range(n):
+        yield k, os.getpid()
+    if refusal:
+        raise ValueError(refusal)
+    return n * (n - 1) // 2
+
+
+def test_what_a_process_yields_comes_back_in_order_before_its_result(qtbot, owner):
+    """A paper card's run grows its figures as it measures: each Progress is drawn."""
+    jobs, each, done, failed = Jobs(owner), [], [], []
+    jobs.run(counted, 50, each=each.append, done=done.append)
+    jobs.run(counted, 3, "the card stopped", each=each.append, failed=failed.append)
+    qtbot.waitUntil(lambda: bool(done and failed), timeout=30000)
+    mine = [k for k, pid in each if pid != os.getpid()]
+    assert len(mine) == len(each) == 53
+    assert [k for k in mine if k >= 3] == list(range(3, 50))     # in order, each once
+    assert done == [sum(range(50))] and failed == ["the card stopped"]
+
+
 def test_a_cancelled_job_ends_at_once_and_never_answers(qtbot, owner):
     jobs, answered = Jobs(owner), []
     job = jobs.run(time.sleep, 30, done=answered.append, failed=answered.append)

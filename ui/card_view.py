@@ -5,9 +5,9 @@ measurement (one pyqtgraph plot per figure of the result), and the mark with its
     view.show_result(result)            # a CardResult, partial or final
     view.show_progress(progress)        # a Progress: the result so far and what is running
 
-``CardRunner`` runs a card's measurement in a thread of its own and hands each Progress
-to the UI thread; ``picture(key, size, theme)`` runs a card to its end and draws it off
-screen (``main.py --card NAME --export OUT.png``).
+``CardWindow`` shows a card in a window of its own, measuring in a process of its own
+(``Jobs``) and drawing each Progress as it comes; ``picture(key, size, theme)`` runs a
+card to its end and draws it off screen (``main.py --card NAME --export OUT.png``).
 
 Series are drawn by kind: the paper's numbers as large diamonds, laws dashed, the lab's
 measurement solid (with its band, where it has one, shaded). Series of one case share a
@@ -21,12 +21,15 @@ import re
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QThread, Qt, Signal
+import shiboken6
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from simulator.cards import CARDS, Progress
+from simulator.cards import CARDS, Progress, run_card
 
 from .export import render
+from .jobs import Jobs
 from .style import apply_theme, current, heading, legend_below, pen, style_axes, style_colour_bar
 from .widgets import log_ticks, typeset
 
@@ -275,32 +278,6 @@ class CardView(QWidget):
             column.plot.show_figure(figure, colors)
 
 
-class CardRunner(QThread):
-    """Runs ``card``'s measurement (with ``settings``, or its own) in this thread and emits
-    each Progress; ``finished_result`` carries the final CardResult."""
-
-    progressed = Signal(object)
-    finished_result = Signal(object)
-
-    def __init__(self, card, settings=None, parent=None):
-        super().__init__(parent)
-        self.card, self.settings = card, settings
-        self._stop = False
-
-    def stop(self):
-        """Ask the run to end after its current step."""
-        self._stop = True
-
-    def run(self):
-        run = self.card.run(self.settings)
-        while not self._stop:
-            try:
-                self.progressed.emit(next(run))
-            except StopIteration as end:
-                self.finished_result.emit(end.value)
-                return
-
-
 def picture(key, size=(1600, 950), theme="dark", settings=None):
     """A QImage of card ``key`` run to its end, laid out at ``size`` in ``theme``."""
     from simulator.cards import finish
@@ -330,25 +307,71 @@ def picture_of(card, result, size=(1600, 950), theme="dark"):
 
 
 class CardWindow(CardView):
-    """A card in a window of its own, measuring as it is shown; closing it stops the run
-    (after the step under way: a few seconds at most)."""
+    """A card in a window of its own, measuring in a process of its own once shown (with
+    ``settings``, or the card's); closing the window ends the measurement at once."""
 
     def __init__(self, card, settings=None, parent=None):
         super().__init__(card, parent)
+        self.setWindowFlag(Qt.WindowType.Window)
         self.setWindowTitle(f"{card.citation} — Vanishing Gradient Lab")
-        self.runner = CardRunner(card, settings, parent=self)
-        self.runner.progressed.connect(self.show_progress)
-        self.runner.finished_result.connect(self.show_result)
+        self.settings = settings
+        self.jobs = Jobs(self)
+        self.measuring = None             # the measurement's process, once started
 
     def showEvent(self, event):
         super().showEvent(event)
-        if not self.runner.isRunning() and not self.runner.isFinished():
-            self.runner.start()
+        if self.measuring is None:
+            self.measuring = self.jobs.run(run_card, self.card.key, self.settings,
+                                           each=self.show_progress, done=self.show_result,
+                                           failed=self._failed)
+
+    def _failed(self, sentence):
+        self.mark.setText("✘ not measured")
+        self.verdict.setText(sentence)
 
     def closeEvent(self, event):
-        self.runner.stop()
-        self.runner.wait()
+        self.jobs.cancel()
         super().closeEvent(event)
+
+
+class CardsMenu(QObject):
+    """The Cards menu of ``window`` (a QMainWindow): every paper card, each opened in a card
+    window of its own beside the lab, which keeps playing (a card open already is raised);
+    the card windows close with the lab."""
+
+    SHARE = 0.85                      # of the lab window's size, for a card window
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.open = {}                    # key → its CardWindow
+        menu = window.menuBar().addMenu("&Cards")
+        menu.setToolTipsVisible(True)
+        for key, card in CARDS.items():
+            action = QAction(f"{card.authors} ({card.year}): {card.title}".replace("&", "&&"), window)
+            action.setToolTip(card.claim)
+            action.triggered.connect(lambda _=False, k=key: self.show(k))
+            menu.addAction(action)
+
+    def show(self, key):
+        """Card ``key`` in its window, measuring (raised, if it is open)."""
+        view = self.open.get(key)
+        if view is None or not shiboken6.isValid(view):
+            view = self.open[key] = CardWindow(CARDS[key], parent=self.window)
+            view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            size = self.window.size() * self.SHARE
+            view.resize(size.width(), size.height())
+        view.show()
+        view.raise_()
+        view.activateWindow()
+        return view
+
+    def close(self):
+        """Close every card window (their measurements end at once)."""
+        for view in self.open.values():
+            if shiboken6.isValid(view):
+                view.close()
+        self.open.clear()
 
 
 def window(key, size=(1600, 950), theme="dark"):

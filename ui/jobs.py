@@ -1,5 +1,7 @@
 """Work off the UI thread: the one way to start it (``Jobs.run``) and the one way its
-outcome comes back (``done(result)`` or ``failed(sentence)``, called on the UI thread).
+outcome comes back (``done(result)`` or ``failed(sentence)``, called on the UI thread;
+in a process, a function that returns a generator hands each thing it yields to
+``each(thing)`` first, and its return value is the result).
 
 * ``process=True`` (the default): ``function(*arguments)`` in a process of its own, forked
   from a server started once with the engine's modules imported (no Qt), below the
@@ -46,11 +48,11 @@ class _InThread(QRunnable):
 
 
 class _InProcess(QObject):
-    """One function call in a process of its own, its answer read when the pipe has one."""
+    """One function call in a process of its own, its answers read when the pipe has them."""
 
-    def __init__(self, jobs, function, arguments, done, failed):
+    def __init__(self, jobs, function, arguments, each, done, failed):
         super().__init__()
-        self.done, self.failed = done, failed
+        self.each, self.done, self.failed = each, done, failed
         self.connection, theirs = CONTEXT.Pipe(duplex=False)
         self.process = CONTEXT.Process(target=call, args=(theirs, function, arguments), daemon=True)
         try:
@@ -65,14 +67,21 @@ class _InProcess(QObject):
         self.setParent(jobs)              # one of the owner's once it runs
 
     def _answer(self):
+        while True:
+            try:
+                kind, result = self.connection.recv()
+            except (EOFError, OSError):
+                self.process.join()
+                kind, result = "failed", f"the computation stopped (exit code {self.process.exitcode})"
+            if kind != "each":
+                break
+            if self.each is not None:
+                self.each(result)
+            if not self.connection.poll():
+                return                        # the rest when the pipe has it
         self.notifier.setEnabled(False)
-        try:
-            succeeded, result = self.connection.recv()
-        except (EOFError, OSError):
-            self.process.join()
-            succeeded, result = False, f"the computation stopped (exit code {self.process.exitcode})"
         self._end()
-        callback = self.done if succeeded else self.failed
+        callback = self.done if kind == "done" else self.failed
         if callback is not None:
             callback(result)
 
@@ -102,12 +111,13 @@ class Jobs(QObject):
         self._pool = None                       # the one thread, made when first needed
         self._delivered.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
-    def run(self, function, *arguments, done=None, failed=None, process=True):
+    def run(self, function, *arguments, each=None, done=None, failed=None, process=True):
         """Start ``function(*arguments)`` (see the module); ``done(result)`` or
-        ``failed(sentence)`` follow on the UI thread. A process's call is returned: its
-        ``kill()`` ends it at once, and neither callback runs."""
+        ``failed(sentence)`` follow on the UI thread, after ``each(thing)`` for what a
+        process's generator yields. A process's call is returned: its ``kill()`` ends it
+        at once, and no callback runs after it."""
         if process:
-            return _InProcess(self, function, arguments, done, failed)
+            return _InProcess(self, function, arguments, each, done, failed)
         if self._pool is None:
             self._pool = QThreadPool(self)
             self._pool.setMaxThreadCount(1)

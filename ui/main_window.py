@@ -21,8 +21,9 @@ from .chores import chores
 from .controls import ControlPanel
 from .drawing import draw_once, hold, settle_layout
 from .engine import Engine
-from .state import LabState
+from .card_view import CardsMenu
 from .guide import HelpMenu
+from .state import LabState
 from .lecture import LectureTools
 from .panels import PANELS, build
 from .style import THEMES, apply_theme, controls_style, restyle
@@ -160,6 +161,7 @@ class MainWindow(QMainWindow):
         presentation.setShortcut(QKeySequence(Qt.Key.Key_F5))
         presentation.triggered.connect(self.toggle_presentation)
         view.addAction(presentation)
+        self.cards = CardsMenu(self)
         self.help = HelpMenu(self)
 
     def show_only(self, name):
@@ -456,6 +458,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event):
         self.lecture.close()
+        self.cards.close()
         chores().forget(self)
         if self.engine is not None and not self._shut_down:
             self._shut_down = True

@@ -5,4 +5,12 @@ from . import bengio, glorot, he, nielsen, pennington, saxe, schoenholz
 
 CARDS = {card.key: card for card in (nielsen.CARD, glorot.CARD, he.CARD, saxe.CARD, pennington.CARD, schoenholz.CARD, bengio.CARD)}
 
-__all__ = ["CARDS", "Card", "CardResult", "Figure", "Heatmap", "Progress", "Series", "finish"]
+
+
+def run_card(key, settings=None):
+    """Card ``key``'s measurement (``Card.run``), named by its key: what a process of its
+    own can be asked to run."""
+    return CARDS[key].run(settings)
+
+
+__all__ = ["CARDS", "run_card", "Card", "CardResult", "Figure", "Heatmap", "Progress", "Series", "finish"]
