@@ -5,11 +5,8 @@ not before ``after`` seconds from now.
 Everything the window does later goes through it: the next panel of a paint round and the
 round itself, a throttled curve, a panel catching up as it comes into view, the release
 of held panels, a recording's next frame, the engine's watchdog, a garbage collection.
-Qt fires every timer that is due in one pass of its event loop, with no input handled in
-between: four pieces of 30-60 ms each that fell due together stopped the window for
-130-230 ms. From one queue, one piece runs per pass, and the pass after it is left to Qt:
-it paints what the piece changed there (Qt draws in the pass after a change), and a second
-piece in that pass had doubled it.
+One piece runs per pass, and the pass after it is left to Qt to paint what it changed
+(why one, not every piece that is due: docs/architecture.md, "One queue for the UI thread's deferred work").
 
 Each piece is named by its owner (a QObject) and a name. Queuing a name already waiting
 replaces its work and its time and keeps its place, so a piece asked for twice runs once;

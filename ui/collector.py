@@ -1,11 +1,9 @@
 """Garbage collection by the UI thread's event loop only.
 
 Python's cyclic garbage collector runs wherever an allocation crosses a generation's
-threshold: on any thread, and in the middle of anything. If the garbage holds Qt objects
-(a panel thrown away by a theme switch, a pyqtgraph menu or curve), their destructors then
-run there. On another thread Qt warns "QBasicTimer::start: Timers cannot be started from
-another thread" and soon crashes; inside a paint event, destroying graphics items crashed
-pyqtgraph's view (a segmentation fault in ``GraphicsView.paintEvent``).
+threshold: on any thread, and in the middle of anything, and Qt objects in the garbage
+must be destroyed on the UI thread and outside a paint (the crashes this prevents:
+docs/architecture.md, "Garbage is collected by the event loop only").
 
 So while the lab runs, automatic collection is off and the UI thread collects instead,
 generation by generation with Python's own thresholds (the recipe of pyqtgraph's

@@ -1,22 +1,17 @@
 """When the window is drawn: once a change has been laid out, not at each step of the layout.
 
-Qt draws a window in the pass of the event loop after a change, but a graphics scene with
-changed items (every plot, when its panel is resized) draws the whole window at once, from
-inside its own queued update: "Immediately dispatch all pending update requests on the
-views" (QGraphicsScenePrivate::_q_processDirtyItems). A change that lays the window out in
-several rounds (docks shown, then their shares set, then a plot's axes refitted) was drawn
-at each round: "Show all panels" drew a panel two or three times, 80-120 ms in one pass.
-
-So a change that moves the panels ``hold()``s their drawing: nothing in a held panel is
-drawn until ``release()``, the next piece of the UI thread's deferred work, lays out what is
-still asked for and lets them draw, once, at the size they end with. The panels are held,
-not the window: a top-level window whose drawing was held and let go again stayed frozen on
-its old picture under X11 (docs/performance.md). A held panel's pixels on screen are stale
-until it has been drawn again; ``holding()`` says so, for whoever copies them (a recording).
+A graphics scene with changed items (every plot, when its panel is resized) draws the
+whole window at once, from inside its own queued update, so a change that lays the window
+out in several rounds would be drawn at each round. A change that moves the panels
+``hold()``s their drawing instead: nothing in a held panel is drawn until ``release()``, the
+next piece of the UI thread's deferred work, lays out what is still asked for and lets
+them draw, once, at the size they end with. The panels are held, not the window (a held
+top-level window stays frozen under X11). A held panel's pixels on screen are stale until
+it has been drawn again; ``holding()`` says so, for whoever copies them (a recording).
 
 A window resize is laid out by Qt at once, in its resize event: ``draw_once`` adds the
-plots' refit to it there, and nothing is held across a pass (held until the next piece,
-the panels showed the resized window's leftover pixels while a resize was dragged).
+plots' refit to it there, and nothing is held across a pass. (Measurements behind these
+choices: docs/architecture.md, "Drawn once, at the size it ends with".)
 """
 from __future__ import annotations
 

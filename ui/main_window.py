@@ -51,7 +51,7 @@ class MainWindow(QMainWindow):
         """``engine=False`` builds the window without an engine process: frames are then
         handed to ``show_frame`` by the caller (headless rendering). ``theme``: dark,
         light or presentation (default: the last one used). ``baseline``: a config to
-        train beside the run from the start (issue 14). ``view``: the panels' view
+        train beside the run from the start.  ``view``: the panels' view
         choices (a saved setup's ``view``)."""
         super().__init__()
         self.setWindowTitle("Vanishing Gradient Lab")

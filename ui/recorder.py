@@ -8,10 +8,9 @@ for: a frame the machine was too busy to grab leaves the previous one on screen 
 so ten seconds recorded play back in ten seconds. At most ``BACKLOG`` grabbed frames
 wait for the encoder; a tick that finds more waiting is skipped, so memory stays bounded
 whatever the length. While the panels' drawing is held (``drawing.holding``: a change of
-layout, for a pass or two) their pixels on screen are stale, and a held panel grabs blank:
-such a tick lets them draw (``drawing.release``) and draws the widget anew. Skipped, a
-short recording made during a stream of changes could end with no frame at all.
-``progress`` and ``finished`` are emitted in the UI thread only.
+layout, for a pass or two) their pixels on screen are stale: such a tick lets them draw
+(``drawing.release``) and draws the widget anew. ``progress`` and ``finished`` are emitted
+in the UI thread only.
 """
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ class Setup:
     config: SimConfig
     layout: bytes | None = None
     view: dict = field(default_factory=dict)
-    baseline: SimConfig | None = None       # the pinned baseline's config (issue 14)
+    baseline: SimConfig | None = None       # the pinned baseline's config
 
 
 def setup_json(setup):

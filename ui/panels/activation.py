@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from simulator.activations import get_activation
 
-from . import Panel
+from .panel import Panel
 from ..style import current, heading, ink, pen
 from ..widgets import typeset
 

@@ -10,7 +10,7 @@ it is: exactly 0 as a stub marked 0, an overflow (∞) as a bar through the top 
 NaN as a hatched bar marked NaN; neighbours of one kind share one mark. After a
 divergence the bars are those of the last finite step, and the headline says so.
 
-With a baseline (issue 14) each layer gets a pair: the live run's bar filled, the
+With a baseline each layer gets a pair: the live run's bar filled, the
 baseline's beside it outlined over a faded fill, in the same layer colour; the headline
 compares layer 1 with the baseline's layer 1.
 
@@ -29,7 +29,7 @@ from simulator.compare import brief
 from simulator.diagnosis import comparison_sentence, speed_sentence
 from simulator.numbers import log_sizes
 
-from . import Panel
+from .panel import Panel
 from ..style import current, layer_colors, pen
 from ..widgets import PowerOfTenAxis, decades, hold, round_up
 

@@ -7,7 +7,7 @@ sigmoid: σ' ≤ 1/4) a reference line marks its largest value. A factor of 0/0 
 a hatched bar marked NaN, an exact 0 a stub marked 0, an overflow a bar marked ∞; the
 line skips the layers where the product is 0 or not finite, and the caption says so.
 After a divergence the panel shows the last finite step, and says so. Beside a
-baseline (issue 14), the baseline's running product is drawn dashed, and the caption
+baseline, the baseline's running product is drawn dashed, and the caption
 gives both products.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from simulator.activations import get_activation
 from simulator.compare import brief
 from simulator.numbers import log_sizes, power_of_ten
 
-from . import Panel
+from .panel import Panel
 from ..style import current, heading, ink, legend_below, pen
 from ..widgets import PowerOfTenAxis, typeset
 from .bars import MarkedBars, last_finite_label

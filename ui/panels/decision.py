@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout
 
 from simulator.simulation import TestPredictions
 
-from . import Panel
+from .panel import Panel
 from ..style import current, ink, pen
 from ..widgets import place_by_centres
 from .predictions import COLUMNS, ROWS, ConfusionMatrix, TestImages

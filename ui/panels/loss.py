@@ -1,7 +1,7 @@
 """Loss curve: training and test cost over the steps, on a log scale.
 
 A deep sigmoid network's curve runs flat for a long stretch: the plateau where the
-first layers, whose gradients vanished, barely move. Beside a baseline (issue 14), its
+first layers, whose gradients vanished, barely move. Beside a baseline, its
 training and test costs are drawn dashed in the same colours.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout
 
-from . import Panel
+from .panel import Panel
 from ..style import current, ink, legend_below, pen, seen_through
 from ..widgets import Throttle, hold, log_ticks, round_down, round_up
 

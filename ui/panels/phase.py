@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout
 from simulator.phase import phase_diagram
 from simulator.theory import effective_sigmas
 
-from . import Panel
+from .panel import Panel
 from ..jobs import Jobs
 from ..style import pen
 from ..widgets import on_screen, place_by_centres, typeset

@@ -5,7 +5,7 @@ late ones for the whole run. Colours go from the first layer (warm) to the last 
 One minibatch's gradient is noisy, so each curve is a running geometric mean over 1/50
 of the run (at least one step), which keeps the orders of magnitude and drops the jitter.
 A layer whose gradient is exactly 0 (or not finite) leaves a gap. After a divergence the
-curves end at the last finite step, and the title says so. Beside a baseline (issue 14),
+curves end at the last finite step, and the title says so. Beside a baseline,
 its curves are drawn faded in the same layer colours, and the title says which is which.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QVBoxLayout
 
 from simulator.diagnosis import named
 
-from . import Panel
+from .panel import Panel
 from ..style import current, dense_pen, layer_colors, seen_through
 from ..widgets import Throttle
 from .bars import last_finite_label

@@ -12,7 +12,7 @@ or why the ball left the map. A click on the map starts the probe, a hollow ball
 learns only a and b on this surface ("what if only layers u and v learned"). 3-D tab: the
 same surface in OpenGL, with the ball on it, where OpenGL exists.
 
-Beside a baseline (issue 14) the map tab holds two maps side by side (one above the
+Beside a baseline the map tab holds two maps side by side (one above the
 other in a tall panel), each run's own surface with its own ball, colour scale, title and
 note (the baseline's first, as in "before and after"); the caption and the 3-D tab follow
 the live run.
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QGraphicsItem, QLabel, QTa
 
 from simulator.compare import brief
 
-from . import Panel
+from .panel import Panel
 from ..chores import chores
 from ..style import current, heading, pen, restyle_widget
 from simulator.landscape import FLAT_TOLERANCE
