@@ -38,7 +38,9 @@ WHAT_ELSE = {       # beside the panels' own paragraphs (``Panel.help``)
                 "of saturation; residual connections let the error flow back along the "
                 "identity; gradient clipping tames the cliffs of exploding gradients; Adam "
                 "rescales each weight's step, which hides a vanishing gradient rather than "
-                "curing it. Play, Step and Reset (Space, S, R) are in the toolbar.",
+                "curing it. Play, Step and Reset (Space, S, R) are in the toolbar; Ctrl+Z undoes a "
+                "change of the settings (a slider drag, a preset, a setup), Ctrl+Shift+Z "
+                "redoes it.",
 }
 
 

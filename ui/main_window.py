@@ -23,6 +23,7 @@ from .drawing import draw_once, hold, settle_layout
 from .engine import Engine
 from .card_view import CardsMenu
 from .guide import HelpMenu
+from .history import History
 from .state import LabState
 from .lecture import LectureTools
 from .panels import PANELS, build
@@ -141,6 +142,7 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- menus
     def _build_menu(self):
         self.lecture = LectureTools(self)          # the File menu
+        self._edit_menu()
         view = self.menuBar().addMenu("&View")
         for name, dock in self.docks.items():
             view.addAction(dock.toggleViewAction())
@@ -163,6 +165,25 @@ class MainWindow(QMainWindow):
         view.addAction(presentation)
         self.cards = CardsMenu(self)
         self.help = HelpMenu(self)
+
+    def _edit_menu(self):
+        """Edit ▸ Undo and Redo of the settings (``History``), named by what they do."""
+        edit = self.menuBar().addMenu("&Edit")
+        self.undo_action, self.redo_action = QAction(self), QAction(self)
+        for action, keys in ((self.undo_action, ("Ctrl+Z",)), (self.redo_action, ("Ctrl+Shift+Z", "Ctrl+Y"))):
+            action.setShortcuts([QKeySequence(key) for key in keys])
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+            edit.addAction(action)
+
+        def named():
+            for action, verb, words in ((self.undo_action, "Undo", self.history.undo_words()),
+                                        (self.redo_action, "Redo", self.history.redo_words())):
+                action.setText(verb if words is None else f"{verb} {words}".replace("&", "&&"))
+                action.setEnabled(words is not None)
+        self.history = History(self.state, named)
+        self.undo_action.triggered.connect(self.history.undo)
+        self.redo_action.triggered.connect(self.history.redo)
+        named()
 
     def show_only(self, name):
         """Hide every panel but one: a clean screenshot of a single panel. The panels are
