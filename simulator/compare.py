@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .config import SimConfig
 
+REMEDIES = ("residual", "clip", "batch_norm")   # said first where they differ and are on
 ALWAYS = ("activation", "init")      # what a run is called by, whatever differs
 ALWAYS_RECURRENT = ("activation", "recurrent", "spectral_radius")    # ...a recurrent one
 # What the recurrent network does not use, and what only it uses (config.py).
@@ -61,15 +62,17 @@ def words(config: SimConfig, name):
     return f"{name.replace('_', ' ')} {value:g}" if isinstance(value, float) else f"{name} {value}"
 
 
-def brief(config: SimConfig, other: SimConfig, most=None):
-    """``config`` in a few words, beside ``other``: its activation and initialisation, then
-    the other fields in which it differs, where they are in use and not merely off
-    ('sigmoid·xavier·batch norm' beside 'sigmoid·xavier'); with ``most``, the words that
-    fit in ``most`` characters and '…' for the rest."""
+def brief(config: SimConfig, other: SimConfig = SimConfig(), most=None):
+    """``config`` in a few words, beside ``other`` (the defaults, unless given): the
+    remedies it has and ``other`` has not first, then its activation and initialisation,
+    then the other fields in which it differs, where they are in use and not merely off
+    ('batch norm·sigmoid·xavier' beside 'sigmoid·xavier'); with ``most``, the words that
+    fit in ``most`` characters and '…' for the rest (never a word cut)."""
     always = ALWAYS_RECURRENT if config.recurrent else ALWAYS
-    shown = list(always) + [name for name in differing(config, other)
-                            if name not in always and getattr(config, name) is not False
-                            and _in_use(config, name)]
+    differ = [name for name in differing(config, other)
+              if name not in always and getattr(config, name) is not False and _in_use(config, name)]
+    shown = ([name for name in REMEDIES if name in differ] + list(always)
+             + [name for name in differ if name not in REMEDIES])
     text = "·".join(words(config, name) for name in shown)
     if most is None or len(text) <= most:
         return text

@@ -39,7 +39,7 @@ def test_the_difference_names_only_the_fields_that_differ():
     assert versus(relu, sigmoid) == "sigmoid·xavier·η 0.5 vs relu·he·η 0.05"
     assert difference(relu, sigmoid) == "activation sigmoid → relu, init xavier → he, η 0.5 → 0.05"
     norm = sigmoid.replace(batch_norm=True)
-    assert versus(norm, sigmoid) == "sigmoid·xavier vs sigmoid·xavier·batch norm"
+    assert versus(norm, sigmoid) == "sigmoid·xavier vs batch norm·sigmoid·xavier"
     assert difference(norm, sigmoid) == "no batch norm → batch norm"
     assert brief(sigmoid.replace(sigma_w=3.0), sigmoid) == "sigmoid·xavier"   # σw unused by xavier
     assert difference(sigmoid, sigmoid) == "the same config"
@@ -171,7 +171,7 @@ def test_the_window_pins_compares_and_clears(window, qtbot, tmp_path):
     deep = load_presets()["Deep sigmoid (vanishing)"].config
     qtbot.waitUntil(lambda: window.painted.baseline is not None and window.painted.baseline.config == deep
                     and window.painted.snapshot.config.batch_norm, timeout=5000)
-    assert window.status["versus"].text() == "sigmoid·xavier vs sigmoid·xavier·batch norm"
+    assert window.status["versus"].text() == "sigmoid·xavier vs batch norm·sigmoid·xavier"
     assert window.lecture.save_setup(tmp_path / "setup.json")
     controls.clear_button.click()
     qtbot.waitUntil(lambda: window.painted.baseline is None)
@@ -183,6 +183,19 @@ def test_a_brief_is_cut_at_a_word_to_fit():
     nielsen, deep = (load_presets()[n].config for n in ("Nielsen's experiment", "Deep sigmoid (vanishing)"))
     text = brief(nielsen, deep, 32)
     assert len(text) <= 33 and text.endswith("…") and text.startswith("sigmoid·scaled_normal·")
+
+
+def test_a_remedy_is_named_first_and_never_cut_off():
+    """'sigmoid·scaled_normal·σw 0.5…' hid the residual connections of the run it named,
+    '…η 0.05…' its clipping: what differs from the defaults comes first."""
+    residual = SimConfig(depth=10, init="scaled_normal", sigma_w=0.5, sigma_b=0.05, residual=True)
+    clipped = SimConfig(depth=10, learning_rate=0.05, l2=0.001, optimizer="momentum", clip=True)
+    for config, remedy in ((residual, "residual"), (clipped, "clipping")):
+        for most in (12, 20, 32, None):
+            text = brief(config, most=most)
+            assert text.rstrip("…").split("·")[0] == remedy
+            assert all(word in brief(config).split("·") for word in text.rstrip("…").split("·"))
+    assert brief(residual.replace(batch_norm=True, clip=True)).startswith("residual·clipping·batch norm·")
 
 
 def test_the_command_line_takes_a_setups_baseline_and_gives_both_runs_the_seed(tmp_path):

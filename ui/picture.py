@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
 from simulator import load_presets
-from simulator.compare import difference, shape
+from simulator.compare import brief, difference, shape
 
 from .export import render
 from .panels import Panel, build, dispose
@@ -24,11 +24,12 @@ CAPTION = "picture_caption"
 
 
 def run_name(config):
-    """The preset ``config`` is, or its network in a few words."""
+    """The preset ``config`` is, or its network in a few words, what differs from the
+    defaults first: 'depth 10 × width 16, residual·sigmoid·scaled_normal·σw 0.5'."""
     for preset in load_presets().values():
         if preset.config == config:
             return preset.name
-    return f"{shape(config)}, {config.activation}" + ("" if config.recurrent else f", {config.init}")
+    return f"{shape(config)}, {brief(config)}"
 
 
 def caption(panel, snapshot, baseline=None):
