@@ -417,3 +417,19 @@ def test_a_recording_copies_what_the_window_drew_without_drawing_it_again(window
     qtbot.waitUntil(lambda: not on_screen(behind))
     hidden = shown_image(behind)
     assert hidden.size() == behind.grab().toImage().size() and not hidden.isNull()
+
+
+def test_a_panel_behind_a_tab_is_recorded_from_its_first_moment_with_a_red_dot(window, qtbot, tmp_path):
+    """A recording of N seconds at F frames a second has N × F frames: a panel behind
+    another tab had its first frame 1/F late, one frame short (issue 26, item 6); while it
+    records, the status bar shows a red dot and the time, and nothing blocks."""
+    window.docks["surface"].raise_()
+    behind = "activation"
+    assert not on_screen(window.panels[behind])                # behind the cost surface's tab
+    recorder = window.lecture.record(behind, tmp_path / "activation.gif", fps=2, max_seconds=1.0)
+    note = window.lecture.recording_note
+    qtbot.waitUntil(lambda: note.isVisible() and "●" in note.text(), timeout=10000)
+    with qtbot.waitSignal(recorder.finished, timeout=60000) as done:
+        pass
+    assert done.args[0].startswith("Saved 2 frames") and len(gif_durations(tmp_path / "activation.gif")) == 2
+    assert not note.isVisible()

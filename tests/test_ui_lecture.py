@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from simulator import SimConfig
 from ui.export import ExportError, atomic_write
 from ui.style import THEMES, current
-from ui_helpers import read
+from ui_helpers import HANG_MS, read, wait_on_engine
 
 
 def test_png_of_the_window_at_twice_the_scale(window, tmp_path):
@@ -116,7 +116,7 @@ def test_setup_round_trip(window, qtbot, tmp_path):
     assert window.controls.config.depth == 7
     assert not window.panels["surface"].log_scale.isChecked()
     assert window.panels["bars"].quantity.currentText() == "‖∂C/∂W‖ per layer"
-    qtbot.waitUntil(lambda: window.painted.snapshot.config.depth == 7, timeout=5000)
+    wait_on_engine(qtbot, window, lambda: window.painted.snapshot.config.depth == 7)
 
 
 @pytest.mark.parametrize("content, message", [
@@ -215,14 +215,14 @@ def test_a_data_set_is_loaded_saved_with_the_setup_and_missed_when_gone(window, 
     config = window.controls.config
     assert config.dataset == "file" and config.data_file == str(data)
     assert config.data_digest == hashlib.sha256(data.read_bytes()).hexdigest()
-    qtbot.waitUntil(lambda: window.painted.snapshot.data.classes == ("a", "b", "c"), timeout=5000)
+    wait_on_engine(qtbot, window, lambda: window.painted.snapshot.data.classes == ("a", "b", "c"))
     setup = tmp_path / "setup.json"
     assert window.lecture.save_setup(setup) and json.loads(setup.read_text())["config"]["data_file"] == str(data)
     window.state.restart(SimConfig(depth=2, width=4))
     window.lecture.load_setup(setup)              # read and its data checked in a process:
     assert window.lecture.loading.process.pid != os.getpid()
     assert window.controls.config == SimConfig(depth=2, width=4)       # nothing changed yet
-    qtbot.waitUntil(lambda: window.lecture.loading is None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.lecture.loading is None, timeout=HANG_MS)
     assert window.controls.config == config
     data.unlink()
     before = window.controls.config
@@ -267,7 +267,7 @@ def test_a_second_data_file_replaces_the_one_being_checked(window, qtbot, tmp_pa
     job = window.lecture.loading
     loaded(qtbot, window, second)
     assert not job.process.is_alive() and window.controls.config.data_file == str(second)
-    qtbot.waitUntil(lambda: window.painted.snapshot.data.classes == ("c", "d"), timeout=5000)
+    wait_on_engine(qtbot, window, lambda: window.painted.snapshot.data.classes == ("c", "d"))
 
 
 def test_a_setup_checks_its_data_file_anew_and_takes_its_digest_now(tmp_path):

@@ -55,7 +55,7 @@ def read(qtbot, window, what, path):
     until the file has been read and checked: True if it was used, False if refused."""
     window.lecture.last_message = None
     getattr(window.lecture, what)(path)
-    qtbot.waitUntil(lambda: window.lecture.loading is None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.lecture.loading is None, timeout=HANG_MS)   # a process's check: it ends
     message = window.lecture.last_message
     return message is None or "not loaded" not in message
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyqtgraph as pg
 from PySide6.QtCore import QByteArray, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
 
 from simulator.data import check_data_file
 from simulator.files import path_text
@@ -42,6 +42,9 @@ def size_text(path):
     return f" ({size / 1e3:.0f} kB)" if size < 1_000_000 else f" ({size / 1e6:.1f} MB)"
 
 
+RECORDING_RED = "#e03131"          # the recording dot: seen on every theme's status bar
+
+
 class LectureTools(QObject):
     """The File menu of ``window`` (a MainWindow) and what it does."""
 
@@ -55,6 +58,10 @@ class LectureTools(QObject):
         self.jobs = Jobs(self)
         self.loading = None             # the process checking a file, while it runs
         self.loading_name = ""          # that file's name
+        self.recording_note = QLabel()   # the status bar's red dot and time while recording
+        self.recording_note.setAccessibleName("Recording")
+        self.recording_note.hide()
+        window.statusBar().addPermanentWidget(self.recording_note)
         files = window.menuBar().addMenu("&File")
         for text, slot, key in (("Save setup…", self.save_setup_dialog, "Ctrl+S"),
                                 ("Load setup…", self.load_setup_dialog, "Ctrl+O"),
@@ -275,8 +282,8 @@ class LectureTools(QObject):
             if not drawn and self.window.painted is not None:    # nor waits its turn to catch up
                 self.window.panels[target].show_frame(self.window.painted)
         recorder = Recorder(self.target_widget(target), path, fps, max_seconds, self, drawn)
-        recorder.progress.connect(self.window.statusBar().showMessage)     # both in the UI thread
-        recorder.finished.connect(self.report)
+        recorder.progress.connect(self._recording)            # both in the UI thread
+        recorder.finished.connect(self._recorded)
         try:
             recorder.start()
         except ExportError as error:
@@ -287,6 +294,15 @@ class LectureTools(QObject):
             self.recorder.deleteLater()                 # finished: nothing of it runs
         self.recorder = recorder
         return recorder
+
+    def _recording(self, progress):
+        """The status bar says a recording runs: a red dot, the time and the frames."""
+        self.recording_note.setText(f'<span style="color:{RECORDING_RED}">●</span> {progress}')
+        self.recording_note.show()
+
+    def _recorded(self, sentence):
+        self.recording_note.hide()
+        self.report(sentence)
 
     def stop_recording(self):
         if self.recorder is not None:

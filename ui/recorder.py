@@ -82,8 +82,8 @@ class Recorder(QObject):
         self._recording = True
         if self.drawn:
             self._tick()
-        else:
-            self._next()
+        else:                        # its first frame once it is laid out in front, not 1/fps later
+            chores().add(self, "frame", self._tick)
 
     @property
     def recording(self):
@@ -140,7 +140,7 @@ class Recorder(QObject):
                    if self.skipped else "")
         unseen = (f"; {self.unseen} of them taken while it was hidden, showing it as it last was"
                   if self.unseen else "")
-        self._report(f"Saved {frames} frames ({seconds:.1f} s) to {self.path}{skipped}{unseen}")
+        self._report(f"Saved {frames} frame{'s' * (frames != 1)} ({seconds:.1f} s) to {self.path}{skipped}{unseen}")
 
     def _failed(self, sentence):
         self._recording = False
