@@ -66,7 +66,7 @@ class LectureTools(QObject):
         for text, slot, key in (("Save setup…", self.save_setup_dialog, "Ctrl+S"),
                                 ("Load setup…", self.load_setup_dialog, "Ctrl+O"),
                                 ("Load data set…", self.load_data_dialog, None),
-                                ("Cancel loading", self.cancel_loading, "Esc"),
+                                ("Cancel loading\tEsc", self.cancel_loading, None),   # Esc: the window's
                                 (None, None, None),
                                 ("Export picture…", self.export_dialog, "Ctrl+E"),
                                 ("Copy panel to clipboard", self.copy_panel, "Ctrl+Shift+C"),

@@ -61,7 +61,8 @@ class MainWindow(QMainWindow):
         self.theme = theme or (saved_theme if saved_theme in THEMES else "dark")
         self.state = LabState(config or self._saved_config() or SimConfig(), baseline,
                               dict(view or {}, theme=self.theme))
-        self._before_presentation = ("dark", None, None)    # theme, layout, size
+        self._before_presentation = ("dark", None, None, Qt.WindowState.WindowNoState)
+        #                          theme, layout, size, window state before F5
         self._shown_once = False
         apply_theme(self.theme)
 
@@ -124,7 +125,8 @@ class MainWindow(QMainWindow):
                 f"The engine met a fault and paused: {fault}. Reset, or change a control, to go on."))
             self.engine.answering.connect(self._answering)
             self.engine.working.connect(self._working)
-        for key, slot in ((Qt.Key.Key_Space, self.toggle_play), (Qt.Key.Key_S, self.state.step_once),
+        for key, slot in ((Qt.Key.Key_Escape, self._escape), (Qt.Key.Key_C, self.toggle_controls),
+                          (Qt.Key.Key_Space, self.toggle_play), (Qt.Key.Key_S, self.state.step_once),
                           (Qt.Key.Key_R, self.state.reset), (Qt.Key.Key_B, self.state.pin_baseline)):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
@@ -159,6 +161,9 @@ class MainWindow(QMainWindow):
             action = QAction(f"{name.capitalize()} theme", self)
             action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
             view.addAction(action)
+        fold = QAction("Fold or unfold the controls\tC", self)
+        fold.triggered.connect(self.toggle_controls)
+        view.addAction(fold)
         presentation = QAction("Presentation mode", self)
         presentation.setShortcut(QKeySequence(Qt.Key.Key_F5))
         presentation.triggered.connect(self.toggle_presentation)
@@ -387,8 +392,11 @@ class MainWindow(QMainWindow):
         once, they are restyled, not rebuilt), then the frame on screen is drawn anew in it.
         ``state`` and ``size``: the layout and window size to end with (by default those of
         now; out of presentation mode from the menu, those before F5)."""
-        if self.theme == "presentation" != name and state is None:
-            _, state, size = self._before_presentation
+        if self.theme == "presentation" != name:
+            _, before, before_size, window_state = self._before_presentation
+            self.showNormal()                      # out of full screen first
+            self.setWindowState(window_state)
+            state, size = (before, before_size) if state is None else (state, size)
         share = name == "presentation" or (self.theme == "presentation" and state is None)
         state = self.saveState() if state is None else state
         hold(self.panels.values())         # drawn once, at the layout they end with
@@ -429,11 +437,13 @@ class MainWindow(QMainWindow):
             for name in ("loss", "speed"):
                 self.tabifyDockWidget(d["bars"], d[name])
             d["bars"].raise_()
+            controls.hide()                     # folded away: C brings them back
         elif d["loss"] in self.tabifiedDockWidgets(d["bars"]):   # presentation's tabs undone:
             self.restoreState(self._first_layout)   # a dock split from a tabbed one joins its tabs
-        narrowest = controls.minimumSizeHint().width()
-        free = self.width() - narrowest
-        self.resizeDocks([controls, d["surface"], d["bars"]], [narrowest, free // 2, free // 2],
+        columns = [controls] if controls.isVisible() else []
+        narrowest = [controls.minimumSizeHint().width()] if columns else []
+        free = self.width() - sum(narrowest)
+        self.resizeDocks(columns + [d["surface"], d["bars"]], narrowest + [free // 2, free // 2],
                          Qt.Orientation.Horizontal)
         if self.theme != "presentation":
             column = d["bars"].height() + d["loss"].height()
@@ -463,14 +473,27 @@ class MainWindow(QMainWindow):
         self.whole_tab_names()
 
     def toggle_presentation(self):
-        """F5: presentation mode (light, large type, thick lines) and back to the theme,
-        the layout and the window size of before."""
+        """F5: presentation mode, the lecture hall: full screen, the controls folded away
+        (C brings them back), light, large type, thick lines; F5 or Esc: back to the theme,
+        the layout, the window size and state of before."""
         if self.theme == "presentation":
-            theme, state, size = self._before_presentation
-            self.set_theme(theme, state, size)
+            self.set_theme(self._before_presentation[0])
         else:
-            self._before_presentation = (self.theme, self.saveState(), self.size())
+            self._before_presentation = (self.theme, self.saveState(), self.size(), self.windowState())
             self.set_theme("presentation")
+            self.showFullScreen()
+
+    def _escape(self):
+        """Esc: cancel the loading of a file, or else leave presentation mode."""
+        if self.lecture.loading is not None:
+            self.lecture.cancel_loading()
+        elif self.theme == "presentation":
+            self.toggle_presentation()
+
+    def toggle_controls(self):
+        """C: the controls folded away or back (presentation mode starts with them folded)."""
+        controls = self.findChild(QDockWidget, "controls")
+        controls.setVisible(not controls.isVisible())
 
     def resizeEvent(self, event):
         """The panels laid out at the new size and drawn once, not at each round of it."""
@@ -490,6 +513,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("state", self.saveState())
         self.settings.setValue("config", self.state.config.to_json())
-        self.settings.setValue("theme", self.theme)
+        self.settings.setValue("theme", self._before_presentation[0] if self.theme == "presentation"
+                               else self.theme)            # a lab opens in a window, not full screen
         self.settings.sync()
         super().closeEvent(event)
