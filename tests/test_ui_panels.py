@@ -186,6 +186,24 @@ def test_phase_diagram_critical_line_for_relu_sits_at_sigma_w_squared_two(qtbot)
     panel.shutdown()
 
 
+def test_phase_diagram_covers_the_deepest_network_the_controls_allow(qtbot):
+    """A network as deep as the config allows is on the measured map, its marker inside the
+    cells (the map stopped at depth 50: the marker of a depth-100 network was off it)."""
+    deepest = SimConfig.bounds("depth").high
+    panel = shown(qtbot, PhaseDiagramPanel())
+    panel.show_frame(run_frame(SimConfig(depth=deepest, width=4, activation="relu",
+                                         init="scaled_normal", sigma_w=1.4), 0))
+    qtbot.waitUntil(lambda: panel.diagram is not None, timeout=60000)
+    cells = panel.image.mapRectToParent(panel.image.boundingRect())
+    x, y = panel.here.data["x"][0], panel.here.data["y"][0]
+    assert (x, y) == (deepest, pytest.approx(1.4))
+    assert cells.left() <= x <= cells.right() and cells.top() <= y <= cells.bottom()
+    view = panel.plot.getPlotItem().viewRect()
+    assert view.left() <= x <= view.right()
+    assert panel.diagram.depths.min() == SimConfig.bounds("depth").low
+    panel.shutdown()
+
+
 def test_phase_diagram_of_sigmoid_has_no_critical_line_in_range():
     d = phase_diagram("sigmoid", 0.0, depths=np.array([1, 10]), sigma_ws=np.array([0.5, 2.0, 4.0]),
                       seeds=1)
