@@ -4,7 +4,7 @@ contrast against the plots (issue 26)."""
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel
 
 from simulator import SimConfig
@@ -13,7 +13,7 @@ from ui.panels import PANELS, build
 from ui.panels.phase import RATIO_MAP
 from ui.panels.predictions import count_ink
 from ui.panels.speed import FADED_CURVE
-from ui.style import INKS, TEXT_ROLES, THEMES, apply_theme, faint, layer_colors, series_colors
+from ui.style import INKS, TEXT_ROLES, THEMES, apply_theme, faint, layer_colors, palette, series_colors
 from ui_helpers import shown
 
 LIVE, BASELINE = SimConfig(depth=4, width=6), SimConfig(depth=4, width=6, activation="relu")
@@ -113,6 +113,10 @@ def test_every_ink_keeps_three_to_one_against_its_plots_and_text_four_and_a_half
             assert contrast(t.ink(role), paper) >= 4.5, (theme, role, paper)
     for paper in (t.background, t.panel):
         assert contrast(t.foreground, paper) >= 4.5
+        assert contrast(t.ink("focus"), paper) >= 3, "the keyboard's focus is seen"
+    highlighted = palette(t)
+    assert contrast(highlighted.color(QPalette.ColorRole.HighlightedText).name(),
+                    highlighted.color(QPalette.ColorRole.Highlight).name()) >= 4.5
     for color in series_colors():
         assert contrast(color, t.background) >= 3, (theme, color)
     deepest = SimConfig.bounds("depth").high + 1

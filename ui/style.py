@@ -22,12 +22,16 @@ from PySide6.QtWidgets import QApplication, QGraphicsItem, QLabel, QStyleFactory
 INKS = {
     "dark": {"training": "#56B4E9", "test": "#E69F00", "minibatch": "#64686f", "factor": "#56B4E9",
              "product": "#E69F00", "bound": "#CC79A7", "phi": "#56B4E9", "dphi": "#E69F00",
-             "class 0": "#56B4E9", "class 1": "#E69F00", "wrong": "#FF6E54", "muted": "#9aa0a8"},
+             "class 0": "#56B4E9", "class 1": "#E69F00", "wrong": "#FF6E54", "muted": "#9aa0a8",
+             "focus": "#56B4E9"},
     "light": {"training": "#0072B2", "test": "#D55E00", "minibatch": "#8a8f98", "factor": "#0072B2",
               "product": "#D55E00", "bound": "#c51b7d", "phi": "#0072B2", "dphi": "#D55E00",
-              "class 0": "#0072B2", "class 1": "#D55E00", "wrong": "#c0392b", "muted": "#595f69"},
+              "class 0": "#0072B2", "class 1": "#D55E00", "wrong": "#c0392b", "muted": "#595f69",
+              "focus": "#0072B2"},
 }
-# Inks used as text (4.5:1 against the plots and the windows, not 3:1).
+# Inks used as text (4.5:1 against the plots and the windows, not 3:1). "focus" is the
+# palette's highlight: the frame Fusion draws round the control with the keyboard's focus and
+# a chosen item's background (3:1 against the windows too).
 TEXT_ROLES = ("muted", "bound")
 # A card's cases, one colour each, in this order: Okabe-Ito on dark; on light, its blue and
 # vermillion, and the other hues darkened to keep 3:1 (its orange, sky blue and yellow do not).
@@ -187,8 +191,8 @@ def palette(theme):
         QPalette.ColorRole.Base: theme.background, QPalette.ColorRole.AlternateBase: theme.panel,
         QPalette.ColorRole.Text: theme.foreground,
         QPalette.ColorRole.Button: "#2c3039" if theme.dark else "#e9ecf0",
-        QPalette.ColorRole.ButtonText: theme.foreground, QPalette.ColorRole.Highlight: "#4fa3ff",
-        QPalette.ColorRole.HighlightedText: "#000000", QPalette.ColorRole.ToolTipBase: "#fffbe6",
+        QPalette.ColorRole.ButtonText: theme.foreground, QPalette.ColorRole.Highlight: theme.ink("focus"),
+        QPalette.ColorRole.HighlightedText: text_on(theme.ink("focus")), QPalette.ColorRole.ToolTipBase: "#fffbe6",
         QPalette.ColorRole.ToolTipText: "#000000", QPalette.ColorRole.PlaceholderText: muted,
     }
     for role, color in colors.items():

@@ -111,8 +111,9 @@ class CostMap:
     """One run's map: the cost as colours, its contour lines, the ball with its trail and
     the downhill arrow, the probe, in a plot of its own, and a note under it."""
 
-    def __init__(self):
+    def __init__(self, name):
         self.plot = pg.PlotWidget()
+        self.plot.setAccessibleName(name)           # what a screen reader says of it
         self.plot.setAspectLocked(True)
         self.plot.hideButtons()
         self.image = pg.ImageItem()
@@ -330,7 +331,7 @@ class SurfacePanel(Panel):
         self.slopes.setWordWrap(True)
         self.slopes.setMinimumWidth(120)    # a wrapping caption must not set the panel's width
         self.slopes.setToolTip("The ball's gradient along each axis: (⟨∇C, U⟩, ⟨∇C, V⟩).")
-        self.map = CostMap()
+        self.map = CostMap("cost surface of the run, over a and b")
         self.baseline_map = None          # made when a baseline first comes (it costs a plot)
         # The live map's parts, as the tests and the fuzzer know them.
         self.plot, self.image, self.contours = self.map.plot, self.map.image, self.map.contours
@@ -386,7 +387,7 @@ class SurfacePanel(Panel):
         if twin is not None and self.baseline_map is None:
             # A map costs two pyqtgraph plots (20-45 ms of the UI thread): made unseen now,
             # placed and drawn in a pass of the event loop of its own (or by ``finish``).
-            self.baseline_map = CostMap()
+            self.baseline_map = CostMap("cost surface of the baseline, over a and b")
             chores().add(self, "baseline map", self._show_last)
             twin = None
         logarithmic = self.log_scale.isChecked()
