@@ -13,10 +13,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .config import SimConfig
 from .network import Network
 from .theory import chi_at_fixed_point
 
-DEPTHS = np.arange(1, 51, 3)                 # 17 depths: 1, 4, …, 49
+
+def even_depths(low, high, most):
+    """At most ``most`` (two or more) whole depths evenly spaced from ``low`` to ``high``,
+    both included: as many as a whole step allows."""
+    span = high - low
+    count = next(n for n in range(min(most, span + 1), 1, -1) if span % (n - 1) == 0)
+    return np.linspace(low, high, count).astype(int)
+
+
+# Every depth the config allows, so that the current network is always on the map:
+# 1, 10, …, 100 (12 depths)
+DEPTHS = even_depths(SimConfig.bounds("depth").low, SimConfig.bounds("depth").high, 17)
 SIGMA_WS = np.round(np.linspace(0.1, 4.0, 20), 3)
 SEEDS = 3
 WIDTH = 32

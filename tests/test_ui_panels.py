@@ -130,12 +130,12 @@ def test_the_undecided_middle_of_the_decision_map_is_near_the_background(qtbot, 
     assert abs(middle.lightnessF() - QColor(THEMES[theme].background).lightnessF()) < 0.15
 
 
-@pytest.mark.parametrize("theme, grey", [("dark", (100, 104, 111)), ("presentation", (168, 171, 176))])
-def test_faint_curves_are_drawn_opaque_in_the_colour_they_had_over_the_background(qtbot, theme, grey,
-                                                                               theme_restored):
-    """The minibatch's grey at 150/255 over the plot's background (by hand: 150/255 of #9aa0a8
-    and 105/255 of #16181d on dark; of #6b7079 and of white on the light themes), but opaque: pyqtgraph strokes a
-    wide translucent line as a path, and the loss panel took 80 ms to draw at projector size."""
+@pytest.mark.parametrize("theme, grey", [("dark", (100, 104, 111)), ("presentation", (138, 143, 152))])
+def test_faint_curves_are_drawn_opaque(qtbot, theme, grey, theme_restored):
+    """The minibatch's faint grey (#64686f on dark, #8a8f98 on the light themes: 3.2:1 and
+    3.3:1 on their plots) and a baseline's faded learning speeds are drawn opaque: pyqtgraph
+    strokes a wide translucent line as a path, and the loss panel took 80 ms to draw at
+    projector size."""
     from ui.style import apply_theme
     apply_theme(theme)
     loss = shown(qtbot, build("loss"))
@@ -183,6 +183,24 @@ def test_phase_diagram_critical_line_for_relu_sits_at_sigma_w_squared_two(qtbot)
     deep = d.depths > 20
     assert np.all(d.log_ratio[np.ix_(deep, below)] < -1)     # vanishing under the line
     assert np.all(d.log_ratio[np.ix_(deep, above)] > 1)      # exploding over it
+    panel.shutdown()
+
+
+def test_phase_diagram_covers_the_deepest_network_the_controls_allow(qtbot):
+    """A network as deep as the config allows is on the measured map, its marker inside the
+    cells (the map stopped at depth 50: the marker of a depth-100 network was off it)."""
+    deepest = SimConfig.bounds("depth").high
+    panel = shown(qtbot, PhaseDiagramPanel())
+    panel.show_frame(run_frame(SimConfig(depth=deepest, width=4, activation="relu",
+                                         init="scaled_normal", sigma_w=1.4), 0))
+    qtbot.waitUntil(lambda: panel.diagram is not None, timeout=60000)
+    cells = panel.image.mapRectToParent(panel.image.boundingRect())
+    x, y = panel.here.data["x"][0], panel.here.data["y"][0]
+    assert (x, y) == (deepest, pytest.approx(1.4))
+    assert cells.left() <= x <= cells.right() and cells.top() <= y <= cells.bottom()
+    view = panel.plot.getPlotItem().viewRect()
+    assert view.left() <= x <= view.right()
+    assert panel.diagram.depths.min() == SimConfig.bounds("depth").low
     panel.shutdown()
 
 

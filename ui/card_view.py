@@ -30,12 +30,11 @@ from simulator.cards import CARDS, Progress, run_card
 
 from .export import render
 from .jobs import Jobs
-from .style import apply_theme, current, heading, legend_below, pen, style_axes, style_colour_bar
+from .style import apply_theme, current, heading, legend_below, pen, series_colors, style_axes, style_colour_bar
 from .widgets import log_ticks, typeset
 
 PAPER_COLOR = "#e8590c"
 MARK_COLORS = {True: "#2e7d32", False: "#c62828", None: "#6b7079"}
-PALETTE = ("#4fa3ff", "#2ecc71", "#b084f5", "#ff6b81", "#1abc9c", "#f1c40f", "#95a5a6", "#a3d9ff")
 DRAWN = ("law", "lab", "paper")
 LEGEND_TYPE = 0.85                       # legends' type, of the theme's: the plots need the room
 DETAILS_SHARE = 0.15                    # of the card's height, at most, for the detail lines         # the order of drawing: the paper's points on top
@@ -272,8 +271,9 @@ class CardView(QWidget):
                 self.plots.append(column)
                 self.plots_row.addWidget(column, 1)
         colors = {}                     # one colour per case across the card's figures
+        palette = series_colors()
         for series in (s for figure in figures for s in figure.series):
-            colors.setdefault(case_of(series.name), PALETTE[len(colors) % len(PALETTE)])
+            colors.setdefault(case_of(series.name), palette[len(colors) % len(palette)])
         for column, figure in zip(self.plots, figures):
             column.plot.show_figure(figure, colors)
 

@@ -20,7 +20,7 @@ from simulator.data import PLANE_DATASETS
 from simulator.initializers import INITIALIZERS
 from simulator.optim import OPTIMIZERS
 
-from .widgets import ValueSlider, log_values, typeset
+from .widgets import ValueSlider, log_values, plain, typeset
 
 TIPS = {
     "preset": "Ready-made experiments. Each shows one idea within seconds of Play.",
@@ -112,6 +112,7 @@ class ControlPanel(QWidget):
         layout = QVBoxLayout(self)
 
         self.preset = QComboBox()
+        self.preset.setAccessibleName("Preset")
         self.preset.addItem("Custom")
         for preset in self.presets.values():
             self.preset.addItem(preset.name)
@@ -161,6 +162,7 @@ class ControlPanel(QWidget):
         self.fields["dataset"].setMinimumContentsLength(10)   # a long file name stays in bounds
         self._slider(data, "noise", "Noise", steps(0, 1, 0.01), _fmt_float)
         seed = QSpinBox()
+        seed.setAccessibleName("Seed")
         seed.setRange(SimConfig.bounds("seed").low, SimConfig.bounds("seed").high)
         seed.setToolTip(TIPS["seed"])
         seed.valueChanged.connect(lambda v: self._change("seed", int(v)))
@@ -221,6 +223,7 @@ class ControlPanel(QWidget):
         """A combo box of ``items``, each the field's value; the data-set combo's items are
         set per config (``_list_datasets``): its file item shows the file's name."""
         combo = QComboBox()
+        combo.setAccessibleName(plain(label))
         for item in items:
             combo.addItem(item, item)
         combo.setToolTip(TIPS[field])

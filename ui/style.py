@@ -20,16 +20,28 @@ from PySide6.QtWidgets import QApplication, QGraphicsItem, QLabel, QStyleFactory
 # What each role is drawn in, on a dark and on a light background (Okabe-Ito, Wong 2011:
 # orange, sky blue, bluish green, blue, vermillion, reddish purple, and greys).
 INKS = {
-    "dark": {"training": "#56B4E9", "test": "#E69F00", "minibatch": "#9aa0a8", "factor": "#56B4E9",
+    "dark": {"training": "#56B4E9", "test": "#E69F00", "minibatch": "#64686f", "factor": "#56B4E9",
              "product": "#E69F00", "bound": "#CC79A7", "phi": "#56B4E9", "dphi": "#E69F00",
-             "class 0": "#56B4E9", "class 1": "#E69F00", "wrong": "#FF6E54", "muted": "#9aa0a8"},
-    "light": {"training": "#0072B2", "test": "#D55E00", "minibatch": "#6b7079", "factor": "#0072B2",
+             "class 0": "#56B4E9", "class 1": "#E69F00", "wrong": "#FF6E54", "muted": "#9aa0a8",
+             "focus": "#56B4E9"},
+    "light": {"training": "#0072B2", "test": "#D55E00", "minibatch": "#8a8f98", "factor": "#0072B2",
               "product": "#D55E00", "bound": "#c51b7d", "phi": "#0072B2", "dphi": "#D55E00",
-              "class 0": "#0072B2", "class 1": "#D55E00", "wrong": "#c0392b", "muted": "#595f69"},
+              "class 0": "#0072B2", "class 1": "#D55E00", "wrong": "#c0392b", "muted": "#595f69",
+              "focus": "#0072B2"},
 }
+# Inks used as text (4.5:1 against the plots and the windows, not 3:1). "focus" is the
+# palette's highlight: the frame Fusion draws round the control with the keyboard's focus and
+# a chosen item's background (3:1 against the windows too).
+TEXT_ROLES = ("muted", "bound")
+# A card's cases, one colour each, in this order: Okabe-Ito on dark; on light, its blue and
+# vermillion, and the other hues darkened to keep 3:1 (its orange, sky blue and yellow do not).
+SERIES = {"dark": ("#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#F0E442", "#D55E00", "#9aa0a8"),
+          "light": ("#0072B2", "#D55E00", "#007A5A", "#AA3377", "#8A6A00", "#6e737b")}
 # The part of plasma the layers' colours take (layer 1 first, warm): on a dark plot its
 # bright end, on a light one its dark end (its yellow had been layer 1 on white, 1.1:1).
-LAYER_RANGES = {"dark": (0.95, 0.45), "light": (0.58, 0.0)}
+LAYER_RANGES = {"dark": (0.95, 0.45), "light": (0.46, 0.0)}
+# WCAG 2's least contrast for what must be seen: a line, bar or marker, and text.
+MARK_CONTRAST, TEXT_CONTRAST = 3.0, 4.5
 
 
 @dataclass(frozen=True)
@@ -69,12 +81,51 @@ def ink(role):
     return _current.ink(role)
 
 
+def series_colors():
+    """The current theme's colours for a card's cases, in order (``SERIES``)."""
+    return SERIES["dark" if _current.dark else "light"]
+
+
 def layer_colors(n):
     """n colours from the first layer (warm) to the last (cool), each keeping 3:1 against
     the current theme's plots."""
     cmap = pg.colormap.get("plasma")
     first, last = LAYER_RANGES["dark" if _current.dark else "light"]
     return [cmap.map(first + (last - first) * i / max(1, n - 1), mode="qcolor") for i in range(n)]
+
+
+def luminance(color):
+    """WCAG 2 relative luminance of ``color``: 0 (black) … 1 (white)."""
+    def linear(c):
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (linear(c) for c in pg.mkColor(color).getRgbF()[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a, b):
+    """WCAG 2 contrast ratio of two colours: 1 … 21."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def text_on(color):
+    """Black or white, whichever reads better on ``color`` (a map's cell): at least 4.58:1."""
+    return "#000000" if contrast("#000000", color) >= contrast("#ffffff", color) else "#ffffff"
+
+
+def faint(color, alpha):
+    """``color`` as it looks at ``alpha`` over the plots' background (``seen_through``), but
+    no fainter than MARK_CONTRAST against it: a baseline's curves, faded and still seen."""
+    low, high = alpha, 255
+    if contrast(seen_through(color, low), _current.background) >= MARK_CONTRAST:
+        return seen_through(color, low)
+    while high - low > 1:                    # the faintest alpha that keeps the contrast
+        middle = (low + high) // 2
+        if contrast(seen_through(color, middle), _current.background) >= MARK_CONTRAST:
+            high = middle
+        else:
+            low = middle
+    return seen_through(color, high)
 
 
 def pen(color, width=1.0, **options):
@@ -140,8 +191,8 @@ def palette(theme):
         QPalette.ColorRole.Base: theme.background, QPalette.ColorRole.AlternateBase: theme.panel,
         QPalette.ColorRole.Text: theme.foreground,
         QPalette.ColorRole.Button: "#2c3039" if theme.dark else "#e9ecf0",
-        QPalette.ColorRole.ButtonText: theme.foreground, QPalette.ColorRole.Highlight: "#4fa3ff",
-        QPalette.ColorRole.HighlightedText: "#000000", QPalette.ColorRole.ToolTipBase: "#fffbe6",
+        QPalette.ColorRole.ButtonText: theme.foreground, QPalette.ColorRole.Highlight: theme.ink("focus"),
+        QPalette.ColorRole.HighlightedText: text_on(theme.ink("focus")), QPalette.ColorRole.ToolTipBase: "#fffbe6",
         QPalette.ColorRole.ToolTipText: "#000000", QPalette.ColorRole.PlaceholderText: muted,
     }
     for role, color in colors.items():

@@ -9,6 +9,7 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from simulator.numbers import power_of_ten, scientific
@@ -112,6 +113,11 @@ def typeset(text):
         return f"{base}<sub>{index}</sub>"
 
     return _SUBSCRIPT.sub(sub, _SUPERSCRIPT.sub(sup, html.escape(text, quote=False)))
+
+
+def plain(rich):
+    """The text of rich text (``typeset``'s), as a screen reader says it: σ<sub>w</sub> → σw."""
+    return QTextDocumentFragment.fromHtml(rich).toPlainText()
 
 
 class Note(QLabel):
@@ -221,6 +227,7 @@ class ValueSlider(QWidget):
         self.value_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.value_label.setMinimumWidth(52)
         self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setAccessibleName(plain(name))
         self.slider.setRange(0, len(self.values) - 1)
         self.slider.setPageStep(max(1, len(self.values) // 10))
         self.slider.valueChanged.connect(self._moved)

@@ -52,6 +52,7 @@ class ActivationPanel(Panel):
         legend.setZValue(5)
 
         self.layer = QComboBox()
+        self.layer.setAccessibleName("layer of the φ'(z) histogram")
         self.layer.setToolTip("Pool φ'(z) over every hidden layer (time step), or look at one.")
         self.layer.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.layer.currentIndexChanged.connect(lambda _: self._draw_histogram())

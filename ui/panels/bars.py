@@ -209,6 +209,7 @@ class GradientBarsPanel(Panel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.quantity = QComboBox()
+        self.quantity.setAccessibleName("size drawn per layer")
         self.quantity.addItems(list(QUANTITIES))
         self.quantity.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.quantity.setMinimumContentsLength(12)      # may narrow (the list still shows all)

@@ -12,10 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout
 
 from .panel import Panel
-from ..style import current, ink, legend_below, pen, seen_through
+from ..style import current, ink, legend_below, pen
 from ..widgets import Throttle, hold, log_ticks, round_down, round_up
 
-BATCH_ALPHA = 150      # the minibatch's noisy curve, faint
 REFRESH = 0.1          # seconds between redraws: a curve needs no more than 10 per second
 REACH = 1e3           # a baseline's costs beyond this many times the live run's leave the view
 SLACK = np.log10(3)    # a view shrinks when it is 3× wider (in y: 3× the ratio) than needed
@@ -93,7 +92,7 @@ class LossPanel(Panel):
     def restyle(self):
         super().restyle()
         dashed = Qt.PenStyle.DashLine            # the baseline's: the same ink, dashed
-        self.batch.setPen(pen(seen_through(ink("minibatch"), BATCH_ALPHA), 1))
+        self.batch.setPen(pen(ink("minibatch"), 1))   # a faint grey, opaque
         self.train.setPen(pen(ink("training"), 2.5))
         self.test.setPen(pen(ink("test"), 2.5))
         self.baseline_train.setPen(pen(ink("training"), 2, style=dashed))

@@ -6,10 +6,12 @@ and what it declares for them, is exactly this contract: a new panel is one file
 subclass with its declarations and a ``show_frame``) and one line in ``PANELS``
 (``panels/__init__.py``).
 """
+import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from ..style import restyle_widget
+from ..widgets import plain
 
 
 class Panel(QWidget):
@@ -62,6 +64,7 @@ class Panel(QWidget):
         headlines here; a panel's own inks in its override (which calls this first). A
         panel is built once per window: a theme switch restyles it."""
         restyle_widget(self)
+        name_plots(self, self.title)
 
     def finish(self):
         """Nothing is left for later, unless a panel says otherwise."""
@@ -80,3 +83,13 @@ class Panel(QWidget):
 
     def picture_caption(self):
         return ""
+
+
+def name_plots(widget, title):
+    """Give each plot in ``widget`` that has none an accessible name, what a screen reader
+    says of it: ``title`` and its axes ("Loss: cost against step")."""
+    for plot in widget.findChildren(pg.PlotWidget):
+        if not plot.accessibleName():
+            item = plot.getPlotItem()
+            left, bottom = (plain(item.getAxis(side).labelText) for side in ("left", "bottom"))
+            plot.setAccessibleName(f"{title}: {left} against {bottom}" if left and bottom else f"{title} plot")

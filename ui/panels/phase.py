@@ -24,6 +24,9 @@ from ..widgets import on_screen, place_by_centres, typeset
 
 RATIO_MAP = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=["#2166ac", "#f7f7f7", "#b2182b"])
 LIMIT = 10.0          # colours saturate at 10⁻¹⁰ and 10¹⁰
+# The current setting's cross, on the map's own colours: white outlined in black, so that
+# one of the two keeps 3:1 on every colour of the map (black on its red, 3.1:1; white 6.9:1).
+HERE_FILL, HERE_EDGE = "#ffffff", "#000000"
 
 
 class Measurer:
@@ -87,9 +90,9 @@ class PhaseDiagramPanel(Panel):
         self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
         # on the map's own colours (white at χ = 1), the same in every theme
         self.critical = pg.InfiniteLine(angle=0, label="χ = 1", labelOpts={
-            "position": 0.92, "color": "#111111", "fill": "#f7f7f7"})
+            "position": 0.08, "color": "#111111", "fill": "#f7f7f7"})   # clear of the deepest networks' crosses
         self.plot.addItem(self.critical)
-        self.here = pg.ScatterPlotItem(size=16, symbol="x", brush="#00e676")
+        self.here = pg.ScatterPlotItem(size=24, symbol="x", brush=HERE_FILL)
         self.plot.addItem(self.here)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
@@ -102,7 +105,7 @@ class PhaseDiagramPanel(Panel):
     def restyle(self):
         super().restyle()
         self.critical.setPen(pen("#111111", 3, style=Qt.PenStyle.DashLine))
-        self.here.setPen(pen("#00e676", 3))
+        self.here.setPen(pen(HERE_EDGE, 2))
 
     def shutdown(self):
         self.measurer.stop()

@@ -16,7 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
 
-from ..style import current, ink, style_axes
+from ..style import current, ink, style_axes, text_on
 
 ROWS, COLUMNS = 8, 12              # test images shown
 LABEL_ROOM = 8                     # image pixels above each image for its label
@@ -141,6 +141,15 @@ class TestImages:
         self.widget.setRange(xRange=(0, COLUMNS * cell_w), yRange=(0, rows * cell_h), padding=0.01)
 
 
+SHARES = pg.colormap.get("viridis")       # the confusion matrix's shades
+
+
+def count_ink(share):
+    """The ink of a count on the cell of row share ``share`` (0 … 1): black or white,
+    whichever reads on the cell's shade."""
+    return text_on(SHARES.map(float(share), mode="qcolor"))
+
+
 class ConfusionMatrix:
     """Rows: the true class; columns: the predicted one; shade: the row's share."""
 
@@ -150,7 +159,7 @@ class ConfusionMatrix:
         self.widget.setLabel("bottom", "predicted class")
         style_axes(self.widget)
         self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setColorMap(pg.colormap.get("viridis"))
+        self.image.setColorMap(SHARES)
         self.widget.addItem(self.image)
         self.counts = Labels(above=False)
         self.widget.addItem(self.counts)
@@ -171,7 +180,7 @@ class ConfusionMatrix:
             self.widget.getPlotItem().getAxis(name).setTicks(
                 [[(k + 0.5, text) for k, text in ticks[0]]] if ticks else None)
         numbered = K <= MAX_NUMBERED
-        self.counts.show([(j + 0.5, i + 0.5, str(counts[i, j]), "#000000" if share[i, j] > 0.6 else "#ffffff")
+        self.counts.show([(j + 0.5, i + 0.5, str(counts[i, j]), count_ink(share[i, j]))
                           for i in range(K) for j in range(K)] if numbered else [])
         self.widget.setRange(xRange=(0, K), yRange=(0, K), padding=0.02)
 

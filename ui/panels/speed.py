@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QVBoxLayout
 from simulator.diagnosis import named
 
 from .panel import Panel
-from ..style import current, dense_pen, layer_colors, seen_through
+from ..style import current, dense_pen, faint, layer_colors
 from ..widgets import Throttle
 from .bars import last_finite_label
 from .loss import REFRESH, SteadyView, curve_plot, set_positive
@@ -131,7 +131,7 @@ class LearningSpeedPanel(Panel):
         colors = layer_colors(n or (max(layers) + 1 if layers else 0))
         for curve, l in zip(curves, layers):
             curve.setPen(dense_pen(colors[l], 2) if live
-                         else dense_pen(seen_through(colors[l], FADED_CURVE), 1.5))
+                         else dense_pen(faint(colors[l], FADED_CURVE), 1.5))
 
     def _layer_curves(self, pool, n, live):
         """(curves, layers) for a run of ``n`` layers, from ``pool``: the live run's bright

@@ -37,8 +37,11 @@ from ..widgets import Note, place_by_centres
 from .surface3d import Surface3D
 
 COLORMAP = "viridis"
+# What is drawn on the map, on its own colours (the same in every theme): white cased in
+# black, so that one of the two keeps 3:1 on every colour of viridis; the ball filled red.
 BALL_COLOR = "#ff3b30"
-PROBE_COLOR = "#ffffff"
+LIGHT, CASING = "#ffffff", "#000000"
+RING = 2                       # the width of a marker's white ring and of its black rim
 EASING = 0.35                  # a new surface's colour scale: this share of the way per frame
 SLOPE_FLOOR, SLOPE_CEILING = 1e-5, 1.0   # |∇C| below the floor: at rest; above the ceiling: full arrow
 ARROW_SHORTEST, ARROW_LONGEST = 0.04, 0.25   # the arrow's length, as a share of the map's width
@@ -108,8 +111,9 @@ class CostMap:
     """One run's map: the cost as colours, its contour lines, the ball with its trail and
     the downhill arrow, the probe, in a plot of its own, and a note under it."""
 
-    def __init__(self):
+    def __init__(self, name):
         self.plot = pg.PlotWidget()
+        self.plot.setAccessibleName(name)           # what a screen reader says of it
         self.plot.setAspectLocked(True)
         self.plot.hideButtons()
         self.image = pg.ImageItem()
@@ -120,13 +124,13 @@ class CostMap:
         self.contours = pg.PlotDataItem(connect="finite")
         self.trail = pg.PlotDataItem()
         self.arrow = pg.PlotDataItem(antialias=True)
-        self.arrow_head = pg.ScatterPlotItem(size=11, brush=BALL_COLOR, pen=None, symbol="o",
-                                             antialias=True)
+        self.arrow_head = pg.ScatterPlotItem(size=11, brush=LIGHT, symbol="o", antialias=True)
         self.ball = pg.ScatterPlotItem(size=18, brush=BALL_COLOR, antialias=True)
         self.probe_trail = pg.PlotDataItem()
         self.probe = pg.ScatterPlotItem(size=16, brush=None, antialias=True)
+        self.rims = {marker: pg.ScatterPlotItem(brush=None, antialias=True) for marker in (self.ball, self.probe)}
         for item in (self.contours, self.trail, self.arrow, self.arrow_head, self.probe_trail,
-                     self.probe, self.ball):
+                     self.rims[self.probe], self.probe, self.rims[self.ball], self.ball):
             self.plot.addItem(item)
         for still in (self.image, self.contours):     # redrawn from a pixmap as the ball moves
             still.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -149,10 +153,16 @@ class CostMap:
         made before it is placed in the panel)."""
         restyle_widget(self.widget)
         self.contours.setPen(pen((255, 255, 255, 110), 1))
-        self.trail.setPen(pen((255, 255, 255, 230), 2))
-        self.arrow.setPen(pen(BALL_COLOR, 3))
-        self.probe_trail.setPen(pen(PROBE_COLOR, 1.5, style=Qt.PenStyle.DashLine))
-        self.probe.setPen(pen(PROBE_COLOR, 2.5))
+        for line, width, style in ((self.trail, 2, Qt.PenStyle.SolidLine), (self.arrow, 3, Qt.PenStyle.SolidLine),
+                                   (self.probe_trail, 1.5, Qt.PenStyle.DashLine)):
+            line.setShadowPen(pen(CASING, width + 2))
+            line.setPen(pen(LIGHT, width, style=style))
+        self.arrow_head.setPen(pen(CASING, 1.5))
+        for marker in (self.ball, self.probe):
+            marker.setPen(pen(LIGHT, RING))
+        for marker, rim in self.rims.items():      # just outside the marker's white ring
+            rim.setSize(marker.opts["size"] + 2 * RING * current().line_scale)
+            rim.setPen(pen(CASING, RING))
         self._title(self.title)
 
     def _title(self, title):
@@ -217,8 +227,8 @@ class CostMap:
         trail = on_map(ball.trail, s.extent)          # off the map: where it left it, hollow
         shown = trail[-1]
         off = ball.launched is not None or not np.array_equal(shown, ball.position)
-        self.ball.setData([shown[0]], [shown[1]], brush=None if off else BALL_COLOR,
-                          pen=pen(BALL_COLOR, 3) if off else pen("w", 2))
+        self.ball.setData([shown[0]], [shown[1]], brush=None if off else BALL_COLOR)
+        self.rims[self.ball].setData([shown[0]], [shown[1]])
         self.trail.setData(trail[:, 0], trail[:, 1])
         length = arrow_length(np.hypot(*ball.gradient), 2 * s.extent)
         tip = None if off else downhill_arrow(ball.position, ball.gradient, length, s.extent)
@@ -232,9 +242,11 @@ class CostMap:
     def draw_probe(self, probe):
         if probe is None:
             self.probe.setData([], [])
+            self.rims[self.probe].setData([], [])
             self.probe_trail.setData([], [])
             return
         self.probe.setData([probe.position[0]], [probe.position[1]])
+        self.rims[self.probe].setData([probe.position[0]], [probe.position[1]])
         self.probe_trail.setData(probe.trail[:, 0], probe.trail[:, 1])
 
 
@@ -319,7 +331,7 @@ class SurfacePanel(Panel):
         self.slopes.setWordWrap(True)
         self.slopes.setMinimumWidth(120)    # a wrapping caption must not set the panel's width
         self.slopes.setToolTip("The ball's gradient along each axis: (⟨∇C, U⟩, ⟨∇C, V⟩).")
-        self.map = CostMap()
+        self.map = CostMap("cost surface of the run, over a and b")
         self.baseline_map = None          # made when a baseline first comes (it costs a plot)
         # The live map's parts, as the tests and the fuzzer know them.
         self.plot, self.image, self.contours = self.map.plot, self.map.image, self.map.contours
@@ -375,7 +387,7 @@ class SurfacePanel(Panel):
         if twin is not None and self.baseline_map is None:
             # A map costs two pyqtgraph plots (20-45 ms of the UI thread): made unseen now,
             # placed and drawn in a pass of the event loop of its own (or by ``finish``).
-            self.baseline_map = CostMap()
+            self.baseline_map = CostMap("cost surface of the baseline, over a and b")
             chores().add(self, "baseline map", self._show_last)
             twin = None
         logarithmic = self.log_scale.isChecked()
