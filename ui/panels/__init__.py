@@ -115,9 +115,11 @@ def dispose(panel):
 # The registry: name (for --panel, the docks and the View menu) → panel class. Imported
 # last, because every panel module subclasses Panel above.
 from .activation import ActivationPanel
+from .activity import ActivityPanel
 from .bars import GradientBarsPanel
 from .chain import ChainRulePanel
 from .decision import DecisionBoundaryPanel
+from .jacobian import JacobianPanel
 from .loss import LossPanel
 from .phase import PhaseDiagramPanel
 from .speed import LearningSpeedPanel
@@ -126,7 +128,8 @@ from .surface import SurfacePanel
 PANELS = {
     "surface": SurfacePanel, "bars": GradientBarsPanel, "loss": LossPanel,
     "speed": LearningSpeedPanel, "chain": ChainRulePanel, "decision": DecisionBoundaryPanel,
-    "activation": ActivationPanel, "phase": PhaseDiagramPanel,
+    "activation": ActivationPanel, "phase": PhaseDiagramPanel, "activity": ActivityPanel,
+    "jacobian": JacobianPanel,
 }
 
 
