@@ -360,7 +360,7 @@ class Simulation:
         batch 32, 256 on the digits. (Every step at first, the 1,797 digits had made a
         2,000-step run 1.8× slower; at twice these sample counts over the batch, they took
         15 % of a depth-30 run's time.) The activations on the monitored inputs (factor 8:
-        their percentiles sort every unit's value) cost 4–7 % of a 2,000-step run
+        their percentiles sort every unit's value) cost 3–7 % of a 2,000-step run
         (benchmarks/bench_panels.py)."""
         ratio = factor * samples / self.config.batch_size
         return 2 ** int(np.ceil(np.log2(max(1.0, ratio))))

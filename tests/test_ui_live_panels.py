@@ -13,6 +13,7 @@ from ui.panels.activity import ActivityPanel
 from ui.panels.jacobian import JacobianPanel
 from ui.picture import panel_picture
 from ui.style import THEMES, apply_theme
+from ui.widgets import on_screen
 from ui_helpers import close_window, make_window, shown, wait_on_engine
 
 SMALL = SimConfig(depth=3, width=5, activation="sigmoid", init="normal")
@@ -97,6 +98,7 @@ def test_the_window_hosts_both_and_takes_the_jacobian_only_while_it_is_shown(qtb
             assert title in texts and f"Show only {title}" in texts and f"<h3>{title}</h3>" in guide_html()
         assert window.docks["activity"] in window.tabifiedDockWidgets(window.docks["activation"])
         assert window.docks["jacobian"] in window.tabifiedDockWidgets(window.docks["chain"])
+        assert on_screen(window.panels["surface"]) and on_screen(window.panels["bars"])   # still in front
         wait_on_engine(qtbot, window, lambda: window.painted is not None)
         assert "jacobian" not in window.state.needs                   # behind the chain rule: hidden
         window.show_only("jacobian")

@@ -58,7 +58,7 @@ class ActivityPanel(Panel):
             "tenth of the error they could). With sigmoid and the standard initialisation the "
             "top hidden layer is pushed to 0 early, saturated, and only slowly escapes; tanh "
             "keeps its means near 0. In the recurrent mode the layers are the time steps.")
-    place = ("behind", "activation")
+    place = ("behind", "surface")        # beside Activation, in its tabs (the first tab stays in front)
 
     def __init__(self, parent=None):
         super().__init__(parent)

@@ -34,7 +34,9 @@ def histogram(values):
 
 def chi_words(theory):
     """'χ = 1.00 per layer: the edge of chaos', or why mean-field theory is silent."""
-    return theory.note.rstrip(".") if not theory.applies else f"mean-field χ = {theory.chi_star:.3g} per layer ({theory.regime_name})"
+    if not theory.applies:
+        return theory.note[0].lower() + theory.note[1:].rstrip(".")
+    return f"mean-field χ = {theory.chi_star:.3g} per layer ({theory.regime_name})"
 
 
 def describe(spectrum, snapshot):
@@ -66,7 +68,7 @@ class JacobianPanel(Panel):
             "either. The spread is the standard deviation of ln σ: 0 when every direction "
             "keeps the same size. Taken only while the panel is shown; not in the recurrent "
             "mode, whose time steps share one W.")
-    place = ("behind", "chain")
+    place = ("behind", "bars")           # beside Chain rule, in its tabs (the first tab stays in front)
     needs = frozenset({"jacobian"})
 
     def __init__(self, parent=None):
