@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout
 from simulator.jacobian import within_two
 
 from . import Panel
-from ..style import heading, ink, pen
+from ..style import current, heading, ink, pen
 from ..widgets import PowerOfTenAxis, typeset
 
 BINS_PER_DECADE = 10
@@ -97,6 +97,9 @@ class JacobianPanel(Panel):
         self.bars.setOpts(brush=ink("factor"), pen=pen(ink("factor"), 0.5))
         self.one.setPen(pen(ink("bound"), 2, style=Qt.PenStyle.DashLine))
         self.one_text.setColor(ink("bound"))
+        font = self.one_text.textItem.font()
+        font.setPointSizeF(current().font_pt)
+        self.one_text.setFont(font)
 
     def show_frame(self, frame):
         spectrum = frame.spectrum
