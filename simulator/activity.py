@@ -1,6 +1,7 @@
 """What the hidden layers' activations a^l = φ(z^l) look like on a fixed set of inputs:
 per layer the mean, the 2nd and 98th percentiles, and the share of saturated units
-(Glorot & Bengio 2010, Fig. 2-3), and a record of them over training.
+(Glorot & Bengio 2010, Fig. 2-3), and a record of them over training. In the recurrent
+mode the "layers" are the time steps: a^t = h_t, φ'(u_t).
 
 A unit is saturated on an input where |φ'(z)| is below ``SATURATED`` (a tenth) of φ''s
 largest value: there it passes back less than a tenth of what it could. For the sigmoid
@@ -15,6 +16,8 @@ import numpy as np
 
 PERCENTILES = (2.0, 98.0)
 SATURATED = 0.1
+MONITORED = 300          # a run's activations are looked at on its first test inputs, at most
+                         # this many (Glorot & Bengio looked at 300 test examples)
 
 
 @dataclass(frozen=True)
@@ -29,13 +32,24 @@ class Activity:
 
 
 def activity(net, X):
-    """The Activity of ``net``'s hidden layers on the inputs X (evaluation mode)."""
-    trace = net.forward(X, batch_statistics=False)
-    hidden = trace.activations[1:]
+    """The Activity of ``net``'s hidden layers (a recurrent network's time steps) on the
+    inputs X (evaluation mode)."""
+    if net.recurrent:
+        trace = net.forward(X)
+        hidden, dphis = trace.hidden[1:], trace.dphis
+    else:
+        trace = net.forward(X, batch_statistics=False)
+        hidden, dphis = trace.activations[1:], trace.dphis
     threshold = SATURATED * net.activation.derivative_max
-    low, high = (np.array([np.percentile(a, p) for a in hidden]) for p in PERCENTILES)
-    return Activity(np.array([a.mean() for a in hidden]), low, high,
-                    np.array([np.mean(np.abs(d) < threshold) for d in trace.dphis]))
+    with np.errstate(all="ignore"):              # activations that overflowed: inf, NaN statistics
+        if len({a.size for a in hidden}) == 1:   # one width: one call for every layer (a call
+            rows = np.reshape(hidden, (len(hidden), -1))     # per layer took 3× as long)
+            slopes = np.reshape(dphis, (len(dphis), -1))
+            low, high = np.percentile(rows, PERCENTILES, axis=1)
+            return Activity(rows.mean(axis=1), low, high, np.mean(np.abs(slopes) < threshold, axis=1))
+        low, high = np.array([np.percentile(a, PERCENTILES) for a in hidden]).T
+        return Activity(np.array([a.mean() for a in hidden]), low, high,
+                        np.array([np.mean(np.abs(d) < threshold) for d in dphis]))
 
 
 @dataclass(frozen=True)

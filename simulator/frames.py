@@ -3,10 +3,12 @@
     Frame = Snapshot (the Simulation's state, a query) + contour lines of its surface
             + what the engine measured (steps per second, playing, halted)
             + the pinned baseline's Snapshot and contour lines, if there is one
+            + the singular values of the run's Jacobian (jacobian.Spectrum)
 
 The engine (session.py) and the headless pictures both make their Frames with a
 ``Framer``, so a picture shows exactly what the window would. What only a panel on screen
-needs (``NEEDS``: the contour lines, a fresh decision map) is left out for a hidden one.
+needs (``NEEDS``: the contour lines, a fresh decision map, the Jacobian's singular values) is
+left out for a hidden one.
 
 Contour levels are round steps of log₁₀ C (about N_LEVELS of them across the map), so both
 a plateau (small changes of a small cost) and a cliff (huge costs) get lines, and a
@@ -22,12 +24,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .contours import contour_lines as traced
+from .jacobian import Spectrum
 from .simulation import Snapshot
 
 N_LEVELS = 12
 FINE_RESOLUTION = 96       # the finest cost surface a Frame shows (a picture always has it)
-NEEDS = frozenset({"decision", "contours"})   # what a panel may need beyond the Snapshot:
-                           # the decision map of now, the contour lines of the surface
+NEEDS = frozenset({"decision", "contours", "jacobian"})   # what a panel may need beyond the
+                           # Snapshot: the decision map of now, the contour lines of the
+                           # surface, the singular values of the Jacobian
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class Frame:
     halted: bool = False     # playback paused itself: the last run still training diverged
     baseline: Snapshot | None = None     # the pinned baseline, trained beside the live run
     baseline_contours: tuple = ()
+    spectrum: Spectrum | None = None     # the live run's Jacobian's singular values, if needed
 
 
 class Framer:
@@ -51,19 +56,24 @@ class Framer:
         self._contours = {}               # surface version → lines, for the surfaces shown
 
     def frame(self, sim, decision=None, rate=0.0, playing=False, halted=False, baseline=None,
-              baseline_decision=None, measure=True, needs=NEEDS):
+              baseline_decision=None, measure=True, needs=NEEDS, spectrum=None):
         """The Frame of ``sim`` now, and of its ``baseline`` Simulation if there is one;
         ``decision``, ``baseline_decision``: DecisionMaps to show instead of fresh ones,
-        ``measure=False``: the costs and the ball's measure as last taken (the engine times
-        them: Simulation.snapshot); ``needs``: without "contours", none are traced."""
+        ``spectrum``: the Spectrum to show instead of a fresh one, ``measure=False``: the
+        costs and the ball's measure as last taken (the engine times them:
+        Simulation.snapshot); ``needs``: without "contours", none are traced, without
+        "jacobian", no Spectrum is taken."""
         snapshot = sim.snapshot(decision, measure)
         twin = None if baseline is None else baseline.snapshot(baseline_decision, measure)
         if "contours" in needs:
             shown = [snapshot.surface] + ([twin.surface] if twin else [])
             self._contours = {s.version: self._contours.get(s.version) or contour_lines(s) for s in shown}
         lines = self._contours.get(snapshot.surface.version, ())
+        if "jacobian" in needs and spectrum is None:
+            spectrum = sim.spectrum()
         return Frame(snapshot, rate, playing, lines, halted, twin,
-                     self._contours.get(twin.surface.version, ()) if twin else ())
+                     self._contours.get(twin.surface.version, ()) if twin else (),
+                     spectrum if "jacobian" in needs else None)
 
 
 def contour_levels(low, high, n_levels=N_LEVELS):

@@ -11,10 +11,35 @@ in evaluation mode, with its running averages, so that J belongs to one input) D
 holds γ/√(σ²+ε). Singular values all near 1 ("dynamical isometry") pass every direction
 of the error back with its size; a wide spread means some directions vanish while
 others explode, whatever the mean does.
+
+A run's ``Spectrum`` is taken on a fixed set of its inputs, as many as a bounded cost
+allows (``affordable_samples``), so that it can be shown live.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+
+SAMPLES = 64               # the inputs a run's Spectrum is taken on, at most...
+SPECTRUM_FLOPS = 1e8       # ...fewer where their Jacobians and SVDs would cost more than this
+LEAST_SAMPLES = 4          # ...but never fewer than this
+RECURRENT = ("The Jacobian's singular values are those of a stack of layers, each with weights "
+             "of its own; a recurrent network multiplies by the same W at every time step: see "
+             "the gradient bars over time and the chain-rule factors instead.")
+
+
+@dataclass(frozen=True, eq=False)         # one Spectrum is equal only to itself
+class Spectrum:
+    """The singular values σ of J(x) = ∂a^{L-1}/∂a^0 (input to last hidden layer) of a run
+    at training step ``step``, on its first ``len(values)`` monitored inputs, with their
+    spread (std of log σ); ``note`` says why there are none, or which inputs were left out
+    (a Jacobian that overflowed)."""
+
+    step: int
+    values: np.ndarray          # (inputs, min(n_{L-1}, n_0)), each row decreasing
+    spread: float
+    note: str = ""
 
 
 def jacobians(net, X, stop=None):
@@ -60,3 +85,35 @@ def log_spread(values):
         logs = np.log(np.ravel(values))
     logs = logs[np.isfinite(logs)]
     return float(np.std(logs)) if logs.size else float("nan")
+
+
+def within_two(values):
+    """The share of singular values σ with 1/2 ≤ σ ≤ 2: directions that keep their size."""
+    return float(np.mean((values >= 0.5) & (values <= 2.0)))
+
+
+def affordable_samples(net, samples=SAMPLES, flops=SPECTRUM_FLOPS):
+    """How many inputs a Spectrum of ``net`` takes: ``samples``, or as many as ``flops``
+    carry (the running product J costs Σ_l n_l n_{l-1} n_0 multiply-adds per input, its
+    SVD about 4 m² M for an m × M matrix), at least LEAST_SAMPLES."""
+    sizes = net.layer_sizes[:-1]
+    product = sum(a * b * sizes[0] for a, b in zip(sizes[1:], sizes[:-1]))
+    m, big = sorted((sizes[0], sizes[-1]))
+    per_input = 2 * product + 4 * m * m * big
+    return int(min(samples, max(LEAST_SAMPLES, flops // per_input)))
+
+
+def spectrum(net, X, step=0):
+    """The Spectrum of ``net`` on the first ``affordable_samples(net)`` rows of X (a
+    recurrent network's: none, and why)."""
+    if net.recurrent:
+        return Spectrum(step, np.zeros((0, 0)), float("nan"), RECURRENT)
+    J = jacobians(net, X[:affordable_samples(net)])
+    finite = np.isfinite(J).all(axis=(1, 2))
+    try:
+        values = np.linalg.svd(J[finite], compute_uv=False) if finite.any() else np.zeros((0, 0))
+    except np.linalg.LinAlgError:              # entries so large that the SVD overflows
+        values, finite = np.zeros((0, 0)), np.zeros(len(J), dtype=bool)
+    lost = len(J) - int(finite.sum())
+    note = f"{lost} of {len(J)} inputs' Jacobians overflowed: left out." if lost else ""
+    return Spectrum(step, values, log_spread(values), note)

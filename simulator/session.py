@@ -54,7 +54,10 @@ stepped in bounded pieces, reported as Frames. It runs in a process of its own, 
   the run's (a pin's copy shows its original's); so are, while playing, the costs on the
   whole sets and the network's cost and slope on the surface's data (``MEASURE_SHARE``):
   passes over whole sets, every frame for the lab's usual networks, every second or two at
-  depth 100 × 256, where they took seconds a frame. The ball's place, the statistics and
+  depth 100 × 256, where they took seconds a frame. The live run's Jacobian's singular
+  values (jacobian.Spectrum), only while a panel on screen needs them, once per step
+  shown: while playing, at most every ``SPECTRUM_REFRESH`` seconds and with at most
+  ``SPECTRUM_SHARE`` of the time (the Spectrum says its step). The ball's place, the statistics and
   the curves are of every frame; the ball says which step it was measured at.
 * A pinned baseline (issue 14) is a second Simulation, advanced step for step with the
   live one: pinning copies the live run as it is; whenever the live run starts over (a
@@ -92,6 +95,8 @@ JUMP_HOLD = 0.3            # ...holds the next step back this many seconds
 PROBE_STEPS = 500          # the probe rolls at most this many steps
 DECISION_REFRESH = 0.1     # seconds between decision maps (a forward pass over a 48² grid)...
 DECISION_SHARE = 0.1       # ...and at most this share of the engine's time
+SPECTRUM_REFRESH = 0.25    # seconds between Spectra of the Jacobian (SVDs of up to 64 inputs)...
+SPECTRUM_SHARE = 0.05      # ...and at most this share of the engine's time
 MEASURE_SHARE = 0.15       # the costs and the network on the surface's data, measured while
                            # playing with at most this share of the time (every frame, mostly)
 HEARTBEAT = 0.4            # seconds: the longest the loop stays silent
@@ -127,6 +132,8 @@ class Session:
         self._needs = NEEDS               # what the Frames carry beyond the Snapshots
         self._maps = {}                   # run → (the network it was made of, its DecisionMap)
         self._decision_time = self._decision_seconds = 0.0
+        self._spectrum = None, None       # (the network it was taken of, the live run's Spectrum)
+        self._spectrum_time = self._spectrum_seconds = 0.0
         self._building = False            # commands are being followed: no run to show
         self._shown = None, None          # (what the last Frame showed, that Frame)
         self._pristine = False            # the runs are fresh runs of their configs, untouched
@@ -176,6 +183,8 @@ class Session:
         needs = frozenset(needs) & NEEDS
         if "decision" in needs - self._needs:
             self._decision_time = float("-inf")   # a fresh map in the next Frame
+        if "jacobian" in needs - self._needs:
+            self._spectrum_time = float("-inf")   # a fresh Spectrum in the next Frame
         self._needs = needs
         self._send_now = True
 
@@ -445,6 +454,8 @@ class Session:
         now = time.monotonic()
         self._map_runs("decision" in self._needs and now - self._decision_time
                        >= max(DECISION_REFRESH, self._decision_seconds / DECISION_SHARE))
+        self._take_spectrum(not self._playing or now - self._spectrum_time
+                            >= max(SPECTRUM_REFRESH, self._spectrum_seconds / SPECTRUM_SHARE))
         measure = (not self._playing or self._measured_time is None
                    or now - self._measured_time >= self._measure_seconds / MEASURE_SHARE)
         start = time.perf_counter()
@@ -460,8 +471,10 @@ class Session:
         """A Frame of now (with each run's decision map as kept), remembered with what it
         shows (``_shown``)."""
         maps = [self._maps[sim][1] for sim in self._runs()] + [None]
+        taken_of, spectrum = self._spectrum
         frame = self._framer.frame(self.sim, maps[0], self._rate, self._playing, self._halted,
-                                   self.baseline, maps[1], measure, self._needs)
+                                   self.baseline, maps[1], measure, self._needs,
+                                   spectrum if taken_of is self.sim.net else None)
         self._shown = self._state(), frame
         return frame
 
@@ -469,7 +482,8 @@ class Session:
         """What a Frame of the runs shows, as far as it changes while they train: their
         steps, surfaces, probe and decision maps (a Frame of the same state is the same)."""
         return tuple((sim, sim.step_count, sim.diverged, sim.landscape.surface.version,
-                      sim.landscape.probe_steps, self._maps[sim][1]) for sim in self._runs())
+                      sim.landscape.probe_steps, self._maps[sim][1]) for sim in self._runs()) + (
+            self._spectrum[1],)
 
     def _map_runs(self, due):
         """A decision map for every run: anew where one is ``due``, or where the run's
@@ -488,10 +502,25 @@ class Session:
             self._decision_seconds = time.perf_counter() - start
             self._decision_time = time.monotonic()
 
+    def _take_spectrum(self, due):
+        """The live run's Spectrum, where a panel on screen needs it: anew where one is
+        ``due`` and the run has stepped since, or where its network has none; else the one
+        kept. None is taken for a panel that is hidden."""
+        if "jacobian" not in self._needs:
+            return
+        taken_of, kept = self._spectrum
+        if taken_of is not self.sim.net or (due and kept.step != self.sim.step_count):
+            start = time.perf_counter()
+            self._spectrum = self.sim.net, self.sim.spectrum()
+            self._spectrum_seconds = time.perf_counter() - start
+            self._spectrum_time = time.monotonic()
+
     def _shown_ready(self):
         """Whether every run can be shown as it is without computing anything costly: it is
-        prepared, and has a decision map of its network."""
-        return all(sim.ready and self._maps.get(sim, (None,))[0] is sim.net for sim in self._runs())
+        prepared, and has a decision map of its network (the live run a Spectrum too, where
+        one is needed)."""
+        return all(sim.ready and self._maps.get(sim, (None,))[0] is sim.net for sim in self._runs()) and (
+            "jacobian" not in self._needs or self._spectrum[0] is self.sim.net)
 
     def _owed_steps(self):
         """The steps the clock owes the run: ``steps_per_frame`` for every TICK since the

@@ -20,12 +20,13 @@ says when to take it again (``follow_network`` does it at once, ``surface_taking
 rows at a time), and the Snapshot says how far the network is off it.
 
 The cost on the whole training and test sets (a forward pass over both) is evaluated
-inside ``advance``, every k-th step at first (``_evaluation_stride``: k ≥ 4 × samples /
+inside ``advance``, every k-th step at first (``_stride``: k ≥ 4 × samples /
 batch, so they cost at most a twelfth of the training), then on a schedule that thins
 out as the run grows (at most EVALUATIONS kept, evenly spaced), so the loss curve does
 not depend on how often anybody looks. ``snapshot()`` is a query; the costs it reports
 are those of its own step, measured when asked (``evaluation``), or as last measured
-(the engine times them).
+(the engine times them). The hidden layers' activations on the first test inputs
+(activity.py: Glorot & Bengio's Fig. 2) are recorded on a schedule of the same kind.
 
 Divergence: at the first step whose cost, gradient norms or weights are not finite,
 the run freezes at its last finite weights, statistics, costs and decision map, and
@@ -39,9 +40,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .activity import MONITORED, ActivityHistory, activity, history as activity_history
 from .config import SURFACE_FIELDS, TRAINING_FIELDS, SimConfig
 from .data import SYMBOLS, Dataset, first_symbol_dataset, make_dataset
 from .diagnosis import Diagnosis, diagnose
+from .jacobian import spectrum
 from .landscape import STALE_DECADES, BallState, Landscape, ProbeState, Surface
 from .theory import TheoryView, for_network
 from .network import Network
@@ -63,6 +66,7 @@ RECENT_STEPS = 20             # the diagnosis reads the speeds of learning over 
 # The costly parts of a new run (Simulation.next_part), in order: what each is in words, and
 # about how many passes through the network's layers it takes (a checkpoint each layer).
 PREPARED = {"_first_gradient": ("its first gradient", 2), "_first_costs": ("its costs", 1),
+            "_first_activity": ("its activations", 1),
             "_first_location": ("the network on the surface's data", 2),
             "_first_surface": ("the cost surface", 1)}
 PREPARATION = tuple(PREPARED)
@@ -122,7 +126,8 @@ class History:
     ``steps``/``batch_loss``/``speed``: every recorded step, with ``speed[t, l]`` =
     ‖∂C/∂b^l‖ (Nielsen's speed of learning of layer l). ``eval_steps``/``train_loss``/
     ``test_loss``: the cost on the whole training and test sets, evenly spaced from
-    step 0, at most EVALUATIONS of them.
+    step 0, at most EVALUATIONS of them. ``activity``: the hidden layers' activations on
+    the first MONITORED test inputs, on a schedule of the same kind.
     """
 
     steps: np.ndarray
@@ -131,9 +136,10 @@ class History:
     eval_steps: np.ndarray
     train_loss: np.ndarray
     test_loss: np.ndarray
+    activity: ActivityHistory
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)         # equal only to itself (the engine compares states)
 class DecisionMap:
     """P(class 1) = the output a^L over a grid of the input plane: ``probability[i, k]``
     at (x[i], y[k]), as TensorFlow Playground draws it."""
@@ -143,7 +149,7 @@ class DecisionMap:
     probability: np.ndarray
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)         # equal only to itself (the engine compares states)
 class TestPredictions:
     """The class the network predicts for each test sample (evaluation mode): what the
     decision-boundary panel shows where the input is not a plane."""
@@ -264,6 +270,7 @@ class Simulation:
         self._eval_X = np.concatenate([self.data.X_train, self.data.X_test])
         self._eval_Y = np.concatenate([self.Y_train, self.Y_test])
         self._eval_labels = np.concatenate([self.data.y_train, self.data.y_test])
+        self.monitored = self.data.X_test[:MONITORED]
         self._batch_rng = np.random.default_rng(int(batch_seed))
         self._shuffled, self._cursor = None, 0
         chosen = np.sort(np.random.default_rng(int(surface_seed)).permutation(len(self.Y_train))[
@@ -275,7 +282,8 @@ class Simulation:
         self.step_count = 0
         self.diverged = self.diverged_config = None
         self.history = DecimatingHistory()
-        self.eval_history = DecimatingHistory(EVALUATIONS, self._evaluation_stride())
+        self.eval_history = DecimatingHistory(EVALUATIONS, self._stride(len(self._eval_X), 4))
+        self.activity_history = DecimatingHistory(EVALUATIONS, self._stride(len(self.monitored), 8))
         self._theta_before = self.net.theta.copy()
         self._decision_grid = self._input_grid(DECISION_RESOLUTION) if self.data.planar else None
         self._last_decision = None
@@ -334,22 +342,27 @@ class Simulation:
     def _first_costs(self):
         self.eval_history.record(0, self._costs)
 
+    def _first_activity(self):
+        self.activity_history.record(0, self._activity)
+
     def _first_location(self):
         self._dead_at_start = self.recorder.derivatives(self._location().dphis).dead_fraction
 
     def _first_surface(self):
         self.landscape.compute_surface(COARSE_RESOLUTION, step=self.step_count)
 
-    def _evaluation_stride(self):
-        """How many steps apart the loss curve's first evaluations are: the power of two at
-        or above 4 × (training + test samples) / batch size. An evaluation is one forward
-        pass over both sets, which costs 0.2–0.3 of a training step per batch's worth of
-        samples (measured at depth 10 × 16 and 30 × 32), so the evaluations cost at most a
-        twelfth of the training from the start: 64 steps apart on the 2-D sets at batch 32,
-        256 on the digits. (Every step at first, the 1,797 digits had made a 2,000-step run
-        1.8× slower; at twice these sample counts over the batch, they took 15 % of a
-        depth-30 run's time.)"""
-        ratio = 4 * len(self._eval_X) / self.config.batch_size
+    def _stride(self, samples, factor):
+        """How many steps apart the first looks at ``samples`` inputs are: the power of two
+        at or above ``factor`` × samples / batch size. A forward pass costs 0.2–0.3 of a
+        training step per batch's worth of samples (measured at depth 10 × 16 and 30 × 32),
+        so the loss curve's evaluations over the training and test sets (factor 4) cost at
+        most a twelfth of the training from the start: 64 steps apart on the 2-D sets at
+        batch 32, 256 on the digits. (Every step at first, the 1,797 digits had made a
+        2,000-step run 1.8× slower; at twice these sample counts over the batch, they took
+        15 % of a depth-30 run's time.) The activations on the monitored inputs (factor 8:
+        their percentiles sort every unit's value) cost 3–7 % of a 2,000-step run
+        (benchmarks/bench_panels.py)."""
+        ratio = factor * samples / self.config.batch_size
         return 2 ** int(np.ceil(np.log2(max(1.0, ratio))))
 
     def _axes(self):
@@ -509,6 +522,7 @@ class Simulation:
                 if self.landscape.outside is not None:      # left the map: a wider one at once,
                     self.landscape.compute_surface(COARSE_RESOLUTION, self.landscape.outside)  # coarse
             self.eval_history.record(self.step_count, self._costs)   # after the ball has moved
+            self.activity_history.record(self.step_count, self._activity)
 
     def _train_step(self):
         net = self.net
@@ -570,6 +584,14 @@ class Simulation:
         e = self.evaluation()
         return e.train_loss, e.test_loss
 
+    def _activity(self):
+        return activity(self.net, self.monitored)
+
+    def spectrum(self):
+        """The singular values of the network's input–output Jacobian now, on the first of
+        the monitored inputs (jacobian.Spectrum): what the Jacobian panel shows."""
+        return spectrum(self.net, self.monitored, self.step_count)
+
     def snapshot(self, decision=None, measure=True):
         """The current frame: a query that changes nothing. ``decision``: a DecisionMap
         to show (the engine refreshes it a few times a second, not every frame: it is a
@@ -581,7 +603,8 @@ class Simulation:
         e = self.evaluation(fresh=measure)
         steps, (batch_loss, speed) = self.history.arrays((None, self.net.n_layers))
         eval_steps, (train_curve, test_curve) = self.eval_history.arrays((None, None))
-        history = History(steps, batch_loss, speed, eval_steps, train_curve, test_curve)
+        history = History(steps, batch_loss, speed, eval_steps, train_curve, test_curve,
+                          activity_history(self.activity_history.steps, self.activity_history.rows))
         location = self._location(fresh=measure)
         if self._derived is None or self._derived[0] is not location:   # once per measure
             self._derived = location, self.recorder.derivatives(location.dphis)

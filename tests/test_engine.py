@@ -391,6 +391,7 @@ def test_a_long_step_lets_the_engine_send_frames_of_the_steps_it_has_finished(mo
     second): while a step works, the engine sends the Frame of the last step it finished
     (here every layer is "long")."""
     monkeypatch.setattr("simulator.session.SPEAK_EVERY", 0.0)
+    monkeypatch.setattr("simulator.session.CATCH_UP", 1)     # one step a tick, however slow the tick
     engine, frames = playing(SimConfig(depth=6, width=4), 1)
     while engine.sim.step_count < 2:
         engine.tick()
@@ -470,3 +471,38 @@ def test_while_playing_a_surface_takes_its_share_of_the_time_not_every_tick(monk
     engine._follow(resting=False)
     engine._follow(resting=False)                    # at once after: not its turn
     assert len(rows) == 1
+
+
+def _stepped(needs, steps):
+    """A Session with ``needs``, Step pressed ``steps`` times, one tick each: its Frames."""
+    engine, frames = session(SimConfig(depth=3, width=6))
+    engine.set_needs(needs)
+    settled(engine)
+    for _ in range(steps):
+        engine.step_once()
+        engine.tick()
+    return engine, frames
+
+
+def test_the_jacobian_is_taken_only_while_its_panel_is_shown_and_once_per_step(monkeypatch):
+    taken = []
+    original = Simulation.spectrum
+    monkeypatch.setattr(Simulation, "spectrum", lambda sim: taken.append(sim.step_count) or original(sim))
+    engine, frames = _stepped({"decision", "contours"}, 5)
+    assert taken == [] and all(frame.spectrum is None for frame in frames)       # hidden: none
+    engine.set_needs({"jacobian"})                                               # shown: at once
+    engine.tick()
+    assert taken == [5] and frames[-1].spectrum.step == 5
+    for _ in range(20):                     # resting, or refining the surface: the same step's kept
+        engine.tick()
+    engine.step_once()                      # paused: the step shown is the step measured
+    engine.tick()
+    assert taken == [5, 6] and frames[-1].spectrum.step == 6 == frames[-1].snapshot.step
+
+
+def test_the_activations_recorded_are_the_same_whether_or_not_a_panel_looks():
+    _, shown = _stepped(frozenset({"decision", "contours", "jacobian"}), 70)
+    _, hidden = _stepped(frozenset(), 70)
+    a, b = shown[-1].snapshot.history.activity, hidden[-1].snapshot.history.activity
+    assert a.steps.tolist() == b.steps.tolist() and len(a.steps) > 2
+    assert all(np.array_equal(getattr(a, name), getattr(b, name)) for name in ("mean", "low", "high", "saturated"))

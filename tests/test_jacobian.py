@@ -3,7 +3,9 @@ network's own forward pass, one input at a time."""
 import numpy as np
 import pytest
 
-from simulator.jacobian import jacobians, running_jacobians, singular_values
+from simulator import SimConfig, Simulation
+from simulator.jacobian import (LEAST_SAMPLES, SAMPLES, SPECTRUM_FLOPS, affordable_samples, jacobians,
+                                running_jacobians, singular_values, spectrum)
 from simulator.network import Network
 
 
@@ -63,3 +65,38 @@ def test_a_stop_that_is_not_a_hidden_layer_is_refused_in_one_sentence(stop):
     net = Network([2, 3, 3, 1], "tanh", "xavier")
     with pytest.raises(ValueError, match=r"stop: hidden layer numbers in 1 … 2 are required"):
         jacobians(net, np.zeros((1, 2)), stop)
+
+
+def test_a_runs_spectrum_is_that_of_finite_differences_on_its_first_test_inputs():
+    sim = Simulation(SimConfig(depth=3, width=5, activation="tanh", init="orthogonal"))
+    sim.advance(20)
+    found = sim.spectrum()
+    assert found.step == 20 and len(found.values) == SAMPLES        # a 2-D set: 64 inputs are cheap
+    for x, values in zip(sim.data.X_test, found.values):
+        naive = np.linalg.svd(finite_difference_jacobian(sim.net, x, 3), compute_uv=False)
+        assert np.allclose(values, naive, atol=1e-7)
+    logs = np.log(np.concatenate([np.linalg.svd(finite_difference_jacobian(sim.net, x, 3), compute_uv=False)
+                                  for x in sim.data.X_test[:SAMPLES]]))
+    assert found.spread == pytest.approx(np.sqrt(np.mean((logs - logs.mean()) ** 2)), rel=1e-6)
+
+
+def test_wide_inputs_take_fewer_samples_within_the_bound():
+    narrow, wide = Network([2, 16, 16, 2], "tanh", seed=0), Network([784, 64, 64, 64, 10], "tanh", seed=0)
+    assert affordable_samples(narrow) == SAMPLES
+    n = affordable_samples(wide)          # by hand: 784 × (64·784 + 2 · 64·64) · 2 + 4 · 64² · 784
+    assert n == max(LEAST_SAMPLES, int(SPECTRUM_FLOPS // (2 * 784 * (64 * 784 + 2 * 64 * 64) + 4 * 64 ** 2 * 784)))
+    assert len(spectrum(wide, np.zeros((100, 784))).values) == n
+
+
+def test_a_recurrent_run_has_no_spectrum_and_says_why():
+    found = Simulation(SimConfig(recurrent=True, activation="tanh")).spectrum()
+    assert found.values.size == 0 and "recurrent network multiplies by the same W" in found.note
+
+
+def test_jacobians_that_overflow_are_left_out_and_said():
+    net = Network([2, 4, 4, 1], "relu", seed=0)
+    net.weights[0][...] = net.weights[1][...] = 1e200         # J = D W²ᵀ D W¹ᵀ: 1e400
+    X = np.array([[1.0, 1.0], [0.0, 0.0], [-1.0, 2.0]])
+    found = spectrum(net, X)
+    kept = np.isfinite(jacobians(net, X)).all(axis=(1, 2))
+    assert len(found.values) == kept.sum() < 3 and found.note.startswith(f"{3 - kept.sum()} of 3 inputs")

@@ -397,9 +397,10 @@ def test_3d_view_redraws_for_a_rebuilt_network(qtbot):
 
 
 def _history(steps, loss):
+    from simulator.activity import history
     from simulator.simulation import History
     steps, loss = np.asarray(steps, float), np.asarray(loss, float)
-    return History(steps, loss, np.ones((len(steps), 2)), steps, loss, loss)
+    return History(steps, loss, np.ones((len(steps), 2)), steps, loss, loss, history([], []))
 
 
 def _show_history(panel, history):

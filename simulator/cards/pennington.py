@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..activations import get_activation
-from ..jacobian import running_jacobians
+from ..jacobian import running_jacobians, within_two
 from ..network import Network
 from ..theory import fixed_point, gaussian_expectation
 from .card import Card, Figure, Progress, Series, pending, settle
@@ -70,11 +70,6 @@ def inputs(activation, q, width, samples):
     """a^0 = φ(h), h ~ N(0, q*): the first layer's z then starts at the fixed point too."""
     h = np.random.default_rng(1).normal(0.0, np.sqrt(q), (samples, width))
     return get_activation(activation).value(h)
-
-
-def within_two(values):
-    """The share of singular values σ with 1/2 ≤ σ ≤ 2: directions that keep their size."""
-    return float(np.mean((values >= 0.5) & (values <= 2.0)))
 
 
 def measure(settings):

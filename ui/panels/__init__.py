@@ -9,9 +9,11 @@ from PySide6.QtWidgets import QApplication
 
 from ..chores import chores
 from .activation import ActivationPanel
+from .activity import ActivityPanel
 from .bars import GradientBarsPanel
 from .chain import ChainRulePanel
 from .decision import DecisionBoundaryPanel
+from .jacobian import JacobianPanel
 from .loss import LossPanel
 from .phase import PhaseDiagramPanel
 from .speed import LearningSpeedPanel
@@ -24,7 +26,8 @@ __all__ = ["PANELS", "Panel", "build", "dispose", "view_choices"]
 PANELS = {
     "surface": SurfacePanel, "bars": GradientBarsPanel, "loss": LossPanel,
     "speed": LearningSpeedPanel, "chain": ChainRulePanel, "decision": DecisionBoundaryPanel,
-    "activation": ActivationPanel, "phase": PhaseDiagramPanel,
+    "activation": ActivationPanel, "phase": PhaseDiagramPanel, "activity": ActivityPanel,
+    "jacobian": JacobianPanel,
 }
 
 

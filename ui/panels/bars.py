@@ -330,7 +330,7 @@ class GradientBarsPanel(Panel):
             self.plot.setLabel("bottom", axis_title(unit))
             self.plot.setXRange(0.4, n + 0.6, padding=0)
             self.plot.setYRange(bottom, top, padding=0)
-            self.plot.getAxis("bottom").setTicks([[(int(i), str(i)) for i in _layer_ticks(n)]])
+            self.plot.getAxis("bottom").setTicks([[(int(i), str(i)) for i in layer_ticks(n)]])
         if field == "relative_update":
             headline = ""
         elif base is None:
@@ -372,7 +372,8 @@ class GradientBarsPanel(Panel):
         return self._brushes
 
 
-def _layer_ticks(n):
+def layer_ticks(n):
+    """The layer numbers an axis of n layers labels: all of them, or about twelve and the last."""
     step = max(1, int(np.ceil(n / 12)))
     ticks = list(range(1, n + 1, step))
     return ticks if ticks[-1] == n else ticks + [n]
