@@ -21,6 +21,7 @@ import os
 import sys
 import tempfile
 import time
+import tracemalloc
 from itertools import cycle
 from pathlib import Path
 
@@ -83,6 +84,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=30.0)
     parser.add_argument("--every", type=float, default=2.0, help="seconds between two changes")
+    parser.add_argument("--trace", action="store_true",
+                        help="also name the ten places whose Python allocations grew most after the first minute")
     args = parser.parse_args()
     app = QApplication([])
     folder = Path(tempfile.mkdtemp(prefix="soak-"))
@@ -102,9 +105,15 @@ def main():
     trim = ctypes.CDLL("libc.so.6").malloc_trim
     samples = []
 
+    traced = []
+
     def sample():
         gc.collect()
         trim(0)
+        if args.trace and len(samples) == 1:
+            tracemalloc.start(12)
+        if args.trace and len(samples) == 2:
+            traced.append(tracemalloc.take_snapshot())
         samples.append((time.monotonic(), resident_mb(os.getpid()), resident_mb(window.engine.process.pid)))
         minute = (samples[-1][0] - samples[0][0]) / 60
         print(f"{minute:5.1f} min: window {samples[-1][1]:7.1f} MB, engine {samples[-1][2]:7.1f} MB, "
@@ -131,6 +140,10 @@ def main():
         print(f"{name}: {mb[0]:.1f} MB at the start, {mb[after][0] if after.any() else mb[-1]:.1f} after the first "
               f"minute, {mb[-1]:.1f} at the end; slope after the first minute {slope:+.3f} MB/min")
     print(f"{turn[0]} actions over {args.minutes:g} minutes; load average {os.getloadavg()[0]:.1f}")
+    if traced:
+        for stat in tracemalloc.take_snapshot().compare_to(traced[0], "traceback")[:10]:
+            print(stat)
+            print("\n".join("    " + line for line in stat.traceback.format()[-8:]))
 
 
 if __name__ == "__main__":

@@ -96,6 +96,9 @@ def test_the_window_hosts_both_and_takes_the_jacobian_only_while_it_is_shown(qtb
         texts = [action.text() for action in window.findChildren(QAction)]
         for title in ("Activations over training", "Jacobian's singular values"):
             assert title in texts and f"Show only {title}" in texts and f"<h3>{title}</h3>" in guide_html()
+        assert not window.docks["activity"].isVisible() and not window.docks["jacobian"].isVisible()
+        for name in ("activity", "jacobian"):          # a paper card's panel waits in the View menu
+            window.docks[name].toggleViewAction().trigger()
         assert window.docks["activity"] in window.tabifiedDockWidgets(window.docks["activation"])
         assert window.docks["jacobian"] in window.tabifiedDockWidgets(window.docks["chain"])
         assert on_screen(window.panels["surface"]) and on_screen(window.panels["bars"])   # still in front

@@ -8,7 +8,7 @@ window hides the toolbar that holds it, as a toolbar shows and hides its widgets
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from .style import DIAGNOSIS_STYLES, current
@@ -116,7 +116,10 @@ class DiagnosisBar(QWidget):
         return hint
 
     def minimumSizeHint(self):
-        return self.sizeHint().expandedTo(super().minimumSizeHint()).boundedTo(self.sizeHint())
+        """As narrow as its layout allows (the words wrap), as high as ``sizeHint``: a long
+        diagnosis on one line had set the window's least width (1,329 px in presentation
+        type, wider than a 1280 × 720 projector)."""
+        return QSize(super().minimumSizeHint().width(), self.sizeHint().height())
 
     def resizeEvent(self, event):
         super().resizeEvent(event)

@@ -35,6 +35,8 @@ PAINT = 0.016          # seconds: a display frame, the least time between two pa
 FIRST_SHARE = 0.9              # the first start opens the window at this share of the screen
 STATUS_WIDEST = {"state": "", "versus": "", "step": "step 100,000", "cost": "cost 0.0000  (test 0.0000)",
                  "rate": "1,000 steps/s", "fps": "100 frames/s"}    # the status bar's fields
+LECTURERS_FIELDS = ("versus", "rate", "fps")      # not shown in presentation mode
+TAB_PT = 11                                       # the dock tabs' type, at most
 
 
 def first_geometry(screen):
@@ -105,6 +107,8 @@ class MainWindow(QMainWindow):
                 getattr(panel, signal).connect(getattr(self.state, edit))
             self.state.set_view(panel.view_state())
             panel.view_changed.connect(lambda p=panel: self.state.set_view(p.view_state()))
+        for name, panel in self.panels.items():
+            self.docks[name].setVisible(panel.at_start)
         self._first_layout = self.saveState()     # which dock is where, for share_room
         self._build_menu()
 
@@ -406,6 +410,8 @@ class MainWindow(QMainWindow):
         for controls in (self.controls, self.controls.run_bar):
             restyle(controls, controls_style())
         self._fit_controls(self.findChild(QScrollArea))
+        for key in LECTURERS_FIELDS:            # the lecture hall reads the panels, not these
+            self.status[key].setVisible(name != "presentation")
         for panel in self.panels.values():
             panel.restyle()
         if self.painted is not None:
@@ -454,7 +460,10 @@ class MainWindow(QMainWindow):
         """Dock tabs keep their whole names ("Gradient bars", not "Gradient…"), and scroll
         when they do not fit."""
         by_title = {dock.windowTitle(): dock for dock in self.docks.values()}
+        font = self.font()                     # the lecturer's navigation, not the slide's words:
+        font.setPointSize(min(font.pointSize(), TAB_PT))   # in presentation type they ran off the bar
         for bar in self.findChildren(QTabBar):
+            bar.setFont(font)
             bar.setElideMode(Qt.TextElideMode.ElideNone)
             bar.setUsesScrollButtons(True)
             # Qt leaves a tab bar behind, on show, for groups tabified before the window was

@@ -59,6 +59,7 @@ class ActivityPanel(Panel):
             "top hidden layer is pushed to 0 early, saturated, and only slowly escapes; tanh "
             "keeps its means near 0. In the recurrent mode the layers are the time steps.")
     place = ("behind", "surface")        # beside Activation, in its tabs (the first tab stays in front)
+    at_start = False                 # a paper card's panel: in the View menu
 
     def __init__(self, parent=None):
         super().__init__(parent)

@@ -70,6 +70,7 @@ class JacobianPanel(Panel):
             "mode, whose time steps share one W.")
     place = ("behind", "bars")           # beside Chain rule, in its tabs (the first tab stays in front)
     needs = frozenset({"jacobian"})
+    at_start = False                 # a paper card's panel: in the View menu
 
     def __init__(self, parent=None):
         super().__init__(parent)

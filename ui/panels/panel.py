@@ -30,6 +30,8 @@ class Panel(QWidget):
       they make, e.g. {"probe_requested": "drop_probe"}.
     * ``needs``: what its Frames must carry beyond the Snapshot (``frames.NEEDS``): none
       of it is computed while the panel is hidden.
+    * ``at_start``: whether its dock is shown at a first start (a panel of the paper cards
+      waits in the View menu, so that the lesson's panels keep their tabs whole).
 
     What it offers:
 
@@ -53,6 +55,7 @@ class Panel(QWidget):
     view_keys = {}
     requests = {}
     needs = frozenset()
+    at_start = True
 
     view_changed = Signal()
 

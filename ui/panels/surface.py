@@ -45,21 +45,22 @@ RING = 2                       # the width of a marker's white ring and of its b
 EASING = 0.35                  # a new surface's colour scale: this share of the way per frame
 SLOPE_FLOOR, SLOPE_CEILING = 1e-5, 1.0   # |∇C| below the floor: at rest; above the ceiling: full arrow
 ARROW_SHORTEST, ARROW_LONGEST = 0.04, 0.25   # the arrow's length, as a share of the map's width
-TITLE_MOST = 32                # a map's title, in characters: longer ones would widen the map
+TITLE_MOST = 20                # a map's run name, in characters: longer ones would widen the map
 FLAT = 10.0                    # one slope this many times the other: the other direction is flat
 
 
 def directions(snapshot):
-    """What a and b move, ((short, long), (short, long)): 'layer 1' and 'layer 1's weights
-    (the first)' (short for the caption, long for the axes: both fit a slide); in the
-    recurrent mode 'W', the recurrent weights of every time step, and 'V', the output's."""
+    """What a and b move, ((short, long), (short, long)): 'layer 1' and 'layer 1 (first)'
+    (short for the caption, long for the axes, which must fit the side of a map on a
+    projector); in the recurrent mode 'W', the recurrent weights of every time step, and
+    'V', the output's."""
     if snapshot.unit_name != "layer":
-        return ("W", "W: the recurrent weights, every time step"), ("V", "V: the output's weights")
+        return ("W", "W (every time step)"), ("V", "V (output)")
     n_layers, s = len(snapshot.stats.grad_b_norm), snapshot.surface
 
     def named(layer):
-        where = " (the first)" if layer == 1 else " (the output)" if layer == n_layers else ""
-        return f"layer {layer}", f"layer {layer}'s weights{where}"
+        where = " (first)" if layer == 1 else " (output)" if layer == n_layers else ""
+        return f"layer {layer}", f"layer {layer}{where}"
     return named(s.u_layer), named(s.v_layer)
 
 
@@ -135,9 +136,14 @@ class CostMap:
         for still in (self.image, self.contours):     # redrawn from a pixmap as the ball moves
             still.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.note = Note()
-        self.widget = QWidget()                  # the plot, and the note under it
+        self.heading = heading(QLabel(), 1.1)      # the run's name: it wraps, where a plot's
+        self.heading.setWordWrap(True)             # title set the plot's least width
+        self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.heading.hide()
+        self.widget = QWidget()                  # the title, the plot, and the note under it
         column = QVBoxLayout(self.widget)
         column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.heading)
         column.addWidget(self.plot, 1)
         column.addWidget(self.note)
         self.surface = None
@@ -148,9 +154,9 @@ class CostMap:
         self.restyle()
 
     def restyle(self):
-        """The lines' widths and the title's type in the current theme (on the map's own
-        colours, the same in every theme), its axes and background too (a baseline's map is
-        made before it is placed in the panel)."""
+        """The lines' widths in the current theme (on the map's own colours, the same in every
+        theme), its title, axes and background too (a baseline's map is made before it is
+        placed in the panel)."""
         restyle_widget(self.widget)
         self.contours.setPen(pen((255, 255, 255, 110), 1))
         for line, width, style in ((self.trail, 2, Qt.PenStyle.SolidLine), (self.arrow, 3, Qt.PenStyle.SolidLine),
@@ -163,12 +169,11 @@ class CostMap:
         for marker, rim in self.rims.items():      # just outside the marker's white ring
             rim.setSize(marker.opts["size"] + 2 * RING * current().line_scale)
             rim.setPen(pen(CASING, RING))
-        self._title(self.title)
 
     def _title(self, title):
         self.title = title
-        theme = current()
-        self.plot.setTitle(title, size=f"{theme.font_pt * 1.1:.0f}pt", color=theme.foreground)
+        self.heading.setText(title or "")
+        self.heading.setVisible(bool(title))
 
     def show(self, snapshot, lines, logarithmic, title=None, playing=False, probe=None):
         """The snapshot's surface (drawn anew only when its version changed), its contour
