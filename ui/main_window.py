@@ -417,6 +417,8 @@ class MainWindow(QMainWindow):
         if self.painted is not None:
             self._show_status(self.painted)        # the diagnosis in the new type, before the layout
         settle_layout()                        # laid out in the new type before it is drawn
+        if size is not None:                   # the docks' sizes restored at the window's own
+            self.resize(size)                  # (restored in a full screen, they were scaled back)
         self.restoreState(state)
         if size is not None:                   # after the layout: its least width, not the last one's
             self.resize(size)
