@@ -133,20 +133,22 @@ class History:
     test_loss: np.ndarray
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DecisionMap:
     """P(class 1) = the output a^L over a grid of the input plane: ``probability[i, k]``
-    at (x[i], y[k]), as TensorFlow Playground draws it."""
+    at (x[i], y[k]), as TensorFlow Playground draws it. Two maps are equal only if they are
+    one (arrays have no truth value: the engine compares what it has sent by identity)."""
 
     x: np.ndarray
     y: np.ndarray
     probability: np.ndarray
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TestPredictions:
     """The class the network predicts for each test sample (evaluation mode): what the
-    decision-boundary panel shows where the input is not a plane."""
+    decision-boundary panel shows where the input is not a plane (equal only to itself,
+    as a DecisionMap)."""
 
     predicted: np.ndarray
 

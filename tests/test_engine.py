@@ -402,6 +402,21 @@ def test_a_long_step_lets_the_engine_send_frames_of_the_steps_it_has_finished(mo
     assert frames[-1].snapshot.step == before + 1
 
 
+def test_the_engine_speaks_while_a_frame_with_a_fresh_decision_map_is_measured(monkeypatch):
+    """A Frame whose decision map was just made, measured long enough for the engine to
+    speak meanwhile, compared the new map with the one last sent as == (arrays: a
+    ValueError, and in the engine's process an error that paused playback)."""
+    monkeypatch.setattr("simulator.session.SPEAK_EVERY", 0.0)
+    monkeypatch.setattr("simulator.session.DECISION_REFRESH", 0.0)
+    monkeypatch.setattr("simulator.session.DECISION_SHARE", 1.0)
+    engine, frames = playing(SimConfig(depth=6, width=4), 1)
+    while engine.sim.step_count < 5:
+        engine.tick()
+    assert frames[-1].snapshot.step == engine.sim.step_count
+    maps = {id(f.snapshot.decision) for f in frames}
+    assert len(maps) >= 5                               # a fresh map every frame
+
+
 def test_a_reset_shows_the_fresh_run_at_once_while_it_is_built_anew(monkeypatch):
     """A reset at depth 100 × 256 on batches of 4,096 was seen only once the network was
     built anew and its first gradient taken, seconds later. A run is a function of its
