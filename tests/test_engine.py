@@ -417,6 +417,38 @@ def test_the_engine_speaks_while_a_frame_with_a_fresh_decision_map_is_measured(m
     assert len(maps) >= 5                               # a fresh map every frame
 
 
+def test_a_long_step_leaves_the_ball_moving_in_ten_frames_a_second():
+    """Depth 100 × 256 (70-90 ms a step) showed a new step in 6-7 frames a second: the
+    surface, decision map and measures took up to 40 % of the engine's time. Each takes a
+    share of the time; a frame (a step, then its share of the rest) lasts step / (1 − their
+    sum) where they use all of it: at most 0.1 s for every step up to 90 ms, and the full
+    shares for a short step."""
+    from simulator.session import DECISION_SHARE, FOLLOW_SHARE, MEASURE_SHARE
+    engine, _ = session(SimConfig())
+    for step in np.linspace(0.0, 0.09, 91):
+        engine._step_seconds = step
+        shares = sum(engine._share(s) for s in (FOLLOW_SHARE, DECISION_SHARE, MEASURE_SHARE))
+        assert step / (1 - shares) <= 0.1 + 1e-12, step
+        assert shares > 0.03
+    engine._step_seconds = 0.005
+    assert [engine._share(s) for s in (FOLLOW_SHARE, DECISION_SHARE, MEASURE_SHARE)] \
+        == [FOLLOW_SHARE, DECISION_SHARE, MEASURE_SHARE]
+
+
+def test_the_engine_knows_how_long_a_step_takes(monkeypatch):
+    """The shares follow the step's length, as trained (here 30 ms a step)."""
+    engine, _ = playing(SimConfig(depth=3, width=4), 1)
+    advance = Simulation.advance
+
+    def slow(sim, n=1, ball=True):
+        time.sleep(0.03)
+        advance(sim, n, ball)
+    monkeypatch.setattr(Simulation, "advance", slow)
+    while engine.sim.step_count < 2:
+        engine.tick()
+    assert engine._step_seconds >= 0.03
+
+
 def test_a_reset_shows_the_fresh_run_at_once_while_it_is_built_anew(monkeypatch):
     """A reset at depth 100 × 256 on batches of 4,096 was seen only once the network was
     built anew and its first gradient taken, seconds later. A run is a function of its
