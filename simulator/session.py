@@ -50,8 +50,9 @@ stepped in bounded pieces, reported as Frames. It runs in a process of its own, 
 * The probe (a click on the map) rolls one step per tick, at most ``PROBE_STEPS``.
 * The decision map is the engine's to time: a fresh one at most every
   ``DECISION_REFRESH`` seconds and with at most ``DECISION_SHARE`` of the time, a new
-  network's first one coarse where it costs much, a map kept as long as its network is
-  the run's (a pin's copy shows its original's); so are, while playing, the costs on the
+  network's first one, and those while playing, coarse where a whole one costs much (a
+  second at depth 100 × 256: the ball stood still), the whole one made at rest; a map
+  kept as long as its network is the run's (a pin's copy shows its original's); so are, while playing, the costs on the
   whole sets and the network's cost and slope on the surface's data (``MEASURE_SHARE``):
   passes over whole sets, every frame for the lab's usual networks, every few seconds at
   depth 100 × 256, where they took seconds a frame. The ball's place, the statistics and
@@ -167,6 +168,8 @@ class Session:
             self._queue.append(("config", config))
 
     def set_playing(self, playing):
+        if self._playing and not playing:
+            self._decision_time = float("-inf")   # the whole map at rest (coarse while playing)
         self._playing = bool(playing)
         self._rate = 0.0 if not playing else self._rate
         self._trained_until = self._paced_at = None
@@ -497,9 +500,9 @@ class Session:
         for sim in self._runs():
             kept = self._maps.get(sim)
             if kept is None or kept[0] is not sim.net:         # coarse first where costly
-                kept, made = (sim.net, sim.decision_map(first=True)), True
+                kept, made = (sim.net, sim.decision_map(coarse=True)), True
             elif due:
-                kept, made = (sim.net, sim.decision_map()), True
+                kept, made = (sim.net, sim.decision_map(coarse=self._playing)), True
             maps[sim] = kept
         self._maps = maps
         if made:

@@ -53,8 +53,8 @@ from .unrolled import RecurrentPlane, UnrolledNetwork
 HISTORY_LENGTH = 2048
 EVALUATIONS = 64              # train/test evaluations kept for the loss curve (see advance)
 DECISION_RESOLUTION = 48      # the input-plane grid of the decision-boundary map...
-FIRST_DECISION_FLOPS = 1e9    # ...a network's first map coarser where 48² would cost more (at
-FIRST_DECISION_LEAST = 8      # depth 100 × 256 it took a second: 8² first), at least 8²
+COARSE_DECISION_FLOPS = 1e9   # ...a coarse map (a network's first, and maps while playing)
+COARSE_DECISION_LEAST = 8     # where 48² would cost more (at depth 100 × 256 a second: 8²), at least 8²
 COARSE_RESOLUTION = 16        # the surface drawn at once after a change (refined later)
 SURFACE_SAMPLES = 512         # the surface's data: at most this many training samples...
 SURFACE_FLOPS = 2e7           # ...fewer where a pass of them costs more than this (a row of a
@@ -441,20 +441,21 @@ class Simulation:
         xx, yy = np.meshgrid(axis, axis, indexing="ij")
         return axis, axis.copy(), np.column_stack([xx.ravel(), yy.ravel()])
 
-    def decision_map(self, first=False):
+    def decision_map(self, coarse=False):
         """The network's P(class 1) over the input plane (evaluation mode), or the last
         finite map where this one is not finite (weights that overflow the output);
-        ``first``: a new network's first map, on a coarser grid where a pass of the whole
-        grid would cost more than FIRST_DECISION_FLOPS (it is refined at the next map).
+        ``coarse``: on a coarser grid where a pass of the whole grid would cost more than
+        COARSE_DECISION_FLOPS (the engine's choice for a new network's first map, and while
+        playing: the whole map is made at rest).
         Where the data are not 2-D and binary, a map means nothing: the classes the
         network predicts for the test set instead."""
         if self._decision_grid is None:
             z = self.net.logits(self.data.X_test)
             return TestPredictions(predicted_classes(z))
         x, y, points = self._decision_grid
-        affordable = int(math.sqrt(FIRST_DECISION_FLOPS / (2 * int(self.net.weight_mask.sum()))))
-        if first and affordable < DECISION_RESOLUTION:
-            x, y, points = self._input_grid(max(FIRST_DECISION_LEAST, affordable))
+        affordable = int(math.sqrt(COARSE_DECISION_FLOPS / (2 * int(self.net.weight_mask.sum()))))
+        if coarse and affordable < DECISION_RESOLUTION:
+            x, y, points = self._input_grid(max(COARSE_DECISION_LEAST, affordable))
         out = self.net.predict(points)
         probability = out[:, 1] if self.net.loss_function.one_hot else out[:, 0]
         if np.isfinite(probability).all() or self._last_decision is None:

@@ -435,6 +435,25 @@ def test_a_long_step_leaves_the_ball_moving_in_ten_frames_a_second():
         == [FOLLOW_SHARE, DECISION_SHARE, MEASURE_SHARE]
 
 
+def test_a_costly_decision_map_is_coarse_while_playing_and_whole_at_rest(monkeypatch):
+    """At depth 100 × 256 a whole (48²) map took a second while playing, and the ball stood
+    still meanwhile: while playing it is coarse where it costs much (here every network's
+    does), made whole once playback stops."""
+    from simulator.simulation import COARSE_DECISION_LEAST, DECISION_RESOLUTION
+    monkeypatch.setattr("simulator.session.DECISION_REFRESH", 0.0)
+    monkeypatch.setattr("simulator.session.DECISION_SHARE", 1.0)
+    monkeypatch.setattr("simulator.simulation.COARSE_DECISION_FLOPS", 1.0)
+    engine, frames = playing(SimConfig(depth=3, width=4), 1)
+    settled(engine)
+    sent = len(frames)
+    while engine.sim.step_count < 3:
+        engine.tick()
+    assert {len(f.snapshot.decision.x) for f in frames[sent:]} == {COARSE_DECISION_LEAST}
+    engine.set_playing(False)
+    engine.tick()
+    assert len(frames[-1].snapshot.decision.x) == DECISION_RESOLUTION
+
+
 def test_the_engine_knows_how_long_a_step_takes(monkeypatch):
     """The shares follow the step's length, as trained (here 30 ms a step)."""
     engine, _ = playing(SimConfig(depth=3, width=4), 1)
@@ -494,7 +513,7 @@ def test_a_pinned_copy_shows_the_decision_map_of_its_original(monkeypatch):
     settled(engine)
     engine.tick()
     maps = []
-    monkeypatch.setattr(Simulation, "decision_map", lambda sim, first=False: maps.append(sim))
+    monkeypatch.setattr(Simulation, "decision_map", lambda sim, coarse=False: maps.append(sim))
     engine.pin_baseline()
     engine.drop_probe(0.1, 0.2)
     engine.tick()
