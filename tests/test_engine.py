@@ -231,12 +231,12 @@ def test_late_ticks_take_the_steps_the_clock_owes_and_say_steps_of_the_clock():
     engine.set_steps_per_frame(5)
     engine.set_playing(True)
     engine.tick()
-    times, steps = [], []
+    times, steps = [], []                     # when each tick began, the steps after it
     for _ in range(5):
         time.sleep(0.05)                      # the clock moves on between two ticks
-        engine.tick()
-        times.append(time.monotonic())
-        steps.append(engine.sim.step_count)
+        times.append(time.monotonic())        # (a tick's steps are owed for the time before
+        engine.tick()                         # it: its own length, long on a busy machine,
+        steps.append(engine.sim.step_count)   # is the next one's)
     asked = 5 / TICK
     gap = max(np.diff(times))
     clock = (steps[-1] - steps[0]) / (times[-1] - times[0])
