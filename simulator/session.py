@@ -52,8 +52,9 @@ stepped in bounded pieces, reported as Frames. It runs in a process of its own, 
   ``DECISION_REFRESH`` seconds and with at most ``DECISION_SHARE`` of the time, a new
   network's first one, and those while playing, coarse where a whole one costs much (a
   second at depth 100 × 256: the ball stood still), the whole one made at rest; a map
-  kept as long as its network is the run's (a pin's copy shows its original's); so are, while playing, the costs on the
-  whole sets and the network's cost and slope on the surface's data (``MEASURE_SHARE``):
+  kept as long as its network is the run's (a pin's copy shows its original's); so are,
+  while playing, the costs on the whole sets and the network's cost and slope on the
+  surface's data (``MEASURE_SHARE``):
   passes over whole sets, every frame for the lab's usual networks, every few seconds at
   depth 100 × 256, where they took seconds a frame. The ball's place, the statistics and
   the curves are of every frame; the ball says which step it was measured at.
