@@ -47,7 +47,10 @@ class KeyLatency:
 
     def __init__(self, window, interval=200):
         self.window, self.latencies, self._posted = window, [], None
-        window.controls.play_toggled.connect(self._toggled)
+        if hasattr(window, "state"):               # the lab's state says when Play toggles
+            window.state.listen(lambda edit, *_: edit == "set_playing" and self._toggled(None))
+        else:                                     # older windows: the controls' signal
+            window.controls.play_toggled.connect(self._toggled)
         self.timer = QTimer()
         self.timer.setInterval(interval)
         self.timer.timeout.connect(self._post)

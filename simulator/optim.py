@@ -32,18 +32,20 @@ class StepReport:
     update: np.ndarray          # the optimiser's own array: its next step overwrites it
 
 
-def euclidean_norm(v, scratch=None):
+def euclidean_norm(v, scratch=None, square=None):
     """‖v‖ without overflow or underflow: when Σv² leaves the float range, v is first
     scaled by max |v_i|, so a ∇ of 1e200 (or 1e-200) still has its true norm. v² goes into
     ``scratch`` if given (an array like v: at depth 100 × 256 a fresh one cost a third of
-    the norm in page faults).
+    the norm in page faults). ``square``: Σv² where the caller has it already (the sum of
+    its segments' squared norms), which saves a pass over v unless it left the float range.
 
     Σv² is summed by NumPy, not BLAS: the lab's OpenBLAS (0.3.31, on this 2-core machine)
     took 4-8 ms for one dot product of 16,384 numbers or more against 0.02 ms for
     NumPy's own sum, and that made every step of a network of that many parameters
     (width 64 at depth 8) a hundred times slower."""
-    with np.errstate(all="ignore"):
-        square = float(np.add.reduce(np.multiply(v, v, out=scratch)))
+    if square is None:
+        with np.errstate(all="ignore"):
+            square = float(np.add.reduce(np.multiply(v, v, out=scratch)))
     if 1e-300 < square < np.inf:
         return float(np.sqrt(square))
     largest = float(np.max(np.abs(v))) if v.size else 0.0
@@ -86,20 +88,23 @@ class Optimizer:
         twin.weight_mask = copy.deepcopy(self.weight_mask, memo)
         return twin
 
-    def step(self, theta, grad):
+    def step(self, theta, grad, square=None):
         """Update ``theta`` in place from ``grad`` (left untouched) and report the step.
+        ``square``: Σ∇² where the caller knows it (see euclidean_norm; with L2, which
+        changes ∇, it is measured here).
 
         Overflow is not an error here: a non-finite θ is how divergence shows, and the
         caller (the Simulation) reports it.
         """
         with np.errstate(all="ignore"):
-            return self._step(theta, grad)
+            return self._step(theta, grad, square)
 
-    def _step(self, theta, grad):
+    def _step(self, theta, grad, square):
         if self.l2 > 0.0:
             grad = grad + self.l2 * theta * self.weight_mask if self.weight_mask is not None \
                 else grad + self.l2 * theta
-        norm = euclidean_norm(grad, self._denominator)          # Adam's is made later
+            square = None
+        norm = euclidean_norm(grad, self._denominator, square)   # Adam's is made later
         if self.clip_threshold is not None and norm > self.clip_threshold:
             grad = grad * (self.clip_threshold / norm)
         eta, update = self.learning_rate, self._update

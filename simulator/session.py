@@ -50,15 +50,21 @@ stepped in bounded pieces, reported as Frames. It runs in a process of its own, 
 * The probe (a click on the map) rolls one step per tick, at most ``PROBE_STEPS``.
 * The decision map is the engine's to time: a fresh one at most every
   ``DECISION_REFRESH`` seconds and with at most ``DECISION_SHARE`` of the time, a new
-  network's first one coarse where it costs much, a map kept as long as its network is
-  the run's (a pin's copy shows its original's); so are, while playing, the costs on the
-  whole sets and the network's cost and slope on the surface's data (``MEASURE_SHARE``):
-  passes over whole sets, every frame for the lab's usual networks, every second or two at
-  depth 100 × 256, where they took seconds a frame. The live run's Jacobian's singular
-  values (jacobian.Spectrum), only while a panel on screen needs them, once per step
-  shown: while playing, at most every ``SPECTRUM_REFRESH`` seconds and with at most
-  ``SPECTRUM_SHARE`` of the time (the Spectrum says its step). The ball's place, the statistics and
+  network's first one, and those while playing, coarse where a whole one costs much (a
+  second at depth 100 × 256: the ball stood still), the whole one made at rest; a map
+  kept as long as its network is the run's (a pin's copy shows its original's); so are,
+  while playing, the costs on the whole sets and the network's cost and slope on the
+  surface's data (``MEASURE_SHARE``): passes over whole sets, every frame for the lab's
+  usual networks, every few seconds at depth 100 × 256, where they took seconds a frame.
+  The live run's Jacobian's singular values (jacobian.Spectrum), only while a panel on
+  screen needs them, once per step shown: while playing, at most every
+  ``SPECTRUM_REFRESH`` seconds and with at most ``SPECTRUM_SHARE`` of the time (the
+  Spectrum says its step). The ball's place, the statistics and
   the curves are of every frame; the ball says which step it was measured at.
+* Where a training step takes nearly a ``FRAME`` (depth 100 × 256: 70 ms), the surface,
+  the decision maps and the measures share what the step leaves of a FRAME, in the
+  proportions of their shares (``_share``), so the ball still moves in at least 10 frames
+  a second; at least ``LEAST_SHARE`` of their shares, however long a step.
 * A pinned baseline (issue 14) is a second Simulation, advanced step for step with the
   live one: pinning copies the live run as it is; whenever the live run starts over (a
   rebuild, a reset), the baseline starts over from its own config too, so both are always
@@ -99,6 +105,8 @@ SPECTRUM_REFRESH = 0.25    # seconds between Spectra of the Jacobian (SVDs of up
 SPECTRUM_SHARE = 0.05      # ...and at most this share of the engine's time
 MEASURE_SHARE = 0.15       # the costs and the network on the surface's data, measured while
                            # playing with at most this share of the time (every frame, mostly)
+FRAME = 0.08               # seconds: a step this long leaves the three shares above little...
+LEAST_SHARE = 0.1          # ...but at least this part of each
 HEARTBEAT = 0.4            # seconds: the longest the loop stays silent
 SPEAK_EVERY = 0.08         # seconds: while work runs long, the engine speaks this often
 CATCH_UP = 10              # a late tick takes at most this many ticks' steps
@@ -123,6 +131,7 @@ class Session:
         self._rate = 0.0
         self._trained_until = None        # when the last tick that trained ended
         self._owed, self._paced_at = 0.0, None   # steps the clock owes the run, and since when
+        self._step_seconds = 0.0          # how long the last training step took (both runs')
         self._send_now = False
         self._last_change = time.monotonic()
         self._framer = Framer()
@@ -167,6 +176,8 @@ class Session:
             self._queue.append(("config", config))
 
     def set_playing(self, playing):
+        if self._playing and not playing:
+            self._decision_time = float("-inf")   # the whole map at rest (coarse while playing)
         self._playing = bool(playing)
         self._rate = 0.0 if not playing else self._rate
         self._trained_until = self._paced_at = None
@@ -414,7 +425,7 @@ class Session:
                     break                 # one run's share per tick: the live run's first
         finally:
             spent = time.perf_counter() - began
-            self._follow_after = now + spent * (1 / FOLLOW_SHARE - 1)
+            self._follow_after = now + spent * (1 / self._share(FOLLOW_SHARE) - 1)
         return done
 
     def _follow_run(self, sim, resting):
@@ -453,11 +464,11 @@ class Session:
         share of the time allows (always while paused)."""
         now = time.monotonic()
         self._map_runs("decision" in self._needs and now - self._decision_time
-                       >= max(DECISION_REFRESH, self._decision_seconds / DECISION_SHARE))
+                       >= max(DECISION_REFRESH, self._decision_seconds / self._share(DECISION_SHARE)))
         self._take_spectrum(not self._playing or now - self._spectrum_time
                             >= max(SPECTRUM_REFRESH, self._spectrum_seconds / SPECTRUM_SHARE))
         measure = (not self._playing or self._measured_time is None
-                   or now - self._measured_time >= self._measure_seconds / MEASURE_SHARE)
+                   or now - self._measured_time >= self._measure_seconds / self._share(MEASURE_SHARE))
         start = time.perf_counter()
         frame = self._frame(measure)
         if measure:
@@ -485,6 +496,17 @@ class Session:
                       sim.landscape.probe_steps, self._maps[sim][1]) for sim in self._runs()) + (
             self._spectrum[1],)
 
+    def _share(self, share):
+        """The part of the engine's time a surface, decision map or measure (``share``: its
+        FOLLOW_SHARE, DECISION_SHARE or MEASURE_SHARE) takes while playing: its share, or,
+        where the last training step took nearly a FRAME or more, its part of what the step
+        leaves of a FRAME (at least LEAST_SHARE of its share). So a frame, a step and its
+        share of the extra work, takes about a FRAME where the step is shorter, or about the
+        step / (1 − LEAST_SHARE × the three shares)."""
+        shares = FOLLOW_SHARE + DECISION_SHARE + MEASURE_SHARE
+        room = (FRAME - self._step_seconds) / FRAME / shares
+        return share * min(1.0, max(LEAST_SHARE, room))
+
     def _map_runs(self, due):
         """A decision map for every run: anew where one is ``due``, or where the run's
         network has none (a new network, a reset); the others are kept (a pin's copy has
@@ -493,9 +515,9 @@ class Session:
         for sim in self._runs():
             kept = self._maps.get(sim)
             if kept is None or kept[0] is not sim.net:         # coarse first where costly
-                kept, made = (sim.net, sim.decision_map(first=True)), True
+                kept, made = (sim.net, sim.decision_map(coarse=True)), True
             elif due:
-                kept, made = (sim.net, sim.decision_map()), True
+                kept, made = (sim.net, sim.decision_map(coarse=self._playing)), True
             maps[sim] = kept
         self._maps = maps
         if made:
@@ -539,7 +561,7 @@ class Session:
         until this thread has used ``budget`` seconds of CPU; pause playback when a
         divergence leaves no run training. A frozen run takes no steps. Playing waits while
         a cliff is held (``JUMP_HOLD``); ``held=False``: Step does not."""
-        cpu = time.thread_time()
+        cpu, began = time.thread_time(), time.perf_counter()
         runs = self._runs()
         first_steps = [sim.step_count for sim in runs]
         frozen = [sim.diverged is not None for sim in runs]
@@ -566,6 +588,8 @@ class Session:
         taken = max(sim.step_count - first for sim, first in zip(runs, first_steps))
         self._owed = max(0.0, self._owed - max(taken, 1))
         now = time.perf_counter()
+        if taken:
+            self._step_seconds = (now - began) / taken
         if taken and not self._halted:       # steps per second of the clock, ticks' gaps included
             if self._trained_until is not None:
                 rate = taken / (now - self._trained_until)

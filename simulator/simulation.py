@@ -56,8 +56,8 @@ from .unrolled import RecurrentPlane, UnrolledNetwork
 HISTORY_LENGTH = 2048
 EVALUATIONS = 64              # train/test evaluations kept for the loss curve (see advance)
 DECISION_RESOLUTION = 48      # the input-plane grid of the decision-boundary map...
-FIRST_DECISION_FLOPS = 1e9    # ...a network's first map coarser where 48² would cost more (at
-FIRST_DECISION_LEAST = 8      # depth 100 × 256 it took a second: 8² first), at least 8²
+COARSE_DECISION_FLOPS = 1e9   # ...a coarse map (a network's first, and maps while playing)
+COARSE_DECISION_LEAST = 8     # where 48² would cost more (at depth 100 × 256 a second: 8²), at least 8²
 COARSE_RESOLUTION = 16        # the surface drawn at once after a change (refined later)
 SURFACE_SAMPLES = 512         # the surface's data: at most this many training samples...
 SURFACE_FLOPS = 2e7           # ...fewer where a pass of them costs more than this (a row of a
@@ -139,20 +139,22 @@ class History:
     activity: ActivityHistory
 
 
-@dataclass(frozen=True, eq=False)         # equal only to itself (the engine compares states)
+@dataclass(frozen=True, eq=False)
 class DecisionMap:
     """P(class 1) = the output a^L over a grid of the input plane: ``probability[i, k]``
-    at (x[i], y[k]), as TensorFlow Playground draws it."""
+    at (x[i], y[k]), as TensorFlow Playground draws it. Two maps are equal only if they are
+    one (arrays have no truth value: the engine compares what it has sent by identity)."""
 
     x: np.ndarray
     y: np.ndarray
     probability: np.ndarray
 
 
-@dataclass(frozen=True, eq=False)         # equal only to itself (the engine compares states)
+@dataclass(frozen=True, eq=False)
 class TestPredictions:
     """The class the network predicts for each test sample (evaluation mode): what the
-    decision-boundary panel shows where the input is not a plane."""
+    decision-boundary panel shows where the input is not a plane (equal only to itself,
+    as a DecisionMap)."""
 
     predicted: np.ndarray
 
@@ -452,20 +454,21 @@ class Simulation:
         xx, yy = np.meshgrid(axis, axis, indexing="ij")
         return axis, axis.copy(), np.column_stack([xx.ravel(), yy.ravel()])
 
-    def decision_map(self, first=False):
+    def decision_map(self, coarse=False):
         """The network's P(class 1) over the input plane (evaluation mode), or the last
         finite map where this one is not finite (weights that overflow the output);
-        ``first``: a new network's first map, on a coarser grid where a pass of the whole
-        grid would cost more than FIRST_DECISION_FLOPS (it is refined at the next map).
+        ``coarse``: on a coarser grid where a pass of the whole grid would cost more than
+        COARSE_DECISION_FLOPS (the engine's choice for a new network's first map, and while
+        playing: the whole map is made at rest).
         Where the data are not 2-D and binary, a map means nothing: the classes the
         network predicts for the test set instead."""
         if self._decision_grid is None:
             z = self.net.logits(self.data.X_test)
             return TestPredictions(predicted_classes(z))
         x, y, points = self._decision_grid
-        affordable = int(math.sqrt(FIRST_DECISION_FLOPS / (2 * int(self.net.weight_mask.sum()))))
-        if first and affordable < DECISION_RESOLUTION:
-            x, y, points = self._input_grid(max(FIRST_DECISION_LEAST, affordable))
+        affordable = int(math.sqrt(COARSE_DECISION_FLOPS / (2 * int(self.net.weight_mask.sum()))))
+        if coarse and affordable < DECISION_RESOLUTION:
+            x, y, points = self._input_grid(max(COARSE_DECISION_LEAST, affordable))
         out = self.net.predict(points)
         probability = out[:, 1] if self.net.loss_function.one_hot else out[:, 0]
         if np.isfinite(probability).all() or self._last_decision is None:
@@ -538,8 +541,11 @@ class Simulation:
         trace = grads.trace
         next_step = self.step_count + 1
         np.copyto(self._theta_before, net.theta)
-        report = self.optimizer.step(net.theta, grads.flat)
-        stats = self.recorder.record(grads, report.update)
+        with np.errstate(all="ignore"):         # a feed-forward network's segments make up θ:
+            norms = net.gradient_norms(grads)
+            square = None if net.recurrent else float(np.add.reduce(norms * norms))   # Σ∇², no pass
+        report = self.optimizer.step(net.theta, grads.flat, square)
+        stats = self.recorder.record(grads, report.update, norms)
         what = _not_finite(grads.loss, report.grad_norm, stats, net.theta)
         if what is None and not net.update_running_statistics(trace):
             what = "batch norm's running averages overflowed"
@@ -649,11 +655,14 @@ def recent_speeds(speed, stats, steps=RECENT_STEPS):
 
 def _not_finite(cost, grad_norm, stats, theta):
     """What stopped being finite in a step, in words, or None if nothing did."""
-    # Every term is ≥ 0, so one inf or NaN anywhere makes this sum of Python floats (which
-    # overflow to inf silently) non-finite; a finite θ spanning over 1.8e308 is checked below.
+    # Every term but Σθ is ≥ 0, so one inf or NaN anywhere makes this sum of Python floats
+    # (which overflow to inf silently) non-finite; a finite θ whose sum overflows is checked
+    # below. Σθ is one pass over θ (its max and min were two: 5 ms at depth 100 × 256).
+    with np.errstate(all="ignore"):
+        total = float(np.add.reduce(theta))
     if math.isfinite(cost + grad_norm + float(stats.grad_w_norm.max())
-                     + float(stats.grad_b_norm.max()) + float(stats.delta_rms.max())
-                     + (float(theta.max()) - float(theta.min()))):
+                     + float(stats.grad_b_norm.max()) + float(stats.delta_rms.max())) \
+            and math.isfinite(total):
         return None
     if not np.isfinite(cost):
         return f"the cost became {cost:.3g}"

@@ -91,12 +91,14 @@ class StatsRecorder:
             self._layouts[n_samples] = starts, sizes, offsets
         return self._layouts[n_samples]
 
-    def record(self, grads, update=None):
-        """Gradient statistics of the step with gradients ``grads`` and update Δθ ``update``."""
+    def record(self, grads, update=None, norms=None):
+        """Gradient statistics of the step with gradients ``grads`` and update Δθ ``update``;
+        ``norms``: ``net.gradient_norms(grads)`` where the caller has them already."""
         with np.errstate(all="ignore"):
             net = self.net
             L = net.n_layers
-            norms = net.gradient_norms(grads)               # every W, then every b (network.py)
+            if norms is None:
+                norms = net.gradient_norms(grads)           # every W, then every b (network.py)
             if update is None:
                 relative = np.full(L, np.nan)
             else:

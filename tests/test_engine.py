@@ -231,12 +231,12 @@ def test_late_ticks_take_the_steps_the_clock_owes_and_say_steps_of_the_clock():
     engine.set_steps_per_frame(5)
     engine.set_playing(True)
     engine.tick()
-    times, steps = [], []
+    times, steps = [], []                     # when each tick began, the steps after it
     for _ in range(5):
         time.sleep(0.05)                      # the clock moves on between two ticks
-        engine.tick()
-        times.append(time.monotonic())
-        steps.append(engine.sim.step_count)
+        times.append(time.monotonic())        # (a tick's steps are owed for the time before
+        engine.tick()                         # it: its own length, long on a busy machine,
+        steps.append(engine.sim.step_count)   # is the next one's)
     asked = 5 / TICK
     gap = max(np.diff(times))
     clock = (steps[-1] - steps[0]) / (times[-1] - times[0])
@@ -403,6 +403,72 @@ def test_a_long_step_lets_the_engine_send_frames_of_the_steps_it_has_finished(mo
     assert frames[-1].snapshot.step == before + 1
 
 
+def test_the_engine_speaks_while_a_frame_with_a_fresh_decision_map_is_measured(monkeypatch):
+    """A Frame whose decision map was just made, measured long enough for the engine to
+    speak meanwhile, compared the new map with the one last sent as == (arrays: a
+    ValueError, and in the engine's process an error that paused playback)."""
+    monkeypatch.setattr("simulator.session.SPEAK_EVERY", 0.0)
+    monkeypatch.setattr("simulator.session.DECISION_REFRESH", 0.0)
+    monkeypatch.setattr("simulator.session.DECISION_SHARE", 1.0)
+    engine, frames = playing(SimConfig(depth=6, width=4), 1)
+    while engine.sim.step_count < 5:
+        engine.tick()
+    assert frames[-1].snapshot.step == engine.sim.step_count
+    maps = {id(f.snapshot.decision) for f in frames}
+    assert len(maps) >= 5                               # a fresh map every frame
+
+
+def test_a_long_step_leaves_the_ball_moving_in_ten_frames_a_second():
+    """Depth 100 × 256 (70-90 ms a step) showed a new step in 6-7 frames a second: the
+    surface, decision map and measures took up to 40 % of the engine's time. Each takes a
+    share of the time; a frame (a step, then its share of the rest) lasts step / (1 − their
+    sum) where they use all of it: at most 0.1 s for every step up to 90 ms, and the full
+    shares for a short step."""
+    from simulator.session import DECISION_SHARE, FOLLOW_SHARE, MEASURE_SHARE
+    engine, _ = session(SimConfig())
+    for step in np.linspace(0.0, 0.09, 91):
+        engine._step_seconds = step
+        shares = sum(engine._share(s) for s in (FOLLOW_SHARE, DECISION_SHARE, MEASURE_SHARE))
+        assert step / (1 - shares) <= 0.1 + 1e-12, step
+        assert shares > 0.03
+    engine._step_seconds = 0.005
+    assert [engine._share(s) for s in (FOLLOW_SHARE, DECISION_SHARE, MEASURE_SHARE)] \
+        == [FOLLOW_SHARE, DECISION_SHARE, MEASURE_SHARE]
+
+
+def test_a_costly_decision_map_is_coarse_while_playing_and_whole_at_rest(monkeypatch):
+    """At depth 100 × 256 a whole (48²) map took a second while playing, and the ball stood
+    still meanwhile: while playing it is coarse where it costs much (here every network's
+    does), made whole once playback stops."""
+    from simulator.simulation import COARSE_DECISION_LEAST, DECISION_RESOLUTION
+    monkeypatch.setattr("simulator.session.DECISION_REFRESH", 0.0)
+    monkeypatch.setattr("simulator.session.DECISION_SHARE", 1.0)
+    monkeypatch.setattr("simulator.simulation.COARSE_DECISION_FLOPS", 1.0)
+    engine, frames = playing(SimConfig(depth=3, width=4), 1)
+    settled(engine)
+    sent = len(frames)
+    while engine.sim.step_count < 3:
+        engine.tick()
+    assert {len(f.snapshot.decision.x) for f in frames[sent:]} == {COARSE_DECISION_LEAST}
+    engine.set_playing(False)
+    engine.tick()
+    assert len(frames[-1].snapshot.decision.x) == DECISION_RESOLUTION
+
+
+def test_the_engine_knows_how_long_a_step_takes(monkeypatch):
+    """The shares follow the step's length, as trained (here 30 ms a step)."""
+    engine, _ = playing(SimConfig(depth=3, width=4), 1)
+    advance = Simulation.advance
+
+    def slow(sim, n=1, ball=True):
+        time.sleep(0.03)
+        advance(sim, n, ball)
+    monkeypatch.setattr(Simulation, "advance", slow)
+    while engine.sim.step_count < 2:
+        engine.tick()
+    assert engine._step_seconds >= 0.03
+
+
 def test_a_reset_shows_the_fresh_run_at_once_while_it_is_built_anew(monkeypatch):
     """A reset at depth 100 × 256 on batches of 4,096 was seen only once the network was
     built anew and its first gradient taken, seconds later. A run is a function of its
@@ -448,7 +514,7 @@ def test_a_pinned_copy_shows_the_decision_map_of_its_original(monkeypatch):
     settled(engine)
     engine.tick()
     maps = []
-    monkeypatch.setattr(Simulation, "decision_map", lambda sim, first=False: maps.append(sim))
+    monkeypatch.setattr(Simulation, "decision_map", lambda sim, coarse=False: maps.append(sim))
     engine.pin_baseline()
     engine.drop_probe(0.1, 0.2)
     engine.tick()

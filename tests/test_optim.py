@@ -69,6 +69,17 @@ def test_norm_of_huge_and_tiny_gradients():
     assert euclidean_norm(np.array([np.inf, 1.0])) == np.inf
 
 
+def test_a_known_sum_of_squares_is_used_and_one_out_of_range_measured_again():
+    """Σ∇² from the segments' norms saves a pass; where it overflowed or underflowed
+    (squares of 1e200 or 1e-200), ‖∇‖ is measured on ∇ itself, scaled."""
+    assert euclidean_norm(np.array([3.0, 4.0]), square=25.0) == 5.0
+    assert euclidean_norm(np.array([3e200, 4e200]), square=np.inf) == pytest.approx(5e200)
+    assert euclidean_norm(np.array([3e-200, 4e-200]), square=0.0) == pytest.approx(5e-200)
+    # L2 changes ∇ (here to (3, 4)): its norm is measured anew
+    report = Optimizer("sgd", 2, 1.0, l2=1.0).step(np.array([3.0, 0.0]), np.array([0.0, 4.0]), square=16.0)
+    assert report.grad_norm == 5.0
+
+
 def test_overflowing_step_gives_inf_without_warning():
     theta = np.array([1e308])
     Optimizer("sgd", 1, 10.0).step(theta, np.array([-1e308]))

@@ -287,14 +287,14 @@ def test_the_phi_prime_shown_after_a_divergence_is_the_last_finite_steps():
 def test_a_costly_networks_first_decision_map_is_coarse_and_exact_where_it_is_taken():
     """At depth 100 × 256 the 48² map took a second: a new network's first map is coarser
     there (8²), each value the network's own output at its point."""
-    from simulator.simulation import DECISION_RESOLUTION, FIRST_DECISION_LEAST
+    from simulator.simulation import COARSE_DECISION_LEAST, DECISION_RESOLUTION
     light = Simulation(SimConfig(depth=3, width=4))
-    assert len(light.decision_map(first=True).x) == DECISION_RESOLUTION     # cheap: whole at once
+    assert len(light.decision_map(coarse=True).x) == DECISION_RESOLUTION    # cheap: whole at once
     sim = Simulation(SimConfig(depth=100, width=256))
-    first = sim.decision_map(first=True)
-    assert len(first.x) == len(first.y) == FIRST_DECISION_LEAST
+    first = sim.decision_map(coarse=True)
+    assert len(first.x) == len(first.y) == COARSE_DECISION_LEAST
     X = np.concatenate([sim.data.X_train, sim.data.X_test])
-    axis = np.linspace(-1.1 * np.abs(X).max(), 1.1 * np.abs(X).max(), FIRST_DECISION_LEAST)
+    axis = np.linspace(-1.1 * np.abs(X).max(), 1.1 * np.abs(X).max(), COARSE_DECISION_LEAST)
     for i, k in ((0, 0), (3, 5), (7, 2)):
         z = sim.net.propagate(np.array([[axis[i], axis[k]]]), 0, batch_statistics=False)
         assert first.probability[i, k] == pytest.approx(1 / (1 + np.exp(-z[0, 0])), rel=1e-12)
