@@ -43,6 +43,8 @@ SHOTS = [  # file, preset (or a setup in docs/setups/), steps, extra arguments
      ["--panel", "surface", "--theme", "light", "--size", "1280x720"]),
     # One diagnosis (issue 22): the live demo "deep sigmoid, then ReLU + He" at η 0.5
     ("dead_relus.png", "relu_at_the_sigmoid_rate.json", 300, ["--size", "1600x950"]),
+    # A paper card's live panel (issue 27): Glorot & Bengio's saturation of the top layer
+    ("activity.png", "saturation_standard_init.json", 3000, ["--panel", "activity", "--size", "1280x720"]),
 ]
 
 GALLERY_SIZES = ((1280, 720), (1920, 1080))

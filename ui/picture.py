@@ -10,10 +10,12 @@ made with a new panel given the shown one's ``view_state`` (``panel_picture``).
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
-from simulator import load_presets
+from simulator import SimConfig, load_presets
 from simulator.compare import brief, difference, shape
 
 from .export import render
@@ -29,7 +31,8 @@ def run_name(config):
     for preset in load_presets().values():
         if preset.config == config:
             return preset.name
-    return f"{shape(config)}, {brief(config)}"
+    sized = replace(SimConfig(), depth=config.depth, width=config.width, time_steps=config.time_steps)
+    return f"{shape(config)}, {brief(config, sized)}"           # the size said once
 
 
 def caption(panel, snapshot, baseline=None):
