@@ -5,6 +5,7 @@ import time
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QAction
 
 from simulator import SimConfig
 from simulator.session import CATCH_UP, TICK
@@ -344,3 +345,35 @@ def test_f5_is_the_lecture_hall_c_brings_the_controls_back_and_esc_leaves(window
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert not window.isFullScreen() and window.theme == theme and controls.isVisible()
     qtbot.waitUntil(lambda: window.size() == size, timeout=10000)
+
+
+def test_reset_layout_gives_back_the_first_starts_layout_whatever_was_moved(qtbot, tmp_path):
+    """View ▸ Reset layout (issue 26, item 2): the loss tabbed behind the bars, the surface
+    floated, the controls closed, a card's panel shown: all as a fresh window has them."""
+    from PySide6.QtWidgets import QDockWidget
+
+    def layout(w):
+        """Each dock: shown, floating, in front, and the docks tabbed with it."""
+        return {name: (dock.isVisible(), dock.isFloating(), on_screen(w.panels[name]),
+                       sorted(d.objectName() for d in w.tabifiedDockWidgets(dock)))
+                for name, dock in w.docks.items()}
+
+    fresh = make_window(qtbot, tmp_path / "fresh")
+    fresh.resize(1280, 720)
+    qtbot.waitUntil(lambda: fresh.width() == 1280)
+    expected = layout(fresh)
+    window = make_window(qtbot, tmp_path / "moved")
+    try:
+        window.resize(1280, 720)
+        qtbot.waitUntil(lambda: window.width() == 1280)
+        window.tabifyDockWidget(window.docks["bars"], window.docks["loss"])
+        window.docks["surface"].setFloating(True)
+        window.findChild(QDockWidget, "controls").hide()
+        window.docks["jacobian"].show()
+        assert layout(window) != expected
+        next(a for a in window.findChildren(QAction) if a.text() == "Reset layout").trigger()
+        assert window.findChild(QDockWidget, "controls").isVisible()
+        assert layout(window) == expected
+    finally:
+        close_window(window)
+        close_window(fresh)

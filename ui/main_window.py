@@ -160,6 +160,9 @@ class MainWindow(QMainWindow):
         show_all = QAction("Show all panels", self)
         show_all.triggered.connect(self.show_all)
         view.addAction(show_all)
+        reset = QAction("Reset layout", self)
+        reset.triggered.connect(self.reset_layout)
+        view.addAction(reset)
         view.addSeparator()
         for name in ("dark", "light"):
             action = QAction(f"{name.capitalize()} theme", self)
@@ -209,6 +212,14 @@ class MainWindow(QMainWindow):
         hold(self.panels.values())
         for dock in self.docks.values():
             dock.setVisible(True)
+        self.share_room()
+        self.whole_tab_names()
+
+    def reset_layout(self):
+        """The layout of a first start, whatever was moved, floated, closed or tabbed since
+        (in presentation mode, its own: the controls folded, the curves behind the bars)."""
+        hold(self.panels.values())
+        self.restoreState(self._first_layout)
         self.share_room()
         self.whole_tab_names()
 
