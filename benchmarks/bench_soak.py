@@ -4,9 +4,8 @@
 
 The lab's window (offscreen) plays the default config under a real event loop; every
 ``--every`` seconds it gets the next of a round of changes a lecturer makes (a theme
-switch between each two: presets, pin and clear a baseline, depth to its end, show only
-one panel and all again, a setup of the digits, resizes, another activation, a data
-set loaded from a file and another one). Once a minute the resident memory of the
+switch between each two: ``tests/ui_fuzz.lecture_round``, with two data sets of the
+lecturer's own loaded from files). Once a minute the resident memory of the
 window's process and of the engine's is sampled. Reported: the samples, and the slope
 of each after the first minute (least squares, MB/min); goal under 0.2 MB/min each.
 The window's memory is read after ``malloc_trim`` (the C heap handing back what it holds
@@ -28,13 +27,14 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from lab_window import open_window  # noqa: E402
-from simulator import load_presets  # noqa: E402
+from ui_fuzz import lecture_round  # noqa: E402
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -57,29 +57,6 @@ def data_files(folder):
     return csv, npz
 
 
-def changes(window, folder):
-    """A round of what a lecturer does between theme switches."""
-    c, presets = window.controls, load_presets()
-    depth = c.fields["depth"]
-    csv, npz = data_files(folder)
-    return [
-        lambda: c.preset.setCurrentText("Deep sigmoid (vanishing)"),
-        lambda: c.pin_button.click(),
-        lambda: depth.slider.setValue(depth.slider.maximum()),
-        lambda: window.show_only("surface"),
-        lambda: window.show_all(),
-        lambda: c.clear_button.click(),
-        lambda: window.state.restart(presets["Nielsen's experiment"].config),
-        lambda: window.resize(1024, 768),
-        lambda: window.lecture.load_data(str(csv)),
-        lambda: window.resize(1600, 950),
-        lambda: c.fields["activation"].setCurrentText("relu"),
-        lambda: window.lecture.load_data(str(npz)),
-        lambda: c.preset.setCurrentText("Large weights (exploding)"),
-        lambda: c.preset.setCurrentText("Residual connections"),
-    ]
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=30.0)
@@ -91,7 +68,7 @@ def main():
     folder = Path(tempfile.mkdtemp(prefix="soak-"))
     window = open_window(folder / "lab.ini")
     themes = cycle(("light", "presentation", "dark"))
-    round_ = cycle(changes(window, folder))
+    round_ = cycle(lecture_round(window, data_files(folder)))
     turn = [0]
 
     def act():

@@ -91,12 +91,19 @@ def test_contours_follow_a_rebuilt_network():
             assert np.array_equal(mine, fresh, equal_nan=True)
 
 
-def test_engine_process_sends_frames_and_shuts_down(qtbot):
+def running_engine(qtbot):
+    """An engine process on a small network, following its LabState, with its first Frame
+    received: (state, engine, the Frames it sends)."""
     state = LabState(SimConfig(depth=2, width=4))
     engine = Engine(state)
     frames = []
     engine.frame_ready.connect(frames.append)
     qtbot.waitUntil(lambda: len(frames) > 0, timeout=10000)
+    return state, engine, frames
+
+
+def test_engine_process_sends_frames_and_shuts_down(qtbot):
+    state, engine, frames = running_engine(qtbot)
     state.set_config(SimConfig(depth=3, width=4))
     state.step_once()
     qtbot.waitUntil(lambda: frames[-1].snapshot.step == 1, timeout=10000)
@@ -279,11 +286,7 @@ def test_the_window_never_waits_on_an_engine_that_stopped_answering_and_notices(
 
 def test_a_stuck_engine_is_replaced_on_request(qtbot):
     import signal
-    state = LabState(SimConfig(depth=2, width=4))
-    engine = Engine(state)
-    frames = []
-    engine.frame_ready.connect(frames.append)
-    qtbot.waitUntil(lambda: len(frames) > 0, timeout=10000)
+    state, engine, frames = running_engine(qtbot)
     old = engine.process
     os.kill(old.pid, signal.SIGSTOP)
     state.set_config(SimConfig(depth=3, width=4))          # unread by the stuck one

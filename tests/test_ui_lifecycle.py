@@ -7,9 +7,9 @@ from itertools import cycle
 
 from PySide6.QtWidgets import QApplication
 
-from simulator import SimConfig, load_presets
+from simulator import SimConfig
 from ui.headless import run_frame
-from ui_fuzz import pump
+from ui_fuzz import lecture_round, pump
 
 SLACK = 3        # Qt may keep a tab bar (and its two scroll buttons) it made during a relayout
 WARM_UP = 20     # switches (two rounds of the other changes) before the count
@@ -38,29 +38,11 @@ def made_once(window):
     assert decision.test_images is not None and decision.confusion is not None   # made on first use
 
 
-def other_changes(window):
-    """What a lecturer does between theme switches, in a round of ten."""
-    c, presets = window.controls, load_presets()
-    depth = c.fields["depth"]
-    return [
-        lambda: c.preset.setCurrentText("Deep sigmoid (vanishing)"),
-        lambda: c.pin_button.click(),
-        lambda: depth.slider.setValue(depth.slider.maximum()),
-        lambda: window.show_only("surface"),
-        lambda: window.show_all(),
-        lambda: c.clear_button.click(),
-        lambda: window.state.restart(presets["Nielsen's experiment"].config),
-        lambda: window.resize(1024, 768),
-        lambda: window.resize(1600, 950),
-        lambda: c.fields["activation"].setCurrentText("relu"),
-    ]
-
-
 def test_a_hundred_theme_switches_among_other_changes_leave_widgets_and_memory_flat(window):
     """A real event loop between actions (deferred deletes run as in the lab), the engine
     training throughout: a theme switch, then another change, and so on."""
     panels = dict(window.panels)
-    themes, changes = cycle(("light", "presentation", "dark")), cycle(other_changes(window))
+    themes, changes = cycle(("light", "presentation", "dark")), cycle(lecture_round(window))
     made_once(window)
     window.controls.play_button.click()
     memory = []

@@ -123,3 +123,24 @@ def fuzz(window, count, seed, folder, after=None, settle=None):
             after(kind, time.perf_counter() - start, time.thread_time() - cpu)
         between = rng.uniform(0.0, 0.02)
         pump(between if settle is None else settle)
+
+
+def lecture_round(window, data_files=()):
+    """What a lecturer does between theme switches, in a round: a preset, a pin, depth to
+    its end, one panel and all again, the digits, a resize and back, another activation,
+    and each of ``data_files`` loaded (shared by the theme soak test and bench_soak.py)."""
+    from simulator import load_presets
+    c, presets = window.controls, load_presets()
+    depth = c.fields["depth"]
+    return [
+        lambda: c.preset.setCurrentText("Deep sigmoid (vanishing)"),
+        lambda: c.pin_button.click(),
+        lambda: depth.slider.setValue(depth.slider.maximum()),
+        lambda: window.show_only("surface"),
+        lambda: window.show_all(),
+        lambda: c.clear_button.click(),
+        lambda: window.state.restart(presets["Nielsen's experiment"].config),
+        lambda: window.resize(1024, 768),
+        lambda: window.resize(1600, 950),
+        lambda: c.fields["activation"].setCurrentText("relu"),
+    ] + [lambda path=path: window.lecture.load_data(str(path)) for path in data_files]
