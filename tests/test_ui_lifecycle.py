@@ -84,3 +84,23 @@ def test_exact_size_pictures_while_training_leave_nothing_behind(window, qtbot, 
     assert window.painted.snapshot.step > 0 and window.engine.running
     assert len(QApplication.allWidgets()) - widgets <= SLACK
     assert resident_mb() - memory < 40
+
+
+def test_theme_switches_leave_no_old_symbols_behind(window):
+    """pyqtgraph keeps each scatter's rendered symbols by the identity of its pens and
+    brushes: every restyle added renderings that were never used again."""
+    from PySide6.QtWidgets import QGraphicsView
+    import pyqtgraph as pg
+
+    def symbols():
+        return sum(len(item.fragmentAtlas) for view in window.findChildren(QGraphicsView)
+                   for item in view.scene().items() if isinstance(item, pg.ScatterPlotItem))
+    themes = cycle(("light", "presentation", "dark"))
+    for _ in range(3):
+        window.set_theme(next(themes))
+        pump(0.05)
+    first = symbols()
+    for _ in range(12):
+        window.set_theme(next(themes))
+        pump(0.05)
+    assert symbols() <= first

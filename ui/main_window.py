@@ -27,7 +27,7 @@ from .history import History
 from .state import LabState
 from .lecture import LectureTools
 from .panels import PANELS, build
-from .style import THEMES, apply_theme, controls_style, restyle
+from .style import THEMES, apply_theme, controls_style, forget_old_symbols, restyle
 from .diagnosis_bar import DiagnosisBar
 from .widgets import Field, on_screen
 
@@ -425,6 +425,7 @@ class MainWindow(QMainWindow):
             self.status[key].setVisible(name != "presentation")
         for panel in self.panels.values():
             panel.restyle()
+        forget_old_symbols(self)
         if self.painted is not None:
             self._show_status(self.painted)        # the diagnosis in the new type, before the layout
         settle_layout()                        # laid out in the new type before it is drawn

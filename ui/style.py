@@ -15,7 +15,7 @@ import pyqtgraph as pg
 import shiboken6
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
-from PySide6.QtWidgets import QApplication, QGraphicsItem, QLabel, QStyleFactory, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsView, QLabel, QStyleFactory, QWidget
 
 # What each role is drawn in, on a dark and on a light background (Okabe-Ito, Wong 2011:
 # orange, sky blue, bluish green, blue, vermillion, reddish purple, and greys).
@@ -324,6 +324,17 @@ def restyle_widget(widget):
     for child in widget.findChildren(QWidget):
         if child.styleSheet():             # a widget under a sheet takes a new palette only
             restyle(child, child.styleSheet())     # when polished again
+
+
+def forget_old_symbols(widget):
+    """Every scatter in ``widget`` keeps only the symbols it draws now. pyqtgraph keys a
+    scatter's rendered symbols by the identity of the pens and brushes it was given, and a
+    restyle gives new ones: the old renderings stayed, up to a thousand an item (a soak of
+    theme switches grew the window by about 0.3 MB a minute)."""
+    for view in widget.findChildren(QGraphicsView):
+        for item in view.scene().items():
+            if isinstance(item, pg.ScatterPlotItem) and len(item.fragmentAtlas):
+                item._maybeRebuildAtlas(threshold=0, minlen=0)      # from the styles in use
 
 
 class RowLegend(pg.LegendItem):
