@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from simulator import SimConfig
 from ui.export import ExportError, atomic_write
 from ui.style import THEMES, current
-from ui_helpers import HANG_MS, read, wait_for_config, wait_on_engine
+from ui_helpers import HANG_MS, read, wait_on_engine
 
 
 def test_png_of_the_window_at_twice_the_scale(window, tmp_path):
@@ -224,7 +224,9 @@ def test_a_data_set_is_loaded_saved_with_the_setup_and_missed_when_gone(window, 
     assert window.controls.config == SimConfig(depth=2, width=4)       # nothing changed yet
     qtbot.waitUntil(lambda: window.lecture.loading is None, timeout=HANG_MS)
     assert window.controls.config == config
-    wait_for_config(qtbot, window)                # the engine has read the file: it may go now
+    window.state.step_once()                      # a step taken: the engine has read the file (a
+    wait_on_engine(qtbot, window, lambda: window.painted.snapshot.config == config   # run seen
+                   and window.painted.snapshot.step == 1)   # before is shown again at once)
     data.unlink()
     before = window.controls.config
     assert not read(qtbot, window, "load_setup", setup)
