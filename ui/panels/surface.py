@@ -45,7 +45,7 @@ RING = 2                       # the width of a marker's white ring and of its b
 EASING = 0.35                  # a new surface's colour scale: this share of the way per frame
 SLOPE_FLOOR, SLOPE_CEILING = 1e-5, 1.0   # |∇C| below the floor: at rest; above the ceiling: full arrow
 ARROW_SHORTEST, ARROW_LONGEST = 0.04, 0.25   # the arrow's length, as a share of the map's width
-TITLE_MOST = 20                # a map's run name, in characters: longer ones would widen the map
+TITLE_MOST = 32                # a map's run name, in characters (it wraps above the map)
 FLAT = 10.0                    # one slope this many times the other: the other direction is flat
 
 
