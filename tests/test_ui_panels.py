@@ -226,6 +226,18 @@ def test_surface_panel_redraws_for_a_rebuilt_network(qtbot):
         assert np.array_equal(panel.contours.getData()[0], frame.contours[0], equal_nan=True)
 
 
+def test_the_ball_keeps_one_rendering_of_its_symbol_over_many_frames(qtbot):
+    """pyqtgraph renders a scatter's symbol once per identity of its brush: a brush made
+    anew for every frame added a rendering a frame (up to a thousand of them)."""
+    from ui.panels.surface import SurfacePanel
+    panel = shown(qtbot, SurfacePanel())
+    config = SimConfig(depth=3, width=4)
+    for steps in range(1, 31):
+        panel.show_frame(run_frame(config, steps))
+    ball, rim = panel.map.ball, panel.map.rims[panel.map.ball]
+    assert len(ball.data) == 1 and len(ball.fragmentAtlas) == 1 and len(rim.fragmentAtlas) == 1
+
+
 def test_a_baselines_map_is_made_unseen_then_drawn_beside_the_live_one(qtbot):
     """The baseline's map (two plots, 20-45 ms) is made in one pass and drawn in another; a
     picture, which cannot wait, gets it from ``finish``."""

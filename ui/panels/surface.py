@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QGraphicsItem, QLabel, QTabWidget,
                                QVBoxLayout, QWidget)
 
@@ -40,6 +41,9 @@ COLORMAP = "viridis"
 # What is drawn on the map, on its own colours (the same in every theme): white cased in
 # black, so that one of the two keeps 3:1 on every colour of viridis; the ball filled red.
 BALL_COLOR = "#ff3b30"
+# The ball's fill on the map and once launched off it. Made once: pyqtgraph renders a
+# scatter's symbol once per brush object it is given, so a brush a frame was a rendering a frame.
+FILLED, HOLLOW = QBrush(QColor(BALL_COLOR)), QBrush(Qt.BrushStyle.NoBrush)
 LIGHT, CASING = "#ffffff", "#000000"
 RING = 2                       # the width of a marker's white ring and of its black rim
 EASING = 0.35                  # a new surface's colour scale: this share of the way per frame
@@ -126,7 +130,7 @@ class CostMap:
         self.trail = pg.PlotDataItem()
         self.arrow = pg.PlotDataItem(antialias=True)
         self.arrow_head = pg.ScatterPlotItem(size=11, brush=LIGHT, symbol="o", antialias=True)
-        self.ball = pg.ScatterPlotItem(size=18, brush=BALL_COLOR, antialias=True)
+        self.ball = pg.ScatterPlotItem(size=18, brush=FILLED, antialias=True)
         self.probe_trail = pg.PlotDataItem()
         self.probe = pg.ScatterPlotItem(size=16, brush=None, antialias=True)
         self.rims = {marker: pg.ScatterPlotItem(brush=None, antialias=True) for marker in (self.ball, self.probe)}
@@ -232,7 +236,7 @@ class CostMap:
         trail = on_map(ball.trail, s.extent)          # off the map: where it left it, hollow
         shown = trail[-1]
         off = ball.launched is not None or not np.array_equal(shown, ball.position)
-        self.ball.setData([shown[0]], [shown[1]], brush=None if off else BALL_COLOR)
+        self.ball.setData([shown[0]], [shown[1]], brush=HOLLOW if off else FILLED)
         self.rims[self.ball].setData([shown[0]], [shown[1]])
         self.trail.setData(trail[:, 0], trail[:, 1])
         length = arrow_length(np.hypot(*ball.gradient), 2 * s.extent)
