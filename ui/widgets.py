@@ -303,3 +303,15 @@ class Throttle:
             item, self._pending = self._pending, None
             self._last = time.monotonic()
             self._draw(item)
+
+
+class Resized(QWidget):
+    """A widget that tells ``resized(width, height)`` its every new size."""
+
+    def __init__(self, resized):
+        super().__init__()
+        self.resized = resized
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self.resized(event.size().width(), event.size().height())

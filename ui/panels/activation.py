@@ -6,15 +6,16 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QBoxLayout, QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
 from simulator.activations import get_activation
 
 from .panel import Panel
 from ..style import current, heading, ink, pen
-from ..widgets import typeset
+from ..widgets import Resized, typeset
 
 Z_RANGE = 6.0
+PAIR_WIDE = 2.0        # a room this many times wider than high shows the two plots side by side
 POOLED = {"layer": "all hidden layers", "time step": "all time steps"}   # by Snapshot.unit_name
 
 
@@ -67,15 +68,30 @@ class ActivationPanel(Panel):
         controls = QHBoxLayout()
         controls.addWidget(self.layer)
         controls.addWidget(self.share, 1)
+        histogram = QVBoxLayout()
+        histogram.setContentsMargins(0, 0, 0, 0)
+        histogram.addLayout(controls)
+        histogram.addWidget(self.hist, 1)
+        for plot in (self.curves, self.hist):       # shared by stretch alone: a plot's size hint
+            plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)  # is its size now
+        plots = Resized(self._place)                   # φ above the histogram, or beside it
+        self.pair = QBoxLayout(QBoxLayout.Direction.TopToBottom, plots)
+        self.pair.setContentsMargins(0, 0, 0, 0)
+        self.pair.addWidget(self.curves, 1)
+        self.pair.addLayout(histogram, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
-        layout.addWidget(self.curves, 1)
-        layout.addLayout(controls)
-        layout.addWidget(self.hist, 1)
+        layout.addWidget(plots, 1)
         self.activation = None
         self._derivatives = None
         self.counts = np.zeros(0)
         self.restyle()
+
+    def _place(self, width, height):
+        """The two plots side by side in a room wider than PAIR_WIDE times its height (a
+        panel of the whole screen), else one above the other."""
+        wide = width > PAIR_WIDE * height
+        self.pair.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
 
     def restyle(self):
         super().restyle()
