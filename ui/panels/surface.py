@@ -23,8 +23,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QGraphicsItem, QLabel, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QGraphicsItem, QGridLayout, QLabel,
+                               QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
 
 from simulator.compare import brief
 
@@ -34,7 +34,7 @@ from ..style import current, heading, pen, restyle_widget
 from simulator.landscape import FLAT_TOLERANCE
 from simulator.numbers import scientific, times
 
-from ..widgets import Note, place_by_centres
+from ..widgets import Note, Resized, place_by_centres
 from .surface3d import Surface3D
 
 COLORMAP = "viridis"
@@ -51,6 +51,10 @@ SLOPE_FLOOR, SLOPE_CEILING = 1e-5, 1.0   # |∇C| below the floor: at rest; abov
 ARROW_SHORTEST, ARROW_LONGEST = 0.04, 0.25   # the arrow's length, as a share of the map's width
 TITLE_MOST = 32                # a map's run name, in characters (it wraps above the map)
 FLAT = 10.0                    # one slope this many times the other: the other direction is flat
+WORDS_BESIDE = 18              # the column of a map's words beside it, in characters
+MAP_MARGIN = 6                 # pixels around a map's plot, each side
+UNBOUNDED = (1 << 24) - 1      # Qt's largest widget size (QWIDGETSIZE_MAX)
+SWITCH_MARGIN = 12             # pixels of map the words beside it must win over them under it
 
 
 def directions(snapshot):
@@ -119,6 +123,8 @@ class CostMap:
     def __init__(self, name):
         self.plot = pg.PlotWidget()
         self.plot.setAccessibleName(name)           # what a screen reader says of it
+        self.plot.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)   # maps share
+        # by stretch alone: a plot's size hint is its size now, and the larger map kept its lead
         self.plot.setAspectLocked(True)
         self.plot.hideButtons()
         self.image = pg.ImageItem()
@@ -144,18 +150,71 @@ class CostMap:
         self.heading.setWordWrap(True)             # title set the plot's least width
         self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.heading.hide()
-        self.widget = QWidget()                  # the title, the plot, and the note under it
-        column = QVBoxLayout(self.widget)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.heading)
-        column.addWidget(self.plot, 1)
-        column.addWidget(self.note)
+        self.widget = QWidget()                  # the title, the plot, and the note
+        self.grid = QGridLayout(self.widget)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.words_beside = None
+        self.arrange(False)
         self.surface = None
         self.lines = ()
         self.title = None
         self.levels = self.target = None         # the colour scale shown, and the surface's own
         self.logarithmic = None
         self.restyle()
+
+    def arrange(self, beside):
+        """The run's name and the note above and under the plot, or ``beside`` it, in a
+        column on its right."""
+        if beside == self.words_beside:
+            return
+        self.words_beside = beside
+        for widget in (self.heading, self.plot, self.note):
+            self.grid.removeWidget(widget)
+        for row in range(3):
+            self.grid.setRowStretch(row, 0)
+        if beside:
+            self.grid.addWidget(self.plot, 0, 0, 3, 1)
+            self.grid.addWidget(self.heading, 0, 1)
+            self.grid.addWidget(self.note, 1, 1)
+            self.grid.setRowStretch(2, 1)
+            self.grid.setColumnStretch(0, 1)
+        else:
+            self.grid.addWidget(self.heading, 0, 0)
+            self.grid.addWidget(self.plot, 1, 0)
+            self.grid.addWidget(self.note, 2, 0)
+            self.grid.setRowStretch(1, 1)
+        self.heading.setAlignment(Qt.AlignmentFlag.AlignLeft if beside else Qt.AlignmentFlag.AlignCenter)
+        for label in (self.heading, self.note):
+            if beside:
+                label.setFixedWidth(self.words_width())
+            else:
+                label.setMinimumWidth(0)
+                label.setMaximumWidth(UNBOUNDED)
+
+    def words_width(self):
+        """The width of the column of words beside the plot."""
+        return WORDS_BESIDE * self.note.fontMetrics().averageCharWidth()
+
+    def side(self, width, height, beside):
+        """The side of the square map a ``width`` × ``height`` room gives, with the words
+        ``beside`` the plot or above and under it (axes and colour bar as measured now)."""
+        item = self.plot.getPlotItem()
+        across = item.getAxis("left").width() + self.colorbar.width() + 2 * MAP_MARGIN
+        down = item.getAxis("bottom").height() + 2 * MAP_MARGIN
+        if beside:
+            return min(width - across - self.words_width(), height - down)
+        words = sum(label.heightForWidth(width) for label in (self.heading, self.note) if label.text()
+                    and label.isVisibleTo(self.widget))
+        return min(width - across, height - down - words)
+
+    def best(self, width, height):
+        """(side, beside): the larger square map a ``width`` × ``height`` room gives, and
+        where the words go for it. Beside only where it gives a clearly larger map, so that
+        a size between the two does not flip the words back and forth."""
+        below, beside = self.side(width, height, False), self.side(width, height, True)
+        if beside > below + (0 if self.words_beside else SWITCH_MARGIN):
+            return beside, True
+        return below, False
 
     def restyle(self):
         """The lines' widths in the current theme (on the map's own colours, the same in every
@@ -176,7 +235,7 @@ class CostMap:
 
     def _title(self, title):
         self.title = title
-        self.heading.setText(title or "")
+        self.heading.setText((title or "").replace("·", "·\u200b"))    # it may wrap after a "·"
         self.heading.setVisible(bool(title))
 
     def show(self, snapshot, lines, logarithmic, title=None, playing=False, probe=None):
@@ -348,7 +407,7 @@ class SurfacePanel(Panel):
 
         self.view3d = Surface3D()
         self.tabs = QTabWidget()
-        map_tab = QWidget()
+        self.map_area = map_tab = Resized(self.place_maps)
         map_layout = QVBoxLayout(map_tab)
         map_layout.setContentsMargins(0, 0, 0, 0)
         self.maps = QBoxLayout(QBoxLayout.Direction.LeftToRight)
@@ -364,12 +423,29 @@ class SurfacePanel(Panel):
         self._ball = None
         self._frame = None                # the last frame shown
 
-    def resizeEvent(self, event):
-        """Two square maps side by side in a wide panel, one above the other in a tall one
-        (the window's dock): whichever gives each map more room."""
-        super().resizeEvent(event)
-        wide = event.size().width() >= event.size().height()
+    def arrangement(self, width, height, maps):
+        """(side by side, words beside, side): how ``maps`` maps (1 or 2) are placed in a
+        ``width`` × ``height`` room to be as large as they can be, and the side of each."""
+        wide = maps == 2 and self.map.best(width // 2, height)[0] >= self.map.best(width, height // 2)[0]
+        if maps == 2:
+            width, height = (width // 2, height) if wide else (width, height // 2)
+        side, beside = self.map.best(width, height)
+        return wide, beside, side
+
+    def place_maps(self, width, height):
+        """The maps in a ``width`` × ``height`` room, as large as they can be: two side by
+        side or one above the other, the words of each above and under it or beside it."""
+        maps = [cost_map for cost_map in (self.baseline_map, self.map)
+                if cost_map is not None and cost_map.widget.isVisibleTo(self)]
+        wide, beside, _ = self.arrangement(width, height, len(maps))
         self.maps.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
+        for cost_map in maps:
+            cost_map.arrange(beside)
+
+    def room_for_two(self):
+        """The side each of two maps (a run's and its baseline's) would have in the room the
+        maps have now."""
+        return self.arrangement(self.map_area.width(), self.map_area.height(), 2)[2]
 
     def restyle(self):
         super().restyle()
@@ -402,14 +478,17 @@ class SurfacePanel(Panel):
         logarithmic = self.log_scale.isChecked()
         version = None if self.surface is None else self.surface.version
         if twin is None:
-            if self.baseline_map is not None:
+            if self.baseline_map is not None and self.baseline_map.widget.isVisibleTo(self):
                 self.baseline_map.widget.hide()
+                self.place_maps(self.map_area.width(), self.map_area.height())
             self.map.show(snapshot, frame.contours, logarithmic, playing=frame.playing,
                           probe=snapshot.probe)
         else:
             if self.maps.indexOf(self.baseline_map.widget) < 0:
                 self.maps.insertWidget(0, self.baseline_map.widget, 1)   # before: "before and after"
-            self.baseline_map.widget.show()
+            if not self.baseline_map.widget.isVisibleTo(self):
+                self.baseline_map.widget.show()
+                self.place_maps(self.map_area.width(), self.map_area.height())
             self.baseline_map.show(twin, frame.baseline_contours, logarithmic,
                                    f"baseline: {brief(twin.config, snapshot.config, TITLE_MOST)}",
                                    frame.playing)
