@@ -44,6 +44,9 @@ class DecisionBoundaryPanel(Panel):
         self.plot.setLabel("left", "x₂")
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=output_map(), interactive=False,
+                                        width=14, label="P(class 1)")
+        self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
         self.train = pg.ScatterPlotItem(size=7)
         self.test = pg.ScatterPlotItem(size=9, brush=None)
         self.plot.addItem(self.train)
@@ -59,7 +62,7 @@ class DecisionBoundaryPanel(Panel):
 
     def restyle(self):
         super().restyle()
-        self.image.setColorMap(output_map())
+        self.colorbar.setColorMap(output_map())        # the map's too
         self.train.setPen(pen("#111111", 0.5))
         self._data = None                        # the points drawn anew, in the theme's inks
         if self._test_images is not None:
