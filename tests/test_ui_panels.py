@@ -590,9 +590,9 @@ def test_a_legend_takes_as_many_columns_as_its_plot_holds(qtbot, theme_restored)
     view = panel.plot
     qtbot.waitUntil(lambda: panel.legend.sceneBoundingRect().right() <= view.width()
                     and view.getPlotItem().width() <= view.width() + 1, timeout=2000)
-    assert panel.legend.columnCount < 3
+    assert panel.legend.columnCount < 4
     panel.resize(1400, 600)                                 # room again: back to one row
-    qtbot.waitUntil(lambda: panel.legend.columnCount == 3, timeout=2000)
+    qtbot.waitUntil(lambda: panel.legend.columnCount == 4, timeout=2000)
 
 
 def test_learning_speed_after_changes_of_depth_draws_the_new_layers_only(qtbot):

@@ -76,7 +76,7 @@ class LossPanel(Panel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot, self.legend = curve_plot("cost C", legend_columns=3)
+        self.plot, self.legend = curve_plot("cost C", legend_columns=4)
         self.batch = self.plot.plot(name="minibatch")
         self.train = self.plot.plot(name="training set")
         self.test = self.plot.plot(name="test set")
