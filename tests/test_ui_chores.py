@@ -164,6 +164,8 @@ def test_panels_shown_again_are_drawn_once_at_the_room_they_end_with(window, qtb
     80-120 ms in one pass)."""
     window.resize(1400, 900)
     settle(window)
+    window.reset_layout()                      # room for the loss under the bars
+    settle(window)
     window.show_only("activation")
     settle(window)
     views = plot_views(window)
@@ -205,6 +207,8 @@ def test_a_resized_window_draws_each_panel_once_at_its_new_size(window, qtbot):
     """A resize lays the window out at once, but its plots refitted and their scenes drew
     the window one after another: a panel was drawn two to four times in one pass."""
     window.resize(1400, 900)
+    settle(window)
+    window.reset_layout()                      # room for the loss under the bars
     settle(window)
     views = plot_views(window)
     paints = PaintSizes(views)

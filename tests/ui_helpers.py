@@ -23,6 +23,8 @@ def make_window(qtbot, tmp_path, config=SMALL):
     qtbot.addWidget(window)
     window.show()
     wait_on_engine(qtbot, window, lambda: window.painted is not None)
+    from ui.chores import chores
+    qtbot.waitUntil(lambda: not chores().waiting(window, "share room"))   # shared with captions
     return window
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QByteArray, QRect, QSettings, Qt
+from PySide6.QtCore import QByteArray, QEvent, QRect, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QTabBar, QToolBar, QWidget
 
@@ -29,6 +29,7 @@ from .lecture import LectureTools
 from .panels import PANELS, build
 from .style import THEMES, apply_theme, controls_style, forget_old_symbols, restyle
 from .diagnosis_bar import DiagnosisBar
+from .docking import Shares, share_room
 from .widgets import Field, on_screen
 
 PAINT = 0.016          # seconds: a display frame, the least time between two paints
@@ -66,6 +67,8 @@ class MainWindow(QMainWindow):
         self._before_presentation = ("dark", None, None, Qt.WindowState.WindowNoState)
         #                          theme, layout, size, window state before F5
         self._shown_once = False
+        self.shares = Shares(self)
+        self._share_again = False
         apply_theme(self.theme)
 
         self.controls = ControlPanel(self.state)
@@ -79,6 +82,7 @@ class MainWindow(QMainWindow):
         controls_dock.setWidget(scroll)
         controls_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, controls_dock)
+        controls_dock.visibilityChanged.connect(lambda _: self._rearranged())
 
         run_bar = QToolBar("Run")              # Play, Step, Reset, the speed: seen first
         run_bar.setObjectName("run")
@@ -95,6 +99,8 @@ class MainWindow(QMainWindow):
         diagnosis_bar.addWidget(self.diagnosis)
         self.diagnosis.wanted.connect(diagnosis_bar.setVisible)     # a toolbar hides its widgets itself
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, diagnosis_bar)
+        for bar in (run_bar, diagnosis_bar):   # a bar shown, hidden or grown takes the docks' room
+            bar.installEventFilter(self)
         empty = QWidget()                      # the docks are the window: no central widget
         empty.setMaximumSize(0, 0)
         self.setCentralWidget(empty)
@@ -109,12 +115,13 @@ class MainWindow(QMainWindow):
             panel.view_changed.connect(lambda p=panel: self.state.set_view(p.view_state()))
         for name, panel in self.panels.items():
             self.docks[name].setVisible(panel.at_start)
-        self._first_layout = self.saveState()     # which dock is where, for share_room
+        self.first_layout = self.saveState()      # which dock is where, for share_room
         self._build_menu()
 
         self.status = {key: Field(widest) for key, widest in STATUS_WIDEST.items()}
         for field in self.status.values():
             self.statusBar().addPermanentWidget(field)
+        self._lecturers_fields()
 
         self.state.set_needs(self._needs())
         self.state.listen(self._follow)
@@ -219,7 +226,7 @@ class MainWindow(QMainWindow):
         """The layout of a first start, whatever was moved, floated, closed or tabbed since
         (in presentation mode, its own: the controls folded, the curves behind the bars)."""
         hold(self.panels.values())
-        self.restoreState(self._first_layout)
+        self.restoreState(self.first_layout)
         self.share_room()
         self.whole_tab_names()
 
@@ -238,6 +245,8 @@ class MainWindow(QMainWindow):
                 self.splitDockWidget(self.docks[other], dock, Qt.Orientation.Horizontal if where == "beside"
                                      else Qt.Orientation.Vertical)
         dock.visibilityChanged.connect(lambda shown: self._shown_or_hidden(name, shown))
+        dock.dockLocationChanged.connect(self._rearranged)
+        dock.topLevelChanged.connect(self._rearranged)
         return dock
 
     def _shown_or_hidden(self, name, shown):
@@ -246,6 +255,7 @@ class MainWindow(QMainWindow):
         if shown and self.painted is not None:
             chores().add(self, ("catch up", name), lambda: self._show_painted(name))
         chores().add(self, "needs", lambda: self.state.set_needs(self._needs()))
+        self._rearranged()
 
     def _needs(self):
         """What the panels on screen need beyond the Snapshot (``Panel.needs``)."""
@@ -313,6 +323,9 @@ class MainWindow(QMainWindow):
                 panel.finish()
             elif on_screen(panel):                     # tabs behind others catch up when shown
                 panel.show_frame(frame)
+        if complete and self._share_again:             # a picture's window, shared with the
+            self.share_room()                          # captions the frame gave it
+            self._share_again = False
         self._shown(frame)
 
     def _show_status(self, frame):
@@ -369,6 +382,9 @@ class MainWindow(QMainWindow):
     def _shown(self, frame):
         """``frame`` is now on screen in every panel."""
         self.painted = frame
+        if self._share_again:
+            self._share_again = False
+            chores().add(self, "share room", self.share_room)
         self.frames_painted += 1
         start, count = self._fps_clock
         now = time.monotonic()
@@ -415,14 +431,14 @@ class MainWindow(QMainWindow):
         share = name == "presentation" or (self.theme == "presentation" and state is None)
         state = self.saveState() if state is None else state
         hold(self.panels.values())         # drawn once, at the layout they end with
+        self.shares.forget()               # the layout's in-between sizes given back nothing
         self.theme = name
         self.state.set_view({"theme": name})
         apply_theme(name)
         for controls in (self.controls, self.controls.run_bar):
             restyle(controls, controls_style())
         self._fit_controls(self.findChild(QScrollArea))
-        for key in LECTURERS_FIELDS:            # the lecture hall reads the panels, not these
-            self.status[key].setVisible(name != "presentation")
+        self._lecturers_fields()
         for panel in self.panels.values():
             panel.restyle()
         forget_old_symbols(self)
@@ -436,10 +452,18 @@ class MainWindow(QMainWindow):
             self.resize(size)
         if share:                      # presentation's shares, or out of them with no layout to go back to
             self.share_room()
+        else:
+            self.shares.remember()
         self.whole_tab_names()
         if self.latest is None:
             self.latest = self.painted          # every panel shows the frame anew, in the theme
         self.paint()
+
+    def _lecturers_fields(self):
+        """The status bar's fields for the lecturer alone, hidden in presentation mode: the
+        lecture hall reads the panels."""
+        for key in LECTURERS_FIELDS:
+            self.status[key].setVisible(self.theme != "presentation")
 
     def _fit_controls(self, scroll):
         """The controls column as wide as its widgets want at the theme's type size."""
@@ -448,27 +472,14 @@ class MainWindow(QMainWindow):
                                + scroll.verticalScrollBar().sizeHint().width() + 4)
 
     def share_room(self):
-        """The panels' shares of the window: the controls at their narrowest, the cost surface
-        and the gradient bars half of the rest each; the loss under the bars, a quarter of
-        the height, or in presentation mode the loss and the learning speed as tabs behind
-        the bars, which take the whole height."""
-        d, controls = self.docks, self.findChild(QDockWidget, "controls")
-        if self.theme == "presentation":
-            for name in ("loss", "speed"):
-                self.tabifyDockWidget(d["bars"], d[name])
-            d["bars"].raise_()
-            controls.hide()                     # folded away: C brings them back
-        elif d["loss"] in self.tabifiedDockWidgets(d["bars"]):   # presentation's tabs undone:
-            self.restoreState(self._first_layout)   # a dock split from a tabbed one joins its tabs
-        columns = [controls] if controls.isVisible() else []
-        narrowest = [controls.minimumSizeHint().width()] if columns else []
-        free = self.width() - sum(narrowest)
-        self.resizeDocks(columns + [d["surface"], d["bars"]], narrowest + [free // 2, free // 2],
-                         Qt.Orientation.Horizontal)
-        if self.theme != "presentation":
-            column = d["bars"].height() + d["loss"].height()
-            self.resizeDocks([d["bars"], d["loss"]], [column - column // 4, column // 4],
-                             Qt.Orientation.Vertical)
+        """The first layout's shares of the window (``docking.share_room``), kept from now
+        on through resizes. Shared before the first frame, with the panels' captions still
+        empty, they are shared again once it is on screen."""
+        self.shares.forget()                   # its in-between sizes given back nothing
+        share_room(self)
+        self.whole_tab_names()                 # the tab bars it made
+        self.shares.remember()
+        self._share_again = self.painted is None
 
     def whole_tab_names(self):
         """Dock tabs keep their whole names ("Gradient bars", not "Gradient…"), and scroll
@@ -492,6 +503,8 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._shown_once and (self.theme == "presentation" or not self._layout_restored):
             self.share_room()                  # a first start, or presentation mode
+        elif not self._shown_once:
+            self.shares.remember()             # the layout of the last close
         self._shown_once = True
         self.whole_tab_names()
 
@@ -519,9 +532,29 @@ class MainWindow(QMainWindow):
         controls.setVisible(not controls.isVisible())
 
     def resizeEvent(self, event):
-        """The panels laid out at the new size and drawn once, not at each round of it."""
+        """The panels laid out at the new size, in the shares they had, and drawn once, not
+        at each round of it."""
         super().resizeEvent(event)
+        self.shares.give_back()
         draw_once(panel for panel in self.panels.values() if on_screen(panel))
+
+    def event(self, event):
+        """A separator let go (the main window's own, not a widget's): the shares as dragged."""
+        handled = super().event(event)
+        if event.type() == QEvent.Type.MouseButtonRelease:
+            self._rearranged()
+        return handled
+
+    def eventFilter(self, watched, event):
+        """A toolbar shown, hidden or resized: the docks' shares given back in the room left
+        (Qt shares it out anew in proportion, a pixel off here and there)."""
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide):
+            chores().add(self, "give back shares", self.shares.give_back)
+        return super().eventFilter(watched, event)
+
+    def _rearranged(self):
+        """A dock moved, floated, shown, hidden or dragged wider: its shares, once laid out."""
+        chores().add(self, "remember shares", self.shares.remember)
 
     def closeEvent(self, event):
         self.lecture.close()
