@@ -47,8 +47,9 @@ SHOTS = [  # file, preset (or a setup in docs/setups/), steps, extra arguments
     ("activity.png", "saturation_standard_init.json", 3000, ["--panel", "activity", "--size", "1280x720"]),
 ]
 
-GALLERY_SIZES = ((1280, 720), (1920, 1080))
+GALLERY_SIZES = ((1024, 768), (1280, 720), (1920, 1080))
 GALLERY_RUN = ("Deep sigmoid (vanishing)", 300)     # the run every gallery picture shows
+GALLERY_BASELINE = "Batch norm rescues deep sigmoid"   # the window again, beside this preset's run
 
 
 def readme_pictures():
@@ -81,14 +82,17 @@ def gallery(folder):
     preset, steps = GALLERY_RUN
     config = load_presets()[preset].config
     frame = run_frame(config, steps)
+    compared = load_presets()[GALLERY_BASELINE].config
+    beside = run_frame(compared, steps, baseline=config)
     for theme in THEMES:
         apply_theme(theme)
         for size in GALLERY_SIZES:
-            for panel in [None, *PANELS]:
-                view = HeadlessView(config, panel, size)
+            for panel, shown, name in [(None, beside, "window_baseline"), *(
+                    (panel, frame, panel or "window") for panel in [None, *PANELS])]:
+                view = HeadlessView(shown.snapshot.config, panel, size)
                 try:
-                    view.show(frame)
-                    path = folder / f"{panel or 'window'}_{theme}_{size[0]}x{size[1]}.png"
+                    view.show(shown)
+                    path = folder / f"{name}_{theme}_{size[0]}x{size[1]}.png"
                     path.write_bytes(png_bytes(view.grab()))
                 finally:
                     view.close()
