@@ -327,6 +327,7 @@ def off_screen(args, setup, size):
         if args.export:
             image = headless.render(setup.config, args.steps, args.panel, size, args.theme,
                                     setup.baseline, setup.view)
+            headless.raise_if_stopped()
             atomic_write(args.export, png_bytes(image))
         else:
             headless.record(setup.config, args.record, args.frames, args.every, args.fps,

@@ -389,3 +389,31 @@ def test_a_recording_stopped_by_a_signal_leaves_nothing_and_says_so(tmp_path, nu
     assert recorder.returncode == 128 + number
     assert err == f"main.py: stopped by {signal.Signals(number).name}: {out} was not written\n"
     assert list(tmp_path.iterdir()) == []
+
+
+LOSES_ITS_STOP = """
+import signal, sys
+sys.path.insert(0, {root!r})
+import main
+from ui import headless
+real = {real}
+def losing(*args, **kwargs):        # the handler ran, and C code cleared the Stopped it raised
+    headless.stopped_by.append(signal.SIGINT)
+    return real(*args, **kwargs)
+headless.{name} = losing
+sys.exit(main.main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("name, args", [("advance", ["--record", "film.gif", "--frames", "3", "--every", "1"]),
+                                        ("picture", ["--export", "picture.png"])])
+def test_a_stop_whose_exception_was_lost_still_leaves_nothing(tmp_path, name, args):
+    """Seen under load (1 run in 30): SIGINT as a recording was begun gave status 0, a whole
+    file and nothing said: the handler had run and its Stopped had been lost on the way."""
+    script = LOSES_ITS_STOP.format(root=str(ROOT), real=f"headless.{name}", name=name)
+    env = {"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", script, *args, "--size", "300x200"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=180, env=env)
+    assert result.returncode == 128 + signal.SIGINT, result.stderr
+    assert result.stderr == f"main.py: stopped by SIGINT: {args[1]} was not written\n"
+    assert list(tmp_path.iterdir()) == []

@@ -7,7 +7,9 @@ On the command line SIGINT, SIGTERM and SIGHUP end the run (``stop_on_signals``)
 handler raises ``Stopped``, which leaves through the ``with`` blocks that remove a file
 not finished. Never inside Qt's calls to Python code of ours (layouts, paints), where
 PySide would print the exception and carry on: there the signals are held
-(``held_signals``) and handled as the block ends.
+(``held_signals``) and handled as the block ends. A Stopped that C code swallowed (one
+that ran the handler and cleared what it raised) is raised again before a file is put in
+place (``raise_if_stopped``).
 """
 from __future__ import annotations
 
@@ -47,6 +49,13 @@ def stop_on_signals():
 
     for number in STOPPING:
         signal.signal(number, stop)
+
+
+def raise_if_stopped():
+    """Stopped again if a signal came and its Stopped was lost on the way (seen under load:
+    status 0, a whole file, nothing said), so that nothing of the run is put in place."""
+    if stopped_by:
+        raise Stopped(stopped_by[0])
 
 
 @contextmanager
@@ -151,6 +160,7 @@ def record(config, path, frames, every, fps=10, panel=None, size=(900, 650), the
                     image = canvas.grab()
                 animation.add(image_to_rgb(image), k / fps)
                 advance(sims, every)
+                raise_if_stopped()
             animation.finish(frames / fps)
         finally:
             with held_signals():
