@@ -87,3 +87,31 @@ def test_a_resize_round_trip_gives_the_same_layout_back(window, qtbot):
         qtbot.waitUntil(lambda: window.size().toTuple() == size, timeout=10000)
         painted_again(qtbot, window)
     assert layout() == before
+
+
+def test_controls_unfolded_in_presentation_mode_share_the_screen(window, qtbot, theme_restored):
+    """C in presentation mode at 1280 × 720 with a baseline: the controls come back and the
+    panels are shared out in the room left, whole (their tabs had scrolled, 943 px of names
+    in 918); C again folds them, the layout as before."""
+    def layout():
+        return {name: dock.geometry() for name, dock in window.docks.items()
+                if dock.isVisible() and not dock.visibleRegion().isEmpty()}
+
+    with_baseline(qtbot, window, True)
+    window.toggle_presentation()
+    window.showNormal()
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: window.size().toTuple() == (1280, 720), timeout=10000)
+    window.reset_layout()
+    painted_again(qtbot, window)
+    folded = layout()
+    controls = window.findChild(QDockWidget, "controls")
+    window.toggle_controls()                       # C
+    qtbot.waitUntil(lambda: not controls.visibleRegion().isEmpty())
+    assert problems_in_every_tab(qtbot, window) == []
+    window.toggle_controls()
+    qtbot.waitUntil(lambda: controls.isHidden())
+    window.docks["surface"].raise_()
+    window.docks["bars"].raise_()
+    painted_again(qtbot, window)
+    assert layout() == folded

@@ -30,19 +30,20 @@ def room_for_plots(dock):
     return QUANTUM * math.ceil(need / QUANTUM)        # the same from any layout it is measured in
 
 
-def share_room(window):
+def share_room(window, fold=None):
     """The panels' shares of the window: the controls at their narrowest, the cost surface
     and the gradient bars half of the rest each; the loss under the bars, a quarter of the
     column or the room its plot needs. Where the column is too short for both plots, and
     always in presentation mode, the loss and the learning speed are tabs behind the bars;
     a screen too small for two maps in half its width (presentation mode at 1024 × 768)
-    has every panel as a tab of one column."""
+    has every panel as a tab of one column. ``fold``: the controls folded away (True),
+    shown (False), or left as they are (None)."""
     d, controls = window.docks, window.findChild(QDockWidget, "controls")
     presentation = window.theme == "presentation"
     if presentation or d["loss"] in window.tabifiedDockWidgets(d["bars"]):   # tabs undone: a dock
         window.restoreState(window.first_layout)                # split from a tabbed one joins its tabs
-    if presentation:
-        controls.hide()                     # folded away: C brings them back
+    if fold is not None:
+        controls.setVisible(not fold)
     columns = [controls] if controls.isVisible() else []
     narrowest = [controls.minimumSizeHint().width()] if columns else []
     free = window.width() - sum(narrowest)
@@ -53,6 +54,7 @@ def share_room(window):
             if dock is not d["surface"] and dock.isVisible() and not dock.isFloating():
                 window.tabifyDockWidget(d["surface"], dock)
         d["bars"].raise_()
+        lay_out(window)
         return
     if not presentation:
         column = d["bars"].height() + d["loss"].height()

@@ -37,7 +37,8 @@ FIRST_SHARE = 0.9              # the first start opens the window at this share 
 STATUS_WIDEST = {"state": "", "versus": "", "step": "step 100,000", "cost": "cost 0.0000  (test 0.0000)",
                  "rate": "1,000 steps/s", "fps": "100 frames/s"}    # the status bar's fields
 LECTURERS_FIELDS = ("versus", "rate", "fps")      # not shown in presentation mode
-TAB_PT = 11                                       # the dock tabs' type, at most
+TAB_PT = 11                                       # the dock tabs' type, at most,
+TAB_LEAST_PT = 9                                  # and at least, where its names need less
 
 
 def first_geometry(screen):
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self._shown_once = False
         self.shares = Shares(self)
         self._share_again = False
+        self.controls_folded = True                # in presentation mode (C unfolds them)
         apply_theme(self.theme)
 
         self.controls = ControlPanel(self.state)
@@ -429,6 +431,8 @@ class MainWindow(QMainWindow):
             self.setWindowState(window_state)
             state, size = (before, before_size) if state is None else (state, size)
         share = name == "presentation" or (self.theme == "presentation" and state is None)
+        if name == "presentation" != self.theme:
+            self.controls_folded = True
         state = self.saveState() if state is None else state
         hold(self.panels.values())         # drawn once, at the layout they end with
         self.shares.forget()               # the layout's in-between sizes given back nothing
@@ -476,24 +480,32 @@ class MainWindow(QMainWindow):
         on through resizes. Shared before the first frame, with the panels' captions still
         empty, they are shared again once it is on screen."""
         self.shares.forget()                   # its in-between sizes given back nothing
-        share_room(self)
+        share_room(self, self.controls_folded if self.theme == "presentation" else None)
         self.whole_tab_names()                 # the tab bars it made
         self.shares.remember()
         self._share_again = self.painted is None
 
     def whole_tab_names(self):
-        """Dock tabs keep their whole names ("Gradient bars", not "Gradient…"), and scroll
-        when they do not fit."""
+        """Dock tabs keep their whole names ("Gradient bars", not "Gradient…"), in the largest
+        type up to TAB_PT their bar holds them in, and scroll where even TAB_LEAST_PT does not.
+        They are the lecturer's navigation, not the slide's words: in presentation type they
+        ran off the bar."""
         by_title = {dock.windowTitle(): dock for dock in self.docks.values()}
-        font = self.font()                     # the lecturer's navigation, not the slide's words:
-        font.setPointSize(min(font.pointSize(), TAB_PT))   # in presentation type they ran off the bar
+        font = self.font()
+        largest = min(font.pointSize(), TAB_PT)
         for bar in self.findChildren(QTabBar):
-            bar.setFont(font)
+            docks = [by_title[bar.tabText(i)] for i in range(bar.count()) if bar.tabText(i) in by_title]
+            front = by_title.get(bar.tabText(bar.currentIndex()))     # its width is the group's
+            room = front.width() if front is not None and bar.parent() is self else bar.width()
+            for size in range(largest, TAB_LEAST_PT - 1, -1):    # (the bar's own is set later)
+                font.setPointSize(size)
+                bar.setFont(font)
+                if bar.sizeHint().width() <= room:
+                    break
             bar.setElideMode(Qt.TextElideMode.ElideNone)
             bar.setUsesScrollButtons(True)
             # Qt leaves a tab bar behind, on show, for groups tabified before the window was
             # shown: one not under any of its docks is such a ghost, and is hidden.
-            docks = [by_title[bar.tabText(i)] for i in range(bar.count()) if bar.tabText(i) in by_title]
             if docks and bar.parent() is self and not any(
                     abs(d.x() - bar.x()) <= 8 and d.isVisible() and not d.visibleRegion().isEmpty()
                     for d in docks):
@@ -529,13 +541,19 @@ class MainWindow(QMainWindow):
     def toggle_controls(self):
         """C: the controls folded away or back (presentation mode starts with them folded)."""
         controls = self.findChild(QDockWidget, "controls")
-        controls.setVisible(not controls.isVisible())
+        if self.theme == "presentation":       # the panels shared out in the room left
+            hold(self.panels.values())
+            self.controls_folded = controls.isVisible()
+            self.share_room()
+        else:
+            controls.setVisible(not controls.isVisible())
 
     def resizeEvent(self, event):
         """The panels laid out at the new size, in the shares they had, and drawn once, not
         at each round of it."""
         super().resizeEvent(event)
         self.shares.give_back()
+        chores().add(self, "whole tab names", self.whole_tab_names)    # in the docks' new widths
         draw_once(panel for panel in self.panels.values() if on_screen(panel))
 
     def event(self, event):
