@@ -725,3 +725,21 @@ def test_a_recurrent_run_is_told_in_time_steps_in_every_panel(qtbot):
     surface.show_frame(frame)
     assert surface.plot.getAxis("bottom").labelText.startswith("a: W")
     assert surface.plot.getAxis("left").labelText.startswith("b: V")
+
+
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_the_network_under_the_ball_is_the_status_bars_cost_or_says_why_not(batch_norm):
+    """Without batch norm the map's "the network" is the training cost the status bar shows
+    (the surface's data is the whole training set here); with it, the two differ (batch
+    statistics over the set against each sample on its own: 0.048 against 0.074 at step 300
+    of "Batch norm rescues deep sigmoid"), and the note says so."""
+    from ui.panels.surface import map_note
+    snapshot = run_frame(SimConfig(depth=6, batch_norm=batch_norm), 300).snapshot
+    words, _ = map_note(snapshot)
+    assert snapshot.surface.samples == snapshot.data.X_train.shape[0]
+    if batch_norm:
+        assert abs(snapshot.ball.cost - snapshot.train_loss) > 1e-3 * snapshot.train_loss
+        assert "(batch norm over the set)" in words
+    else:
+        assert snapshot.ball.cost == pytest.approx(snapshot.train_loss, rel=1e-9)
+        assert "batch norm" not in words

@@ -197,15 +197,19 @@ class CostMap:
 
     def side(self, width, height, beside):
         """The side of the square map a ``width`` × ``height`` room gives, with the words
-        ``beside`` the plot or above and under it (axes and colour bar as measured now)."""
+        ``beside`` the plot or above and under it (axes and colour bar as measured now); 0
+        where the words beside it would be taller than the room."""
         item = self.plot.getPlotItem()
         across = item.getAxis("left").width() + self.colorbar.width() + 2 * MAP_MARGIN
         down = item.getAxis("bottom").height() + 2 * MAP_MARGIN
+        def words(width):
+            return sum(label.heightForWidth(width) for label in (self.heading, self.note)
+                       if label.text() and label.isVisibleTo(self.widget))
         if beside:
+            if words(self.words_width()) > height:
+                return 0
             return min(width - across - self.words_width(), height - down)
-        words = sum(label.heightForWidth(width) for label in (self.heading, self.note) if label.text()
-                    and label.isVisibleTo(self.widget))
-        return min(width - across, height - down - words)
+        return min(width - across, height - down - words(width))
 
     def best(self, width, height):
         """(side, beside): the larger square map a ``width`` × ``height`` room gives, and
@@ -351,8 +355,9 @@ def map_note(snapshot, probe=None):
         training = snapshot.data.X_train.shape[0]
         on = f" (on {surface.samples:,} of its {training:,} training samples)" if surface.samples < training else ""
         when = f" (measured at step {ball.measured:,})" if ball.measured != snapshot.step else ""
+        norm = " (batch norm over the set)" if snapshot.config.batch_norm else ""
         lines = [f"Surface of step {surface.step:,}. Under the ball: the map {ball.plane_cost:.4g}, "
-                 f"the network {ball.cost:.4g}{on}{when}."]
+                 f"the network {ball.cost:.4g}{on}{when}{norm}."]
     if probe is not None:
         lines.append(f"Hollow: the probe, learning only a and b on this surface (step {probe.steps}, "
                      f"C = {probe.cost:.4g}){': ' + probe.launched if probe.launched else ''}.")
@@ -425,11 +430,14 @@ class SurfacePanel(Panel):
 
     def arrangement(self, width, height, maps):
         """(side by side, words beside, side): how ``maps`` maps (1 or 2) are placed in a
-        ``width`` × ``height`` room to be as large as they can be, and the side of each."""
-        wide = maps == 2 and self.map.best(width // 2, height)[0] >= self.map.best(width, height // 2)[0]
+        ``width`` × ``height`` room to be as large as they can be, and the side of each
+        (measured on the map with the most words)."""
+        wordiest = max((cost_map for cost_map in (self.map, self.baseline_map)[:maps] if cost_map is not None),
+                       key=lambda cost_map: len(cost_map.heading.text() + cost_map.note.text()))
+        wide = maps == 2 and wordiest.best(width // 2, height)[0] >= wordiest.best(width, height // 2)[0]
         if maps == 2:
             width, height = (width // 2, height) if wide else (width, height // 2)
-        side, beside = self.map.best(width, height)
+        side, beside = wordiest.best(width, height)
         return wide, beside, side
 
     def place_maps(self, width, height):
@@ -480,7 +488,6 @@ class SurfacePanel(Panel):
         if twin is None:
             if self.baseline_map is not None and self.baseline_map.widget.isVisibleTo(self):
                 self.baseline_map.widget.hide()
-                self.place_maps(self.map_area.width(), self.map_area.height())
             self.map.show(snapshot, frame.contours, logarithmic, playing=frame.playing,
                           probe=snapshot.probe)
         else:
@@ -488,12 +495,12 @@ class SurfacePanel(Panel):
                 self.maps.insertWidget(0, self.baseline_map.widget, 1)   # before: "before and after"
             if not self.baseline_map.widget.isVisibleTo(self):
                 self.baseline_map.widget.show()
-                self.place_maps(self.map_area.width(), self.map_area.height())
             self.baseline_map.show(twin, frame.baseline_contours, logarithmic,
                                    f"baseline: {brief(twin.config, snapshot.config, TITLE_MOST)}",
                                    frame.playing)
             self.map.show(snapshot, frame.contours, logarithmic,
                           brief(snapshot.config, twin.config, TITLE_MOST), frame.playing, snapshot.probe)
+        self.place_maps(self.map_area.width(), self.map_area.height())    # for their words now
         self._ball = ball = snapshot.ball
         s = self.surface
         (a_moves, _), (b_moves, _) = directions(snapshot)
