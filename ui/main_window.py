@@ -29,7 +29,7 @@ from .lecture import LectureTools
 from .panels import PANELS, build
 from .style import THEMES, apply_theme, controls_style, forget_old_symbols, restyle
 from .diagnosis_bar import DiagnosisBar
-from .docking import Shares, share_room
+from .docking import Shares, lay_out, share_room
 from .widgets import Field, on_screen
 
 PAINT = 0.016          # seconds: a display frame, the least time between two paints
@@ -490,6 +490,7 @@ class MainWindow(QMainWindow):
         type up to TAB_PT their bar holds them in, and scroll where even TAB_LEAST_PT does not.
         They are the lecturer's navigation, not the slide's words: in presentation type they
         ran off the bar."""
+        lay_out(self)                          # the docks' widths as they are now
         by_title = {dock.windowTitle(): dock for dock in self.docks.values()}
         font = self.font()
         largest = min(font.pointSize(), TAB_PT)
@@ -553,7 +554,7 @@ class MainWindow(QMainWindow):
         at each round of it."""
         super().resizeEvent(event)
         self.shares.give_back()
-        chores().add(self, "whole tab names", self.whole_tab_names)    # in the docks' new widths
+        self.whole_tab_names()                 # in the docks' new widths
         draw_once(panel for panel in self.panels.values() if on_screen(panel))
 
     def event(self, event):
