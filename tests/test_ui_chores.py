@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ui import drawing, main_window
-from ui.chores import chores
+from ui.chores import Chores, chores
 from ui.export import render
 from ui.recorder import Recorder
 from ui.widgets import on_screen
@@ -21,33 +21,20 @@ def one_pass():
     QApplication.processEvents()
 
 
-def drained():
-    """The queue done with what earlier tests left in it (a window's last "release"), so that
-    the passes counted are this test's own."""
-    marker, done = QObject(), []
-    chores().add(marker, "drained", lambda: done.append(True))
-    for _ in range(100):
-        if done:
-            break
-        one_pass()
-    one_pass()                     # the pass the marker's piece leaves for drawing
-    assert done
-
-
 def test_one_piece_per_pass_a_name_once_and_nothing_of_a_deleted_owner(qtbot):
     owner, gone = QObject(), QObject()
     ran = []
-    drained()
-    chores().add(owner, "a", lambda: ran.append("a"))
-    chores().add(gone, "b", lambda: ran.append("b"))
-    chores().add(owner, "c", lambda: ran.append("c"))
-    chores().add(owner, "a", lambda: ran.append("a again"))     # replaces, keeps its place
+    queue = Chores()           # its own: the window's queue may hold pieces due later
+    queue.add(owner, "a", lambda: ran.append("a"))
+    queue.add(gone, "b", lambda: ran.append("b"))
+    queue.add(owner, "c", lambda: ran.append("c"))
+    queue.add(owner, "a", lambda: ran.append("a again"))     # replaces, keeps its place
     shiboken6.delete(gone)
     for _ in range(4):
         one_pass()
     assert ran == ["a again", "c"]                                 # b's owner was deleted
-    chores().add(owner, "d", lambda: ran.append("d"))
-    chores().forget(owner)
+    queue.add(owner, "d", lambda: ran.append("d"))
+    queue.forget(owner)
     for _ in range(2):
         one_pass()
     assert ran == ["a again", "c"]
@@ -69,9 +56,9 @@ def test_what_a_piece_changes_is_drawn_in_a_pass_without_another_piece(qtbot):
     qtbot.waitExposed(widget)
     for _ in range(3):
         one_pass()
-    owner = QObject()
-    chores().add(owner, "a", lambda: (happened.append("a"), widget.update()))
-    chores().add(owner, "b", lambda: happened.append("b"))
+    owner, queue = QObject(), Chores()
+    queue.add(owner, "a", lambda: (happened.append("a"), widget.update()))
+    queue.add(owner, "b", lambda: happened.append("b"))
     passes = []
     for _ in range(6):
         happened.clear()
