@@ -235,12 +235,12 @@ class Simulation:
 
     def reset(self):
         """Start the run again from fresh weights drawn with the config's seed."""
-        self._build()
+        self._build(restore=self.config)
 
-    def _build(self, restore=None):
+    def _build(self, restore):
         """A new network, data and surface for the config. If it cannot be built (its data
         cannot be read), or the building is abandoned (pace.py), the run is left exactly as
-        it was, config ``restore`` included, and the exception goes on."""
+        it was, with the config ``restore`` (the one it had before), and the exception goes on."""
         kept = dict(self.__dict__)
         try:
             self._make()

@@ -253,6 +253,12 @@ def test_work_abandoned_at_any_checkpoint_leaves_the_run_as_if_it_had_not_begun(
         with pytest.raises(pace.Abandoned):
             plain.apply(config.replace(depth=5))       # a build abandoned: the run as it was
     assert plain.config == config and plain.net.n_layers == 4 and plain.step_count == 25
+    with pace.interruptible(event):
+        with pytest.raises(pace.Abandoned):
+            plain.reset()                              # a reset abandoned: the run as it was
+    assert plain.config == config and plain.step_count == 25     # (its config had become None:
+    plain.advance(1)                                   # a pinned baseline's reset abandoned,
+    assert plain.step_count == 26                      # the engine faulted on every tick)
 
 
 def test_a_deep_copy_trains_on_apart_from_its_original():
