@@ -115,3 +115,29 @@ def test_controls_unfolded_in_presentation_mode_share_the_screen(window, qtbot, 
     window.docks["bars"].raise_()
     painted_again(qtbot, window)
     assert layout() == folded
+
+
+def test_presentation_mode_shares_the_screen_for_the_maps_on_show(window, qtbot, theme_restored):
+    """At 1280 × 720 one map leaves room for the surface and the bars side by side; a pinned
+    baseline's second map does not, and the panels become tabs of one column; cleared, they
+    stand side by side again (the lecture's two main panels had been one tab apart even
+    without a baseline)."""
+    def side_by_side():
+        surface, bars = window.docks["surface"], window.docks["bars"]
+        return (not surface.visibleRegion().isEmpty() and not bars.visibleRegion().isEmpty()
+                and surface.x() + surface.width() <= bars.x())
+
+    window.toggle_presentation()
+    window.showNormal()
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: window.size().toTuple() == (1280, 720), timeout=10000)
+    window.reset_layout()
+    painted_again(qtbot, window)
+    assert side_by_side()
+    with_baseline(qtbot, window, True)
+    qtbot.waitUntil(lambda: window.docks["bars"] in window.tabifiedDockWidgets(window.docks["surface"]))
+    assert problems_in_every_tab(qtbot, window) == []
+    window.state.clear_baseline()
+    wait_on_engine(qtbot, window, lambda: window.painted.baseline is None)
+    qtbot.waitUntil(side_by_side)
+    assert problems_in_every_tab(qtbot, window) == []

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDockWidget, QTabBar
 from .drawing import settle_layout
 
 PLOT_LEAST = 150       # pixels of height a plot needs for its data to be read from the back row
+COLUMN_LEAST = 600     # pixels of width a column of panels needs in presentation type
 QUANTUM = 4            # pixels: a height measured to within a pixel, rounded up to a multiple of this
 SAME_COLUMN = 4        # pixels: docks whose left edges are this close are one column
 
@@ -35,8 +36,9 @@ def share_room(window, fold=None):
     and the gradient bars half of the rest each; the loss under the bars, a quarter of the
     column or the room its plot needs. Where the column is too short for both plots, and
     always in presentation mode, the loss and the learning speed are tabs behind the bars;
-    a screen too small for two maps in half its width (presentation mode at 1024 × 768)
-    has every panel as a tab of one column. ``fold``: the controls folded away (True),
+    in presentation mode, a screen whose half is narrower than COLUMN_LEAST or too small
+    for the maps on show (at 1024 × 768, or at 1280 × 720 with a baseline) has every panel
+    as a tab of one column. ``fold``: the controls folded away (True),
     shown (False), or left as they are (None)."""
     d, controls = window.docks, window.findChild(QDockWidget, "controls")
     presentation = window.theme == "presentation"
@@ -49,7 +51,8 @@ def share_room(window, fold=None):
     free = window.width() - sum(narrowest)
     resize_docks(window, columns + [d["surface"], d["bars"]], narrowest + [free // 2, free // 2],
                  Qt.Orientation.Horizontal)
-    if presentation and window.panels["surface"].room_for_two() < PLOT_LEAST:
+    maps = 1 if window.painted is None or window.painted.baseline is None else 2
+    if presentation and (free // 2 < COLUMN_LEAST or window.panels["surface"].room_for(maps) < PLOT_LEAST):
         for dock in window.docks.values():
             if dock is not d["surface"] and dock.isVisible() and not dock.isFloating():
                 window.tabifyDockWidget(d["surface"], dock)

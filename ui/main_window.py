@@ -383,9 +383,10 @@ class MainWindow(QMainWindow):
 
     def _shown(self, frame):
         """``frame`` is now on screen in every panel."""
-        self.painted = frame
-        if self._share_again:
-            self._share_again = False
+        before, self.painted = self.painted, frame
+        if self._share_again or (self.theme == "presentation" and before is not None
+                                 and (before.baseline is None) != (frame.baseline is None)):
+            self._share_again = False      # (presentation's shares depend on the maps on show)
             chores().add(self, "share room", self.share_room)
         self.frames_painted += 1
         start, count = self._fps_clock

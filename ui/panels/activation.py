@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QBoxLayout, QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
+from PySide6.QtWidgets import QBoxLayout, QComboBox, QLabel, QSizePolicy, QVBoxLayout
 
 from simulator.activations import get_activation
 
@@ -15,7 +15,6 @@ from ..style import current, heading, ink, pen
 from ..widgets import Resized, typeset
 
 Z_RANGE = 6.0
-PAIR_WIDE = 2.0        # a room this many times wider than high shows the two plots side by side
 POOLED = {"layer": "all hidden layers", "time step": "all time steps"}   # by Snapshot.unit_name
 
 
@@ -60,17 +59,17 @@ class ActivationPanel(Panel):
         self.share = QLabel()
         self.share.setWordWrap(True)
         self.hist = pg.PlotWidget()
-        self.hist.setLabel("bottom", "φ'(z) in the network now")
+        self.hist.setLabel("bottom", "φ'(z) in the network")
         self.hist.setLabel("left", "count")
         self.bars = pg.BarGraphItem(x0=[], x1=[], height=[], pen=None)
         self.hist.addItem(self.bars)
 
-        controls = QHBoxLayout()
-        controls.addWidget(self.layer)
-        controls.addWidget(self.share, 1)
+        self.controls = QBoxLayout(QBoxLayout.Direction.LeftToRight)   # the layer and its share
+        self.controls.addWidget(self.layer, 0, Qt.AlignmentFlag.AlignLeft)
+        self.controls.addWidget(self.share, 1)
         histogram = QVBoxLayout()
         histogram.setContentsMargins(0, 0, 0, 0)
-        histogram.addLayout(controls)
+        histogram.addLayout(self.controls)
         histogram.addWidget(self.hist, 1)
         for plot in (self.curves, self.hist):       # shared by stretch alone: a plot's size hint
             plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)  # is its size now
@@ -88,10 +87,21 @@ class ActivationPanel(Panel):
         self.restyle()
 
     def _place(self, width, height):
-        """The two plots side by side in a room wider than PAIR_WIDE times its height (a
-        panel of the whole screen), else one above the other."""
-        wide = width > PAIR_WIDE * height
+        """The two plots side by side or one above the other in a ``width`` × ``height``
+        room, whichever gives the smaller of them the longer short side (the axes and the
+        histogram's layer and share above it counted: the share beside the layer under a
+        whole-width histogram, under it beside the other plot)."""
+        layer = self.layer.sizeHint()
+        items = [plot.getPlotItem() for plot in (self.curves, self.hist)]
+        down = max(item.getAxis("bottom").height() for item in items)
+        across = max(item.getAxis("left").width() for item in items)
+        above_stacked = max(layer.height(), self.share.heightForWidth(max(1, width - layer.width())))
+        above_beside = layer.height() + self.share.heightForWidth(max(1, width // 2))
+        stacked = min(width - across, (height - above_stacked) / 2 - down)
+        beside = min(width / 2 - across, height - above_beside - down)
+        wide = beside > stacked
         self.pair.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
+        self.controls.setDirection(QBoxLayout.Direction.TopToBottom if wide else QBoxLayout.Direction.LeftToRight)
 
     def restyle(self):
         super().restyle()
@@ -161,5 +171,5 @@ class ActivationPanel(Panel):
             self.share.setText(f"dead units (φ' = 0 on every sample): "
                                f"{100 * d.dead_fraction[rows].mean():.0f} %")
         else:
-            self.share.setText(f"saturated units (φ' below 1 % of its maximum on every sample): "
+            self.share.setText(f"saturated units (φ' < 1 % of its maximum on every sample): "
                                f"{100 * d.saturated_units[rows].mean():.0f} %")

@@ -450,10 +450,10 @@ class SurfacePanel(Panel):
         for cost_map in maps:
             cost_map.arrange(beside)
 
-    def room_for_two(self):
-        """The side each of two maps (a run's and its baseline's) would have in the room the
-        maps have now."""
-        return self.arrangement(self.map_area.width(), self.map_area.height(), 2)[2]
+    def room_for(self, maps):
+        """The side each of ``maps`` maps (the run's, and its baseline's if 2) would have in
+        the room the maps have now."""
+        return self.arrangement(self.map_area.width(), self.map_area.height(), maps)[2]
 
     def restyle(self):
         super().restyle()
