@@ -45,8 +45,10 @@ class DecisionBoundaryPanel(Panel):
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)
         self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=output_map(), interactive=False,
-                                        width=14, label="P(class 1)")
+                                        width=14)
         self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
+        self.colorbar.axis.setLabel("P(class 1)")        # beside its numbers, in the theme's type
+        self.plot.getPlotItem().layout.setContentsMargins(1, 10, 1, 1)   # room for its "1.0"
         self.train = pg.ScatterPlotItem(size=7)
         self.test = pg.ScatterPlotItem(size=9, brush=None)
         self.plot.addItem(self.train)

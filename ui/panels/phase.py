@@ -86,8 +86,9 @@ class PhaseDiagramPanel(Panel):
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)
         self.colorbar = pg.ColorBarItem(colorMap=RATIO_MAP, values=(-LIMIT, LIMIT), interactive=False,
-                                        width=14, label=typeset("log₁₀ ‖δ¹‖/‖δ^L‖"))
+                                        width=14)
         self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
+        self.colorbar.axis.setLabel(typeset("log₁₀ ‖δ¹‖/‖δ^L‖"))   # beside its numbers, in the theme's type
         # on the map's own colours (white at χ = 1), the same in every theme
         self.critical = pg.InfiniteLine(angle=0, label="χ = 1", labelOpts={
             "position": 0.08, "color": "#111111", "fill": "#f7f7f7"})   # clear of the deepest networks' crosses
