@@ -82,6 +82,8 @@ def resize_docks(window, docks, sizes, orientation):
     laid = [(dock, size) for dock, size in zip(docks, sizes)     # a floating dock is not in
             if not dock.isFloating() and not dock.isHidden()]      # the layout's rows
     docks, sizes = [dock for dock, _ in laid], [size for _, size in laid]
+    if not docks or min(sizes) < 1:
+        return                              # a window too small to share (or docks unshown)
     def now():
         return [dock.width() if orientation == Qt.Orientation.Horizontal else dock.height()
                 for dock in docks]
@@ -151,6 +153,8 @@ class Shares:
         controls = [width for dock, width in self.columns if dock.objectName() == "controls"]
         total = sum(dock.width() for dock, _ in self.columns)
         rest, was = total - sum(controls), sum(width for _, width in self.columns) - sum(controls)
+        if was < 1 or any(h < 1 for column in self.rows for _, h in column):
+            return                              # remembered at no size: nothing to give back
         widths = [width if dock.objectName() == "controls" else round(width * rest / was)
                   for dock, width in self.columns]
         resize_docks(self.window, [dock for dock, _ in self.columns], widths, Qt.Orientation.Horizontal)
