@@ -82,6 +82,17 @@ def test_play_moves_the_ball_downhill_and_pause_stops(window, qtbot):
     assert window.painted.snapshot.step == step
 
 
+def test_an_engine_fault_leaves_play_saying_play(window, qtbot):
+    """The engine pauses itself on a fault of its own; the button had gone on saying
+    "Pause" over a lab that did nothing (seen live after a fault)."""
+    qtbot.mouseClick(window.controls.play_button, Qt.MouseButton.LeftButton)
+    assert window.controls.play_button.text() == "Pause"
+    window.engine.failed.emit("AttributeError: something")
+    assert not window.state.playing and not window.controls.play_button.isChecked()
+    assert window.controls.play_button.text() == "Play"
+    assert "The engine met a fault and paused" in window.statusBar().currentMessage()
+
+
 def test_keyboard_space_plays_s_steps_r_resets(window, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_S)
     qtbot.waitUntil(lambda: window.painted.snapshot.step == 1, timeout=5000)

@@ -134,8 +134,7 @@ class MainWindow(QMainWindow):
             self.engine.frame_ready.connect(self._receive)
             self.engine.stopped.connect(self.lecture.report)
             self.engine.refused.connect(self._refused)
-            self.engine.failed.connect(lambda fault: self.lecture.report(
-                f"The engine met a fault and paused: {fault}. Reset, or change a control, to go on."))
+            self.engine.failed.connect(self._failed)
             self.engine.answering.connect(self._answering)
             self.engine.working.connect(self._working)
         for key, slot in ((Qt.Key.Key_Escape, self._escape), (Qt.Key.Key_C, self.toggle_controls),
@@ -532,6 +531,12 @@ class MainWindow(QMainWindow):
             self._before_presentation = (self.theme, self.saveState(), self.size(), self.windowState())
             self.set_theme("presentation")
             self.showFullScreen()
+
+    def _failed(self, fault):
+        """The engine met a fault of its own and paused: Play says so, and the message."""
+        self.state.set_playing(False)
+        self.lecture.report(f"The engine met a fault and paused: {fault}. Reset, or change a control, "
+                            "to go on.")
 
     def _escape(self):
         """Esc: cancel the loading of a file, or else leave presentation mode."""
