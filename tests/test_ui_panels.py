@@ -743,3 +743,21 @@ def test_the_network_under_the_ball_is_the_status_bars_cost_or_says_why_not(batc
     else:
         assert snapshot.ball.cost == pytest.approx(snapshot.train_loss, rel=1e-9)
         assert "batch norm" not in words
+
+
+def test_the_learning_speeds_baseline_is_named_in_its_legend_not_over_its_plot(qtbot):
+    """Beside a baseline the speed plot's title said "Bright: this run; faded: the baseline"
+    and took a line of its height (124 px left at 1920 × 1080): the legend says it, as the
+    loss's does, and keeps saying it after a change of depth; gone with the baseline."""
+    panel = shown(qtbot, LearningSpeedPanel())
+
+    def names():
+        return [label.text for _, label in panel.legend.items]
+    for depth in (4, 9):
+        panel.show_frame(run_frame(SimConfig(depth=depth, width=4), 20, baseline=SimConfig(depth=3, width=4)))
+        panel.finish()
+        assert names().count("baseline (faded)") == 1 and "layer 1" in names()
+        assert "baseline" not in panel.title_text
+    panel.show_frame(run_frame(SimConfig(depth=9, width=4), 20))
+    panel.finish()
+    assert "baseline (faded)" not in names()

@@ -71,6 +71,7 @@ class LearningSpeedPanel(Panel):
         self.unit = "layer"            # what the curves are of (Snapshot.unit_name)
         self.baseline_curves, self.baseline_layers = [], []
         self.live_pool, self.baseline_pool = [], []      # every curve made, drawn or empty
+        self.baseline_key = pg.PlotDataItem()            # the baseline's legend sample
         self.title_text = ""
         layout = QVBoxLayout(self)
         layout.addWidget(self.plot)
@@ -86,6 +87,7 @@ class LearningSpeedPanel(Panel):
         self._title()
         self._paint(self.curves, self.layers, live=True)
         self._paint(self.baseline_curves, self.baseline_layers, live=False)
+        self.baseline_key.setPen(dense_pen(faint(current().foreground, FADED_CURVE), 1.5))
 
     def show_frame(self, frame):
         self.throttle.submit(frame)
@@ -96,8 +98,6 @@ class LearningSpeedPanel(Panel):
     def _draw(self, frame):
         snapshot, twin = frame.snapshot, frame.baseline
         title = last_finite_label(snapshot).rstrip(": ")
-        if twin is not None:
-            title = (f"{title}. " if title else "") + "Bright: this run; faded: the baseline"
         if title != self.title_text:
             self.title_text = title
             self._title()
@@ -113,7 +113,17 @@ class LearningSpeedPanel(Panel):
                                                                             live=False)
         if twin is not None:
             means += self._set(self.baseline_curves, self.baseline_layers, twin.history)
+        self._key(twin is not None)
         self.view.fit(history.steps[-1] if len(history.steps) else 0, np.concatenate([[]] + means))
+
+    def _key(self, shown):
+        """The baseline's entry in the legend, "baseline (faded)", while one is shown (as
+        the loss's "baseline (dashed)"; a title line had taken the plot's room)."""
+        keyed = any(sample.item is self.baseline_key for sample, _ in self.legend.items)
+        if shown and not keyed:
+            self.legend.addItem(self.baseline_key, "baseline (faded)")
+        elif keyed and not shown:
+            self.legend.removeItem(self.baseline_key)
 
     @staticmethod
     def _set(curves, layers, history):
