@@ -153,3 +153,19 @@ def test_a_share_of_nothing_is_not_asked_of_qt(window):
     before = d["surface"].width(), d["bars"].width()
     resize_docks(window, [d["surface"], d["bars"]], [0, sum(before)], Qt.Orientation.Horizontal)
     assert (d["surface"].width(), d["bars"].width()) == before
+
+
+def test_presentation_mode_shares_the_screen_it_ends_at(window, qtbot, theme_restored):
+    """F5 shares the window it has, then goes full screen: on a 1280 × 720 projector, from a
+    window of 90 % of it, the panels stayed one column of tabs (half of 1152 px is under
+    COLUMN_LEAST) on a screen wide enough for two."""
+    window.resize(1152, 648)
+    qtbot.waitUntil(lambda: window.size().toTuple() == (1152, 648), timeout=10000)
+    painted_again(qtbot, window)
+    window.toggle_presentation()
+    window.showNormal()
+    window.resize(1280, 720)                       # the full screen, where offscreen has none
+    surface, bars = window.docks["surface"], window.docks["bars"]
+    qtbot.waitUntil(lambda: surface.x() + surface.width() <= bars.x()
+                    and not surface.visibleRegion().isEmpty() and not bars.visibleRegion().isEmpty())
+    assert problems_in_every_tab(qtbot, window) == []

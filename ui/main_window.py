@@ -485,6 +485,11 @@ class MainWindow(QMainWindow):
         self.shares.remember()
         self._share_again = self.painted is None
 
+    def _share_presentation(self):
+        """Presentation mode's shares, if it is still on (a resize leaving it queued this)."""
+        if self.theme == "presentation":
+            self.share_room()
+
     def whole_tab_names(self):
         """Dock tabs keep their whole names ("Gradient bars", not "Gradient…"), in the largest
         type up to TAB_PT their bar holds them in, and scroll where even TAB_LEAST_PT does not.
@@ -557,8 +562,12 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event):
         """The panels laid out at the new size, in the shares they had, and drawn once, not
-        at each round of it."""
+        at each round of it. In presentation mode the screen is shared out anew for its size:
+        going full screen comes after F5 has shared the window it had, which on a 1280 × 720
+        projector was too narrow for two columns."""
         super().resizeEvent(event)
+        if self.theme == "presentation":
+            chores().add(self, "share the screen", self._share_presentation)
         self.shares.give_back()
         self.whole_tab_names()                 # in the docks' new widths
         draw_once(panel for panel in self.panels.values() if on_screen(panel))
