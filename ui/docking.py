@@ -91,9 +91,9 @@ def resize_docks(window, docks, sizes, orientation):
         return                              # as they are: nothing laid out, nothing drawn again
     window.resizeDocks(docks, sizes, orientation)
     lay_out(window)
-    missed = [size - got for size, got in zip(sizes, now())]
-    if any(missed):
-        window.resizeDocks(docks, [size + miss for size, miss in zip(sizes, missed)], orientation)
+    corrected = [2 * size - got for size, got in zip(sizes, now())]    # asked + missed
+    if corrected != list(sizes) and min(corrected) >= 1:       # (a dock held at its least size
+        window.resizeDocks(docks, corrected, orientation)      # may have got twice the asked)
         lay_out(window)
 
 
