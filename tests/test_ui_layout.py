@@ -36,6 +36,23 @@ def problems_in_every_tab(qtbot, window):
     return found
 
 
+def presentation_at(qtbot, window, size):
+    """F5, with the window at ``size`` (the offscreen screen has no projector's size: the
+    window takes it instead), in presentation's layout at that size."""
+    window.toggle_presentation()
+    window.showNormal()
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.size().toTuple() == size, timeout=10000)
+    window.reset_layout()
+
+
+def side_by_side(window):
+    """Whether the surface and the bars are both in view, the surface left of the bars."""
+    surface, bars = window.docks["surface"], window.docks["bars"]
+    return (not surface.visibleRegion().isEmpty() and not bars.visibleRegion().isEmpty()
+            and surface.x() + surface.width() <= bars.x())
+
+
 def with_baseline(qtbot, window, baseline):
     if baseline:
         window.state.pin_baseline()
@@ -46,11 +63,7 @@ def with_baseline(qtbot, window, baseline):
 @pytest.mark.parametrize("size", [(1024, 768), (1280, 720), (1920, 1080)])
 def test_presentation_mode_shows_everything_whole(window, qtbot, theme_restored, size, baseline):
     with_baseline(qtbot, window, baseline)
-    window.toggle_presentation()                   # F5
-    window.showNormal()                            # the offscreen screen has no projector's size:
-    window.resize(*size)                           # the window takes it instead
-    qtbot.waitUntil(lambda: window.size().toTuple() == size, timeout=10000)
-    window.reset_layout()                          # presentation's layout at this size
+    presentation_at(qtbot, window, size)
     assert window.minimumSizeHint().width() <= size[0] and window.minimumSizeHint().height() <= size[1]
     assert problems_in_every_tab(qtbot, window) == []
 
@@ -98,11 +111,7 @@ def test_controls_unfolded_in_presentation_mode_share_the_screen(window, qtbot, 
                 if dock.isVisible() and not dock.visibleRegion().isEmpty()}
 
     with_baseline(qtbot, window, True)
-    window.toggle_presentation()
-    window.showNormal()
-    window.resize(1280, 720)
-    qtbot.waitUntil(lambda: window.size().toTuple() == (1280, 720), timeout=10000)
-    window.reset_layout()
+    presentation_at(qtbot, window, (1280, 720))
     painted_again(qtbot, window)
     folded = layout()
     controls = window.findChild(QDockWidget, "controls")
@@ -122,24 +131,15 @@ def test_presentation_mode_shares_the_screen_for_the_maps_on_show(window, qtbot,
     baseline's second map does not, and the panels become tabs of one column; cleared, they
     stand side by side again (the lecture's two main panels had been one tab apart even
     without a baseline)."""
-    def side_by_side():
-        surface, bars = window.docks["surface"], window.docks["bars"]
-        return (not surface.visibleRegion().isEmpty() and not bars.visibleRegion().isEmpty()
-                and surface.x() + surface.width() <= bars.x())
-
-    window.toggle_presentation()
-    window.showNormal()
-    window.resize(1280, 720)
-    qtbot.waitUntil(lambda: window.size().toTuple() == (1280, 720), timeout=10000)
-    window.reset_layout()
+    presentation_at(qtbot, window, (1280, 720))
     painted_again(qtbot, window)
-    assert side_by_side()
+    assert side_by_side(window)
     with_baseline(qtbot, window, True)
     qtbot.waitUntil(lambda: window.docks["bars"] in window.tabifiedDockWidgets(window.docks["surface"]))
     assert problems_in_every_tab(qtbot, window) == []
     window.state.clear_baseline()
     wait_on_engine(qtbot, window, lambda: window.painted.baseline is None)
-    qtbot.waitUntil(side_by_side)
+    qtbot.waitUntil(lambda: side_by_side(window))
     assert problems_in_every_tab(qtbot, window) == []
 
 
@@ -165,9 +165,7 @@ def test_presentation_mode_shares_the_screen_it_ends_at(window, qtbot, theme_res
     window.toggle_presentation()
     window.showNormal()
     window.resize(1280, 720)                       # the full screen, where offscreen has none
-    surface, bars = window.docks["surface"], window.docks["bars"]
-    qtbot.waitUntil(lambda: surface.x() + surface.width() <= bars.x()
-                    and not surface.visibleRegion().isEmpty() and not bars.visibleRegion().isEmpty())
+    qtbot.waitUntil(lambda: side_by_side(window))
     assert problems_in_every_tab(qtbot, window) == []
 
 

@@ -221,7 +221,6 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             dock.setVisible(True)
         self.share_room()
-        self.whole_tab_names()
 
     def reset_layout(self):
         """The layout of a first start, whatever was moved, floated, closed or tabbed since
@@ -229,7 +228,6 @@ class MainWindow(QMainWindow):
         hold(self.panels.values())
         self.restoreState(self.first_layout)
         self.share_room()
-        self.whole_tab_names()
 
     def _dock(self, name, panel):
         """The dock of ``panel``, in the place it declares (``Panel.place``)."""
