@@ -31,22 +31,30 @@ class Activity:
     saturated: np.ndarray
 
 
-def activity(net, X):
+def activity(net, X, workspace=None):
     """The Activity of ``net``'s hidden layers (a recurrent network's time steps) on the
-    inputs X (evaluation mode)."""
+    inputs X (evaluation mode). ``workspace``: where the pass writes (``Network.workspace``
+    of len(X), ``backward=False`` will do; a new one if not given); its contents are
+    used up."""
+    threshold = SATURATED * net.activation.derivative_max
     if net.recurrent:
         trace = net.forward(X)
-        hidden, dphis = trace.hidden[1:], trace.dphis
-    else:
-        trace = net.forward(X, batch_statistics=False)
-        hidden, dphis = trace.activations[1:], trace.dphis
-    threshold = SATURATED * net.activation.derivative_max
+        return _per_layer(trace.hidden[1:], trace.dphis, threshold)
+    trace = net.forward(X, batch_statistics=False, workspace=workspace)
+    ws = trace.workspace
+    if ws.a_stack is None:
+        return _per_layer(trace.activations[1:], trace.dphis, threshold)
+    rows, slopes = (stack.reshape(len(stack), -1) for stack in (ws.a_stack, ws.dphi_stack))
     with np.errstate(all="ignore"):              # activations that overflowed: inf, NaN statistics
-        if len({a.size for a in hidden}) == 1:   # one width: one call for every layer (a call
-            rows = np.reshape(hidden, (len(hidden), -1))     # per layer took 3× as long)
-            slopes = np.reshape(dphis, (len(dphis), -1))
-            low, high = np.percentile(rows, PERCENTILES, axis=1)
-            return Activity(rows.mean(axis=1), low, high, np.mean(np.abs(slopes) < threshold, axis=1))
+        mean = rows.mean(axis=1)                 # one call for every layer (a call per layer
+        saturated = np.count_nonzero(np.abs(slopes, out=slopes) < threshold, axis=1)  # took 3×)
+        low, high = np.percentile(rows, PERCENTILES, axis=1, overwrite_input=True)
+    return Activity(mean, low, high, saturated / slopes.shape[1])
+
+
+def _per_layer(hidden, dphis, threshold):
+    """The Activity of layers of different widths, one at a time."""
+    with np.errstate(all="ignore"):
         low, high = np.array([np.percentile(a, PERCENTILES) for a in hidden]).T
         return Activity(np.array([a.mean() for a in hidden]), low, high,
                         np.array([np.mean(np.abs(d) < threshold) for d in dphis]))

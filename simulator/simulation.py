@@ -62,6 +62,7 @@ COARSE_RESOLUTION = 16        # the surface drawn at once after a change (refine
 SURFACE_SAMPLES = 512         # the surface's data: at most this many training samples...
 SURFACE_FLOPS = 2e7           # ...fewer where a pass of them costs more than this (a row of a
 SURFACE_LEAST = 32            # surface, one measure of the ball), but no fewer than this
+KEPT_LOOK = 2 ** 25           # bytes: a look at the monitored inputs keeps its arrays up to this
 RECENT_STEPS = 20             # the diagnosis reads the speeds of learning over these last steps
 # The costly parts of a new run (Simulation.next_part), in order: what each is in words, and
 # about how many passes through the network's layers it takes (a checkpoint each layer).
@@ -278,14 +279,14 @@ class Simulation:
         chosen = np.sort(np.random.default_rng(int(surface_seed)).permutation(len(self.Y_train))[
             :surface_samples(self.net)])
         self.surface_X, self.surface_Y = self.data.X_train[chosen], self.Y_train[chosen]
-        self._steps_workspace = None
+        self._steps_workspace = self._kept_look = None
         self.optimizer = self._make_optimizer()
         self.recorder = StatsRecorder(self.net)
         self.step_count = 0
         self.diverged = self.diverged_config = None
         self.history = DecimatingHistory()
         self.eval_history = DecimatingHistory(EVALUATIONS, self._stride(len(self._eval_X), 4))
-        self.activity_history = DecimatingHistory(EVALUATIONS, self._stride(len(self.monitored), 8))
+        self.activity_history = DecimatingHistory(EVALUATIONS, self._stride(len(self.monitored), 16))
         self._theta_before = self.net.theta.copy()
         self._decision_grid = self._input_grid(DECISION_RESOLUTION) if self.data.planar else None
         self._last_decision = None
@@ -361,9 +362,10 @@ class Simulation:
         most a twelfth of the training from the start: 64 steps apart on the 2-D sets at
         batch 32, 256 on the digits. (Every step at first, the 1,797 digits had made a
         2,000-step run 1.8× slower; at twice these sample counts over the batch, they took
-        15 % of a depth-30 run's time.) The activations on the monitored inputs (factor 8:
-        their percentiles sort every unit's value) cost 3–7 % of a 2,000-step run
-        (benchmarks/bench_panels.py)."""
+        15 % of a depth-30 run's time.) A look at the activations on the monitored inputs
+        costs 1.6–8 training steps (its percentiles sort every unit's value): at factor 16
+        the looks cost 2–3 % of a 2,000-step run (benchmarks/bench_panels.py), at most
+        a tenth of the first steps'."""
         ratio = factor * samples / self.config.batch_size
         return 2 ** int(np.ceil(np.log2(max(1.0, ratio))))
 
@@ -591,7 +593,19 @@ class Simulation:
         return e.train_loss, e.test_loss
 
     def _activity(self):
-        return activity(self.net, self.monitored)
+        return activity(self.net, self.monitored, self._look_workspace())
+
+    def _look_workspace(self):
+        """Where a look at the monitored inputs writes: kept from look to look where it is
+        at most KEPT_LOOK bytes (fresh memory's page faults made a look at depth 30 × 32
+        3.6× as long), made for the look and let go where larger; a recurrent network's
+        pass makes its own."""
+        if self.net.recurrent:
+            return None
+        ws = self._kept_look or self.net.workspace(len(self.monitored), backward=False)
+        small = ws.a_stack is not None and 3 * ws.a_stack.nbytes <= KEPT_LOOK
+        self._kept_look = ws if small else None
+        return ws
 
     def spectrum(self):
         """The singular values of the network's input–output Jacobian now, on the first of

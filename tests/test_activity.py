@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from simulator import SimConfig, Simulation
+from simulator import simulation
 from simulator.activity import SATURATED, activity, history
 from simulator.network import Network
 from simulator.unrolled import UnrolledNetwork
@@ -86,9 +87,12 @@ def test_a_recurrent_networks_time_steps_are_its_layers():
 
 @pytest.mark.parametrize("config", [SimConfig(depth=3, width=5), SimConfig(recurrent=True, activation="tanh",
                                                                           time_steps=5, width=6)])
-def test_a_run_records_the_activations_of_its_first_test_inputs_on_schedule(config):
+@pytest.mark.parametrize("kept", [True, False])
+def test_a_run_records_the_activations_of_its_first_test_inputs_on_schedule(config, kept, monkeypatch):
+    if not kept:                                  # each look in arrays of its own
+        monkeypatch.setattr(simulation, "KEPT_LOOK", 0)
     sim = Simulation(config)
-    sim.advance(100)
+    sim.advance(5 * sim.activity_history.stride)
     record = sim.snapshot().history.activity
     steps = record.steps.tolist()
     assert steps[0] == 0 and len(steps) > 3 and np.all(np.diff(steps) == steps[1])   # evenly spaced
