@@ -1,13 +1,14 @@
-"""What a baseline costs the engine: the worker's CPU time per tick and the Frame's size.
+"""What a baseline costs the engine: the Session's CPU time per tick and the Frame's size.
 
     python benchmarks/bench_baseline.py
 
-The worker (no window, no engine process) plays the default config at the default speed
-(5 steps per tick) for TICKS ticks, three times: one run, with the run pinned as a
-baseline (issue 14: two Simulations advanced step for step), and with the baseline
-cleared again. CPU time of this thread, so other people's load on the machine counts
-little; the goal is that a tick with a baseline still fits the worker's budget
-(``BUDGET``, 12 ms) with room to spare, so the steps asked for are all delivered.
+The engine's Session (no window, no engine process: its ticks called here, a TICK apart
+as the engine's loop leaves them) plays the default config at the default speed for
+TICKS ticks, three times: one run, with the run pinned as a baseline (issue 14: two
+Simulations advanced step for step), and with the baseline cleared again. CPU time of
+this thread, so other people's load on the machine counts little; the goal is that a
+tick with a baseline still fits the engine's budget (``BUDGET``, 12 ms) with room to
+spare, so the steps asked for are all delivered.
 """
 from __future__ import annotations
 
@@ -18,33 +19,37 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QCoreApplication  # noqa: E402
-
 from simulator import SimConfig  # noqa: E402
-from ui.worker import BUDGET, SimulationWorker  # noqa: E402
+from simulator.session import BUDGET, TICK, Session  # noqa: E402
 
 TICKS = 300
 
 
 def main():
-    app = QCoreApplication([])            # noqa: F841  (the worker's timers need one)
-    worker = SimulationWorker(SimConfig())
     sizes = []
-    worker.frame_ready.connect(lambda frame: sizes.append(len(pickle.dumps(frame))))
-    worker._tick()
-    worker.set_playing(True)
-    for label, command in (("one run", None), ("with a baseline", worker.pin_baseline),
-                           ("baseline cleared", worker.clear_baseline)):
+
+    def send(message):
+        if hasattr(message, "snapshot"):          # a Frame (the rest are messages)
+            sizes.append(len(pickle.dumps(message)))
+    session = Session(SimConfig(), send)
+    session.tick()
+    session.set_playing(True)
+    for label, command in (("one run", None), ("with a baseline", session.pin_baseline),
+                           ("baseline cleared", session.clear_baseline)):
         if command is not None:
             command()
         for _ in range(20):               # warm up
-            worker._tick()
-        first, cpu = worker.sim.step_count, time.thread_time()
+            session.tick()
+            time.sleep(TICK)
+        first, cpu, ticked = session.sim.step_count, 0.0, time.perf_counter()
         for _ in range(TICKS):
-            worker._tick()
-        per_tick = (time.thread_time() - cpu) / TICKS
-        print(f"{label}: CPU per tick {per_tick * 1e3:.2f} ms (budget {BUDGET * 1e3:.0f} ms), "
-              f"steps per tick {(worker.sim.step_count - first) / TICKS:.1f} of 5, "
+            began = time.thread_time()
+            session.tick()
+            cpu += time.thread_time() - began
+            time.sleep(TICK)
+        steps = session.sim.step_count - first
+        print(f"{label}: CPU per tick {cpu / TICKS * 1e3:.2f} ms (budget {BUDGET * 1e3:.0f} ms), "
+              f"{steps / TICKS:.1f} steps per tick, {steps / (time.perf_counter() - ticked):.0f} steps/s, "
               f"Frame {sizes[-1] / 1e3:.0f} kB pickled")
 
 

@@ -4,18 +4,15 @@ cost beside the training it runs with.
     python benchmarks/bench_landscape.py
 
 Depth 10, width 16 (sigmoid), 256 data points, the default plane (first and last
-layer). "structured" is Landscape.grid_costs; "point by point" is one full forward
-pass per grid point (Landscape.cost), timed on a sample of points and scaled to the
-grid, all in one run.
+layer). "structured" is the plane's grid_costs; "point by point" is one full forward
+pass of the whole network per grid point at θ(a, b), timed on a sample of points and
+scaled to the grid, all in one run.
 
-Ball against training, side by side in one run (rounds alternate, best of each kept),
-for the default config and two presets, in process CPU time (other people's load on the
-shared machine moves wall time much more): a training step (Simulation.advance without
-the ball), a ball gradient by full backpropagation at θ(a, b) projected on U and V (how
-the ball was computed before), and the ball's gradient over the moving layers only
-(Landscape.gradient, now). "share" is the ball's time as a share of the training time:
-before, one full-backpropagation ball step per training step; now, one ball step per
-``epoch_steps`` training steps.
+The ball against training, side by side in one run (rounds alternate, best of each
+kept), for the default config and three presets, in process CPU time (other people's
+load on the shared machine moves wall time much more): training steps alone
+(Simulation.advance without the ball) and with the ball (each step locates the network
+on the plane: its cost and slopes there). "share" is what the ball adds.
 """
 from __future__ import annotations
 
@@ -50,13 +47,17 @@ def main():
     X = np.concatenate([data.X_train, data.X_test])
     Y = np.concatenate([data.y_train, data.y_test])[:, None]
     net = Network([2] + [16] * 10 + [1], activation="sigmoid", seed=0)
-    landscape = Landscape(net, X, Y)
-    per_point = best_of(lambda: [landscape.cost(a, 0.1) for a in np.linspace(-1, 1, 200)]) / 200
+    plane, probe = Landscape(net, X, Y).plane, net.copy()
+
+    def point(a, b):                         # the whole network's forward pass at θ(a, b)
+        probe.theta = plane.theta(a, b)
+        return probe.loss(X, Y)
+    per_point = best_of(lambda: [point(a, 0.1) for a in np.linspace(-1, 1, 200)]) / 200
     print(f"{len(X)} data points, depth 10, width 16; one point by itself: {per_point * 1e6:.0f} µs")
     print(f"{'grid':>6} | {'structured ms':>13} | {'point by point ms':>17} | {'speed-up':>8}")
     for resolution in (32, 64, 128):
         steps = np.linspace(-1, 1, resolution)
-        grid = best_of(lambda: landscape.grid_costs(steps, steps))
+        grid = best_of(lambda: plane.grid_costs(steps, steps))
         naive = per_point * resolution ** 2
         print(f"{resolution:>4}² | {grid * 1e3:13.1f} | {naive * 1e3:17.0f} | {naive / grid:7.0f}×")
     refinement_on_digits()
@@ -78,42 +79,24 @@ def refinement_on_digits(budget=0.12):
               f"{time.perf_counter() - began:7.2f}")
 
 
-def full_backpropagation_slopes(landscape, probe, a, b):
-    """The ball's gradient as it was computed before: backpropagation through the whole
-    network at θ(a, b), projected on U and V."""
-    probe.theta = landscape.theta(a, b)
-    flat = probe.gradients(landscape.X, landscape.Y).flat
-    return flat @ landscape.U, flat @ landscape.V
-
-
-def ball_against_training(rounds=ROUNDS, steps=50, balls=20):
+def ball_against_training(rounds=ROUNDS, steps=50):
     print()
-    print(f"{'config':<26} | {'train step µs':>13} | {'ball before µs':>14} | {'ball now µs':>11} "
-          f"| {'every':>5} | {'share before':>12} | {'share now':>9}")
+    print(f"{'config':<26} | {'train step µs':>13} | {'with the ball µs':>16} | {'share':>6}")
     presets = load_presets()
     for name, config in (("default", SimConfig()),
                          ("Deep sigmoid (vanishing)", presets["Deep sigmoid (vanishing)"].config),
                          ("Batch norm rescues deep sigmoid", presets["Batch norm rescues deep sigmoid"].config),
                          ("Nielsen's experiment", presets["Nielsen's experiment"].config)):
         sim = Simulation(config)
-        sim.advance(2000, ball=False)    # evaluations of the costs are rare by now (every 32 steps)
-        landscape, probe = sim.landscape, sim.net.copy()
-        train, before, now = [], [], []
+        sim.advance(2000)                # evaluations of the costs are rare by now
+        alone, with_ball = [], []
         for _ in range(rounds):                      # alternate, keep the best of each
-            start = time.process_time()
-            sim.advance(steps, ball=False)
-            train.append((time.process_time() - start) / steps)
-            start = time.process_time()
-            for _ in range(balls):
-                full_backpropagation_slopes(landscape, probe, 0.3, -0.2)
-            before.append((time.process_time() - start) / balls)
-            start = time.process_time()
-            for _ in range(balls):
-                landscape.gradient(0.3, -0.2)
-            now.append((time.process_time() - start) / balls)
-        t, b, n = min(train), min(before), min(now)
-        print(f"{name[:26]:<26} | {t * 1e6:13.0f} | {b * 1e6:14.0f} | {n * 1e6:11.0f} | "
-              f"{sim.epoch_steps:5d} | {b / t:11.0%} | {n / (sim.epoch_steps * t):8.0%}")
+            for ball, times in ((False, alone), (True, with_ball)):
+                start = time.process_time()
+                sim.advance(steps, ball=ball)
+                times.append((time.process_time() - start) / steps)
+        t, b = min(alone), min(with_ball)
+        print(f"{name[:26]:<26} | {t * 1e6:13.0f} | {b * 1e6:16.0f} | {b / t - 1:6.0%}")
 
 
 if __name__ == "__main__":

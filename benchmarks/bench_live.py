@@ -62,7 +62,8 @@ def engine_cpu(pid):
 
 
 def live(app):
-    from ui.worker import TICK_MS
+    from simulator.session import TICK
+    TICK_MS = round(TICK * 1000)
 
     window = open_window(Path("/tmp") / "bench_live.ini")
     pump(app, 1.0)
