@@ -286,7 +286,7 @@ class Simulation:
         self.diverged = self.diverged_config = None
         self.history = DecimatingHistory()
         self.eval_history = DecimatingHistory(EVALUATIONS, self._stride(len(self._eval_X), 4))
-        self.activity_history = DecimatingHistory(EVALUATIONS, self._stride(len(self.monitored), 16))
+        self.activity_history = DecimatingHistory(EVALUATIONS, self._stride(len(self.monitored), 32))
         self._theta_before = self.net.theta.copy()
         self._decision_grid = self._input_grid(DECISION_RESOLUTION) if self.data.planar else None
         self._last_decision = None
@@ -363,9 +363,9 @@ class Simulation:
         batch 32, 256 on the digits. (Every step at first, the 1,797 digits had made a
         2,000-step run 1.8× slower; at twice these sample counts over the batch, they took
         15 % of a depth-30 run's time.) A look at the activations on the monitored inputs
-        costs 1.6–8 training steps (its percentiles sort every unit's value): at factor 16
-        the looks cost 2–3 % of a 2,000-step run (benchmarks/bench_panels.py), at most
-        a tenth of the first steps'."""
+        costs 1.6–8 training steps (its percentiles sort every unit's value): at factor 32
+        the looks cost 1–2 % of a 2,000-step run (benchmarks/bench_panels.py), at most
+        a twentieth of the first steps'."""
         ratio = factor * samples / self.config.batch_size
         return 2 ** int(np.ceil(np.log2(max(1.0, ratio))))
 
