@@ -2,6 +2,8 @@
 import numpy as np
 import pytest
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from simulator import SimConfig
 from simulator.phase import phase_diagram
@@ -761,3 +763,41 @@ def test_the_learning_speeds_baseline_is_named_in_its_legend_not_over_its_plot(q
     panel.show_frame(run_frame(SimConfig(depth=9, width=4), 20))
     panel.finish()
     assert "baseline (faded)" not in names()
+
+
+def test_the_map_holds_its_size_while_the_note_under_it_changes_length(qtbot):
+    """The note under the map says "(measured at step N)" on the frames whose costs were
+    measured at an earlier step, and not on the others: one line more, then one less, a few
+    times a second while playing. The map jumped by that line each time (and its axes were
+    laid out anew); the note now keeps the room of the most lines it took at its width."""
+    import dataclasses
+    from ui.panels.surface import SurfacePanel
+    frame = run_frame(SimConfig(depth=3, width=4), 40)
+    ball = frame.snapshot.ball
+    earlier = dataclasses.replace(frame, snapshot=dataclasses.replace(
+        frame.snapshot, ball=dataclasses.replace(ball, measured=ball.measured - 7)))
+    panel = shown(qtbot, SurfacePanel())
+    note = panel.map.note
+    panel.show_frame(earlier)
+    long_text = note.text()
+    panel.show_frame(frame)
+    short_text = note.text()
+    for width in range(400, 1600, 20):         # a width where the longer words take a line more
+        panel.resize(width, 700)
+        QApplication.sendPostedEvents()
+        if _lines(note, long_text, note.width()) > _lines(note, short_text, note.width()):
+            break
+    assert _lines(note, long_text, note.width()) > _lines(note, short_text, note.width())
+    heights = []
+    for shown_frame in (earlier, frame) * 4:
+        panel.show_frame(shown_frame)
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+        heights.append(panel.map.plot.height())
+    assert len(set(heights)) == 1, heights
+
+
+def _lines(label, text, width):
+    """How many lines ``text`` takes in ``label``'s type at ``width``."""
+    metrics = label.fontMetrics()
+    return metrics.boundingRect(0, 0, width, 10 ** 6, int(Qt.TextFlag.TextWordWrap), text).height() // metrics.lineSpacing()

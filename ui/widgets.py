@@ -123,7 +123,9 @@ def plain(rich):
 class Note(QLabel):
     """Words in their panel's layout, never laid over a title or a control: a finding in the
     red of an alarm or the amber of a warning, or a plain remark. A click hides it until its
-    words change; with nothing to say it takes no room."""
+    words change; with nothing to say it takes no room. It keeps the room of the most lines
+    its words have taken at its width and in its type, so that words which change length
+    from frame to frame (a step, a clause that comes and goes) never move what is beside it."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -141,9 +143,30 @@ class Note(QLabel):
             self.setStyleSheet(NOTE_STYLES[severity])
         if text != self.text():
             self.setText(text or "")
+            self._hold_room()
         if not text:
             self._hidden_text = None       # gone: the next words are shown, even the same
+            self.setMinimumHeight(0)
         self.setVisible(bool(text) and text != self._hidden_text)
+
+    def _hold_room(self):
+        """At least the height these words take at this width, never less than before."""
+        if self.width() > 0 and self.text():
+            needed = self.heightForWidth(self.width())
+            if needed > self.minimumHeight():
+                self.setMinimumHeight(needed)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():    # another width: its own room
+            self.setMinimumHeight(0)
+            self._hold_room()
+
+    def changeEvent(self, event):
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):    # a theme
+            self.setMinimumHeight(0)
+            self._hold_room()
 
     def mousePressEvent(self, event):
         self._hidden_text = self.text()
