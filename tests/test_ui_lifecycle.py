@@ -119,3 +119,16 @@ def test_theme_switches_leave_no_old_symbols_behind(window, qtbot):
     assert all(atlas <= drawn for atlas, drawn in held.values()), [
         (item.parentItem().__class__.__name__, len(item.data), held[item]) for item in held
         if held[item][0] > held[item][1]]
+
+
+def test_a_theme_switch_lets_go_of_the_pixmaps_qt_rendered_in_the_old_theme(window, qtbot):
+    """Qt keeps rendered pixmaps (style elements, icons at each size, views' backgrounds)
+    in one cache that it empties only at its limit, 10 MB: after a switch none of them are
+    drawn again, and a soak of changes and theme switches grew the window by 0.3 MB a
+    minute (C heap in use after 200 switches: +5.2 MB; emptied at each switch: flat)."""
+    from PySide6.QtGui import QPixmap, QPixmapCache
+    qtbot.waitUntil(lambda: window.painted is not None, timeout=30_000)
+    for theme in ("light", "presentation", "dark"):
+        assert QPixmapCache.insert("drawn before the switch", QPixmap(64, 64))
+        window.set_theme(theme)
+        assert QPixmapCache.find("drawn before the switch") is None
