@@ -3,7 +3,8 @@
     python benchmarks/bench_live.py
 
 * Headless: ``run_frame`` (what ``main.py --export`` computes) for 3000 steps of "Deep
-  sigmoid (vanishing)", against the training steps alone (no ball, no evaluations), in
+  sigmoid (vanishing)", against the training steps alone (no ball, no evaluations: neither
+  the loss curve's nor the activations' record; older trees have no such record), in
   process CPU time (the machine is shared: wall time moves with other people's load).
   ``run_frame(1)`` is the fixed cost (the fine surface, its contours, the decision map);
   the goal is (run_frame(3000) - run_frame(1)) ≤ 1.5 × training.
@@ -46,7 +47,9 @@ def headless():
     train, frame, fixed = [], [], []
     for _ in range(ROUNDS):                     # alternate, keep the best of each
         sim = Simulation(config)
-        sim.eval_history.record = lambda step, row: None      # training steps only
+        for record in ("eval_history", "activity_history"):   # training steps only: no
+            if hasattr(sim, record):                           # evaluations (loss curve,
+                getattr(sim, record).record = lambda step, row: None   # activations)
         train.append(cpu(lambda: sim.advance(3000, ball=False)))
         frame.append(cpu(lambda: run_frame(config, 3000)))
         fixed.append(cpu(lambda: run_frame(config, 1)))
