@@ -570,8 +570,9 @@ def test_the_jacobian_is_taken_only_while_its_panel_is_shown_and_once_per_step(m
 
 
 def test_the_activations_recorded_are_the_same_whether_or_not_a_panel_looks():
-    _, shown = _stepped(frozenset({"decision", "contours", "jacobian"}), 70)
-    _, hidden = _stepped(frozenset(), 70)
+    steps = 3 * Simulation(SimConfig(depth=3, width=6)).activity_history.stride   # three looks after step 0
+    _, shown = _stepped(frozenset({"decision", "contours", "jacobian"}), steps)
+    _, hidden = _stepped(frozenset(), steps)
     a, b = shown[-1].snapshot.history.activity, hidden[-1].snapshot.history.activity
     assert a.steps.tolist() == b.steps.tolist() and len(a.steps) > 2
     assert all(np.array_equal(getattr(a, name), getattr(b, name)) for name in ("mean", "low", "high", "saturated"))

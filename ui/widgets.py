@@ -18,6 +18,7 @@ from .chores import chores
 from .style import NOTE_STYLES
 
 ROUND = (1, 1.5, 2, 3, 5, 7.5, 10)      # round numbers an axis ends at (× 10ᵏ)
+HELD_WIDTHS = 64                          # widths a Note keeps its words' heights for, at most
 
 
 def round_up(value):
@@ -123,9 +124,10 @@ def plain(rich):
 class Note(QLabel):
     """Words in their panel's layout, never laid over a title or a control: a finding in the
     red of an alarm or the amber of a warning, or a plain remark. A click hides it until its
-    words change; with nothing to say it takes no room. It keeps the room of the most lines
-    its words have taken at its width and in its type, so that words which change length
-    from frame to frame (a step, a clause that comes and goes) never move what is beside it."""
+    words change; with nothing to say it takes no room. At each width it keeps the height
+    of the most lines its words have taken there (until its type changes or it falls
+    silent), so that words which change length from frame to frame (a step, a clause that
+    comes and goes) never move what is beside it."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -133,6 +135,7 @@ class Note(QLabel):
         self.setToolTip("Click to hide this (it comes back when it changes).")
         self._hidden_text = None           # the words a click hid
         self._severity = None
+        self._held = {}                    # width → the most height words took at it
         self.hide()
 
     def say(self, text, severity="info"):
@@ -143,30 +146,30 @@ class Note(QLabel):
             self.setStyleSheet(NOTE_STYLES[severity])
         if text != self.text():
             self.setText(text or "")
-            self._hold_room()
+            self._hold()
         if not text:
             self._hidden_text = None       # gone: the next words are shown, even the same
-            self.setMinimumHeight(0)
+            self._held.clear()
         self.setVisible(bool(text) and text != self._hidden_text)
 
-    def _hold_room(self):
-        """At least the height these words take at this width, never less than before."""
-        if self.width() > 0 and self.text():
-            needed = self.heightForWidth(self.width())
-            if needed > self.minimumHeight():
-                self.setMinimumHeight(needed)
+    def _hold(self):
+        width = self.width()
+        if width > 0 and self.text():
+            if len(self._held) > HELD_WIDTHS:
+                self._held.clear()
+            self._held[width] = max(self._held.get(width, 0), super().heightForWidth(width))
+
+    def heightForWidth(self, width):
+        return max(super().heightForWidth(width), self._held.get(width, 0))
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
-        if event.size().width() != event.oldSize().width():    # another width: its own room
-            self.setMinimumHeight(0)
-            self._hold_room()
+        self._hold()                       # the words' height at the new width
 
     def changeEvent(self, event):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):    # a theme
-            self.setMinimumHeight(0)
-            self._hold_room()
+            self._held.clear()
 
     def mousePressEvent(self, event):
         self._hidden_text = self.text()
