@@ -596,8 +596,8 @@ class Session:
                 self._rate = rate if self._rate == 0 else 0.8 * self._rate + 0.2 * rate
             self._trained_until = now
             self._last_change = time.monotonic()
-        else:
-            self._rate, self._trained_until = 0.0, None
+        elif not held:                        # a held cliff's tick: the clock runs on, its
+            self._rate, self._trained_until = 0.0, None    # gap counted in the next step's rate
 
 
 def _weights(config):

@@ -169,6 +169,24 @@ def test_an_explosion_plays_slowly_enough_to_watch():
     assert time.monotonic() - start >= 3 * JUMP_HOLD       # each held for the eye
 
 
+def test_steps_per_second_say_the_steps_a_held_cliff_still_takes(monkeypatch):
+    """At a cliff each step is held for the eye, and the ticks between take none: the rate
+    was reset at each of them, so the status bar read 0 steps/s while the step count
+    climbed. It is the clock's steps over the time they took, holds included."""
+    monkeypatch.setattr("simulator.session.JUMP", 0.0)           # every step a cliff
+    monkeypatch.setattr("simulator.session.JUMP_HOLD", 0.02)
+    engine, frames = playing(SimConfig(depth=2, width=4), 5)
+    start = time.monotonic()
+    while engine.sim.step_count < 20 and time.monotonic() - start < 30:
+        engine.tick()
+        time.sleep(0.005)
+    elapsed = time.monotonic() - start
+    assert engine.sim.step_count >= 20
+    shown = [f.steps_per_second for f in frames if f.playing and f.snapshot.step >= 10]
+    assert shown and shown[-1] > 0
+    assert shown[-1] <= 3 * engine.sim.step_count / elapsed    # of the order of the steps taken
+
+
 def test_steps_per_second_read_zero_when_paused():
     engine, frames = session(SimConfig(depth=2, width=4))
     engine.set_playing(True)
