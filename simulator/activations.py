@@ -55,12 +55,17 @@ def _outputs(z, out):
 
 
 def _sigmoid_with_derivative(z, out=None):
+    s, d = _outputs(z, out)
+    return _sigmoid_with_derivative_of_minus(np.negative(z, out=d), s)
+
+
+def _sigmoid_with_derivative_of_minus(d, s):
+    # σ(z) into s and σ'(z) into d, given d = -z (a forward pass makes -z = (-b) - a·W
+    # in one pass: see Activation.phi_and_dphi_of_minus).
     # σ as _sigmoid (the same digits), then σ'(z) = e^-z·σ·σ = σ(z)σ(-z), full relative
     # precision in both tails too. Six operations and one exp: this is the innermost loop of
     # the lab. Where e^-z overflows σ is 0 and e^-z·σ is inf·0 = NaN: such σ' are 0
     # (found by one dot product, NaN only then, as σ' ≤ 1/4; a NaN z keeps its NaN).
-    s, d = _outputs(z, out)
-    np.negative(z, out=d)
     np.exp(d, out=d)
     np.add(d, _ONE, out=s)
     np.divide(_ONE, s, out=s)
@@ -199,6 +204,10 @@ class Activation:
     argmax: float | None
     description: str
     can_die: bool = False   # units whose φ' is 0 for every input in the batch stop learning
+    # (φ, φ') from -z where φ is made from e^-z (the sigmoid): ``phi_and_dphi_of_minus(m, h)``
+    # writes φ' over m = -z and φ into h. A forward pass makes -z = (-b) - a·W in one pass,
+    # where z = a·W + b and then -z are two.
+    phi_and_dphi_of_minus: Callable[..., tuple[np.ndarray, np.ndarray]] | None = None
 
     def value(self, z):
         """φ(z)."""
@@ -217,7 +226,8 @@ class Activation:
 
 ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (
     Activation("sigmoid", _sigmoid, _sigmoid_with_derivative, 0.25, 0.0, 0.0,
-               "σ(z) = 1/(1+e^-z). σ' ≤ 1/4, so every layer shrinks the gradient."),
+               "σ(z) = 1/(1+e^-z). σ' ≤ 1/4, so every layer shrinks the gradient.",
+               phi_and_dphi_of_minus=_sigmoid_with_derivative_of_minus),
     Activation("tanh", np.tanh, _tanh_with_derivative, 1.0, 0.0, 0.0,
                "tanh(z). tanh' ≤ 1 and equals 1 only at z = 0."),
     Activation("relu", _relu, _relu_with_derivative, 1.0, 0.0, None,

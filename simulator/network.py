@@ -132,9 +132,9 @@ class Workspace:
     (L-1, n, width) stack each, and ``body_gradient``/``hidden_bias_gradient`` view ∂C/∂W
     of the hidden-to-hidden layers and ∂C/∂b of the hidden layers as stacks too, so that
     backpropagation sums each of them in one batched product. Without batch norm,
-    ``bias_rows`` holds each hidden layer's b on every row, copied once per pass: adding
-    it to a^l W^{l+1} is then a plain sum, twice as fast as a broadcast over the rows;
-    ``z`` holds each hidden layer's z in turn (kept per layer, they made a depth-30 pass
+    ``bias_rows`` holds each hidden layer's b (-b for an activation made from -z, the
+    sigmoid) on every row, copied once per pass: adding it to a^l W^{l+1} is then a plain
+    sum, twice as fast as a broadcast over the rows; ``z`` holds each hidden layer's z in turn (kept per layer, they made a depth-30 pass
     20 % slower: nothing reads them after φ and φ', and the arrays no longer fit in the
     cache). ``transposed_body`` holds the hidden-to-hidden layers' Wᵀ for BP2 where they are
     narrower than TRANSPOSED_BELOW (from width 128 on, BLAS reads a transposed view as fast,
@@ -190,6 +190,7 @@ class Workspace:
             self.body_gradient = self.flat[net.body_weights].reshape(L - 2, hidden[0], hidden[0])
             if hidden[0] < TRANSPOSED_BELOW:
                 self.transposed_body = np.empty_like(self.body_gradient)
+                self.transposed_layers = dict(enumerate(self.transposed_body, start=1))
             per_layer = n * hidden[0] * hidden[0]            # multiply-adds of one layer's ∂C/∂W
             step = max(2, BODY_CHUNK // per_layer)
             self.body_chunks = [slice(k, k + step) for k in range(0, L - 2, step)]
@@ -400,23 +401,32 @@ class Network(FlatParameters):
                       [None] * skipped_bn, [None] * skipped_bn)
         phi_and_dphi, weights, output = self.activation.phi_and_dphi, self.weights, self.n_layers - 1
         matmul, skip, outputs = matmul_for(len(a), self._widest), self.skip, ws.outputs
-        rows = ws.bias_rows
+        rows, minus = ws.bias_rows, self.activation.phi_and_dphi_of_minus
         if rows is not None:
-            np.copyto(rows, self._theta[self.hidden_biases].reshape(output, 1, -1))
+            b = self._theta[self.hidden_biases].reshape(output, 1, -1)
+            if minus is None:
+                np.copyto(rows, b)
+            else:
+                np.negative(b, out=rows)           # -b: then -z = (-b) - a·W in one pass
         for l in range(start, output + 1):
             checkpoint()                           # the newest change wins (pace.py)
             if rows is None or l == output or product is not None:
                 u = matmul(a, weights[l]) if product is None else product(l, a)
                 z = self.pre_activation(l, u, batch_statistics, trace)
-            else:
-                z = matmul(a, weights[l], out=ws.z)
-                np.add(z, rows[l], out=z)
-                trace.zs.append(None)                              # z is scratch (Workspace)
-            if l < output:
+                if l == output:
+                    break
                 h, _ = phi_and_dphi(z, outputs[l])
-                if skip[l]:
-                    h += a
-                a = h
+            else:
+                u = matmul(a, weights[l], out=ws.z)
+                trace.zs.append(None)                              # z is scratch (Workspace)
+                if minus is None:
+                    h, _ = phi_and_dphi(np.add(u, rows[l], out=u), outputs[l])
+                else:
+                    h, d = outputs[l]
+                    minus(np.subtract(rows[l], u, out=d), h)
+            if skip[l]:
+                h += a
+            a = h
         return trace
 
     def _pass(self, a, start, stop, batch_statistics):
@@ -574,12 +584,12 @@ class Network(FlatParameters):
         dphis, deltas, bn, skip = trace.dphis, trace.workspace.deltas, self._bn, self.skip
         through_buffers = trace.workspace.through
         matmul = matmul_for(len(delta), self._widest)
-        transposed = [None] * self.n_layers
+        transposed = {}                                     # layer → a contiguous Wᵀ
         if weights is None:
             weights, body = self.weights, trace.workspace.transposed_body
             if body is not None:    # Wᵀ copied once: δ·Wᵀ of a contiguous Wᵀ is 1.4× faster
                 np.copyto(body, self._theta[self.body_weights].reshape(body.shape).transpose(0, 2, 1))
-                transposed[1:-1] = body
+                transposed = trace.workspace.transposed_layers
         for l in range(self.n_layers - 1, stop - 1, -1):
             checkpoint()
             if grad_a is not None:
@@ -595,11 +605,8 @@ class Network(FlatParameters):
                 x_hat, du = None, delta
             yield l, delta, du, x_hat
             if l > stop:
-                wt = weights[l].T if transposed[l] is None else transposed[l]
-                through = through_buffers[l % 2]
-                if through is None or through.shape != (len(du), wt.shape[1]):
-                    through = None                                # made anew: a width of its own
-                through = matmul(du, wt, out=through)
+                wt = transposed.get(l)
+                through = matmul(du, weights[l].T if wt is None else wt, out=through_buffers[l % 2])
                 grad_a = np.add(through, grad_a, out=through) if skip[l] else through
 
 

@@ -210,3 +210,22 @@ def test_wide_layers_read_w_transposed_and_the_batched_gradient_stops_between_ru
     assert len(passed) == 2 * net.n_layers + 3          # forward, backward, three runs of five
     numeric = central_differences(lambda: net.loss(X, Y), net.theta)
     assert relative_error(grads.flat, numeric) < 1e-6
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_a_pass_records_each_layers_phi_and_phi_prime_even_where_e_to_the_minus_z_overflows(activation):
+    # Each layer's a and φ'(z) in the trace equal φ and φ' of z = a·W + b computed layer by
+    # layer here, where the weights are so large that e^-z overflows (z < -745) somewhere.
+    net = Network([2, 4, 4, 4, 1], activation=activation, seed=1)
+    for W in net.weights:
+        W *= 400.0
+    X = np.random.default_rng(3).normal(size=(16, 2))
+    trace = net.forward(X)
+    act, a, lowest = ACTIVATIONS[activation], X, np.inf
+    for l in range(3):
+        z = a @ net.weights[l] + net.biases[l]
+        lowest = min(lowest, z.min())
+        a, dphi = act.value_and_derivative(z)
+        assert np.array_equal(trace.activations[l + 1], a)
+        assert np.array_equal(trace.dphis[l], dphi)
+    assert lowest < -745.0
