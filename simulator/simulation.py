@@ -20,8 +20,8 @@ says when to take it again (``follow_network`` does it at once, ``surface_taking
 rows at a time), and the Snapshot says how far the network is off it.
 
 The cost on the whole training and test sets (a forward pass over both) is evaluated
-inside ``advance``, every k-th step at first (``_stride``: k ≥ 4 × samples /
-batch, so they cost at most a twelfth of the training), then on a schedule that thins
+inside ``advance``, every k-th step at first (``_stride``: k ≥ EVALUATION_SPACING ×
+samples / batch, so they cost at most a 24th of the training), then on a schedule that thins
 out as the run grows (at most EVALUATIONS kept, evenly spaced), so the loss curve does
 not depend on how often anybody looks. ``snapshot()`` is a query; the costs it reports
 are those of its own step, measured when asked (``evaluation``), or as last measured
@@ -55,6 +55,8 @@ from .unrolled import RecurrentPlane, UnrolledNetwork
 
 HISTORY_LENGTH = 2048
 EVALUATIONS = 64              # train/test evaluations kept for the loss curve (see advance)
+EVALUATION_SPACING = 8        # the first evaluations are 8 × (training + test samples) / batch
+LOOK_SPACING = 64             # steps apart, the looks at the activations 64 × monitored / batch
 DECISION_RESOLUTION = 48      # the input-plane grid of the decision-boundary map...
 COARSE_DECISION_FLOPS = 1e9   # ...a coarse map (a network's first, and maps while playing)
 COARSE_DECISION_LEAST = 8     # where 48² would cost more (at depth 100 × 256 a second: 8²), at least 8²
@@ -285,8 +287,8 @@ class Simulation:
         self.step_count = 0
         self.diverged = self.diverged_config = None
         self.history = DecimatingHistory()
-        self.eval_history = DecimatingHistory(EVALUATIONS, self._stride(len(self._eval_X), 4))
-        self.activity_history = DecimatingHistory(EVALUATIONS, self._stride(len(self.monitored), 32))
+        self.eval_history = DecimatingHistory(EVALUATIONS, self._stride(len(self._eval_X), EVALUATION_SPACING))
+        self.activity_history = DecimatingHistory(EVALUATIONS, self._stride(len(self.monitored), LOOK_SPACING))
         self._theta_before = self.net.theta.copy()
         self._decision_grid = self._input_grid(DECISION_RESOLUTION) if self.data.planar else None
         self._last_decision = None
@@ -358,14 +360,11 @@ class Simulation:
         """How many steps apart the first looks at ``samples`` inputs are: the power of two
         at or above ``factor`` × samples / batch size. A forward pass costs 0.2–0.3 of a
         training step per batch's worth of samples (measured at depth 10 × 16 and 30 × 32),
-        so the loss curve's evaluations over the training and test sets (factor 4) cost at
-        most a twelfth of the training from the start: 64 steps apart on the 2-D sets at
-        batch 32, 256 on the digits. (Every step at first, the 1,797 digits had made a
-        2,000-step run 1.8× slower; at twice these sample counts over the batch, they took
-        15 % of a depth-30 run's time.) A look at the activations on the monitored inputs
-        costs 1.6–8 training steps (its percentiles sort every unit's value): at factor 32
-        the looks cost 1–2 % of a 2,000-step run (benchmarks/bench_panels.py), at most
-        a twentieth of the first steps'."""
+        so the loss curve's evaluations over the training and test sets (EVALUATION_SPACING)
+        cost at most a 24th of the training from the start: 128 steps apart on the 2-D sets
+        at batch 32, 512 on the digits. A look at the activations on the monitored inputs
+        costs 1.6–8 training steps (its percentiles partition every unit's value): at
+        LOOK_SPACING the looks cost 0.6–3 % of a run (``benchmarks/bench_panels.py``)."""
         ratio = factor * samples / self.config.batch_size
         return 2 ** int(np.ceil(np.log2(max(1.0, ratio))))
 

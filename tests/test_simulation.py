@@ -166,7 +166,7 @@ def test_the_first_evaluations_are_spaced_by_the_sets_size_over_the_batch(monkey
     evaluation = sim.evaluation
     monkeypatch.setattr(sim, "evaluation", lambda fresh=True: (calls.append(1), evaluation(fresh))[1])
     samples = len(sim.data.X_train) + len(sim.data.X_test)
-    stride = 2 ** int(np.ceil(np.log2(max(1, 4 * samples / batch))))  # 256: digits at 32
+    stride = 2 ** int(np.ceil(np.log2(max(1, 8 * samples / batch))))  # 512: digits at 32
     n = 10 * stride                                               # fewer than EVALUATIONS kept
     sim.advance(n)
     steps = sim.snapshot().history.eval_steps
