@@ -6,6 +6,8 @@ layer 1's backpropagated error relative to the output's, per sample, averaged (i
 over a few seeds, for a network of d hidden layers of ``width`` units with weights
 N(0, σw²/fan_in) and biases N(0, σb²) (the mean-field parametrisation). Negative:
 vanishing; positive: exploding. The theory's critical line χ(σw, σb) = 1 separates them.
+The networks of one σw and seed are the first layers of one deep network, each with an
+output layer of its own (``log_error_ratios``).
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import SimConfig
+from .initializers import initialize
 from .network import Network
 from .theory import chi_at_fixed_point
 
@@ -45,14 +48,30 @@ class PhaseDiagram:
     critical_sigma_w: float      # σw where χ = 1 (NaN if not in the range)
 
 
-def log_error_ratio(activation, depth, sigma_w, sigma_b, seed, X, Y, width=WIDTH):
-    """log₁₀ ‖δ¹‖/‖δ^L‖ of one network at initialisation."""
-    net = Network([X.shape[1]] + [width] * depth + [1], activation=activation,
-                  init="scaled_normal", sigma_w=sigma_w, sigma_b=sigma_b, seed=seed)
-    deltas = net.gradients(X, Y).delta_samples
+def log_error_ratios(activation, depths, sigma_w, sigma_b, seed, X, Y, width=WIDTH):
+    """log₁₀ ‖δ¹‖/‖δ^L‖ at initialisation of a network of each depth d in ``depths``
+    (NaN where it is not finite): the first d hidden layers of one network as deep as the
+    deepest, drawn with ``seed``, read out by an output layer drawn for d alone (with the
+    seed and d). Every network is a network of its depth drawn from the same distribution
+    (the layers are independent); one forward pass serves them all, and each is
+    backpropagated (BP1, BP2) from its own output down to layer 1."""
+    deepest = Network([X.shape[1]] + [width] * int(max(depths)) + [1], activation=activation,
+                      init="scaled_normal", sigma_w=sigma_w, sigma_b=sigma_b, seed=seed)
+    loss = deepest.loss_function
+    ratios = []
     with np.errstate(all="ignore"):
-        ratio = np.log10(np.sqrt(np.vdot(deltas[0], deltas[0]) / np.vdot(deltas[-1], deltas[-1])))
-    return ratio if np.isfinite(ratio) else np.nan
+        trace = deepest.forward(X)
+        for d in depths:
+            d = int(d)
+            W, b = initialize("scaled_normal", width, 1, np.random.default_rng([seed, d]),
+                              sigma_w, sigma_b)
+            delta = loss.delta(trace.activations[d] @ W + b, Y)              # BP1
+            top = np.vdot(delta, delta)
+            for l in range(d, 0, -1):                                        # BP2
+                delta = (delta @ W.T) * trace.dphis[l - 1]
+                W = deepest.weights[l - 1]
+            ratios.append(np.log10(np.sqrt(np.vdot(delta, delta) / top)))
+    return [r if np.isfinite(r) else np.nan for r in ratios]
 
 
 def critical_sigma_w(activation, sigma_b, low=SIGMA_WS[0], high=SIGMA_WS[-1]):
@@ -70,12 +89,15 @@ def critical_sigma_w(activation, sigma_b, low=SIGMA_WS[0], high=SIGMA_WS[-1]):
 
 
 def phase_diagram(activation, sigma_b, depths=DEPTHS, sigma_ws=SIGMA_WS, seeds=SEEDS):
-    """Measure the map cell by cell (a second or so: run it away from the UI)."""
+    """Measure the map: one deep network per σw and seed for every depth (half a second or
+    so: run it away from the UI)."""
     rng = np.random.default_rng(0)
     X = rng.uniform(-1.0, 1.0, (N_SAMPLES, 2))
     Y = (X[:, :1] * X[:, 1:] > 0) * 1.0
-    ratios = np.array([[_mean_of_finite([log_error_ratio(activation, int(d), float(s), sigma_b, k, X, Y)
-                                         for k in range(seeds)]) for s in sigma_ws] for d in depths])
+    per_seed = np.array([[log_error_ratios(activation, depths, float(s), sigma_b, k, X, Y)
+                          for k in range(seeds)] for s in sigma_ws])          # (S, seeds, D)
+    ratios = np.array([[_mean_of_finite(per_seed[j, :, i]) for j in range(len(sigma_ws))]
+                       for i in range(len(depths))])
     return PhaseDiagram(activation, float(sigma_b), np.asarray(depths), np.asarray(sigma_ws),
                         ratios, critical_sigma_w(activation, sigma_b))
 
