@@ -134,9 +134,10 @@ class Workspace:
     backpropagation sums each of them in one batched product. Without batch norm,
     ``bias_rows`` holds each hidden layer's b (-b for an activation made from -z, the
     sigmoid) on every row, copied once per pass: adding it to a^l W^{l+1} is then a plain
-    sum, twice as fast as a broadcast over the rows; ``z`` holds each hidden layer's z in turn (kept per layer, they made a depth-30 pass
-    20 % slower: nothing reads them after φ and φ', and the arrays no longer fit in the
-    cache). ``transposed_body`` holds the hidden-to-hidden layers' Wᵀ for BP2 where they are
+    sum, twice as fast as a broadcast over the rows; ``z`` holds each hidden layer's z in
+    turn (kept per layer, they made a depth-30 pass 20 % slower: nothing reads them after φ
+    and φ', and the arrays no longer fit in the cache). ``transposed_body`` holds the
+    hidden-to-hidden layers' Wᵀ for BP2 (``transposed_layers``: by layer) where they are
     narrower than TRANSPOSED_BELOW (from width 128 on, BLAS reads a transposed view as fast,
     and the copy cost a depth-100 × 256 step 15 %), and
     ``through`` two arrays that δ·Wᵀ goes into in turn. ``body_chunks`` cut the batched
@@ -177,7 +178,7 @@ class Workspace:
         self.weights, self.biases, self.gammas = net._views(self.flat)
         self.ones = np.ones(n)                    # ones @ δ sums δ over the batch (BP3), fast
         self.delta_rows = self.body_gradient = self.hidden_bias_gradient = None
-        self.transposed_body = None
+        self.transposed_body, self.transposed_layers = None, {}
         self.through = [None, None]
         if not one_width:
             self.deltas = [np.empty((n, w)) for w in hidden]
