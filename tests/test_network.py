@@ -212,14 +212,17 @@ def test_wide_layers_read_w_transposed_and_the_batched_gradient_stops_between_ru
     assert relative_error(grads.flat, numeric) < 1e-6
 
 
+@pytest.mark.parametrize("width, samples", [(4, 16), (64, 64)])     # b tiled, b broadcast
 @pytest.mark.parametrize("activation", ACTIVATIONS)
-def test_a_pass_records_each_layers_phi_and_phi_prime_even_where_e_to_the_minus_z_overflows(activation):
+def test_a_pass_records_each_layers_phi_and_phi_prime_even_where_e_to_the_minus_z_overflows(
+        activation, width, samples):
     # Each layer's a and φ'(z) in the trace equal φ and φ' of z = a·W + b computed layer by
     # layer here, where the weights are so large that e^-z overflows (z < -745) somewhere.
-    net = Network([2, 4, 4, 4, 1], activation=activation, seed=1)
+    net = Network([2, width, width, width, 1], activation=activation, seed=1, init="scaled_normal",
+                  sigma_b=1.0)
     for W in net.weights:
         W *= 400.0
-    X = np.random.default_rng(3).normal(size=(16, 2))
+    X = np.random.default_rng(3).normal(size=(samples, 2))
     trace = net.forward(X)
     act, a, lowest = ACTIVATIONS[activation], X, np.inf
     for l in range(3):
