@@ -50,6 +50,7 @@ import numpy as np
 from .numbers import scientific
 from .optim import Optimizer
 from .pace import checkpoint
+from .twins import twin
 
 TRAIL_LENGTH = 2000
 TRAIL_SPACING = 0.002     # a trail point each time the network has moved this share of the map
@@ -409,6 +410,13 @@ class Landscape:
         self._probe = None
         self._probe_settings = ("sgd", 0.1, 0.9, None)
         self._under_ball = None          # ((plane, (a, b)), the surface's cost there)
+
+    def __deepcopy__(self, memo):
+        """A twin whose ball, trail and probe move on by themselves. The axes, the plane and
+        the surface, which nothing changes in place (a new one replaces them), are shared:
+        at depth 100 × 256 they are five copies of θ, and a pin spent 0.4 s faulting in
+        their copies' memory."""
+        return twin(self, memo, (self.plane, self.surface, self.U, self.V, self.origin, self.X, self.Y))
 
     # ------------------------------------------------------------------ the network
     def position(self, theta):

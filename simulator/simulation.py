@@ -47,6 +47,7 @@ from .diagnosis import Diagnosis, diagnose
 from .jacobian import spectrum
 from .landscape import STALE_DECADES, BallState, Landscape, ProbeState, Surface
 from .theory import TheoryView, for_network
+from .twins import twin
 from .network import Network
 from .optim import Optimizer
 from .pace import Abandoned
@@ -235,6 +236,14 @@ class Simulation:
             self._configure_probe()
         if changed & SURFACE_FIELDS:
             self._slice()
+
+    def __deepcopy__(self, memo):
+        """A twin that trains on by itself (a pinned baseline). What no run changes in place
+        is shared, not copied: the network's last Location on the surface's data and the φ'
+        statistics read from it (the landscape shares its own); the scratch θ a step is
+        checked against is made anew."""
+        memo[id(self._theta_before)] = np.empty_like(self._theta_before)
+        return twin(self, memo, [kept[1] for kept in (self._located, self._derived) if kept is not None])
 
     def reset(self):
         """Start the run again from fresh weights drawn with the config's seed."""

@@ -276,6 +276,44 @@ def test_a_deep_copy_trains_on_apart_from_its_original():
     assert np.array_equal(sim.snapshot().derivatives.mean_dphi, clone.snapshot().derivatives.mean_dphi)
 
 
+def test_a_deep_copy_shares_what_no_run_changes_and_copies_the_rest():
+    """A pin copies what a run changes in place and shares the measures no run changes (the
+    network's Location on the surface's data, its φ' statistics): the copy shows at once
+    what its original shows, and a step that diverges in the copy is still undone."""
+    import copy
+    from simulator.config import load_presets
+    sim = Simulation(load_presets()["Large weights (exploding)"].config)
+    sim.advance(5)
+    shown = sim.snapshot()
+    clone = copy.deepcopy(sim)
+    assert clone._location(fresh=False) is sim._location(fresh=False)
+    assert clone.net.theta is not sim.net.theta and clone._theta_before is not sim._theta_before
+    copied = clone.snapshot()
+    assert copied.train_loss == shown.train_loss and copied.ball.cost == shown.ball.cost
+    assert np.array_equal(copied.ball.gradient, shown.ball.gradient)
+    assert np.array_equal(copied.derivatives.histogram, shown.derivatives.histogram)
+    clone.advance(1)                                         # step 6 diverges: θ of step 5 kept
+    assert clone.diverged is not None and np.array_equal(clone.net.theta, sim.net.theta)
+
+
+def test_a_deep_copys_landscape_shares_its_axes_and_surface_and_moves_its_own_ball():
+    import copy
+    sim = Simulation(SimConfig(depth=4, width=8, seed=2))
+    sim.advance(20)
+    clone = copy.deepcopy(sim)
+    assert clone.landscape.plane is sim.landscape.plane
+    assert clone.landscape.surface is sim.landscape.surface
+    trail = sim.snapshot().ball.trail.copy()
+    clone.advance(40)
+    clone.follow_network(16)                               # the copy's own new surface
+    assert np.array_equal(sim.snapshot().ball.trail, trail)
+    assert sim.landscape.surface is not clone.landscape.surface
+    sim.advance(40)
+    sim.follow_network(16)
+    assert np.array_equal(sim.snapshot().ball.trail, clone.snapshot().ball.trail)
+    assert np.array_equal(sim.landscape.surface.cost, clone.landscape.surface.cost)
+
+
 def test_the_phi_prime_shown_after_a_divergence_is_the_last_finite_steps():
     """φ' is measured on the surface's data at the weights shown, the last finite ones:
     the step that diverged, which overwrote its own arrays, changes nothing of it."""
