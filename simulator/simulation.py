@@ -21,7 +21,7 @@ rows at a time), and the Snapshot says how far the network is off it.
 
 The cost on the whole training and test sets (a forward pass over both) is evaluated
 inside ``advance``, every k-th step at first (``_stride``: k ≥ EVALUATION_SPACING ×
-samples / batch, so they cost at most a 24th of the training), then on a schedule that thins
+samples / batch, so they cost at most a twelfth of the training), then on a schedule that thins
 out as the run grows (at most EVALUATIONS kept, evenly spaced), so the loss curve does
 not depend on how often anybody looks. ``snapshot()`` is a query; the costs it reports
 are those of its own step, measured when asked (``evaluation``), or as last measured
@@ -56,8 +56,9 @@ from .unrolled import RecurrentPlane, UnrolledNetwork
 
 HISTORY_LENGTH = 2048
 EVALUATIONS = 64              # train/test evaluations kept for the loss curve (see advance)
-EVALUATION_SPACING = 8        # the first evaluations are 8 × (training + test samples) / batch
-LOOK_SPACING = 64             # steps apart, the looks at the activations 64 × monitored / batch
+EVALUATION_SPACING = 4        # the first evaluations are 4 × (training + test samples) / batch
+LOOK_SPACING = 64             # steps apart, the looks at the activations 64 × monitored / batch,
+LOOKS_AT_MOST = 256           # but at most 256 (see _stride)
 DECISION_RESOLUTION = 48      # the input-plane grid of the decision-boundary map...
 COARSE_DECISION_FLOPS = 1e9   # ...a coarse map (a network's first, and maps while playing)
 COARSE_DECISION_LEAST = 8     # where 48² would cost more (at depth 100 × 256 a second: 8²), at least 8²
@@ -297,7 +298,7 @@ class Simulation:
         self.diverged = self.diverged_config = None
         self.history = DecimatingHistory()
         self.eval_history = DecimatingHistory(EVALUATIONS, self._stride(len(self._eval_X), EVALUATION_SPACING))
-        self.activity_history = DecimatingHistory(EVALUATIONS, self._stride(len(self.monitored), LOOK_SPACING))
+        self.activity_history = DecimatingHistory(EVALUATIONS, min(LOOKS_AT_MOST, self._stride(len(self.monitored), LOOK_SPACING)))
         self._theta_before = self.net.theta.copy()
         self._decision_grid = self._input_grid(DECISION_RESOLUTION) if self.data.planar else None
         self._last_decision = None
@@ -370,10 +371,12 @@ class Simulation:
         at or above ``factor`` × samples / batch size. A forward pass costs 0.2–0.3 of a
         training step per batch's worth of samples (measured at depth 10 × 16 and 30 × 32),
         so the loss curve's evaluations over the training and test sets (EVALUATION_SPACING)
-        cost at most a 24th of the training from the start: 128 steps apart on the 2-D sets
-        at batch 32, 512 on the digits. A look at the activations on the monitored inputs
-        costs 1.6–8 training steps (its percentiles partition every unit's value): at
-        LOOK_SPACING the looks cost 0.6–3 % of a run (``benchmarks/bench_panels.py``)."""
+        cost at most a twelfth of the training from the start: 64 steps apart on the 2-D
+        sets at batch 32, 256 on the digits. A look at the activations on the monitored
+        inputs costs 1.6–10 training steps (its percentiles partition every unit's value):
+        at LOOK_SPACING, and at most LOOKS_AT_MOST steps apart (at batch 10 on the digits
+        the spacing alone gave 2,048, two looks in a 3,000-step run), they cost 0.6–4 %
+        of a run (``benchmarks/bench_panels.py``)."""
         ratio = factor * samples / self.config.batch_size
         return 2 ** int(np.ceil(np.log2(max(1.0, ratio))))
 

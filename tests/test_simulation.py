@@ -166,12 +166,22 @@ def test_the_first_evaluations_are_spaced_by_the_sets_size_over_the_batch(monkey
     evaluation = sim.evaluation
     monkeypatch.setattr(sim, "evaluation", lambda fresh=True: (calls.append(1), evaluation(fresh))[1])
     samples = len(sim.data.X_train) + len(sim.data.X_test)
-    stride = 2 ** int(np.ceil(np.log2(max(1, 8 * samples / batch))))  # 512: digits at 32
+    stride = 2 ** int(np.ceil(np.log2(max(1, 4 * samples / batch))))  # 256: digits at 32
     n = 10 * stride                                               # fewer than EVALUATIONS kept
     sim.advance(n)
     steps = sim.snapshot().history.eval_steps
     assert steps[0] == 0 and set(np.diff(steps)) == {stride}
     assert len(calls) == n // stride + 2                          # and step 0, the snapshot
+
+
+@pytest.mark.parametrize("dataset, batch", [("digits", 10), ("circles", 32), ("circles", 400)])
+def test_the_looks_at_the_activations_are_spaced_by_the_inputs_over_the_batch_at_most_256_apart(
+        dataset, batch):
+    sim = Simulation(SimConfig(depth=1, width=4, dataset=dataset, batch_size=batch))
+    monitored = min(300, len(sim.data.X_test))
+    spacing = min(256, 2 ** int(np.ceil(np.log2(max(1, 64 * monitored / batch)))))
+    sim.advance(3 * spacing)
+    assert list(sim.snapshot().history.activity.steps) == [0, spacing, 2 * spacing, 3 * spacing]
 
 
 def test_evaluation_by_hand():
