@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from ui.export import Animation, ExportError, frame_ticks, image_to_rgb
 from ui.widgets import on_screen
+from ui_helpers import HANG_MS
 
 
 def gif_durations(path):
@@ -253,9 +254,10 @@ def test_a_recording_goes_on_through_a_theme_switch(window, qtbot, tmp_path):
     """The panel recorded takes the new theme in place, and the recording goes on."""
     out = tmp_path / "bars.gif"
     recorder = window.lecture.record("bars", out, fps=20, max_seconds=30)
-    qtbot.wait(300)
+    qtbot.waitUntil(lambda: recorder.grabbed >= 3, timeout=HANG_MS)   # frames in the dark theme
     window.set_theme("light")
-    qtbot.wait(300)
+    switched = recorder.grabbed
+    qtbot.waitUntil(lambda: recorder.grabbed >= switched + 3, timeout=HANG_MS)   # and in the light
     with qtbot.waitSignal(recorder.finished, timeout=20000) as done:
         window.lecture.stop_recording()
     window.set_theme("dark")
