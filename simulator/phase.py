@@ -44,13 +44,13 @@ class PhaseDiagram:
     sigma_b: float
     depths: np.ndarray           # (D,)
     sigma_ws: np.ndarray         # (S,)
-    log_ratio: np.ndarray        # (D, S): log₁₀ ‖δ¹‖/‖δ^L‖, NaN where it is not finite
+    log_ratio: np.ndarray        # (D, S): log₁₀ ‖δ¹‖/‖δ^L‖; -inf: δ¹ below the smallest float; NaN: overflowed
     critical_sigma_w: float      # σw where χ = 1 (NaN if not in the range)
 
 
 def log_error_ratios(activation, depths, sigma_w, sigma_b, seed, X, Y, width=WIDTH):
-    """log₁₀ ‖δ¹‖/‖δ^L‖ at initialisation of a network of each depth d in ``depths``
-    (NaN where it is not finite): the first d hidden layers of one network as deep as the
+    """log₁₀ ‖δ¹‖/‖δ^L‖ at initialisation of a network of each depth d in ``depths`` (-inf
+    where δ¹ vanished below the smallest float, NaN where the pass overflowed): the first d hidden layers of one network as deep as the
     deepest, drawn with ``seed``, read out by an output layer drawn for d alone (with the
     seed and d). Every network is a network of its depth drawn from the same distribution
     (the layers are independent); one forward pass serves them all, and each is
@@ -66,12 +66,25 @@ def log_error_ratios(activation, depths, sigma_w, sigma_b, seed, X, Y, width=WID
             W, b = initialize("scaled_normal", width, 1, np.random.default_rng([seed, d]),
                               sigma_w, sigma_b)
             delta = loss.delta(trace.activations[d] @ W + b, Y)              # BP1
-            top = np.vdot(delta, delta)
+            top = _log10_norm(delta)
             for l in range(d, 0, -1):                                        # BP2
                 delta = (delta @ W.T) * trace.dphis[l - 1]
                 W = deepest.weights[l - 1]
-            ratios.append(np.log10(np.sqrt(np.vdot(delta, delta) / top)))
-    return [r if np.isfinite(r) else np.nan for r in ratios]
+            ratios.append(float(_log10_norm(delta) - top))
+    return [r if np.isfinite(r) or r == -np.inf else np.nan for r in ratios]
+
+
+def _log10_norm(x):
+    """log₁₀ ‖x‖ with x scaled so that its squares neither underflow nor overflow (at depth
+    100 a vanished δ¹ of 1e-162 has squares of 0): -inf where x is 0, NaN where it is not
+    finite."""
+    scale = float(np.max(np.abs(x)))
+    if scale == 0.0:
+        return -np.inf
+    if not np.isfinite(scale):
+        return np.nan
+    x = x / scale
+    return np.log10(scale) + 0.5 * np.log10(np.vdot(x, x))
 
 
 def critical_sigma_w(activation, sigma_b, low=SIGMA_WS[0], high=SIGMA_WS[-1]):
@@ -96,12 +109,13 @@ def phase_diagram(activation, sigma_b, depths=DEPTHS, sigma_ws=SIGMA_WS, seeds=S
     Y = (X[:, :1] * X[:, 1:] > 0) * 1.0
     per_seed = np.array([[log_error_ratios(activation, depths, float(s), sigma_b, k, X, Y)
                           for k in range(seeds)] for s in sigma_ws])          # (S, seeds, D)
-    ratios = np.array([[_mean_of_finite(per_seed[j, :, i]) for j in range(len(sigma_ws))]
+    ratios = np.array([[_mean_of_measured(per_seed[j, :, i]) for j in range(len(sigma_ws))]
                        for i in range(len(depths))])
     return PhaseDiagram(activation, float(sigma_b), np.asarray(depths), np.asarray(sigma_ws),
                         ratios, critical_sigma_w(activation, sigma_b))
 
 
-def _mean_of_finite(values):
-    finite = [v for v in values if np.isfinite(v)]
-    return float(np.mean(finite)) if finite else float("nan")
+def _mean_of_measured(values):
+    """The mean of the values that are not NaN (-inf, a δ¹ that vanished, included), or NaN."""
+    measured = [v for v in values if not np.isnan(v)]
+    return float(np.mean(measured)) if measured else float("nan")

@@ -4,7 +4,7 @@ import pytest
 
 from simulator.initializers import initialize
 from simulator.network import Network
-from simulator.phase import log_error_ratios
+from simulator.phase import log_error_ratios, phase_diagram
 
 
 @pytest.mark.parametrize("activation, sigma_w", [("sigmoid", 3.0), ("tanh", 1.3), ("relu", 1.6)])
@@ -35,3 +35,18 @@ def test_a_ratio_that_overflows_is_not_a_number():
     Y = np.zeros((16, 1))
     ratios = log_error_ratios("relu", [1, 100], 40.0, 0.0, 0, X, Y)
     assert np.isfinite(ratios[0]) and np.isnan(ratios[1])
+
+
+def test_an_error_that_vanishes_below_the_squares_range_is_still_measured_vanishing():
+    # At depth 100 and σw = 0.1 a sigmoid network's δ¹ is about 1e-162 of δ^L: its squares
+    # underflow to 0 (the map drew that cell as overflowed, red, on a map that vanishes
+    # everywhere); its size is measured, and a δ¹ of exactly 0 is -inf, never NaN.
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1.0, 1.0, (16, 2))
+    Y = (X[:, :1] * X[:, 1:] > 0) * 1.0
+    ratio = log_error_ratios("sigmoid", [100], 0.1, 0.0, 0, X, Y)[0]
+    assert -200.0 < ratio < -150.0                     # per layer: 0.1 × σ' ≈ 0.025, 10^-1.6
+    assert log_error_ratios("sigmoid", [100], 0.01, 0.0, 0, X, Y)[0] < -250.0    # 1e-261
+    assert log_error_ratios("sigmoid", [100], 0.001, 0.0, 0, X, Y)[0] == -np.inf  # below 5e-324
+    d = phase_diagram("sigmoid", 0.0, depths=np.array([1, 100]), sigma_ws=np.array([0.1, 1.0]), seeds=2)
+    assert not np.isnan(d.log_ratio).any() and np.all(d.log_ratio[1] < -10)
