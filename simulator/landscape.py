@@ -416,7 +416,8 @@ class Landscape:
         the surface, which nothing changes in place (a new one replaces them), are shared:
         at depth 100 × 256 they are five copies of θ, and a pin spent 0.4 s faulting in
         their copies' memory."""
-        return twin(self, memo, (self.plane, self.surface, self.U, self.V, self.origin, self.X, self.Y))
+        return twin(self, memo, (self.plane, self.surface, self.U, self.V, self.origin,
+                                 self.X, self.Y))
 
     # ------------------------------------------------------------------ the network
     def position(self, theta):

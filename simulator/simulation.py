@@ -244,7 +244,8 @@ class Simulation:
         statistics read from it (the landscape shares its own); the scratch θ a step is
         checked against is made anew."""
         memo[id(self._theta_before)] = np.empty_like(self._theta_before)
-        return twin(self, memo, [kept[1] for kept in (self._located, self._derived) if kept is not None])
+        measures = [kept[1] for kept in (self._located, self._derived) if kept is not None]
+        return twin(self, memo, measures)
 
     def reset(self):
         """Start the run again from fresh weights drawn with the config's seed."""
@@ -297,8 +298,10 @@ class Simulation:
         self.step_count = 0
         self.diverged = self.diverged_config = None
         self.history = DecimatingHistory()
-        self.eval_history = DecimatingHistory(EVALUATIONS, self._stride(len(self._eval_X), EVALUATION_SPACING))
-        self.activity_history = DecimatingHistory(EVALUATIONS, min(LOOKS_AT_MOST, self._stride(len(self.monitored), LOOK_SPACING)))
+        self.eval_history = DecimatingHistory(
+            EVALUATIONS, self._stride(len(self._eval_X), EVALUATION_SPACING))
+        self.activity_history = DecimatingHistory(
+            EVALUATIONS, min(LOOKS_AT_MOST, self._stride(len(self.monitored), LOOK_SPACING)))
         self._theta_before = self.net.theta.copy()
         self._decision_grid = self._input_grid(DECISION_RESOLUTION) if self.data.planar else None
         self._last_decision = None

@@ -48,5 +48,6 @@ def test_an_error_that_vanishes_below_the_squares_range_is_still_measured_vanish
     assert -200.0 < ratio < -150.0                     # per layer: 0.1 × σ' ≈ 0.025, 10^-1.6
     assert log_error_ratios("sigmoid", [100], 0.01, 0.0, 0, X, Y)[0] < -250.0    # 1e-261
     assert log_error_ratios("sigmoid", [100], 0.001, 0.0, 0, X, Y)[0] == -np.inf  # below 5e-324
-    d = phase_diagram("sigmoid", 0.0, depths=np.array([1, 100]), sigma_ws=np.array([0.1, 1.0]), seeds=2)
+    d = phase_diagram("sigmoid", 0.0, depths=np.array([1, 100]), sigma_ws=np.array([0.1, 1.0]),
+                      seeds=2)
     assert not np.isnan(d.log_ratio).any() and np.all(d.log_ratio[1] < -10)
