@@ -111,7 +111,6 @@ HEARTBEAT = 0.4            # seconds: the longest the loop stays silent
 SPEAK_EVERY = 0.08         # seconds: while work runs long, the engine speaks this often
 CATCH_UP = 10              # a late tick takes at most this many ticks' steps
 WORKING_AFTER = 0.05       # a new run's preparation taking longer than this is said, part by part
-QUICK = 0.05               # seconds: a measure longer than this waits for the tick's last Frame
 HEAVY = 500_000            # weights beyond which building a network is said before it begins
 # The commands the window may send, and those that make the work under way moot.
 COMMANDS = ("set_config", "set_playing", "set_steps_per_frame", "step_once", "reset", "drop_probe",
@@ -463,17 +462,18 @@ class Session:
         """Send a Frame of now: the decision maps refreshed on their schedule (at once for a
         network that has none yet), the costs and the ball's measure taken where their
         share of the time allows (always while paused). ``at_once``: the Frame of a change,
-        sent before anything else is done: the costs and the ball's measure as last taken
-        where the last measure took more than QUICK (at depth 100 × 256 over 5,000 samples,
-        1.6 s before a new learning rate was on screen); the tick's last Frame takes them."""
+        sent before anything else is done, with the costs and the ball's measure as last
+        taken (they are passes over whole sets: at depth 100 × 256 over 5,000 samples a new
+        learning rate was on screen 1.6 s after it was sent); the tick's last Frame takes
+        them on their schedule."""
         now = time.monotonic()
         self._map_runs("decision" in self._needs and now - self._decision_time
                        >= max(DECISION_REFRESH, self._decision_seconds / self._share(DECISION_SHARE)))
         self._take_spectrum(not self._playing or now - self._spectrum_time
                             >= max(SPECTRUM_REFRESH, self._spectrum_seconds / SPECTRUM_SHARE))
-        measure = (not self._playing or self._measured_time is None
-                   or now - self._measured_time >= self._measure_seconds / self._share(MEASURE_SHARE))
-        measure = measure and not (at_once and self._measure_seconds > QUICK)
+        measure = not at_once and (
+            not self._playing or self._measured_time is None
+            or now - self._measured_time >= self._measure_seconds / self._share(MEASURE_SHARE))
         start = time.perf_counter()
         frame = self._frame(measure)
         if measure:
