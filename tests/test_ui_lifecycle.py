@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from simulator import SimConfig
 from ui.headless import run_frame
 from ui_fuzz import lecture_round, pump
+from ui_helpers import wait_on_engine
 
 SLACK = 3        # Qt may keep a tab bar (and its two scroll buttons) it made during a relayout
 WARM_UP = 20     # switches (two rounds of the other changes) before the count
@@ -38,7 +39,7 @@ def made_once(window):
     assert decision.test_images is not None and decision.confusion is not None   # made on first use
 
 
-def test_a_hundred_theme_switches_among_other_changes_leave_widgets_and_memory_flat(window):
+def test_a_hundred_theme_switches_among_other_changes_leave_widgets_and_memory_flat(window, qtbot):
     """A real event loop between actions (deferred deletes run as in the lab), the engine
     training throughout: a theme switch, then another change, and so on."""
     panels = dict(window.panels)
@@ -61,7 +62,7 @@ def test_a_hundred_theme_switches_among_other_changes_leave_widgets_and_memory_f
     pump(0.2)
     assert window.panels == panels                      # built once: never rebuilt
     assert window.painted is not None and window.engine.running
-    assert window.painted.snapshot.step > 0
+    wait_on_engine(qtbot, window, lambda: window.painted.snapshot.step > 0)   # the last change's run
     memory.append(resident_mb())
     grown = sorted(memory[-3:])[1] - sorted(memory[:3])[1]
     assert len(QApplication.allWidgets()) - widgets <= SLACK   # was 1,040 more for every switch
@@ -81,7 +82,8 @@ def test_exact_size_pictures_while_training_leave_nothing_behind(window, qtbot, 
         pump(0.005)
     gc.collect()
     pump(0.1)
-    assert window.painted.snapshot.step > 0 and window.engine.running
+    assert window.engine.running
+    wait_on_engine(qtbot, window, lambda: window.painted.snapshot.step > 0)
     assert len(QApplication.allWidgets()) - widgets <= SLACK
     assert resident_mb() - memory < 40
 
