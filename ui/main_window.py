@@ -49,6 +49,14 @@ def first_geometry(screen):
     return rect
 
 
+def _changes(shown, frame):
+    """Whether ``frame`` shows another run than ``shown``: another config or baseline, or
+    the run begun again (a reset)."""
+    before, now = shown.snapshot, frame.snapshot
+    return (before.config != now.config or now.step < before.step
+            or (shown.baseline and shown.baseline.config) != (frame.baseline and frame.baseline.config))
+
+
 class MainWindow(QMainWindow):
     """The lab. ``settings``: where geometry and the last config persist (QSettings)."""
 
@@ -270,12 +278,20 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- frames
     def _receive(self, frame):
         """Keep the newest frame (older unpainted ones are dropped) and paint it once the
-        last paint is a display frame (PAINT) old, or when the round under way ends."""
+        last paint is a display frame (PAINT) old, or when the round under way ends; a
+        frame of another run than the round's (a new config, a reset, a pin: ``_changes``)
+        takes the round over at once: the panels still to draw draw it, those drawn already
+        draw it again after them."""
         self.latest = frame
         self.diagnosis.alert(None, only="warning")          # work under way: ready now
         if frame.halted:                  # the run diverged and playback paused itself
             self.state.set_playing(False)
-        if not self._round:
+        if self._round and _changes(self._round_frame, frame):
+            drawn = [name for name in self.panels if name not in self._round]
+            self._round_frame, self._round, self.latest = frame, self._round + drawn, None
+            if not on_screen(self.panels["bars"]):
+                self._show_status(frame)
+        elif not self._round:
             chores().add(self, "paint", self.paint,
                          after=max(0.0, PAINT - (time.monotonic() - self._last_paint)))
 
