@@ -463,9 +463,8 @@ class Session:
         network that has none yet), the costs and the ball's measure taken where their
         share of the time allows (always while paused). ``at_once``: the Frame of a change,
         sent before anything else is done, with the costs and the ball's measure as last
-        taken (they are passes over whole sets: at depth 100 × 256 over 5,000 samples a new
-        learning rate was on screen 1.6 s after it was sent); the tick's last Frame takes
-        them on their schedule."""
+        taken (passes over whole sets: 1.6 s at depth 100 × 256 over 5,000 samples); the
+        tick's last Frame takes them on their schedule."""
         now = time.monotonic()
         self._map_runs("decision" in self._needs and now - self._decision_time
                        >= max(DECISION_REFRESH, self._decision_seconds / self._share(DECISION_SHARE)))
