@@ -162,8 +162,9 @@ class Session:
     # --------------------------------------------------------- commands
     def receive(self, command):
         """Take one command from the window: (name, arguments…), a name of COMMANDS. The
-        play state, the speed and Step take effect at once; the rest wait, in order, for
-        the next tick (``_apply_pending``), a run of configs coalesced to the newest."""
+        play state and the speed take effect at once, and so does Step where nothing waits;
+        the rest wait, in order, for the next tick (``_apply_pending``), a run of configs
+        coalesced to the newest."""
         name, *arguments = command
         if name not in COMMANDS:
             raise ValueError(f"command: unknown name {name!r}; allowed: {', '.join(COMMANDS)}")
@@ -200,7 +201,12 @@ class Session:
         self._send_now = True
 
     def step_once(self):
-        self._single_steps += 1
+        """One training step, at once, or after the commands that wait for the next tick
+        where some do (a clean slate among them drops only the steps asked before it)."""
+        if self._queue:
+            self._queue.append(("step",))
+        else:
+            self._single_steps += 1
 
     def reset(self):
         self._queue.append(("reset",))
@@ -255,6 +261,8 @@ class Session:
 
     def _follow_commands(self, queue):
         config, fresh = None, False           # the config to build (and whether afresh)
+        steps = 0                             # Steps asked since the last clean slate (counted
+                                              # at the end: an abandoned queue is followed again)
         net = None if self.sim is None else self.sim.net
 
         def build():
@@ -280,6 +288,8 @@ class Session:
                 self.send(("working", "building it", 0.0, False))   # seen before it begins
             if kind == "config":
                 config = arguments[0]
+            elif kind == "step":
+                steps += 1
             elif kind == "reset":
                 fresh = True
                 self._show_first(config or (self.sim and self.sim.config),
@@ -292,7 +302,7 @@ class Session:
                     self._refuse(error)
                     continue
                 self.sim, self.baseline = sims
-                net, self._single_steps = self.sim.net, 0
+                net, self._single_steps, steps = self.sim.net, 0, 0
                 self._taking.clear()
                 self._pristine = True
             else:
@@ -310,6 +320,7 @@ class Session:
                     self.sim.drop_probe(*arguments)
                     self._pristine = False
         build()
+        self._single_steps += steps
 
     def _show_first(self, config, baseline):
         """A run is a function of its config: where a Frame of fresh runs of ``config`` and

@@ -222,6 +222,26 @@ def test_a_reset_sent_after_a_config_applies_after_it(no_slow_motion):
     assert np.array_equal(engine.sim.snapshot().ball.position, fresh.snapshot().ball.position)
 
 
+@pytest.mark.parametrize("before", [0, 1])
+def test_a_step_asked_right_after_a_clean_slate_is_taken_on_it(before):
+    """Step pressed just after a setup was loaded (a restart) was lost when both reached
+    the engine before its next tick: Step counted at once, then the restart, applied in
+    the tick, dropped the steps asked (the suite's setup test waited 10 minutes for it
+    on a busy machine). A step asked before the clean slate is moot; one after it is
+    taken on the new run."""
+    engine, frames = session(SimConfig(depth=2, width=3))
+    settled(engine)
+    fresh = SimConfig(depth=3, width=4)
+    for _ in range(before):
+        engine.step_once()                          # moot: the clean slate comes after it
+    engine.restart(fresh, None)
+    engine.step_once()
+    for _ in range(20):
+        engine.tick()
+    assert engine.sim.config == fresh and engine.sim.step_count == 1
+    assert frames[-1].snapshot.step == 1
+
+
 def test_choosing_a_preset_after_a_divergence_starts_afresh(qtbot, tmp_path):
     """Large weights → Play → diverges → choose "Clipping tames the cliff" → Play: fresh
     weights, no divergence, no banner (it used to diverge again at step 7)."""
