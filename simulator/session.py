@@ -280,6 +280,7 @@ class Session:
             config, fresh = None, False
             if self.sim is not None and self.sim.net is not net:
                 self._pristine = True         # a new network: the run is its config's step 0
+                self._follow_after = 0.0      # (not the wait the last one's surface rows left)
                 if self.baseline is not None:
                     self.baseline.reset()     # the live run starts over: so does the baseline
 
@@ -304,7 +305,7 @@ class Session:
                 self.sim, self.baseline = sims
                 net, self._single_steps, steps = self.sim.net, 0, 0
                 self._taking.clear()
-                self._pristine = True
+                self._pristine, self._follow_after = True, 0.0
             else:
                 build()
                 net = None if self.sim is None else self.sim.net

@@ -592,6 +592,22 @@ def test_a_pinned_copy_shows_the_decision_map_of_its_original(monkeypatch):
     assert maps == [] and frames[-1].baseline.decision is frames[-1].snapshot.decision
 
 
+def test_a_new_network_follows_its_surface_whatever_the_network_before_left_due():
+    """After depth 100 × 256 (a surface row there takes long, and the next share of the
+    time was due 16 s later), a 1 × 1 network played for seconds on the surface of its step
+    0, two decades off it (the map 0.09 under the ball, the network 0.002): the time of
+    the next share is the network's whose row it was."""
+    light = load_presets()["Plateau"].config.replace(depth=1, width=1)
+    engine, frames = playing(light.replace(depth=2), 1)
+    while engine.sim.step_count < 2:
+        engine.tick()
+    engine._follow_after = time.monotonic() + 1000.0     # as a long row of a heavy network left it
+    engine.set_config(light)
+    while engine.sim.step_count < 300:
+        engine.tick()
+    assert frames[-1].snapshot.config == light and frames[-1].snapshot.surface.step > 0
+
+
 def test_while_playing_a_surface_takes_its_share_of_the_time_not_every_tick(monkeypatch):
     """At depth 100 × 256 a row of a surface is a pass for every column: a row every tick
     took three quarters of the engine's time while playing."""
