@@ -279,8 +279,7 @@ class Session:
                 self._refuse(error)
             config, fresh = None, False
             if self.sim is not None and self.sim.net is not net:
-                self._pristine = True         # a new network: the run is its config's step 0
-                self._follow_after = 0.0      # (not the wait the last one's surface rows left)
+                self._new_network()
                 if self.baseline is not None:
                     self.baseline.reset()     # the live run starts over: so does the baseline
 
@@ -305,7 +304,7 @@ class Session:
                 self.sim, self.baseline = sims
                 net, self._single_steps, steps = self.sim.net, 0, 0
                 self._taking.clear()
-                self._pristine, self._follow_after = True, 0.0
+                self._new_network()
             else:
                 build()
                 net = None if self.sim is None else self.sim.net
@@ -322,6 +321,13 @@ class Session:
                     self._pristine = False
         build()
         self._single_steps += steps
+
+    def _new_network(self):
+        """A new network runs: it is its config's step 0, and its surface and measures are
+        taken on its own time, not at the pace the network before set (after depth 100 ×
+        256, a 1 × 1 network showed the surface and costs of its step 0 for seconds)."""
+        self._pristine = True
+        self._follow_after, self._measured_time = 0.0, None
 
     def _show_first(self, config, baseline):
         """A run is a function of its config: where a Frame of fresh runs of ``config`` and

@@ -592,20 +592,23 @@ def test_a_pinned_copy_shows_the_decision_map_of_its_original(monkeypatch):
     assert maps == [] and frames[-1].baseline.decision is frames[-1].snapshot.decision
 
 
-def test_a_new_network_follows_its_surface_whatever_the_network_before_left_due():
-    """After depth 100 × 256 (a surface row there takes long, and the next share of the
-    time was due 16 s later), a 1 × 1 network played for seconds on the surface of its step
-    0, two decades off it (the map 0.09 under the ball, the network 0.002): the time of
-    the next share is the network's whose row it was."""
+def test_a_new_network_follows_its_surface_and_costs_whatever_the_network_before_left_due():
+    """After depth 100 × 256 (a surface row and a measure there take long, and the next of
+    each was due seconds later), a 1 × 1 network played for seconds on the surface and the
+    costs of its step 0, two decades off them (the map 0.09 under the ball, the network
+    0.002): the pace is the network's whose work set it."""
     light = load_presets()["Plateau"].config.replace(depth=1, width=1)
     engine, frames = playing(light.replace(depth=2), 1)
     while engine.sim.step_count < 2:
         engine.tick()
-    engine._follow_after = time.monotonic() + 1000.0     # as a long row of a heavy network left it
+    now = time.monotonic()                          # as a heavy network's long work left them:
+    engine._follow_after = now + 1000.0             # a surface row
+    engine._measured_time, engine._measure_seconds = now, 1000.0      # and a measure
     engine.set_config(light)
     while engine.sim.step_count < 300:
         engine.tick()
-    assert frames[-1].snapshot.config == light and frames[-1].snapshot.surface.step > 0
+    shown = frames[-1].snapshot
+    assert shown.config == light and shown.surface.step > 0 and shown.ball.measured > 0
 
 
 def test_while_playing_a_surface_takes_its_share_of_the_time_not_every_tick(monkeypatch):
