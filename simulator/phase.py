@@ -53,9 +53,10 @@ def log_error_ratios(activation, depths, sigma_w, sigma_b, seed, X, Y, width=WID
     """log₁₀ ‖δ¹‖/‖δ^L‖ at initialisation of a network of each depth d in ``depths`` (-inf
     where δ¹ fell below the smallest float, NaN where the pass overflowed): the first d
     hidden layers of one network as deep as the deepest, drawn with ``seed``, read out by an
-    output layer drawn for d alone (with the seed and d). Every network is a network of its depth drawn from the same distribution
-    (the layers are independent); one forward pass serves them all, and each is
-    backpropagated (BP1, BP2) from its own output down to layer 1."""
+    output layer drawn for d alone (with the seed and d). Every network is a network of its
+    depth drawn from the same distribution (the layers are independent); one forward pass
+    serves them all, and each is backpropagated (BP1, BP2) from its own output down to
+    layer 1."""
     deepest = Network([X.shape[1]] + [width] * int(max(depths)) + [1], activation=activation,
                       init="scaled_normal", sigma_w=sigma_w, sigma_b=sigma_b, seed=seed)
     loss = deepest.loss_function

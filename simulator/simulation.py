@@ -47,11 +47,11 @@ from .diagnosis import Diagnosis, diagnose
 from .jacobian import spectrum
 from .landscape import STALE_DECADES, BallState, Landscape, ProbeState, Surface
 from .theory import TheoryView, for_network
-from .twins import twin
 from .network import Network
 from .optim import Optimizer
 from .pace import Abandoned
 from .stats import DerivativeStats, LayerStats, StatsRecorder
+from .twins import twin
 from .unrolled import RecurrentPlane, UnrolledNetwork
 
 HISTORY_LENGTH = 2048

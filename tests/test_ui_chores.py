@@ -225,7 +225,8 @@ def test_a_frame_of_another_run_takes_over_the_paint_round_under_way(window, qtb
     for kind in {type(panel) for panel in window.panels.values()}:
         monkeypatch.setattr(kind, "show_frame", lambda self, frame, draw=kind.show_frame:
                             drawn.append((self, frame)) or draw(self, frame))
-    monkeypatch.setattr(window, "_shown", lambda frame, real=window._shown: shown.append(frame) or real(frame))
+    monkeypatch.setattr(window, "_shown",
+                        lambda frame, real=window._shown: shown.append(frame) or real(frame))
     on = [panel for panel in window.panels.values() if on_screen(panel)]
     for arrived, after in ((later, older), (other, older)):
         drawn.clear(), shown.clear()

@@ -62,7 +62,7 @@ def test_a_hundred_theme_switches_among_other_changes_leave_widgets_and_memory_f
     pump(0.2)
     assert window.panels == panels                      # built once: never rebuilt
     assert window.painted is not None and window.engine.running
-    wait_on_engine(qtbot, window, lambda: window.painted.snapshot.step > 0)   # the last change's run
+    wait_on_engine(qtbot, window, lambda: window.painted.snapshot.step > 0)   # the last run's
     memory.append(resident_mb())
     grown = sorted(memory[-3:])[1] - sorted(memory[:3])[1]
     assert len(QApplication.allWidgets()) - widgets <= SLACK   # was 1,040 more for every switch

@@ -53,8 +53,8 @@ def _changes(shown, frame):
     """Whether ``frame`` shows another run than ``shown``: another config or baseline, or
     the run begun again (a reset)."""
     before, now = shown.snapshot, frame.snapshot
-    return (before.config != now.config or now.step < before.step
-            or (shown.baseline and shown.baseline.config) != (frame.baseline and frame.baseline.config))
+    baselines = [f.baseline and f.baseline.config for f in (shown, frame)]
+    return before.config != now.config or now.step < before.step or baselines[0] != baselines[1]
 
 
 class MainWindow(QMainWindow):
@@ -288,9 +288,8 @@ class MainWindow(QMainWindow):
             self.state.set_playing(False)
         if self._round and _changes(self._round_frame, frame):
             drawn = [name for name in self.panels if name not in self._round]
-            self._round_frame, self._round, self.latest = frame, self._round + drawn, None
-            if not on_screen(self.panels["bars"]):
-                self._show_status(frame)
+            self.latest = None
+            self._round_of(frame, self._round + drawn)
         elif not self._round:
             chores().add(self, "paint", self.paint,
                          after=max(0.0, PAINT - (time.monotonic() - self._last_paint)))
@@ -307,10 +306,15 @@ class MainWindow(QMainWindow):
             return
         frame, self.latest = self.latest, None
         self._last_paint = time.monotonic()
-        self._round_frame, self._round = frame, list(self.panels)
+        self._round_of(frame, list(self.panels))
+        chores().add(self, "paint", self._paint_next)
+
+    def _round_of(self, frame, panels):
+        """The round draws ``frame`` in ``panels`` (names, in order), the status bar now
+        where the gradient bars, whose pass shows it, are not on screen."""
+        self._round_frame, self._round = frame, panels
         if not on_screen(self.panels["bars"]):
             self._show_status(frame)
-        chores().add(self, "paint", self._paint_next)
 
     def _paint_next(self):
         while self._round:
