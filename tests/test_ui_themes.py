@@ -162,3 +162,15 @@ def test_contrast_of_known_pairs():
     """The test's own ratio against WCAG's examples: black on white 21:1, #777 on white 4.48:1."""
     assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
     assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+
+
+def test_the_diagnosis_line_reads_in_the_theme_it_is_switched_to(window, qtbot):
+    """A "Learning: …" line (no alarm, no warning: the theme's own colours) kept the dark
+    theme's light grey text after a switch to the light theme: 1.2 : 1 on white, unread.
+    Its text keeps 4.5 : 1 against the window in every theme it is switched to."""
+    bar = window.diagnosis
+    for name in ("dark", "light", "presentation", "dark"):
+        window.set_theme(name)
+        bar._look("ok")                                  # as a frame with no alarm shows it
+        text = bar.text.palette().color(bar.text.foregroundRole()).name()
+        assert contrast(text, THEMES[name].panel) >= 4.5, (name, text)

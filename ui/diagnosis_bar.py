@@ -71,10 +71,11 @@ class DiagnosisBar(QWidget):
             self.remedy_chosen.emit(self._remedy)
 
     def _look(self, severity):
-        look = (severity, current().font_pt)       # a style sheet keeps the type it was set with
+        theme = current()          # a style sheet keeps the type and the ink it was set with
+        look = (severity, theme.name, theme.font_pt)
         if look != self._severity:
             self._severity = look
-            self.setStyleSheet(DIAGNOSIS_STYLES[severity] + f" QLabel {{ font-size: {look[1]}pt; }}")
+            self.setStyleSheet(DIAGNOSIS_STYLES[severity] + f" QLabel {{ font-size: {theme.font_pt}pt; }}")
             self.text.ensurePolished()
             self.updateGeometry()
 
