@@ -2,10 +2,13 @@
 
     python benchmarks/bench_advance.py [--rounds 5]
 
-"lab" is what the engine process runs while playing: ``Simulation.advance(1, ball=False)``
-once per step (``ui/worker.py`` asks for one step at a time), from a freshly built run
-(the build is not timed): the minibatch, forward and backward passes, the optimiser, the
-per-step statistics (gradient norms, relative updates, chain-rule factors, the
+"lab" is what the engine process runs while playing, ``Simulation.advance(1)`` once per
+step (``simulator/session.py`` trains one step at a time), without the ball
+(``ball=False``: the ball's place, two dot products over θ, is about 6 µs a step), from a
+freshly built and prepared run (neither is timed: ``Simulation.prepare`` is what the engine
+does once for a new network before its first step: its first gradient, costs, activations,
+place on the surface and coarse surface): the minibatch, forward and backward passes, the
+optimiser, the per-step statistics (gradient norms, relative updates, chain-rule factors, the
 learning-speed history), the divergence checks and the loss curve's evaluations on their
 schedule. "torch" is the same sigmoid network (float64, cross-entropy on the logits) with
 the same optimiser and learning rate in PyTorch's CPU eager mode, on the same training set
@@ -43,8 +46,10 @@ def config_for(depth, width, batch, optimizer):
 
 
 def lab_round(config, steps):
-    """Steps per second of ``advance(1, ball=False)`` from a fresh run."""
+    """Steps per second of ``advance(1, ball=False)`` from a fresh, prepared run."""
     sim = Simulation(config)
+    if hasattr(sim, "prepare"):               # trees before it prepared in the constructor
+        sim.prepare()
     start = time.perf_counter()
     for _ in range(steps):
         sim.advance(1, ball=False)
