@@ -42,6 +42,7 @@ layer once per plane, the traced pass from that layer on, δ carried back only d
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from dataclasses import dataclass, replace
 
@@ -430,19 +431,22 @@ class Landscape:
         """Where the network ``theta`` is after training step ``step``: the ball moves there,
         and its trail follows it; a step that leaves the map far behind launches it."""
         new = self.position(theta)
-        extent = self.surface.extent if self.surface is not None else self.extent
-        moved = float(np.abs(new - self._position).max())
+        (a, b), (was_a, was_b) = new.tolist(), self._position.tolist()   # two numbers: Python's
+        along_a, along_b = abs(a - was_a), abs(b - was_b)    # arithmetic, not NumPy calls (every
+        moved = along_a if along_a != along_a or along_a >= along_b else along_b   # step; NaN if
+        extent = self.surface.extent if self.surface is not None else self.extent  # one is)
         self.jump = moved / extent
-        if self.launched is None and (not np.all(np.isfinite(new))
-                                      or np.abs(new).max() > LAUNCH_BOUND * extent):
-            along = "a" if abs(new[0] - self._position[0]) >= abs(new[1] - self._position[1]) else "b"
+        finite = math.isfinite(a) and math.isfinite(b)
+        if self.launched is None and (not finite or max(abs(a), abs(b)) > LAUNCH_BOUND * extent):
+            along = "a" if along_a >= along_b else "b"
             self.launched = (f"Launched off the map at step {step}: one step moved the network "
                              f"{scientific(moved)} along {along} (the map ends at ±{extent:g}). An "
                              "exploding gradient is a cliff: clipping caps the step.")
-        if not np.all(np.isfinite(new)):
+        if not finite:
             return
         self._position = new
-        if np.abs(new - self._trail.last).max() >= TRAIL_SPACING * self.extent:
+        last_a, last_b = self._trail.last.tolist()
+        if max(abs(a - last_a), abs(b - last_b)) >= TRAIL_SPACING * self.extent:
             self._trail.append(new)
 
     def overflowed(self, step):
@@ -475,7 +479,7 @@ class Landscape:
     def outside(self):
         """The extent a map needs to hold the ball, if it has left the map (not launched),
         else None."""
-        reach = float(np.abs(self._position).max())
+        reach = max(map(abs, self._position.tolist()))
         if self.launched is not None or self.surface is None or reach <= self.surface.extent:
             return None
         extent = self.surface.extent

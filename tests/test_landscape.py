@@ -165,6 +165,27 @@ def test_a_network_step_off_the_map_launches_the_ball():
     assert landscape.outside is None                            # the map does not follow a launch
 
 
+def test_a_step_moves_the_ball_by_its_larger_change_along_a_or_b():
+    """The ball's jump is the larger of |Δa| and |Δb| over the map's extent (hand-derived:
+    θ = θo + a·U + b·V is at (a, b), U and V lying in two different layers); a step to
+    weights that are not finite jumps by NaN and launches the ball."""
+    X, Y = _data()
+    net = Network([2, 6, 6, 1], seed=0)
+    landscape = Landscape(net, X, Y)
+    landscape.compute_surface(8)
+    extent, U, V = landscape.surface.extent, landscape.U, landscape.V
+    landscape.record(landscape.origin + 0.3 * extent * U - 0.1 * extent * V, 1)
+    assert landscape.jump == pytest.approx(0.3) and landscape.launched is None
+    landscape.record(landscape.origin + 0.2 * extent * U + 0.5 * extent * V, 2)
+    assert landscape.jump == pytest.approx(0.6) and landscape.launched is None
+    assert landscape.outside is None                              # still on the map
+    landscape.record(landscape.origin + 1.5 * extent * V, 3)
+    assert landscape.jump == pytest.approx(1.0) and landscape.outside == 2 * extent
+    landscape.record(landscape.origin + np.nan * U, 4)
+    assert np.isnan(landscape.jump)
+    assert landscape.launched.startswith("Launched off the map at step 4: one step moved the network nan")
+
+
 def test_bad_axes_and_positions_are_named():
     X, Y = _data()
     net = Network([2, 4, 1])
