@@ -99,6 +99,22 @@ def test_decimating_history_keeps_the_span_at_lower_resolution():
     assert h.arrays((None,))[0][-1] == steps[-1]
 
 
+def test_decimating_history_arrays_are_its_rows_whenever_they_are_asked_for():
+    """Asked for between records, before and after decimations, the arrays are always the
+    rows kept, converted anew by a naive loop (the history converts only the new rows)."""
+    h = DecimatingHistory(capacity=16)
+    rng = np.random.default_rng(0)
+    for step in range(1, 300):
+        h.record(step, (float(rng.normal()), rng.normal(size=3)))
+        if step % 7 == 0 or step in (16, 17, 33):
+            steps, (loss, speed) = h.arrays((None, 3))
+            assert steps.tolist() == h.steps
+            assert loss.tolist() == [row[0] for row in h.rows]
+            assert np.array_equal(speed, np.stack([row[1] for row in h.rows]))
+    steps[0], loss[0] = -1, np.nan                                 # fresh arrays: the history
+    assert h.arrays((None, 3))[0][0] == h.steps[0] != -1           # is not changed through them
+
+
 def test_apply_rejects_what_is_not_a_config():
     with pytest.raises(ValueError, match="config: a SimConfig is required, got dict"):
         Simulation().apply({"depth": 3})
