@@ -35,6 +35,12 @@ stepped in bounded pieces, reported as Frames. It runs in a process of its own, 
   within about ``BUDGET`` seconds of the engine's own CPU time (time spent waiting for a
   CPU is not the engine's: counting it cut ticks short of the steps asked); then it sends
   one Frame: the Snapshot plus the measured steps per second (0 when no step was taken).
+* The window says when it begins to paint a Frame (``painting``: how many it had received
+  then); once it has said so, a playing tick's Frame, and one sent while a step runs long,
+  waits while ``AHEAD`` Frames are on their way that it has not begun to paint, and goes
+  once it has (a Frame of a change never waits). A busy machine's window paints a dozen
+  Frames a second, and the engine made and pickled 66 (its Frames were half its work with
+  a baseline): the time goes to the steps instead.
 * A divergence pauses playback: the Frame of that tick says so (``halted``), and the
   window's Play button follows. Playing a frozen run takes no step.
 * The cost surface follows the network: once it is due (``Simulation.surface_due``: the
@@ -110,11 +116,12 @@ LEAST_SHARE = 0.1          # ...but at least this part of each
 HEARTBEAT = 0.4            # seconds: the longest the loop stays silent
 SPEAK_EVERY = 0.08         # seconds: while work runs long, the engine speaks this often
 CATCH_UP = 10              # a late tick takes at most this many ticks' steps
+AHEAD = 2                  # Frames sent ahead of the one the window has begun to paint
 WORKING_AFTER = 0.05       # a new run's preparation taking longer than this is said, part by part
 HEAVY = 500_000            # weights beyond which building a network is said before it begins
 # The commands the window may send, and those that make the work under way moot.
 COMMANDS = ("set_config", "set_playing", "set_steps_per_frame", "step_once", "reset", "drop_probe",
-            "restart", "pin_baseline", "clear_baseline", "set_needs")
+            "restart", "pin_baseline", "clear_baseline", "set_needs", "painting")
 SUPERSEDING = {"set_config", "reset", "drop_probe", "restart", "pin_baseline", "clear_baseline", "stop"}
 
 
@@ -150,12 +157,16 @@ class Session:
         self._preparing = None            # (run, part, its share, checkpoints passed before it)
         self._measured_time, self._measure_seconds = None, 0.0   # the costs, the ball's measure
         self._halted = False
+        self._frames_sent = 0
+        self._painting = None             # Frames the window had when it began its last paint
+        self._frame_waits = False         # a Frame of steps waits for the window (AHEAD)
         self.sim = None
         self.baseline = None              # the pinned run, a Simulation trained beside sim
 
     def send(self, message):
         """Send a Frame or a message to the window."""
         self._send(message)
+        self._frames_sent += not isinstance(message, tuple)
         self._sent = time.monotonic()
         spoke()
 
@@ -226,6 +237,15 @@ class Session:
 
     def clear_baseline(self):
         self._queue.append(("clear",))
+
+    def painting(self, received):
+        """The window begins to paint a Frame, having received ``received`` Frames so far."""
+        self._painting = int(received)
+
+    def _window_behind(self):
+        """Whether AHEAD Frames are on their way that the window has not begun to paint
+        (never, for a window that does not say when it paints)."""
+        return self._painting is not None and self._frames_sent - self._painting >= AHEAD
 
     def _changed(self):
         self._last_change = time.monotonic()
@@ -365,8 +385,11 @@ class Session:
             changed = True
         changed = self._follow(not applied and time.monotonic() - self._last_change > REFINE_AFTER) or changed
         changed = self._roll_probe() or changed
-        if changed or self._send_now:
-            self._emit()
+        if changed or self._send_now or self._frame_waits:
+            if self._send_now or not self._window_behind():
+                self._emit()
+            else:
+                self._frame_waits = True
 
     def _prepare(self):
         """The costly parts of new runs (Simulation.next_part), as many as fit in a tick's
@@ -397,7 +420,7 @@ class Session:
             sim, (what, share, checkpoints), before = self._preparing
             within = min(0.95, (passed() - before) / max(checkpoints, 1)) / len(PREPARATION)
             self.send(("working", what, share + within, sim is self.baseline))
-        elif self._playing and not self._building and self._shown_ready():
+        elif self._playing and not self._building and self._shown_ready() and not self._window_behind():
             key, frame = self._shown
             if key != self._state():
                 frame = self._frame(measure=False)
@@ -414,6 +437,7 @@ class Session:
             return (bool(self._queue) or self._playing
                     or (self.sim is not None and not all(sim.ready for sim in self._runs()))
                     or bool(self._single_steps) or bool(self._taking) or self._send_now
+                    or self._frame_waits
                     or (self.sim is not None and (self._resting_work() or self._probe_rolls())))
         except Abandoned:
             return True
@@ -497,7 +521,7 @@ class Session:
             self._measure_seconds, self._measured_time = time.perf_counter() - start, now
         if self._pristine and all(sim.step_count == 0 and sim.diverged is None for sim in self._runs()):
             self._first = (self.sim.config, self.baseline and self.baseline.config), frame
-        self._send_now = self._halted = False
+        self._send_now = self._halted = self._frame_waits = False
         self.send(frame)
 
     def _frame(self, measure):

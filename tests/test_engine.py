@@ -10,7 +10,7 @@ from simulator import SimConfig, load_presets
 from simulator.frames import FINE_RESOLUTION, contour_lines
 from simulator.jobs import NICENESS
 from simulator.network import Network
-from simulator.session import BUDGET
+from simulator.session import AHEAD, BUDGET
 from simulator.simulation import COARSE_RESOLUTION, Simulation
 from ui.engine import Engine
 from ui.state import LabState
@@ -663,3 +663,33 @@ def test_the_activations_recorded_are_the_same_whether_or_not_a_panel_looks():
     a, b = shown[-1].snapshot.history.activity, hidden[-1].snapshot.history.activity
     assert a.steps.tolist() == b.steps.tolist() and len(a.steps) > 2
     assert all(np.array_equal(getattr(a, name), getattr(b, name)) for name in ("mean", "low", "high", "saturated"))
+
+
+def test_a_playing_engine_sends_frames_as_fast_as_the_window_paints_them():
+    """Once the window says when it begins to paint, a playing tick's Frame waits while AHEAD
+    Frames are on their way unpainted (training goes on), and the waiting Frame goes, of the
+    steps trained meanwhile, once the window paints; a change's Frame never waits."""
+    from simulator.session import TICK
+    engine, frames = playing(SimConfig(depth=2, width=4), 1)
+
+    def ticks(n):
+        for _ in range(n):
+            time.sleep(TICK)                                # the clock owes a step a tick
+            engine.tick()
+    ticks(3)
+    assert len(frames) >= 4                                 # a window that does not say: every tick
+    painted = len(frames)
+    engine.painting(painted)
+    ticks(6)
+    assert len(frames) == painted + AHEAD
+    waiting_since = engine.sim.step_count
+    ticks(3)
+    assert len(frames) == painted + AHEAD and engine.sim.step_count > waiting_since and engine.busy
+    engine.painting(painted + 1)                            # the next one painted: one more goes
+    ticks(1)
+    assert len(frames) == painted + AHEAD + 1 and frames[-1].snapshot.step == engine.sim.step_count
+    ticks(1)
+    assert len(frames) == painted + AHEAD + 1               # behind again
+    engine.set_playing(False)                               # a change: on screen at once
+    engine.tick()
+    assert len(frames) == painted + AHEAD + 2 and not frames[-1].playing

@@ -241,3 +241,23 @@ def test_a_frame_of_another_run_takes_over_the_paint_round_under_way(window, qtb
             assert {panel for panel, frame in drawn if frame is other} == set(on)
         else:
             assert shown == [older, later]               # the same run: the round ends first
+
+
+def test_a_window_that_paints_slowly_is_sent_frames_as_fast_as_it_paints_them(window, qtbot, monkeypatch):
+    """A busy machine's window paints about a dozen frames a second; the engine made 66, each
+    pickled, sent and unpickled for nothing. Painting slowly (the gradient bars take 40 ms),
+    the window receives at most AHEAD frames between the starts of two paint rounds."""
+    from simulator.session import AHEAD
+    from ui_helpers import wait_on_engine
+    bars = type(window.panels["bars"])
+    monkeypatch.setattr(bars, "show_frame", lambda self, frame, draw=bars.show_frame:
+                        time.sleep(0.04) or draw(self, frame))
+    received, at_rounds = [0], []
+    window.engine.frame_ready.connect(lambda frame: received.__setitem__(0, received[0] + 1))
+    monkeypatch.setattr(window, "_round_of", lambda frame, panels, real=window._round_of:
+                        at_rounds.append(received[0]) or real(frame, panels))
+    window.state.set_playing(True)
+    wait_on_engine(qtbot, window, lambda: len(at_rounds) >= 20)
+    window.state.set_playing(False)
+    between = [b - a for a, b in zip(at_rounds[3:], at_rounds[4:])]   # from the third round on
+    assert max(between) <= AHEAD and sum(between) > 0

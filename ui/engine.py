@@ -155,6 +155,7 @@ class Engine(QObject):
         theirs.close()
         self._outbox, self._reader = _Outbox(self._connection), _Reader(self._connection)
         self._heard = time.monotonic()
+        self._received = 0                      # Frames received from this process
         self._notifier = QSocketNotifier(self._reader.wake_read, QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._read)
         if state.baseline is not None:
@@ -171,6 +172,12 @@ class Engine(QObject):
         if edit in COMMANDS and not self._closing:
             self._outbox.put((edit, *arguments))
 
+    def painting(self):
+        """The window begins to paint the newest Frame received: the engine sends the next
+        ones as the window paints them (Session.painting), not faster than they are painted."""
+        if not self._closing:
+            self._outbox.put(("painting", self._received))
+
     # ------------------------------------------------------------ what it sends
     def _read(self):
         """Hand on what arrived: Frames (the window paints only the newest), refusals and
@@ -179,6 +186,7 @@ class Engine(QObject):
         for message in self._reader.take():
             self._heard = time.monotonic()
             if not isinstance(message, tuple):
+                self._received += 1
                 self.frame_ready.emit(message)
             elif message[0] == "warning":
                 warnings.warn(f"in the engine: {message[1]}", RuntimeWarning, stacklevel=1)

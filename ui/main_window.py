@@ -311,8 +311,11 @@ class MainWindow(QMainWindow):
 
     def _round_of(self, frame, panels):
         """The round draws ``frame`` in ``panels`` (names, in order), the status bar now
-        where the gradient bars, whose pass shows it, are not on screen."""
+        where the gradient bars, whose pass shows it, are not on screen; the engine is told
+        (it sends Frames as fast as they are painted)."""
         self._round_frame, self._round = frame, panels
+        if self.engine is not None:
+            self.engine.painting()
         if not on_screen(self.panels["bars"]):
             self._show_status(frame)
 
