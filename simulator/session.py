@@ -655,10 +655,13 @@ def _weights(config):
 class Inbox:
     """The window's commands, read by a thread of their own as soon as they come (a window
     writing into a full pipe would wait), handed to the loop in order; a command that makes
-    the work under way moot sets ``interruption``."""
+    the work under way moot sets ``interruption``. "painting" is no command for a tick: it
+    goes to ``painting`` at once, so that while a long step runs, the Frames sent meanwhile
+    follow the window's paints (held for the tick, they waited for the step to end)."""
 
-    def __init__(self, connection):
+    def __init__(self, connection, painting):
         self.connection = connection
+        self.painting = painting
         self.interruption = threading.Event()
         self._commands = queue.SimpleQueue()
         self._arrived = threading.Event()
@@ -670,6 +673,9 @@ class Inbox:
                 command = self.connection.recv()
             except (EOFError, OSError):          # the window has gone: stop
                 command = ("stop",)
+            if command[0] == "painting":
+                self.painting(*command[1:])
+                continue
             self._commands.put(command)
             if command[0] in SUPERSEDING:
                 self.interruption.set()
@@ -703,7 +709,8 @@ def serve(connection, config):
 
     warnings.showwarning = lambda message, category, filename, line, *_: send(
         ("warning", f"{category.__name__}: {message} ({filename}:{line})"))   # shown by the window
-    session, inbox = Session(config, send), Inbox(connection)
+    session = Session(config, send)
+    inbox = Inbox(connection, session.painting)
     failed = False                               # the last tick failed: wait for a command
     with interruptible(inbox.interruption):
         while True:

@@ -693,3 +693,22 @@ def test_a_playing_engine_sends_frames_as_fast_as_the_window_paints_them():
     engine.set_playing(False)                               # a change: on screen at once
     engine.tick()
     assert len(frames) == painted + AHEAD + 2 and not frames[-1].playing
+
+
+def test_a_paint_reaches_the_session_at_once_not_as_a_command_for_the_next_tick():
+    """While a long step runs (depth 100 × 256: a tenth of a second and more), the Frames the
+    engine sends meanwhile follow the window's paints: a "painting" goes to the session as it
+    is read, and is not one of the commands the loop takes between two ticks."""
+    import multiprocessing
+    import threading
+    from simulator.session import Inbox
+    window, engine = multiprocessing.Pipe()
+    painted = threading.Event()
+    got = []
+    inbox = Inbox(engine, lambda received: got.append(received) or painted.set())
+    window.send(("painting", 7))
+    window.send(("set_playing", True))
+    assert painted.wait(60)
+    inbox.wait(60)
+    assert got == [7] and inbox.take() == [("set_playing", True)]
+    window.send(("stop",))
