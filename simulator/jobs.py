@@ -9,7 +9,8 @@ from __future__ import annotations
 import inspect
 import os
 
-NICENESS = 8         # Linux gives a process at niceness 8 a sixth of the share of one at 0 (172 : 1024)
+NICENESS = 8         # Linux gives a process at niceness 8 a sixth of the share of one at 0
+                     # (weights 172 : 1024)
 
 
 def in_background():

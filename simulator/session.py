@@ -420,7 +420,8 @@ class Session:
             sim, (what, share, checkpoints), before = self._preparing
             within = min(0.95, (passed() - before) / max(checkpoints, 1)) / len(PREPARATION)
             self.send(("working", what, share + within, sim is self.baseline))
-        elif self._playing and not self._building and self._shown_ready() and not self._window_behind():
+        elif (self._playing and not self._building and self._shown_ready()
+              and not self._window_behind()):
             key, frame = self._shown
             if key != self._state():
                 frame = self._frame(measure=False)
