@@ -34,7 +34,7 @@ def problems_in_every_tab(qtbot, window):
             qtbot.waitUntil(lambda: not dock.visibleRegion().isEmpty())
             painted_again(qtbot, window)
             settle_layout()    # a caption's new text asks for its height in a posted event,
-            found += [f"{name}: {problem}"     # which Qt handles before it draws the window
+            found += [f"{name}: {problem}"     # which Qt handles in its next pass
                       for problem in cut_texts(window) + short_plots(window, PLOT_LEAST)]
     return found
 
