@@ -45,7 +45,7 @@ from .activations import get_activation
 from .initializers import check_initializer, initialize
 from .losses import get_loss
 from .pace import checkpoint
-from .parallel import matmul, matmul_for
+from .parallel import halves, matmul, matmul_for, splits
 
 BODY_CHUNK = 1 << 28      # multiply-adds of the batched ∂C/∂W between two checkpoints (~0.1 s)
 TRANSPOSED_BELOW = 128    # hidden layers narrower than this get their Wᵀ copied for BP2
@@ -417,8 +417,14 @@ class Network(FlatParameters):
                 np.copyto(rows, b)
             else:
                 np.negative(b, out=rows)           # -b: then -z = (-b) - a·W in one pass
+        split = output if rows is None or product is not None else self._split_from(len(a), start)
         for l in range(start, output + 1):
             checkpoint()                           # the newest change wins (pace.py)
+            if split <= l < output:                # the rest of the hidden layers on two threads
+                if l == split:
+                    a = self._hidden_by_halves(a, l, rows, ws)
+                    trace.zs.extend([None] * (output - l))
+                continue
             if rows is None or l == output or product is not None:
                 u = matmul(a, weights[l]) if product is None else product(l, a)
                 z = self.pre_activation(l, u, batch_statistics, trace)
@@ -438,18 +444,74 @@ class Network(FlatParameters):
             a = h
         return trace
 
+    def _split_from(self, n, start):
+        """The first layer from ``start`` on from which every layer's product up to the output
+        layer's (excluded) is one that ``matmul`` splits (n samples): the output layer if none."""
+        sizes, l = self.layer_sizes, self.n_layers - 1
+        while l > start and splits(n, n * sizes[l - 1] * sizes[l]):
+            l -= 1
+        return l
+
+    def _hidden_by_halves(self, a, first, rows, ws):
+        """a^{L-1} by ``_forward``'s plain path (z in ``ws.z``, b or -b from ``rows``) through
+        layers first+1 … L-1, the first half of the samples here and the second on the
+        helper thread (parallel.halves): one hand-over for the pass instead of one per
+        product, and φ's arithmetic shared too. Each product is the half that ``matmul``
+        would compute: the digits are the same."""
+        output, weights, skip, outputs = self.n_layers - 1, self.weights, self.skip, ws.outputs
+        phi_and_dphi, minus = self.activation.phi_and_dphi, self.activation.phi_and_dphi_of_minus
+        tiled = rows.shape[1] != 1                 # b on every row, or one row broadcast
+
+        def work(r, check):
+            x = a[r]
+            for l in range(first, output):
+                check()
+                u = np.matmul(x, weights[l], out=ws.z[r])
+                b = rows[l][r] if tiled else rows[l]
+                h, d = outputs[l][0][r], outputs[l][1][r]
+                if minus is None:
+                    h, _ = phi_and_dphi(np.add(u, b, out=u), (h, d))
+                else:
+                    minus(np.subtract(b, u, out=d), h)
+                if skip[l]:
+                    h += x
+                x = h
+
+        halves(work, len(a))
+        return outputs[output - 1][0]
+
     def _pass(self, a, start, stop, batch_statistics):
         """The forward pass without a trace, for l = start … stop-1 as in ``_forward``,
         returning a^stop, or z^L when the pass reaches the output layer. a may have leading
         dimensions (..., N, n), each leading index its own batch."""
         output, matmul = self.n_layers - 1, matmul_for(a.size // a.shape[-1], self._widest)
+        split = self._split_from(len(a), start) if a.ndim == 2 and not self.batch_norm else output
         for l in range(start, stop):
             checkpoint()
+            if split <= l < output:                # the hidden layers on two threads
+                if l == split:
+                    a = self._pass_by_halves(a, l, min(stop, output))
+                continue
             z = self.pre_activation(l, matmul(a, self.weights[l]), batch_statistics)
             if l == output:
                 return z
             a = self.activate(l, z, a)
         return a
+
+    def _pass_by_halves(self, a, first, last):
+        """a^last from a = a^first by ``_pass`` (no batch norm), the first half of the samples
+        here and the second on the helper thread, as ``_hidden_by_halves``: the same digits."""
+        out = np.empty((len(a), self.layer_sizes[last]))
+
+        def work(r, check):
+            x = a[r]
+            for l in range(first, last):
+                check()
+                x = self.activate(l, self.pre_activation(l, np.matmul(x, self.weights[l])), x)
+            out[r] = x
+
+        halves(work, len(a))
+        return out
 
     def _normalize(self, u, k, batch_statistics):
         """Batch-normalise u over its samples (axis -2): (û, mean, variance, 1/√(σ²+ε))."""
@@ -594,6 +656,8 @@ class Network(FlatParameters):
         through_buffers = trace.workspace.through
         matmul = matmul_for(len(delta), self._widest)
         transposed = {}                                     # layer → a contiguous Wᵀ
+        split = self._split_down_to(len(delta), stop) \
+            if weights is None and not any(bn) and through_buffers[0] is not None else self.n_layers
         if weights is None:
             weights, body = self.weights, trace.workspace.transposed_body
             if body is not None:    # Wᵀ copied once: δ·Wᵀ of a contiguous Wᵀ is 1.4× faster
@@ -601,6 +665,11 @@ class Network(FlatParameters):
                 transposed = trace.workspace.transposed_layers
         for l in range(self.n_layers - 1, stop - 1, -1):
             checkpoint()
+            if split <= l < self.n_layers - 1:    # the hidden layers' δ on two threads
+                if l == self.n_layers - 2:
+                    grad_a = self._errors_by_halves(grad_a, split, trace, transposed)
+                yield l, deltas[l], deltas[l], None
+                continue
             if grad_a is not None:
                 delta = np.multiply(grad_a, dphis[l], out=deltas[l])      # BP2
             if bn[l]:
@@ -617,6 +686,36 @@ class Network(FlatParameters):
                 wt = transposed.get(l)
                 through = matmul(du, weights[l].T if wt is None else wt, out=through_buffers[l % 2])
                 grad_a = np.add(through, grad_a, out=through) if skip[l] else through
+
+    def _split_down_to(self, n, stop):
+        """The lowest layer l > stop such that BP2's products δ^{m+1} (W^{m+1})ᵀ of every
+        hidden layer m from l up are ones that ``matmul`` splits (n samples); the number of
+        layers if there is none."""
+        sizes, l, top = self.layer_sizes, self.n_layers - 2, self.n_layers
+        while l > stop and splits(n, n * sizes[l + 1] * sizes[l]):
+            top, l = l, l - 1
+        return top
+
+    def _errors_by_halves(self, grad_a, lowest, trace, transposed):
+        """``errors``' loop for layers L-2 down to ``lowest`` (δ by BP2, then ∂C/∂a below
+        it), the first half of the samples here and the second on the helper thread
+        (parallel.halves), as ``_hidden_by_halves`` does for the forward pass: the same
+        digits, one hand-over. Returns ∂C/∂a of layer ``lowest`` - 1's output."""
+        weights, skip, dphis = self.weights, self.skip, trace.dphis
+        ws = trace.workspace
+
+        def work(r, check):
+            g = grad_a[r]
+            for l in range(self.n_layers - 2, lowest - 1, -1):
+                check()
+                delta = np.multiply(g, dphis[l][r], out=ws.deltas[l][r])
+                wt = transposed.get(l)
+                through = np.matmul(delta, weights[l].T if wt is None else wt,
+                                    out=ws.through[l % 2][r])
+                g = np.add(through, g, out=through) if skip[l] else through
+
+        halves(work, len(grad_a))
+        return ws.through[lowest % 2]
 
 
 def targets(Y, expected):

@@ -5,6 +5,7 @@ import pytest
 from helpers import central_differences, relative_error
 from simulator.activations import ACTIVATIONS
 from simulator.losses import LOSSES
+from simulator import parallel
 from simulator.network import Network
 
 REMEDIES = {"plain": {}, "batch_norm": {"batch_norm": True}, "residual": {"residual": True}}
@@ -212,12 +213,16 @@ def test_wide_layers_read_w_transposed_and_the_batched_gradient_stops_between_ru
     assert relative_error(grads.flat, numeric) < 1e-6
 
 
+@pytest.mark.parametrize("by_halves", [False, True])
 @pytest.mark.parametrize("width, samples", [(4, 16), (64, 64)])     # b tiled, b broadcast
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_a_pass_records_each_layers_phi_and_phi_prime_even_where_e_to_the_minus_z_overflows(
-        activation, width, samples):
+        activation, width, samples, by_halves, monkeypatch):
     # Each layer's a and φ'(z) in the trace equal φ and φ' of z = a·W + b computed layer by
-    # layer here, where the weights are so large that e^-z overflows (z < -745) somewhere.
+    # layer here, where the weights are so large that e^-z overflows (z < -745) somewhere;
+    # also where the pass runs by halves of the samples on two threads.
+    if by_halves:
+        monkeypatch.setattr(parallel, "THRESHOLD", 1)
     net = Network([2, width, width, width, 1], activation=activation, seed=1, init="scaled_normal",
                   sigma_b=1.0)
     for W in net.weights:
@@ -232,3 +237,57 @@ def test_a_pass_records_each_layers_phi_and_phi_prime_even_where_e_to_the_minus_
         assert np.array_equal(trace.activations[l + 1], a)
         assert np.array_equal(trace.dphis[l], dphi)
     assert lowest < -745.0
+
+
+def _per_product(monkeypatch):
+    """Turn off the passes by halves: each large product split on its own, as before them."""
+    monkeypatch.setattr(Network, "_split_from", lambda self, n, start: self.n_layers - 1)
+    monkeypatch.setattr(Network, "_split_down_to", lambda self, n, stop: self.n_layers)
+
+
+@pytest.mark.parametrize("remedy", ["plain", "residual"])
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_passes_by_halves_of_the_samples_give_the_exact_gradient_in_the_same_digits(
+        activation, remedy, monkeypatch):
+    """Where every hidden layer's product is large (here: the threshold lowered to 1), the
+    forward pass, BP2 and a pass without a trace run by halves of the samples on two
+    threads. The gradient equals central differences, and the gradient, the costs and the
+    activations are the same to the last digit as where each product is split on its own."""
+    import simulator.network
+    monkeypatch.setattr(parallel, "THRESHOLD", 1)
+    handed = []
+    monkeypatch.setattr(simulator.network, "halves",
+                        lambda work, n: (handed.append(n), parallel.halves(work, n)))
+    rng = np.random.default_rng(4)
+    net = Network([3, 5, 5, 5, 5, 2], activation=activation, loss="cross_entropy",
+                  init="scaled_normal", sigma_w=1.3, sigma_b=0.4, seed=6, **REMEDIES[remedy])
+    X, Y = _batch("cross_entropy", 2, rng, n=7)                   # odd: halves of 3 and 4
+    grads = net.gradients(X, Y)
+    assert handed == [7, 7]                                       # forward and BP2
+    halves_flat, halves_a = grads.flat.copy(), [a.copy() for a in grads.trace.activations[1:]]
+    halves_cost, halves_z = net.loss(X, Y), net.logits(X)
+    assert handed == [7, 7, 7, 7]                                 # and the two passes
+    assert relative_error(halves_flat, central_differences(lambda: net.loss(X, Y), net.theta)) < 1e-6
+    handed.clear()
+    _per_product(monkeypatch)
+    grads = net.gradients(X, Y)
+    assert np.array_equal(grads.flat, halves_flat)
+    assert all(np.array_equal(a, b) for a, b in zip(grads.trace.activations[1:], halves_a))
+    assert net.loss(X, Y) == halves_cost and np.array_equal(net.logits(X), halves_z)
+    assert handed == []
+
+
+def test_a_width_256_training_step_is_the_same_to_the_last_digit_by_halves(monkeypatch):
+    """The real case: depth 10 × width 256 over a batch of 256, where every hidden layer's
+    product is split (no threshold lowered), trained ten steps by halves and per product."""
+    from simulator import SimConfig, Simulation
+
+    def trained():
+        sim = Simulation(SimConfig(depth=10, width=256, batch_size=256, n_samples=512))
+        ball = sim.step(10).ball
+        return [sim.net.theta.copy(), ball.position, ball.trail, ball.gradient,
+                np.array([ball.cost, sim.evaluation().train_loss, sim.evaluation().test_loss])]
+
+    by_halves = trained()
+    _per_product(monkeypatch)
+    assert all(np.array_equal(a, b) for a, b in zip(trained(), by_halves))
