@@ -801,3 +801,47 @@ def _lines(label, text, width):
     """How many lines ``text`` takes in ``label``'s type at ``width``."""
     metrics = label.fontMetrics()
     return metrics.boundingRect(0, 0, width, 10 ** 6, int(Qt.TextFlag.TextWordWrap), text).height() // metrics.lineSpacing()
+
+
+def test_the_ball_its_arrow_and_the_probe_are_drawn_where_the_frame_puts_them(qtbot):
+    """The markers are moved, not made anew, each frame: each spot, mapped into the map's
+    coordinates, is where the snapshot says; the ball is hollow once it has left the map;
+    a probe that is gone is hidden."""
+    import dataclasses
+    from PySide6.QtCore import QPointF
+    from ui.headless import frame_of, runs
+    from ui.panels.surface import FILLED, HOLLOW, SurfacePanel
+    panel = shown(qtbot, SurfacePanel())
+    m = panel.map
+    sim, _ = runs(SimConfig(depth=3, width=4), None, 5)
+
+    def at(marker):
+        if not marker.isVisible():
+            return None
+        spot = marker.mapToParent(QPointF(marker.data["x"][0], marker.data["y"][0]))
+        return pytest.approx((spot.x(), spot.y()), abs=1e-12)
+
+    def points(line):
+        x = line.getData()[0]
+        return 0 if x is None else len(x)
+
+    sim.drop_probe(0.3, -0.2)
+    sim.roll_probe(3)
+    for frame in (frame_of(sim), run_frame(SimConfig(depth=3, width=4), 7)):
+        panel.show_frame(frame)
+        ball, probe = frame.snapshot.ball, frame.snapshot.probe
+        assert at(m.ball) == tuple(ball.position) and at(m.rims[m.ball]) == tuple(ball.position)
+        x, y = m.arrow.getData()
+        assert points(m.arrow) == 2 and at(m.arrow_head) == (x[-1], y[-1]) and m.ball.opts["brush"].style() \
+            == FILLED.style()
+        if probe is None:
+            assert at(m.probe) is None and at(m.rims[m.probe]) is None and points(m.probe_trail) == 0
+        else:
+            assert at(m.probe) == tuple(probe.position) and at(m.rims[m.probe]) == tuple(probe.position)
+            assert np.array_equal(m.probe_trail.getData()[0], probe.trail[:, 0])
+    frame = run_frame(SimConfig(depth=3, width=4), 7)
+    far = dataclasses.replace(frame.snapshot.ball, launched="a cliff",
+                              trail=np.vstack([frame.snapshot.ball.trail, [[1e6, 1e6]]]))
+    panel.show_frame(dataclasses.replace(frame, snapshot=dataclasses.replace(frame.snapshot, ball=far)))
+    assert m.ball.opts["brush"].style() == HOLLOW.style() and at(m.arrow_head) is None
+    assert at(m.ball) != (1e6, 1e6) and points(m.arrow) == 0

@@ -161,6 +161,10 @@ class CostMap:
         self.levels = self.target = None         # the colour scale shown, and the surface's own
         self.logarithmic = None
         self.restyle()
+        for marker in self._markers():     # one spot each, at the origin, in the theme's pens:
+            marker.setData([0.0], [0.0])   # the marker is moved (``place``)
+            marker.hide()
+        self.ball_brush, self.probe_shown = FILLED, False
 
     def arrange(self, beside):
         """The run's name and the note above and under the plot, or ``beside`` it, in a
@@ -294,32 +298,44 @@ class CostMap:
         self.levels = target
         self.colorbar.setLevels(target)
 
+    def _markers(self):
+        return self.ball, self.rims[self.ball], self.arrow_head, self.probe, self.rims[self.probe]
+
+    @staticmethod
+    def place(marker, point):
+        """A one-spot marker moved to ``point``, or hidden (None): the item is moved, where
+        a scatter's setData rebuilt it (about 0.1 ms, five markers a map a frame)."""
+        if point is None:
+            marker.hide()
+        else:
+            marker.setPos(float(point[0]), float(point[1]))
+            marker.show()
+
     def draw_ball(self, ball):
         s = self.surface
         trail = on_map(ball.trail, s.extent)          # off the map: where it left it, hollow
         shown = trail[-1]
         off = ball.launched is not None or not np.array_equal(shown, ball.position)
-        self.ball.setData([shown[0]], [shown[1]], brush=HOLLOW if off else FILLED)
-        self.rims[self.ball].setData([shown[0]], [shown[1]])
+        brush = HOLLOW if off else FILLED
+        if brush is not self.ball_brush:
+            self.ball.setBrush(brush)
+            self.ball_brush = brush
+        for marker in (self.ball, self.rims[self.ball]):
+            self.place(marker, shown)
         self.trail.setData(trail[:, 0], trail[:, 1])
         length = arrow_length(np.hypot(*ball.gradient), 2 * s.extent)
         tip = None if off else downhill_arrow(ball.position, ball.gradient, length, s.extent)
-        if tip is None:
-            self.arrow.setData([], [])
-            self.arrow_head.setData([], [])
-        else:
-            self.arrow.setData([ball.position[0], tip[0]], [ball.position[1], tip[1]])
-            self.arrow_head.setData([tip[0]], [tip[1]])
+        self.arrow.setData(*(([], []) if tip is None else
+                             ([ball.position[0], tip[0]], [ball.position[1], tip[1]])))
+        self.place(self.arrow_head, tip)
 
     def draw_probe(self, probe):
-        if probe is None:
-            self.probe.setData([], [])
-            self.rims[self.probe].setData([], [])
-            self.probe_trail.setData([], [])
+        if probe is None and not self.probe_shown:
             return
-        self.probe.setData([probe.position[0]], [probe.position[1]])
-        self.rims[self.probe].setData([probe.position[0]], [probe.position[1]])
-        self.probe_trail.setData(probe.trail[:, 0], probe.trail[:, 1])
+        self.probe_shown = probe is not None
+        for marker in (self.probe, self.rims[self.probe]):
+            self.place(marker, None if probe is None else probe.position)
+        self.probe_trail.setData(*(([], []) if probe is None else (probe.trail[:, 0], probe.trail[:, 1])))
 
 
 def on_map(trail, extent):
