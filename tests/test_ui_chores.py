@@ -261,3 +261,54 @@ def test_a_window_that_paints_slowly_is_sent_frames_as_fast_as_it_paints_them(wi
     window.state.set_playing(False)
     between = [b - a for a, b in zip(at_rounds[3:], at_rounds[4:])]   # from the third round on
     assert max(between) <= AHEAD and sum(between) > 0
+
+
+def test_two_runs_maps_are_drawn_in_passes_of_their_own_and_painted_apart(window, qtbot, monkeypatch):
+    """With a baseline, the surface's two maps were drawn in one pass and Qt painted both
+    views after it: the longest stretch of a round on a busy machine. Each map now has its
+    pass (Panel.passes), the baseline's first, and Qt paints its view before the run's map
+    is drawn; the frame is painted once both show it."""
+    from simulator import SimConfig
+    from ui.headless import run_frame
+    from ui.panels.surface import CostMap
+    window.engine.frame_ready.disconnect(window._receive)        # only the frames sent here
+    qtbot.waitUntil(lambda: not window._round and window.latest is None, timeout=10_000)
+    surface = window.panels["surface"]
+    assert on_screen(surface)
+    config, baseline = window.painted.snapshot.config, SimConfig(depth=3, width=5)
+    first, second = run_frame(config, 2, baseline), run_frame(config, 3, baseline)
+    window._receive(first)
+    qtbot.waitUntil(lambda: window.painted is first and surface.baseline_map is not None
+                    and surface.baseline_map.surface is not None, timeout=10_000)   # (made, drawn)
+    events = []
+
+    class Painted(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint:
+                events.append(("painted", watched))
+            return False
+
+    maps = {surface.baseline_map: "baseline", surface.map: "run"}
+    views = {m.plot.viewport(): name for m, name in maps.items()}
+    spy = Painted()
+    for view in views:
+        view.installEventFilter(spy)
+    monkeypatch.setattr(CostMap, "show", lambda self, snapshot, *a, real=CostMap.show, **k:
+                        events.append(("drawn", self, snapshot)) or real(self, snapshot, *a, **k))
+    window._receive(second)
+    passes = []
+    while window.painted is not second:
+        events.clear()
+        one_pass()
+        passes.append([(kind, views.get(what) or maps.get(what), *rest) for kind, what, *rest in events])
+    for view in views:
+        view.removeEventFilter(spy)
+    drawn = [(i, name, snapshot) for i, done in enumerate(passes) for kind, name, *snapshot in done
+             if kind == "drawn"]
+    assert [(name, snapshot[0]) for _, name, snapshot in drawn] == [
+        ("baseline", second.baseline), ("run", second.snapshot)]
+    assert drawn[0][0] < drawn[1][0]                              # passes of their own
+    order = [event[:2] for done in passes for event in done]
+    between = order[order.index(("drawn", "baseline")):order.index(("drawn", "run"))]
+    assert ("painted", "baseline") in between and ("painted", "run") not in between
+    assert ("painted", "run") in order[order.index(("drawn", "run")):]     # then the run's

@@ -159,6 +159,7 @@ class MainWindow(QMainWindow):
         self._fps_clock = (time.monotonic(), 0)
         self._round = []                  # names of the panels still to draw _round_frame
         self._round_frame = None
+        self._pieces = []                 # what is left of the first one's passes (Panel.passes)
         self._restore_geometry()
 
     # ----------------------------------------------------------------- menus
@@ -296,7 +297,7 @@ class MainWindow(QMainWindow):
 
     def paint(self):
         """Start showing the newest frame, unless the last one is still being shown: one
-        panel per pass of the event loop, the status bar and the diagnosis line in the
+        panel per pass of the event loop (or one piece of it: ``Panel.passes``), the status bar and the diagnosis line in the
         gradient bars' pass (or at once where they are not on screen) (``_paint_next``, a
         piece of the UI thread's deferred work). A panel drawn in a pass of its own keeps
         every stretch of work on the UI thread short, so a key press or a menu is answered
@@ -313,7 +314,7 @@ class MainWindow(QMainWindow):
         """The round draws ``frame`` in ``panels`` (names, in order), the status bar now
         where the gradient bars, whose pass shows it, are not on screen; the engine is told
         (it sends Frames as fast as they are painted)."""
-        self._round_frame, self._round = frame, panels
+        self._round_frame, self._round, self._pieces = frame, panels, []
         if self.engine is not None:
             self.engine.painting()
         if not on_screen(self.panels["bars"]):
@@ -321,13 +322,18 @@ class MainWindow(QMainWindow):
 
     def _paint_next(self):
         while self._round:
-            name = self._round.pop(0)
+            name = self._round[0]
             panel = self.panels[name]
-            if on_screen(panel):
-                panel.show_frame(self._round_frame)
+            if not on_screen(panel):
+                self._round.pop(0)
+                continue
+            self._pieces = self._pieces or panel.passes(self._round_frame)
+            self._pieces.pop(0)()
+            if not self._pieces:
+                self._round.pop(0)
                 if name == "bars":                    # its headline and the diagnosis line say
                     self._show_status(self._round_frame)   # the same numbers: in one pass
-                break
+            break
         if self._round:
             chores().add(self, "paint", self._paint_next)
         else:

@@ -62,6 +62,12 @@ class Panel(QWidget):
     def show_frame(self, frame):
         raise NotImplementedError
 
+    def passes(self, frame):
+        """``show_frame(frame)`` in pieces, one per pass of the window's event loop: each a
+        function. One piece, unless a panel draws views that Qt paints apart (the maps of
+        two runs)."""
+        return [lambda: self.show_frame(frame)]
+
     def restyle(self):
         """Take the current theme in place: its plots' backgrounds, axes and legends and its
         headlines here; a panel's own inks in its override (which calls this first). A

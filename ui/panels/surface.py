@@ -491,7 +491,7 @@ class SurfacePanel(Panel):
 
     # ----------------------------------------------------------------- updates
     def show_frame(self, frame):
-        snapshot, twin = frame.snapshot, frame.baseline
+        twin = frame.baseline
         self._frame = frame
         if twin is not None and self.baseline_map is None:
             # A map costs two pyqtgraph plots (20-45 ms of the UI thread): made unseen now,
@@ -499,23 +499,43 @@ class SurfacePanel(Panel):
             self.baseline_map = CostMap("cost surface of the baseline, over a and b")
             chores().add(self, "baseline map", self._show_last)
             twin = None
-        logarithmic = self.log_scale.isChecked()
+        if twin is not None:
+            self._show_baseline(frame)
+        self._show_run(frame, twin)
+
+    def passes(self, frame):
+        """The baseline's map in a pass of its own, then the run's: two maps are two views,
+        which Qt paints one by one (together they were the longest stretch of a round with
+        a baseline on a busy machine)."""
+        if frame.baseline is None or self.baseline_map is None:
+            return super().passes(frame)
+        return [lambda: self._show_baseline(frame), lambda: self._show_run(frame, frame.baseline)]
+
+    def _show_baseline(self, frame):
+        self._frame = frame
+        snapshot, twin = frame.snapshot, frame.baseline
+        if self.maps.indexOf(self.baseline_map.widget) < 0:
+            self.maps.insertWidget(0, self.baseline_map.widget, 1)   # before: "before and after"
+        if not self.baseline_map.widget.isVisibleTo(self):
+            self.baseline_map.widget.show()
+        self.baseline_map.show(twin, frame.baseline_contours, self.log_scale.isChecked(),
+                               f"baseline: {brief(twin.config, snapshot.config, TITLE_MOST)}",
+                               frame.playing)
+
+    def _show_run(self, frame, twin):
+        """The run's map (titled beside a ``twin``; without one the baseline's is hidden),
+        the slopes' caption and the 3-D view."""
+        snapshot = frame.snapshot
+        self._frame = frame
         version = None if self.surface is None else self.surface.version
         if twin is None:
             if self.baseline_map is not None and self.baseline_map.widget.isVisibleTo(self):
                 self.baseline_map.widget.hide()
-            self.map.show(snapshot, frame.contours, logarithmic, playing=frame.playing,
-                          probe=snapshot.probe)
+            title = None
         else:
-            if self.maps.indexOf(self.baseline_map.widget) < 0:
-                self.maps.insertWidget(0, self.baseline_map.widget, 1)   # before: "before and after"
-            if not self.baseline_map.widget.isVisibleTo(self):
-                self.baseline_map.widget.show()
-            self.baseline_map.show(twin, frame.baseline_contours, logarithmic,
-                                   f"baseline: {brief(twin.config, snapshot.config, TITLE_MOST)}",
-                                   frame.playing)
-            self.map.show(snapshot, frame.contours, logarithmic,
-                          brief(snapshot.config, twin.config, TITLE_MOST), frame.playing, snapshot.probe)
+            title = brief(snapshot.config, twin.config, TITLE_MOST)
+        self.map.show(snapshot, frame.contours, self.log_scale.isChecked(), title, frame.playing,
+                      snapshot.probe)
         self.place_maps(self.map_area.width(), self.map_area.height())    # for their words now
         self._ball = ball = snapshot.ball
         s = self.surface
