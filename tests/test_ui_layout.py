@@ -185,3 +185,24 @@ def test_a_correction_of_nothing_is_not_asked_of_qt(window, qtbot):
     least = d["surface"].minimumSizeHint().width()
     resize_docks(window, [d["surface"], d["bars"]], [least // 3, both - least // 3], Qt.Orientation.Horizontal)
     assert d["surface"].width() >= least // 3
+
+
+def test_a_picture_in_presentation_type_is_shared_for_the_maps_its_frame_shows(qtbot, theme_restored):
+    """An exported picture of the window (``main.py --export --theme presentation --size
+    1280x720``) of a run with a baseline had the two maps squeezed to 54 px beside the bars:
+    its room was shared as the frame was shown but before it counted as on screen, so for
+    one map. It is shared for the frame's maps, as presentation mode shares the live
+    window: every panel a tab of one column, every plot with room for its data."""
+    from simulator import SimConfig
+    from ui.headless import HeadlessView, run_frame
+    from ui.style import apply_theme
+    apply_theme("presentation")
+    frame = run_frame(SimConfig(depth=3, width=4, activation="relu"), 5, SimConfig(depth=3, width=4))
+    view = HeadlessView(frame.snapshot.config, None, (1280, 720))
+    try:
+        view.show(frame)
+        window = view.widget
+        assert window.docks["bars"] in window.tabifiedDockWidgets(window.docks["surface"])
+        assert short_plots(window, PLOT_LEAST) == []
+    finally:
+        view.close()

@@ -31,7 +31,7 @@ def room_for_plots(dock):
     return QUANTUM * math.ceil(need / QUANTUM)        # the same from any layout it is measured in
 
 
-def share_room(window, fold=None):
+def share_room(window, fold=None, shown=None):
     """The panels' shares of the window: the controls at their narrowest, the cost surface
     and the gradient bars half of the rest each; the loss under the bars, a quarter of the
     column or the room its plot needs. Where the column is too short for both plots, and
@@ -39,7 +39,8 @@ def share_room(window, fold=None):
     in presentation mode, a screen whose half is narrower than COLUMN_LEAST or too small
     for the maps on show (at 1024 × 768, or at 1280 × 720 with a baseline) has every panel
     as a tab of one column. ``fold``: the controls folded away (True),
-    shown (False), or left as they are (None)."""
+    shown (False), or left as they are (None). ``shown``: the Frame the panels show (its
+    baseline, if any, is a second map)."""
     d, controls = window.docks, window.findChild(QDockWidget, "controls")
     presentation = window.theme == "presentation"
     if presentation or d["loss"] in window.tabifiedDockWidgets(d["bars"]):   # tabs undone: a dock
@@ -51,7 +52,7 @@ def share_room(window, fold=None):
     free = window.width() - sum(narrowest)
     resize_docks(window, columns + [d["surface"], d["bars"]], narrowest + [free // 2, free // 2],
                  Qt.Orientation.Horizontal)
-    maps = 1 if window.painted is None or window.painted.baseline is None else 2
+    maps = 1 if shown is None or shown.baseline is None else 2
     if presentation and (free // 2 < COLUMN_LEAST or window.panels["surface"].room_for(maps) < PLOT_LEAST):
         for dock in window.docks.values():
             if dock is not d["surface"] and dock.isVisible() and not dock.isFloating():

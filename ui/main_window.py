@@ -352,7 +352,7 @@ class MainWindow(QMainWindow):
             elif on_screen(panel):                     # tabs behind others catch up when shown
                 panel.show_frame(frame)
         if complete and self._share_again:             # a picture's window, shared with the
-            self.share_room()                          # captions the frame gave it
+            self.share_room(frame)                     # captions (and maps) the frame gave it
             self._share_again = False
         self._shown(frame)
 
@@ -502,12 +502,14 @@ class MainWindow(QMainWindow):
         scroll.setMinimumWidth(self.controls.sizeHint().width()
                                + scroll.verticalScrollBar().sizeHint().width() + 4)
 
-    def share_room(self):
-        """The first layout's shares of the window (``docking.share_room``), kept from now
-        on through resizes. Shared before the first frame, with the panels' captions still
-        empty, they are shared again once it is on screen."""
+    def share_room(self, frame=None):
+        """The first layout's shares of the window (``docking.share_room``) for the maps of
+        ``frame`` (the frame on screen if None), kept from now on through resizes. Shared
+        before the first frame, with the panels' captions still empty, they are shared
+        again once it is on screen."""
         self.shares.forget()                   # its in-between sizes given back nothing
-        share_room(self, self.controls_folded if self.theme == "presentation" else None)
+        share_room(self, self.controls_folded if self.theme == "presentation" else None,
+                   frame or self.painted)
         self.whole_tab_names()                 # the tab bars it made
         self.shares.remember()
         self._share_again = self.painted is None
