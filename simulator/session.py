@@ -160,6 +160,7 @@ class Session:
         self._frames_sent = 0
         self._painting = None             # Frames the window had when it began its last paint
         self._frame_waits = False         # a Frame of steps waits for the window (AHEAD)
+        self._emitting = False            # a Frame is being made to be sent (``_emit``)
         self.sim = None
         self.baseline = None              # the pinned run, a Simulation trained beside sim
 
@@ -415,12 +416,14 @@ class Session:
         run is prepared, how far it has come (the part's share by its checkpoints passed);
         while playing, a Frame of the steps finished so far, with the decision maps and
         the measures last taken (so the window keeps its frame rate while a heavy
-        network's step takes longer than a frame); else, now and then, that it is alive."""
+        network's step takes longer than a frame), unless the tick's own Frame is being
+        made (it goes next, and the window is sent no more than AHEAD ahead); else, now
+        and then, that it is alive."""
         if self._preparing is not None:
             sim, (what, share, checkpoints), before = self._preparing
             within = min(0.95, (passed() - before) / max(checkpoints, 1)) / len(PREPARATION)
             self.send(("working", what, share + within, sim is self.baseline))
-        elif (self._playing and not self._building and self._shown_ready()
+        elif (self._playing and not self._building and not self._emitting and self._shown_ready()
               and not self._window_behind()):
             key, frame = self._shown
             if key != self._state():
@@ -517,7 +520,11 @@ class Session:
             not self._playing or self._measured_time is None
             or now - self._measured_time >= self._measure_seconds / self._share(MEASURE_SHARE))
         start = time.perf_counter()
-        frame = self._frame(measure)
+        self._emitting = True                 # nothing spoken meanwhile: this Frame goes next
+        try:
+            frame = self._frame(measure)
+        finally:
+            self._emitting = False
         if measure:
             self._measure_seconds, self._measured_time = time.perf_counter() - start, now
         if self._pristine and all(sim.step_count == 0 and sim.diverged is None for sim in self._runs()):

@@ -695,6 +695,31 @@ def test_a_playing_engine_sends_frames_as_fast_as_the_window_paints_them():
     assert len(frames) == painted + AHEAD + 2 and not frames[-1].playing
 
 
+def test_no_frame_is_spoken_while_the_ticks_own_frame_is_made():
+    """The tick's Frame is made after the check that the window is not behind; making it
+    (the costs, the ball's measure) passes checkpoints, and where it ran longer than
+    SPEAK_EVERY (a loaded machine) the engine spoke a Frame of the same state meanwhile and
+    then sent its own: AHEAD + 1 on their way (found by the suite on a loaded machine)."""
+    from simulator import pace
+    from simulator.session import SPEAK_EVERY, TICK
+    engine, frames = playing(SimConfig(depth=2, width=4), 1)
+    for _ in range(2):
+        time.sleep(TICK)
+        engine.tick()
+    engine.painting(len(frames) - AHEAD + 1)                # room for one more Frame
+    framer, real = engine._framer, engine._framer.frame
+
+    def slow(*args, **kwargs):                              # a frame made on a busy machine
+        time.sleep(1.5 * SPEAK_EVERY)
+        pace.checkpoint()
+        return real(*args, **kwargs)
+    framer.frame = slow
+    sent = len(frames)
+    time.sleep(TICK)
+    engine.tick()
+    assert len(frames) == sent + 1                          # its own Frame, and no other
+
+
 def test_a_paint_reaches_the_session_at_once_not_as_a_command_for_the_next_tick():
     """While a long step runs (depth 100 × 256: a tenth of a second and more), the Frames the
     engine sends meanwhile follow the window's paints: a "painting" goes to the session as it
