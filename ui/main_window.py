@@ -297,8 +297,8 @@ class MainWindow(QMainWindow):
 
     def paint(self):
         """Start showing the newest frame, unless the last one is still being shown: one
-        panel per pass of the event loop (or one piece of it: ``Panel.passes``), the status bar and the diagnosis line in the
-        gradient bars' pass (or at once where they are not on screen) (``_paint_next``, a
+        panel per pass of the event loop (or one piece of it: ``Panel.passes``), the status
+        bar and the diagnosis line in the gradient bars' pass (or at once where they are not on screen) (``_paint_next``, a
         piece of the UI thread's deferred work). A panel drawn in a pass of its own keeps
         every stretch of work on the UI thread short, so a key press or a menu is answered
         between two panels even on a busy machine; ``painted`` is set once every panel on

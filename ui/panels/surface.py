@@ -492,7 +492,6 @@ class SurfacePanel(Panel):
     # ----------------------------------------------------------------- updates
     def show_frame(self, frame):
         twin = frame.baseline
-        self._frame = frame
         if twin is not None and self.baseline_map is None:
             # A map costs two pyqtgraph plots (20-45 ms of the UI thread): made unseen now,
             # placed and drawn in a pass of the event loop of its own (or by ``finish``).
