@@ -106,7 +106,7 @@ def matmul(a, b, out=None):
     if out is None:
         out = np.empty(a.shape[:-1] + b.shape[-1:])
     if a.ndim > 2:
-        _share(a, b if stacked else None, b, out)
+        _share(a, b, out)
         return out
     h = len(a) // 2
     half = _Half(lambda: np.matmul(a[h:], b, out=out[h:]))
@@ -119,9 +119,10 @@ def matmul(a, b, out=None):
 PIECES = 16                  # a stack is taken in at most this many runs of matrices
 
 
-def _share(a, b_stack, b, out):
+def _share(a, b, out):
     """out = a @ b for a stack a, runs of its matrices taken in turn by this thread and
-    the helper (b_stack: b's matrices go with a's; else b is one matrix)."""
+    the helper (b one matrix, or a stack whose matrices go with a's)."""
+    stacked = b.ndim > 2
     size = -(-len(a) // PIECES)
     runs = iter([slice(k, k + size) for k in range(0, len(a), size)])
     take = threading.Lock()
@@ -132,7 +133,7 @@ def _share(a, b_stack, b, out):
                 run = next(runs, None)
             if run is None:
                 return
-            np.matmul(a[run], b if b_stack is None else b_stack[run], out=out[run])
+            np.matmul(a[run], b[run] if stacked else b, out=out[run])
 
     half = _Half(work)
     _helper().put(half)
